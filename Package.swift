@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, bottom up:
+//   CPlanBuildSupport – a few lines of C for what Swift cannot call directly (spawn into a new
+//                       process group, wait on a pidfd with a deadline).
+//   PlanBuildCore     – every piece of logic; Swift types only, no C types in its API.
+//   PlanBuildABI      – @_cdecl exports and JSON marshalling; built as libplanbuild.so.
+//   PlanBuildCLI      – the `planbuild` command line (product `planbuild-cli`, launched by bin/planbuild).
+let package = Package(
+    name: "PlanBuild",
+    products: [
+        .library(name: "planbuild", type: .dynamic, targets: ["PlanBuildABI"]),
+        .executable(name: "planbuild-cli", targets: ["PlanBuildCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "CPlanBuildSupport"),
+        .target(name: "PlanBuildCore", dependencies: ["CPlanBuildSupport"]),
+        .target(name: "PlanBuildABI", dependencies: ["PlanBuildCore"]),
+        .executableTarget(
+            name: "PlanBuildCLI",
+            dependencies: [
+                "PlanBuildCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PlanBuildCoreTests", dependencies: ["PlanBuildCore"]),
+    ]
+)

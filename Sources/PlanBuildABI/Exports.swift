@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PlanBuildCore
+
+// The C entry points of libplanbuild.so, declared in include/planbuild.h. Each one is a single
+// line: marshalling lives in Boundary, behaviour in the core.
+
+/// Changes whenever a request or reply changes incompatibly; must equal PB_ABI_VERSION.
+let abiVersion: Int32 = 1
+
+@_cdecl("pb_abi_version")
+public func pb_abi_version() -> Int32 { abiVersion }
+
+@_cdecl("pb_free")
+public func pb_free(_ text: UnsafeMutablePointer<CChar>?) { free(text) }
+
+@_cdecl("pb_resolve")
+public func pb_resolve(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+    Boundary.answer(request, SingleBuildHandlers.resolve)
+}
+
+@_cdecl("pb_execute")
+public func pb_execute(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+    Boundary.answer(request, SingleBuildHandlers.execute)
+}
+
+@_cdecl("pb_parse")
+public func pb_parse(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+    Boundary.answer(request, SingleBuildHandlers.parse)
+}
+
+@_cdecl("pb_filter_warnings")
+public func pb_filter_warnings(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+    Boundary.answer(request, SingleBuildHandlers.filterWarnings)
+}
+
+@_cdecl("pb_format")
+public func pb_format(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+    Boundary.answer(request, SingleBuildHandlers.format)
+}
+
+@_cdecl("pb_timeout_get")
+public func pb_timeout_get(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+    Boundary.answer(request, SingleBuildHandlers.timeoutGet)
+}
+
+@_cdecl("pb_timeout_set")
+public func pb_timeout_set(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+    Boundary.answer(request, SingleBuildHandlers.timeoutSet)
+}

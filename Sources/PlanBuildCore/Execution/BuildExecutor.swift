@@ -1,0 +1,207 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One build to run (what `pb_execute` and the `run` scripts ask for).
+public struct BuildRequest: Sendable {
+    public var system: BuildSystem
+    public var commandArgs: String
+    public var layout: ProjectLayout
+    /// The timeout to start from when nothing was learned yet (`--timeout`); learning may raise it.
+    public var defaultTimeoutSeconds: Int
+    /// Learn under this key instead of the one derived from the arguments.
+    public var commandKey: String?
+    public var mode: WarningMode
+    /// Parse the log when the build did not succeed (SPEC: run + parse-on-failure + filter).
+    public var parseOnFailure: Bool
+    /// At most this many errors / warnings in the result (nil: all); `run` prints 20 and 10.
+    public var maximumErrors: Int?
+    public var maximumWarnings: Int?
+    /// Store what this build teaches about its timeout in run-configuration.json.
+    public var learnTimeout: Bool
+    /// `NAME=value` entries replacing the inherited environment; nil inherits the caller's.
+    public var environment: [String]?
+    public var graceMilliseconds: Int
+
+    public init(system: BuildSystem, commandArgs: String, layout: ProjectLayout, defaultTimeoutSeconds: Int = 300,
+                commandKey: String? = nil, mode: WarningMode = .actionable, parseOnFailure: Bool = true,
+                maximumErrors: Int? = nil, maximumWarnings: Int? = nil, learnTimeout: Bool = true,
+                environment: [String]? = nil, graceMilliseconds: Int = ProcessRunner.defaultGraceMilliseconds) {
+        self.system = system
+        self.commandArgs = commandArgs
+        self.layout = layout
+        self.defaultTimeoutSeconds = defaultTimeoutSeconds
+        self.commandKey = commandKey
+        self.mode = mode
+        self.parseOnFailure = parseOnFailure
+        self.maximumErrors = maximumErrors
+        self.maximumWarnings = maximumWarnings
+        self.learnTimeout = learnTimeout
+        self.environment = environment
+        self.graceMilliseconds = graceMilliseconds
+    }
+}
+
+/// The whole life of one build: wrapper, learned timeout, log file, process, parse, filter.
+public enum BuildExecutor {
+    public static func execute(_ request: BuildRequest, cancellation: CancellationToken? = nil) -> BuildResult {
+        let projectDir = FileSystem.absolute(request.layout.projectDir)
+        let arguments: CommandArguments
+        do {
+            arguments = try CommandArguments(system: request.system, commandArgs: request.commandArgs)
+        } catch {
+            return failure(BuildResult.ErrorKind.executionFailed, command: request.commandArgs, message: "cannot split the arguments: \(error)")
+        }
+
+        // The program: a project wrapper when there is one, else the tool from PATH.
+        let launcher: Launcher
+        switch Launcher.detect(system: request.system, words: arguments.words, projectDir: projectDir) {
+        case .success(let found): launcher = found
+        case .failure(let problem):
+            return failure(BuildResult.ErrorKind.wrapperNotFound, command: request.commandArgs, message: problem.message, wrapper: problem.wrapper)
+        }
+        let commandLine = ShellWords.join([launcher.display] + launcher.leadingArguments + arguments.words)
+
+        let configuration = RunConfiguration(layout: request.layout)
+        let key = request.commandKey ?? arguments.commandKey
+        let lookup: RunConfiguration.TimeoutLookup
+        do {
+            lookup = try configuration.timeout(for: key, fallbackKey: request.commandKey == nil ? arguments.legacyCommandKey : nil,
+                                               default: request.defaultTimeoutSeconds)
+        } catch {
+            return failure(BuildResult.ErrorKind.executionFailed, command: commandLine, message: error.message, launcher: launcher)
+        }
+
+        let log: LogFiles.Created
+        do {
+            log = try LogFiles.create(system: request.system.rawValue, scope: arguments.module, layout: request.layout, keepOpen: true)
+        } catch {
+            var result = failure(BuildResult.ErrorKind.logFileFailed, command: commandLine, message: "cannot create the log file: \(error)", launcher: launcher)
+            result.timeoutUsedSeconds = lookup.seconds
+            return result
+        }
+
+        let outcome = ProcessRunner.run(launcher.argv + arguments.words, workingDirectory: projectDir,
+                                        environment: request.environment, outputDescriptor: log.descriptor,
+                                        timeoutMilliseconds: lookup.seconds &* 1000, cancellation: cancellation,
+                                        graceMilliseconds: request.graceMilliseconds)
+        close(log.descriptor)
+
+        var result: BuildResult
+        switch outcome {
+        case .failure(let spawnError):
+            // The message goes into the log too, so the log file explains itself.
+            appendNote(spawnError.description, to: log.path)
+            result = failure(BuildResult.ErrorKind.executionFailed, command: commandLine, message: spawnError.description, launcher: launcher)
+            result.logFile = log.path
+            result.timeoutUsedSeconds = lookup.seconds
+            return result
+        case .success(let process):
+            let seconds = process.durationMilliseconds / 1000
+            switch process.ending {
+            case .exited(0):
+                result = BuildResult(status: .success, exitCode: 0, durationSeconds: seconds, logFile: log.path, command: commandLine)
+            case .exited(let code):
+                result = BuildResult(status: .error, exitCode: code, durationSeconds: seconds, logFile: log.path,
+                                     command: commandLine, error: BuildResult.ErrorKind.buildFailed)
+            case .timedOut:
+                result = BuildResult(status: .timeout, exitCode: -1, durationSeconds: seconds, logFile: log.path,
+                                     command: commandLine, error: BuildResult.ErrorKind.timeout)
+            case .cancelled:
+                result = BuildResult(status: .error, exitCode: -1, durationSeconds: seconds, logFile: log.path,
+                                     command: commandLine, error: "cancelled", message: "the build was cancelled")
+            }
+            result.durationMilliseconds = process.durationMilliseconds
+            result.timeoutUsedSeconds = lookup.seconds
+            launcher.describe(into: &result)
+
+            if request.learnTimeout {
+                // Learning must never turn a finished build into a failed one; a file problem was
+                // already reported by the lookup above.
+                switch process.ending {
+                case .exited: _ = try? configuration.recordDuration(seconds, for: key)
+                case .timedOut: _ = try? configuration.recordTimeout(lookup.seconds, for: key)
+                case .cancelled: break
+                }
+            }
+        }
+
+        if result.status != .success && request.parseOnFailure {
+            attachDiagnostics(to: &result, request: request, configuration: configuration)
+        }
+        return result
+    }
+
+    /// Parses the log and adds errors, filtered warnings and test counts to the result.
+    static func attachDiagnostics(to result: inout BuildResult, request: BuildRequest, configuration: RunConfiguration) {
+        guard let parsed = try? ParserRegistry.parse(logFile: result.logFile, parser: request.system.rawValue) else { return }
+        let patterns = WarningPatterns((try? configuration.acceptableWarnings(system: request.system.rawValue)) ?? [])
+        var errors = parsed.errors
+        var warnings = WarningMode.filter(parsed.warnings, patterns: patterns, mode: request.mode)
+        if let limit = request.maximumErrors, errors.count > limit { errors = Array(errors.prefix(max(0, limit))) }
+        if let limit = request.maximumWarnings, warnings.count > limit { warnings = Array(warnings.prefix(max(0, limit))) }
+        result.errors = errors
+        result.warnings = warnings
+        result.tests = parsed.tests
+    }
+
+    static func failure(_ kind: String, command: String, message: String, wrapper: String? = nil,
+                        launcher: Launcher? = nil) -> BuildResult {
+        var result = BuildResult(status: .error, exitCode: -1, durationSeconds: 0, logFile: "", command: command,
+                                 error: kind, message: message)
+        result.wrapper = wrapper
+        launcher?.describe(into: &result)
+        return result
+    }
+
+    private static func appendNote(_ note: String, to path: String) {
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        let line = "planbuild: \(note)\n"
+        _ = line.withCString { write(descriptor, $0, strlen($0)) }
+        close(descriptor)
+    }
+}
+
+/// The program that runs a build: Maven/Gradle wrapper or tool, npm or npx.
+struct Launcher {
+    /// What the result's `command` shows first (`./mvnw`, `mvn`, `npx`).
+    let display: String
+    /// argv prefix actually executed (an absolute wrapper path, or a tool name for PATH lookup).
+    let argv: [String]
+    let leadingArguments: [String] = []
+    let wrapper: String?
+    let commandType: String?
+
+    struct Problem: Error {
+        let message: String
+        let wrapper: String?
+    }
+
+    static func detect(system: BuildSystem, words: [String], projectDir: String) -> Result<Launcher, Problem> {
+        switch system {
+        case .maven: return wrapperOrTool(wrapper: "mvnw", tool: "mvn", projectDir: projectDir)
+        case .gradle: return wrapperOrTool(wrapper: "gradlew", tool: "gradle", projectDir: projectDir)
+        case .npm:
+            let type = CommandArguments(system: .npm, words: words).npmCommandType ?? "npm"
+            return .success(Launcher(display: type, argv: [type], wrapper: nil, commandType: type))
+        }
+    }
+
+    private static func wrapperOrTool(wrapper: String, tool: String, projectDir: String) -> Result<Launcher, Problem> {
+        let path = FileSystem.join(projectDir, wrapper)
+        if FileSystem.exists(path) {
+            guard FileSystem.isExecutable(path) else {
+                return .failure(Problem(message: "./\(wrapper) exists but is not executable: run 'chmod +x \(wrapper)' in \(projectDir)",
+                                        wrapper: "./\(wrapper)"))
+            }
+            return .success(Launcher(display: "./\(wrapper)", argv: [path], wrapper: "./\(wrapper)", commandType: nil))
+        }
+        return .success(Launcher(display: tool, argv: [tool], wrapper: tool, commandType: nil))
+    }
+
+    func describe(into result: inout BuildResult) {
+        if let wrapper { result.wrapper = wrapper }
+        if let commandType { result.commandType = commandType }
+    }
+}

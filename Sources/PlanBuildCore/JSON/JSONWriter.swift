@@ -1,0 +1,118 @@
+/// Writes JSON the way Python's `json.dumps` does, so that a shim's output is byte-identical to
+/// the Python implementation it replaces: `indent` nil gives `{"a": 1, "b": [1, 2]}`, an indent
+/// gives one member per line; non-ASCII is escaped as \uXXXX (Python's ensure_ascii default).
+public enum JSONWriter {
+    public static func write(_ value: JSONValue, indent: Int? = nil) -> String {
+        var output = ""
+        output.reserveCapacity(256)
+        append(value, to: &output, indent: indent.map { max(0, $0) }, level: 0)
+        return output
+    }
+
+    /// Compact form without spaces, for machine-to-machine replies over the C ABI.
+    public static func writeCompact(_ value: JSONValue) -> String {
+        var output = ""
+        output.reserveCapacity(256)
+        appendCompact(value, to: &output)
+        return output
+    }
+
+    private static func append(_ value: JSONValue, to output: inout String, indent: Int?, level: Int) {
+        switch value {
+        case .array(let elements):
+            if elements.isEmpty { output += "[]"; return }
+            output += "["
+            for (index, element) in elements.enumerated() {
+                output += separator(first: index == 0, indent: indent, level: level + 1)
+                append(element, to: &output, indent: indent, level: level + 1)
+            }
+            output += closing(indent: indent, level: level) + "]"
+        case .object(let object):
+            if object.isEmpty { output += "{}"; return }
+            output += "{"
+            for (index, entry) in object.entries.enumerated() {
+                output += separator(first: index == 0, indent: indent, level: level + 1)
+                appendString(entry.key, to: &output)
+                output += ": "
+                append(entry.value, to: &output, indent: indent, level: level + 1)
+            }
+            output += closing(indent: indent, level: level) + "}"
+        default:
+            appendScalar(value, to: &output)
+        }
+    }
+
+    private static func separator(first: Bool, indent: Int?, level: Int) -> String {
+        guard let indent else { return first ? "" : ", " }
+        return (first ? "\n" : ",\n") + String(repeating: " ", count: indent * level)
+    }
+
+    private static func closing(indent: Int?, level: Int) -> String {
+        guard let indent else { return "" }
+        return "\n" + String(repeating: " ", count: indent * level)
+    }
+
+    private static func appendCompact(_ value: JSONValue, to output: inout String) {
+        switch value {
+        case .array(let elements):
+            output += "["
+            for (index, element) in elements.enumerated() {
+                if index > 0 { output += "," }
+                appendCompact(element, to: &output)
+            }
+            output += "]"
+        case .object(let object):
+            output += "{"
+            for (index, entry) in object.entries.enumerated() {
+                if index > 0 { output += "," }
+                appendString(entry.key, to: &output)
+                output += ":"
+                appendCompact(entry.value, to: &output)
+            }
+            output += "}"
+        default:
+            appendScalar(value, to: &output)
+        }
+    }
+
+    private static func appendScalar(_ value: JSONValue, to output: inout String) {
+        switch value {
+        case .null: output += "null"
+        case .bool(let flag): output += flag ? "true" : "false"
+        case .int(let number): output += String(number)
+        case .double(let number):
+            if number.isFinite {
+                // Python prints 2.0, not 2; Swift's description already does that.
+                output += number.description
+            } else {
+                output += "null"
+            }
+        case .string(let text): appendString(text, to: &output)
+        case .array, .object: break
+        }
+    }
+
+    private static let hexDigits: [Character] = Array("0123456789abcdef")
+
+    static func appendString(_ text: String, to output: inout String) {
+        output += "\""
+        for unit in text.utf16 {
+            switch unit {
+            case 0x22: output += "\\\""
+            case 0x5C: output += "\\\\"
+            case 0x0A: output += "\\n"
+            case 0x0D: output += "\\r"
+            case 0x09: output += "\\t"
+            case 0x08: output += "\\b"
+            case 0x0C: output += "\\f"
+            case 0x20...0x7E: output.unicodeScalars.append(Unicode.Scalar(UInt8(unit)))
+            default:
+                output += "\\u"
+                for shift in stride(from: 12, through: 0, by: -4) {
+                    output.append(hexDigits[Int((unit >> UInt16(shift)) & 0xF)])
+                }
+            }
+        }
+        output += "\""
+    }
+}

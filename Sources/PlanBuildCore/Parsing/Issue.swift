@@ -1,0 +1,79 @@
+/// One real diagnostic of a build: a compile error, a failing test, a lint finding, a warning.
+public struct Issue: Equatable, Hashable, Sendable {
+    public enum Severity: String, Sendable { case error, warning }
+
+    public var file: String?
+    public var line: Int?
+    public var message: String
+    public var severity: Severity
+    public var category: String?
+    public var stackTrace: String?
+    /// Set by warning filtering in `structured` mode for warnings the project accepted.
+    public var accepted: Bool
+
+    public init(file: String?, line: Int?, message: String, severity: Severity, category: String? = nil,
+                stackTrace: String? = nil, accepted: Bool = false) {
+        self.file = file
+        self.line = line
+        self.message = message
+        self.severity = severity
+        self.category = category
+        self.stackTrace = stackTrace
+        self.accepted = accepted
+    }
+}
+
+/// The categories SPEC section 5 names; issues carry them as plain strings so that callers
+/// may pass categories of their own through unchanged.
+public enum IssueCategory {
+    public static let compilationError = "compilation_error"
+    public static let testFailure = "test_failure"
+    public static let dependencyError = "dependency_error"
+    public static let lintError = "lint_error"
+    public static let buildError = "build_error"
+    public static let deprecationWarning = "deprecation_warning"
+    public static let uncheckedWarning = "unchecked_warning"
+    public static let javadocWarning = "javadoc_warning"
+    public static let lintWarning = "lint_warning"
+    public static let other = "other"
+}
+
+/// Test counts of a whole build, summed over its modules.
+public struct TestSummary: Equatable, Sendable {
+    public var passed: Int
+    public var failed: Int
+    public var skipped: Int
+    public var total: Int
+
+    public init(passed: Int, failed: Int, skipped: Int, total: Int? = nil) {
+        self.passed = passed
+        self.failed = failed
+        self.skipped = skipped
+        self.total = total ?? (passed &+ failed &+ skipped)
+    }
+
+    public static func += (lhs: inout TestSummary, rhs: TestSummary) {
+        lhs.passed &+= rhs.passed
+        lhs.failed &+= rhs.failed
+        lhs.skipped &+= rhs.skipped
+        lhs.total &+= rhs.total
+    }
+}
+
+/// What a parser read from one log.
+public struct ParseOutcome: Equatable, Sendable {
+    public enum BuildStatus: String, Sendable { case success = "SUCCESS", failure = "FAILURE" }
+
+    public var issues: [Issue]
+    public var tests: TestSummary?
+    public var buildStatus: BuildStatus
+
+    public init(issues: [Issue], tests: TestSummary?, buildStatus: BuildStatus) {
+        self.issues = issues
+        self.tests = tests
+        self.buildStatus = buildStatus
+    }
+
+    public var errors: [Issue] { issues.filter { $0.severity == .error } }
+    public var warnings: [Issue] { issues.filter { $0.severity == .warning } }
+}

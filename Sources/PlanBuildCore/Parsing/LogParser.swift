@@ -1,0 +1,70 @@
+/// One parser per tool (SPEC section 5, "Parsing"). A parser sees each line once, in order, and
+/// keeps only what it needs, so a log of any size is read in bounded memory.
+public protocol LogParser {
+    init()
+    /// One line of the log, without its line break and ANSI escapes.
+    mutating func consume(_ line: UnsafeBufferPointer<UInt8>)
+    mutating func finish() -> ParseOutcome
+}
+
+/// Issues in first-seen order, each reported once however often the log repeats it.
+struct IssueCollector {
+    private(set) var issues: [Issue] = []
+    private var seen: Set<IssueKey> = []
+    /// The cap keeps memory bounded on a pathological log that is nothing but distinct errors.
+    static let maximumIssues = 10_000
+
+    struct IssueKey: Hashable {
+        let file: String?
+        let line: Int?
+        let message: String
+        let severity: Issue.Severity
+    }
+
+    static func key(_ issue: Issue) -> IssueKey {
+        // Only the first line of a message identifies it: the same javac error is printed with
+        // differently prefixed continuation lines in the two places Maven repeats it.
+        let head = issue.message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        return IssueKey(file: issue.file, line: issue.line, message: head, severity: issue.severity)
+    }
+
+    /// Adds the issue unless an equal one was seen; returns its index when it was added.
+    @discardableResult
+    mutating func add(_ issue: Issue) -> Int? {
+        guard issues.count < Self.maximumIssues, seen.insert(Self.key(issue)).inserted else { return nil }
+        issues.append(issue)
+        return issues.count - 1
+    }
+
+    mutating func appendToMessage(at index: Int, _ text: String) {
+        guard issues.indices.contains(index) else { return }
+        issues[index].message += "\n" + text
+    }
+
+    func contains(where predicate: (Issue) -> Bool) -> Bool { issues.contains(where: predicate) }
+}
+
+/// The parsers by the names `pb_parse` and the Python modules use.
+public enum ParserRegistry {
+    public static let names = ["maven", "gradle", "npm"]
+
+    public static func parse(logFile path: String, parser name: String) throws -> ParseOutcome {
+        switch name.lowercased() {
+        case "maven": return try run(MavenLogParser.self, path)
+        default:
+            throw LogReadError(kind: .unreadable, message: "unknown parser '\(name)'; known: \(names.joined(separator: ", "))")
+        }
+    }
+
+    public static func run<P: LogParser>(_ type: P.Type, _ path: String) throws -> ParseOutcome {
+        var parser = P()
+        try LogReader.forEachLine(ofFile: path) { parser.consume($0) }
+        return parser.finish()
+    }
+
+    public static func run<P: LogParser>(_ type: P.Type, text: String) throws -> ParseOutcome {
+        var parser = P()
+        try LogReader.forEachLine(ofText: text) { parser.consume($0) }
+        return parser.finish()
+    }
+}

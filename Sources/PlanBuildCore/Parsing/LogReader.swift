@@ -1,0 +1,158 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CPlanBuildSupport
+
+/// Why a log could not be read.
+public struct LogReadError: Error, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable { case notFound = "not_found", isDirectory = "is_directory", unreadable }
+    public let kind: Kind
+    public let message: String
+    public var description: String { message }
+}
+
+/// Reads a log as a stream of lines with one fixed-size buffer: memory stays bounded whatever
+/// the log's size. Lines longer than `maximumLineLength` are cut there (the rest of such a line
+/// is skipped); a trailing `\r` is dropped; ANSI escape sequences are removed; bytes are handed
+/// over as they are, so invalid UTF-8 or NUL bytes cannot stop the reading.
+public struct LogReader {
+    public static let bufferSize = 1 << 20
+    public static let maximumLineLength = 64 << 10
+
+    /// Calls `body` with every line of the file at `path`.
+    public static func forEachLine(ofFile path: String,
+                                   _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let code = errno
+            let kind: LogReadError.Kind = (code == ENOENT || code == ENOTDIR) ? .notFound : .unreadable
+            throw LogReadError(kind: kind, message: "cannot open log \(path): \(String(cString: strerror(code)))")
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            throw LogReadError(kind: .isDirectory, message: "log \(path) is a directory, not a file")
+        }
+        try forEachLine(reading: { buffer in
+            while true {
+                let count = read(descriptor, buffer.baseAddress, buffer.count)
+                if count >= 0 { return count }
+                if errno != EINTR {
+                    throw LogReadError(kind: .unreadable, message: "cannot read log \(path): \(String(cString: strerror(errno)))")
+                }
+            }
+        }, body)
+    }
+
+    /// Calls `body` with every line of an in-memory text (tests, callers holding a log string).
+    public static func forEachLine(ofText text: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        try bytes.withUnsafeMutableBufferPointer { source in
+            try forEachLine(reading: { buffer in
+                let count = min(buffer.count, source.count - offset)
+                if count > 0 {
+                    UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: source[offset..<offset + count])))
+                }
+                offset += count
+                return count
+            }, body)
+        }
+    }
+
+    static func forEachLine(reading fill: (UnsafeMutableBufferPointer<UInt8>) throws -> Int,
+                            _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bufferSize)
+        defer { buffer.deallocate() }
+        let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: maximumLineLength)
+        defer { scratch.deallocate() }
+
+        var start = 0      // first byte of the pending line in `buffer`
+        var end = 0        // end of valid data in `buffer`
+        var skipping = false // inside an over-long line whose head was already delivered
+
+        func deliver(_ from: Int, _ to: Int) throws {
+            var upper = to
+            if upper > from, buffer[upper - 1] == 0x0D { upper -= 1 }
+            let line = UnsafeBufferPointer(rebasing: buffer[from..<upper])
+            try body(stripEscapes(line, into: scratch))
+        }
+
+        while true {
+            if start > 0 {
+                // Move the unfinished line to the front to make room for more input.
+                let pending = end - start
+                if pending > 0 {
+                    UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: buffer.baseAddress! + start, byteCount: pending)
+                }
+                end = pending
+                start = 0
+            }
+            let count = try fill(UnsafeMutableBufferPointer(rebasing: buffer[end...]))
+            if count == 0 { break }
+            let scanFrom = end
+            end += count
+            var cursor = scanFrom
+            while cursor < end {
+                let remaining = UnsafeRawPointer(buffer.baseAddress! + cursor)
+                guard let found = memchr(remaining, 0x0A, end - cursor) else { break }
+                let newline = cursor + (UnsafeRawPointer(found) - remaining)
+                if skipping {
+                    skipping = false
+                } else {
+                    try deliver(start, min(newline, start + maximumLineLength))
+                }
+                start = newline + 1
+                cursor = start
+            }
+            if end - start >= maximumLineLength {
+                // An over-long line: deliver its head now and drop the rest up to the next newline.
+                if !skipping { try deliver(start, start + maximumLineLength) }
+                skipping = true
+                start = end
+            }
+        }
+        if end > start && !skipping { try deliver(start, end) }
+    }
+
+    /// The line without ANSI escape sequences (CSI `ESC [ … final`, and two-byte escapes).
+    /// Lines without ESC are returned as they are, without copying.
+    static func stripEscapes(_ line: UnsafeBufferPointer<UInt8>, into scratch: UnsafeMutableBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard let base = line.baseAddress, memchr(base, 0x1B, line.count) != nil else { return line }
+        var output = 0
+        var index = 0
+        while index < line.count {
+            let byte = line[index]
+            if byte == 0x1B {
+                index += 1
+                if index < line.count, line[index] == UInt8(ascii: "[") {
+                    index += 1
+                    while index < line.count, !(0x40...0x7E).contains(line[index]) { index += 1 }
+                    index += 1
+                } else if index < line.count {
+                    index += 1
+                }
+                continue
+            }
+            if output < scratch.count { scratch[output] = byte; output += 1 }
+            index += 1
+        }
+        return UnsafeBufferPointer(rebasing: scratch[0..<output])
+    }
+}
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    @inline(__always) func hasPrefix(_ prefix: StaticString) -> Bool {
+        let length = prefix.utf8CodeUnitCount
+        guard count >= length, let base = baseAddress else { return false }
+        return memcmp(base, prefix.utf8Start, length) == 0
+    }
+
+    /// Whether the bytes contain `needle` (memmem: as fast as the C library makes it).
+    @inline(__always) func contains(_ needle: StaticString) -> Bool {
+        guard let base = baseAddress, count >= needle.utf8CodeUnitCount else { return false }
+        return pbs_memmem(base, count, needle.utf8Start, needle.utf8CodeUnitCount) != nil
+    }
+
+    var text: String { String(decoding: self, as: UTF8.self) }
+}

@@ -1,0 +1,95 @@
+/// Why a canonical command could not be resolved; `kind` is the machine-readable error.
+public struct ResolveError: Error, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        case architectureMissing = "architecture_missing"
+        case architectureInvalid = "architecture_invalid"
+        case unknownModule = "unknown_module"
+        case unknownCommand = "unknown_command"
+    }
+
+    public let kind: Kind
+    public let message: String
+
+    public init(kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// A canonical command resolved for one module: the complete command line to run.
+public struct ResolvedCommand: Equatable, Sendable {
+    public let module: String
+    public let command: String
+    public let executable: String
+}
+
+/// Resolve (SPEC section 5): `(command, module?)` → the module's complete command line.
+public enum CommandResolver {
+    public static func resolve(command: String, module: String?, in layout: ProjectLayout) throws(ResolveError) -> ResolvedCommand {
+        try resolve(command: command, module: module, in: try ProjectArchitecture.load(layout))
+    }
+
+    public static func resolve(command: String, module requested: String?, in architecture: ProjectArchitecture) throws(ResolveError) -> ResolvedCommand {
+        let module: ProjectArchitecture.Module
+        if let requested, !requested.isEmpty {
+            guard let found = architecture.module(named: requested) else {
+                let known = architecture.modules.map(\.name)
+                throw ResolveError(kind: .unknownModule,
+                                   message: "Module '\(requested)' not found. Available modules: \(list(known))\(suggestion(requested, known))")
+            }
+            module = found
+        } else {
+            guard let root = architecture.rootModule else {
+                throw ResolveError(kind: .unknownModule, message: "The project has no modules in derived-data.json")
+            }
+            module = root
+        }
+        guard let line = module.commandLine(for: command) else {
+            let known = module.commands.map(\.name)
+            throw ResolveError(kind: .unknownCommand,
+                               message: "Command '\(command)' not found for module '\(module.name)'. Available commands: \(list(known))\(suggestion(command, known))")
+        }
+        return ResolvedCommand(module: module.name, command: command, executable: line)
+    }
+
+    private static func list(_ names: [String]) -> String { names.isEmpty ? "(none)" : names.joined(separator: ", ") }
+
+    private static func suggestion(_ wanted: String, _ known: [String]) -> String {
+        guard let best = NameSuggestion.closest(to: wanted, among: known) else { return "" }
+        return ". Did you mean '\(best)'?"
+    }
+}
+
+/// The known name closest to a mistyped one, by edit distance, when it is close enough to help.
+public enum NameSuggestion {
+    public static func closest(to wanted: String, among known: [String], limit: Int = 1) -> String? {
+        ranked(wanted, among: known).first
+    }
+
+    public static func ranked(_ wanted: String, among known: [String], maximumCount: Int = 3) -> [String] {
+        let target = Array(wanted.lowercased().utf8.prefix(256))
+        let scored = known.map { name -> (String, Int) in (name, distance(target, Array(name.lowercased().utf8.prefix(256)))) }
+        let threshold = max(2, target.count / 3)
+        return scored.filter { $0.1 <= threshold || $0.0.lowercased().contains(wanted.lowercased()) }
+            .sorted { $0.1 < $1.1 }
+            .prefix(maximumCount)
+            .map(\.0)
+    }
+
+    static func distance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

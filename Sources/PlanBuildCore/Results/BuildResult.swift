@@ -1,0 +1,70 @@
+/// The outcome of one build (SPEC section 5, "Result fields").
+public struct BuildResult: Equatable, Sendable {
+    public enum Status: String, Sendable { case success, error, timeout }
+
+    /// Error kinds of SPEC section 5.
+    public enum ErrorKind {
+        public static let buildFailed = "build_failed"
+        public static let timeout = "timeout"
+        public static let executionFailed = "execution_failed"
+        public static let wrapperNotFound = "wrapper_not_found"
+        public static let logFileFailed = "log_file_failed"
+    }
+
+    public var status: Status
+    public var exitCode: Int
+    public var durationSeconds: Int
+    public var logFile: String
+    public var command: String
+    public var error: String?
+    public var timeoutUsedSeconds: Int?
+    public var wrapper: String?
+    public var commandType: String?
+    /// Why the build could not start, for a person; carried as `message` after the scalar fields.
+    public var message: String?
+    /// Parsed diagnostics; nil when the log was not parsed (a successful build is not).
+    public var errors: [Issue]?
+    public var warnings: [Issue]?
+    public var tests: TestSummary?
+    /// Durations below one second, for orchestration statistics; not part of the result fields.
+    public var durationMilliseconds: Int
+
+    public init(status: Status, exitCode: Int, durationSeconds: Int, logFile: String, command: String,
+                error: String? = nil, timeoutUsedSeconds: Int? = nil, wrapper: String? = nil,
+                commandType: String? = nil, message: String? = nil, durationMilliseconds: Int = 0) {
+        self.status = status
+        self.exitCode = exitCode
+        self.durationSeconds = durationSeconds
+        self.logFile = logFile
+        self.command = command
+        self.error = error
+        self.timeoutUsedSeconds = timeoutUsedSeconds
+        self.wrapper = wrapper
+        self.commandType = commandType
+        self.message = message
+        self.durationMilliseconds = durationMilliseconds
+    }
+
+    /// The result object in the documented field order.
+    public func json(includeAccepted: Bool = false) -> JSONObject {
+        var object = JSONObject([
+            ("status", .string(status.rawValue)),
+            ("exit_code", .int(exitCode)),
+            ("duration_seconds", .int(durationSeconds)),
+            ("log_file", .string(logFile)),
+            ("command", .string(command)),
+        ])
+        if let error { object["error"] = .string(error) }
+        if let timeoutUsedSeconds { object["timeout_used_seconds"] = .int(timeoutUsedSeconds) }
+        if let wrapper { object["wrapper"] = .string(wrapper) }
+        if let commandType { object["command_type"] = .string(commandType) }
+        if let message { object["message"] = .string(message) }
+        if let errors { object["errors"] = .array(errors.map { $0.rowJSON(includeAccepted: false) }) }
+        if let warnings {
+            let marked = includeAccepted && warnings.contains(where: \.accepted)
+            object["warnings"] = .array(warnings.map { $0.rowJSON(includeAccepted: marked) })
+        }
+        if let tests { object["tests"] = tests.json }
+        return object
+    }
+}

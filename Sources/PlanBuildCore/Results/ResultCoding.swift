@@ -1,0 +1,66 @@
+/// Conversions between the core's result types and the JSON shapes of SPEC sections 3 and 5.
+extension Issue {
+    /// The full form (`Issue.to_dict()` of the Python module): every field, nulls included.
+    public var fullJSON: JSONValue {
+        .object(JSONObject([
+            ("file", file.map(JSONValue.string) ?? .null),
+            ("line", line.map(JSONValue.int) ?? .null),
+            ("message", .string(message)),
+            ("severity", .string(severity.rawValue)),
+            ("category", category.map(JSONValue.string) ?? .null),
+            ("stack_trace", stackTrace.map(JSONValue.string) ?? .null),
+            ("accepted", .bool(accepted)),
+        ]))
+    }
+
+    /// The result row: `{file, line, message, category}`, plus `accepted` when it was marked.
+    public func rowJSON(includeAccepted: Bool) -> JSONValue {
+        var object = JSONObject([
+            ("file", file.map(JSONValue.string) ?? .null),
+            ("line", line.map(JSONValue.int) ?? .null),
+            ("message", .string(message)),
+            ("category", category.map(JSONValue.string) ?? .null),
+        ])
+        if includeAccepted { object["accepted"] = .bool(accepted) }
+        return .object(object)
+    }
+
+    /// Reads any of the shapes above (and plain dicts from Python); nil when `message` is missing.
+    public init?(json: JSONValue) {
+        guard let object = json.objectValue, let message = object["message"]?.stringValue else { return nil }
+        let severity = object["severity"]?.stringValue.flatMap(Severity.init(rawValue:)) ?? .warning
+        self.init(
+            file: object["file"]?.stringValue,
+            line: object["line"]?.intValue,
+            message: message,
+            severity: severity,
+            category: object["category"]?.stringValue,
+            stackTrace: object["stack_trace"]?.stringValue,
+            accepted: object["accepted"]?.boolValue ?? false
+        )
+    }
+}
+
+extension TestSummary {
+    public var json: JSONValue {
+        .object(JSONObject([("passed", .int(passed)), ("failed", .int(failed)), ("skipped", .int(skipped)), ("total", .int(total))]))
+    }
+
+    public init?(json: JSONValue) {
+        guard let object = json.objectValue else { return nil }
+        let passed = object["passed"]?.intValue ?? 0
+        let failed = object["failed"]?.intValue ?? 0
+        let skipped = object["skipped"]?.intValue ?? 0
+        self.init(passed: passed, failed: failed, skipped: skipped, total: object["total"]?.intValue)
+    }
+}
+
+extension ParseOutcome {
+    public var json: JSONValue {
+        .object(JSONObject([
+            ("build_status", .string(buildStatus.rawValue)),
+            ("issues", .array(issues.map(\.fullJSON))),
+            ("tests", tests?.json ?? .null),
+        ]))
+    }
+}

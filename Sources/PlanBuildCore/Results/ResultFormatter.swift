@@ -1,0 +1,118 @@
+/// TOON and JSON renderings of a build result (SPEC section 5, "TOON" and "JSON").
+///
+/// Works on the JSON object rather than `BuildResult` so that results assembled by callers
+/// (the Python `success_result(**extra)` family) format the same way as the engine's own.
+public enum ResultFormatter {
+    public static let coreFields = ["status", "exit_code", "duration_seconds", "log_file", "command"]
+    public static let extraFields = ["error", "timeout_used_seconds", "wrapper", "command_type"]
+    public static let structuredFields = ["errors", "warnings", "tests"]
+
+    public enum Format: String, Sendable { case toon, json }
+
+    public static func format(_ result: JSONObject, as format: Format, indent: Int = 2) -> String {
+        switch format {
+        case .toon: return toon(result)
+        case .json: return json(result, indent: indent)
+        }
+    }
+
+    // MARK: TOON
+
+    public static func toon(_ result: JSONObject) -> String {
+        var lines: [String] = []
+        for field in coreFields + extraFields {
+            if let value = result[field], !value.isNull { lines.append("\(field)\t\(cell(value))") }
+        }
+        if let errors = result["errors"]?.arrayValue, !errors.isEmpty {
+            lines.append("")
+            lines.append("errors[\(errors.count)]{file,line,message,category}:")
+            for issue in errors {
+                lines.append([cell(issue["file"]), cell(issue["line"]), cell(issue["message"], dash: false),
+                              cell(issue["category"], dash: false)].joined(separator: "\t"))
+            }
+        }
+        if let warnings = result["warnings"]?.arrayValue, !warnings.isEmpty {
+            lines.append("")
+            let marked = warnings.contains { $0["accepted"].map { !$0.isNull } ?? false }
+            lines.append("warnings[\(warnings.count)]{file,line,message\(marked ? ",accepted" : "")}:")
+            for issue in warnings {
+                var row = [cell(issue["file"]), cell(issue["line"]), cell(issue["message"], dash: false)]
+                if marked { row.append(issue["accepted"]?.boolValue == true ? "[accepted]" : "") }
+                lines.append(row.joined(separator: "\t"))
+            }
+        }
+        if let tests = result["tests"]?.objectValue, !tests.isEmpty {
+            lines.append("")
+            lines.append("tests:")
+            for key in ["passed", "failed", "skipped"] {
+                lines.append("  \(key): \(tests[key].map { cell($0) } ?? "0")")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// One TOON cell: never a raw tab or line break (they would break the table), `-` for a
+    /// missing file or line.
+    static func cell(_ value: JSONValue?, dash: Bool = true) -> String {
+        switch value {
+        case nil, .null?: return dash ? "-" : ""
+        case .string(let text)?: return flatten(text)
+        case .int(let number)?: return String(number)
+        case .double(let number)?: return number.description
+        case .bool(let flag)?: return flag ? "true" : "false"
+        case let other?: return flatten(JSONWriter.writeCompact(other))
+        }
+    }
+
+    /// Line breaks inside a message (a javac `symbol:` continuation) become ` | `; tabs a space.
+    static func flatten(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return text }
+        var output = ""
+        var pendingBreak = false
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n", "\r":
+                pendingBreak = true
+            case "\t":
+                output.unicodeScalars.append(" ")
+            default:
+                if pendingBreak {
+                    if !output.isEmpty { output += " | " }
+                    pendingBreak = false
+                }
+                output.unicodeScalars.append(scalar)
+            }
+        }
+        return output
+    }
+
+    // MARK: JSON
+
+    /// The same fields in the documented order (known fields first, a caller's own extras after
+    /// the scalar fields), 2-space indent, `null` for a missing file or line.
+    public static func json(_ result: JSONObject, indent: Int = 2) -> String {
+        var ordered = JSONObject()
+        for field in coreFields + extraFields { if let value = result[field] { ordered[field] = value } }
+        for (key, value) in result where ordered[key] == nil && !structuredFields.contains(key) {
+            ordered[key] = value
+        }
+        for field in structuredFields { if let value = result[field] { ordered[field] = normalizeSection(field, value) } }
+        return JSONWriter.write(.object(ordered), indent: indent)
+    }
+
+    /// Issue rows always carry `file` and `line` (null when unknown), so consumers can index them.
+    private static func normalizeSection(_ field: String, _ value: JSONValue) -> JSONValue {
+        guard field != "tests", let rows = value.arrayValue else { return value }
+        return .array(rows.map { row in
+            guard var object = row.objectValue else { return row }
+            if object["file"] == nil || object["line"] == nil {
+                var filled = JSONObject([("file", object["file"] ?? .null), ("line", object["line"] ?? .null)])
+                object["file"] = nil
+                object["line"] = nil
+                for (key, entry) in object { filled[key] = entry }
+                object = filled
+            }
+            return .object(object)
+        })
+    }
+}

@@ -1,0 +1,158 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A file-system failure with the path and the system's reason, for messages a person can act on.
+public struct FileError: Error, Equatable, CustomStringConvertible {
+    public enum Kind: Equatable, Sendable { case notFound, isDirectory, permissionDenied, other }
+    public let kind: Kind
+    public let path: String
+    public let reason: String
+
+    public init(kind: Kind, path: String, reason: String) {
+        self.kind = kind
+        self.path = path
+        self.reason = reason
+    }
+
+    init(errno code: Int32, path: String) {
+        let kind: Kind
+        switch code {
+        case ENOENT, ENOTDIR: kind = .notFound
+        case EISDIR: kind = .isDirectory
+        case EACCES, EPERM: kind = .permissionDenied
+        default: kind = .other
+        }
+        self.init(kind: kind, path: path, reason: String(cString: strerror(code)))
+    }
+
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// Thin, Foundation-free file helpers: the library loads into every Python process that
+/// runs a build, so it avoids Foundation's start-up cost.
+public enum FileSystem {
+    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    public static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
+    public static func isExecutable(_ path: String) -> Bool { access(path, X_OK) == 0 && !isDirectory(path) }
+
+    /// Reads a whole (small) file; for configuration files, never for logs.
+    public static func readFile(_ path: String, limit: Int = 64 << 20) throws(FileError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileError(errno: errno, path: path) }
+        defer { close(descriptor) }
+        var info = stat()
+        if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            throw FileError(errno: EISDIR, path: path)
+        }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FileError(errno: errno, path: path)
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+            if bytes.count > limit { throw FileError(kind: .other, path: path, reason: "file larger than \(limit) bytes") }
+        }
+        return bytes
+    }
+
+    public static func readText(_ path: String) throws(FileError) -> String {
+        String(decoding: try readFile(path), as: UTF8.self)
+    }
+
+    /// Creates `path` and its parents (mode 0755); succeeds when it already exists.
+    public static func makeDirectories(_ path: String) throws(FileError) {
+        if isDirectory(path) { return }
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            prefix += component
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw FileError(errno: errno, path: prefix)
+            }
+            if !isDirectory(prefix) { throw FileError(errno: ENOTDIR, path: prefix) }
+            prefix += "/"
+        }
+    }
+
+    /// Writes `bytes` to a temporary file beside `path`, flushes it and renames it over `path`,
+    /// so readers see the old or the new content, never a partial file.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(FileError) {
+        let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileError(errno: errno, path: temporary) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                let failure = FileError(errno: errno, path: temporary)
+                close(descriptor)
+                unlink(temporary)
+                throw failure
+            }
+            written += count
+        }
+        if fsync(descriptor) != 0 || close(descriptor) != 0 {
+            let failure = FileError(errno: errno, path: temporary)
+            unlink(temporary)
+            throw failure
+        }
+        if rename(temporary, path) != 0 {
+            let failure = FileError(errno: errno, path: path)
+            unlink(temporary)
+            throw failure
+        }
+    }
+
+    /// The absolute, symlink-free form of `path`, or nil when it does not exist.
+    public static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    public static func currentDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return "." }
+        return String(cString: buffer)
+    }
+
+    /// `base` joined with `relative` unless `relative` is already absolute.
+    public static func join(_ base: String, _ relative: String) -> String {
+        if relative.hasPrefix("/") || base.isEmpty { return relative }
+        return base.hasSuffix("/") ? base + relative : base + "/" + relative
+    }
+
+    /// An absolute form of `path` without resolving links (which might not exist yet).
+    public static func absolute(_ path: String) -> String {
+        let joined = join(currentDirectory(), path)
+        var parts: [Substring] = []
+        for part in joined.split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    public static func environment(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        return String(cString: value)
+    }
+}

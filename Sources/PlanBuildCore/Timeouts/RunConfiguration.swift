@@ -1,0 +1,155 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CPlanBuildSupport
+
+/// Why run-configuration.json could not be used; it is never overwritten in that case.
+public struct RunConfigurationError: Error, Equatable, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+/// `.plan/run-configuration.json`: learned timeouts and accepted warnings.
+///
+/// Writers hold an exclusive `flock` on a lock file for the whole read-modify-write and replace
+/// the file by an atomic rename, so concurrent processes and threads lose no update and readers
+/// never see a partial file. Every key PlanBuild does not own is written back as it was.
+public struct RunConfiguration: Sendable {
+    public let layout: ProjectLayout
+
+    public init(layout: ProjectLayout) { self.layout = layout }
+
+    public var path: String { layout.runConfigurationPath }
+    var lockPath: String { FileSystem.join(layout.planDir, "temp/run-configuration.lock") }
+
+    /// The whole document; an empty one when the file does not exist.
+    public func load() throws(RunConfigurationError) -> JSONObject {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileSystem.readFile(path)
+        } catch {
+            if error.kind == .notFound { return JSONObject() }
+            throw RunConfigurationError(message: "cannot read \(path): \(error.reason)")
+        }
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            throw RunConfigurationError(message: "\(path) is empty: fix or delete it (PlanBuild does not overwrite it)")
+        }
+        do {
+            guard let object = try JSONParser.parse(bytes: bytes).objectValue else {
+                throw RunConfigurationError(message: "\(path) must hold a JSON object: fix or delete it (PlanBuild does not overwrite it)")
+            }
+            return object
+        } catch let error as JSONParseError {
+            throw RunConfigurationError(message: "\(path) is not valid JSON (\(error)): fix or delete it (PlanBuild does not overwrite it)")
+        } catch let error as RunConfigurationError {
+            throw error
+        } catch {
+            throw RunConfigurationError(message: "\(path): \(error)")
+        }
+    }
+
+    public func policy() throws(RunConfigurationError) -> TimeoutPolicy {
+        TimeoutPolicy(json: try load()["timeout_policy"])
+    }
+
+    public func learnedTimeout(_ key: String, in document: JSONObject) -> Int? {
+        document["commands"]?[key]?["timeout_seconds"]?.intValue
+    }
+
+    // MARK: Timeouts
+
+    public struct TimeoutLookup: Equatable, Sendable {
+        public let seconds: Int
+        public let learned: Int?
+        public let keyUsed: String?
+    }
+
+    /// The timeout to apply: learned under `key`, else under `fallbackKey` (the pre-module key).
+    public func timeout(for key: String, fallbackKey: String? = nil, default defaultSeconds: Int) throws(RunConfigurationError) -> TimeoutLookup {
+        let document = try load()
+        let policy = TimeoutPolicy(json: document["timeout_policy"])
+        var keyUsed: String? = key
+        var learned = learnedTimeout(key, in: document)
+        if learned == nil, let fallbackKey {
+            learned = learnedTimeout(fallbackKey, in: document)
+            keyUsed = fallbackKey
+        }
+        if learned == nil { keyUsed = nil }
+        return TimeoutLookup(seconds: policy.effectiveTimeout(learned: learned, default: defaultSeconds),
+                             learned: learned, keyUsed: keyUsed)
+    }
+
+    public struct TimeoutUpdate: Equatable, Sendable {
+        public let seconds: Int
+        public let previous: Int?
+        public var source: String { previous == nil ? "initial" : "computed" }
+    }
+
+    /// Learns from a finished build: the weighted update of SPEC section 5.
+    @discardableResult
+    public func recordDuration(_ duration: Int, for key: String) throws(RunConfigurationError) -> TimeoutUpdate {
+        try update(key) { previous, policy in policy.learnedValue(existing: previous, newDuration: max(0, duration)) }
+    }
+
+    /// A build that timed out learns the timeout it was given, so the next run gets
+    /// `timeout × margin` instead of timing out again forever.
+    @discardableResult
+    public func recordTimeout(_ timeoutUsed: Int, for key: String) throws(RunConfigurationError) -> TimeoutUpdate {
+        try update(key) { _, _ in max(0, timeoutUsed) }
+    }
+
+    private func update(_ key: String, _ compute: (Int?, TimeoutPolicy) -> Int) throws(RunConfigurationError) -> TimeoutUpdate {
+        var outcome = TimeoutUpdate(seconds: 0, previous: nil)
+        try modify { document throws(RunConfigurationError) in
+            if document["version"] == nil { document["version"] = 1 }
+            var commands = JSONObject()
+            if let existing = document["commands"] {
+                guard let object = existing.objectValue else {
+                    throw RunConfigurationError(message: "\(path): \"commands\" must be an object: fix it (PlanBuild does not overwrite it)")
+                }
+                commands = object
+            }
+            var entry = commands[key]?.objectValue ?? JSONObject()
+            let previous = entry["timeout_seconds"]?.intValue
+            let seconds = compute(previous, TimeoutPolicy(json: document["timeout_policy"]))
+            entry["timeout_seconds"] = .int(seconds)
+            commands[key] = .object(entry)
+            document["commands"] = .object(commands)
+            outcome = TimeoutUpdate(seconds: seconds, previous: previous)
+        }
+        return outcome
+    }
+
+    /// Runs `change` on the current document under the exclusive lock and writes the result.
+    public func modify(_ change: (inout JSONObject) throws(RunConfigurationError) -> Void) throws(RunConfigurationError) {
+        do {
+            try FileSystem.makeDirectories(FileSystem.join(layout.planDir, "temp"))
+        } catch {
+            throw RunConfigurationError(message: "cannot create \(error.path): \(error.reason)")
+        }
+        let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard lock >= 0 else {
+            throw RunConfigurationError(message: "cannot open lock file \(lockPath): \(String(cString: strerror(errno)))")
+        }
+        defer { close(lock) }
+        let rc = pbs_lock_exclusive(lock)
+        guard rc == 0 else { throw RunConfigurationError(message: "cannot lock \(lockPath): \(String(cString: strerror(rc)))") }
+        defer { _ = pbs_unlock(lock) }
+
+        var document = try load()
+        try change(&document)
+        let text = JSONWriter.write(.object(document), indent: 2) + "\n"
+        do {
+            try FileSystem.writeAtomically(Array(text.utf8), to: path)
+        } catch {
+            throw RunConfigurationError(message: "cannot write \(path): \(error.reason)")
+        }
+    }
+
+    // MARK: Accepted warnings
+
+    /// The patterns under `{system}.acceptable_warnings`, a list or an object of category → list.
+    public func acceptableWarnings(system: String) throws(RunConfigurationError) -> [String] {
+        WarningPatterns.flatten(try load()[system]?["acceptable_warnings"])
+    }
+}

@@ -1,0 +1,85 @@
+/// Accepted-warning patterns (SPEC section 5, "Warnings"): `^…` is a case-insensitive regular
+/// expression anchored at the start of the message, anything else a case-insensitive substring.
+public struct WarningPatterns {
+    private enum Matcher {
+        case substring(String)
+        case expression(Regex<AnyRegexOutput>)
+    }
+
+    private let matchers: [Matcher]
+    public let patterns: [String]
+    /// Patterns that were skipped because they are not valid regular expressions.
+    public let invalidPatterns: [String]
+
+    public init(_ patterns: [String]) {
+        var matchers: [Matcher] = []
+        var invalid: [String] = []
+        for pattern in patterns where !pattern.isEmpty {
+            if pattern.hasPrefix("^") {
+                if let regex = try? Regex(pattern).ignoresCase() {
+                    matchers.append(.expression(regex))
+                } else {
+                    invalid.append(pattern)
+                }
+            } else {
+                matchers.append(.substring(pattern.lowercased()))
+            }
+        }
+        self.matchers = matchers
+        self.patterns = patterns
+        self.invalidPatterns = invalid
+    }
+
+    public func accepts(_ message: String) -> Bool {
+        var lowered: String?
+        for matcher in matchers {
+            switch matcher {
+            case .substring(let needle):
+                if lowered == nil { lowered = message.lowercased() }
+                if lowered!.contains(needle) { return true }
+            case .expression(let regex):
+                if (try? regex.prefixMatch(in: message)) != nil { return true }
+            }
+        }
+        return false
+    }
+
+    /// `acceptable_warnings` as a list of patterns or an object of category → list of patterns.
+    public static func flatten(_ value: JSONValue?) -> [String] {
+        switch value {
+        case .array(let list)?:
+            return list.compactMap(\.stringValue)
+        case .object(let categories)?:
+            return categories.flatMap { $0.value.arrayValue?.compactMap(\.stringValue) ?? ($0.value.stringValue.map { [$0] } ?? []) }
+        case .string(let single)?:
+            return [single]
+        default:
+            return []
+        }
+    }
+}
+
+/// The three output modes of SPEC section 5.
+public enum WarningMode: String, CaseIterable, Sendable {
+    /// Accepted warnings are dropped.
+    case actionable
+    /// All warnings kept, accepted ones marked.
+    case structured
+    /// No warnings at all.
+    case errors
+
+    public static func filter(_ warnings: [Issue], patterns: WarningPatterns, mode: WarningMode) -> [Issue] {
+        switch mode {
+        case .errors:
+            return []
+        case .actionable:
+            return warnings.filter { !patterns.accepts($0.message) }
+        case .structured:
+            return warnings.map { warning in
+                var marked = warning
+                marked.accepted = patterns.accepts(warning.message)
+                return marked
+            }
+        }
+    }
+}

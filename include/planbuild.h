@@ -1,0 +1,162 @@
+/*
+ * planbuild.h — the C interface of libplanbuild.so, PlanBuild's build engine.
+ *
+ * PlanBuild resolves a canonical command (verify, module-tests, …) for a module of a project,
+ * runs Maven, Gradle or npm with every byte of output in a log file and a timeout learned from
+ * earlier runs, parses the log into errors, warnings and test counts, hides the warnings the
+ * project accepted, and formats one compact result (TOON or JSON).
+ *
+ * CONVENTIONS (they hold for every entry point below)
+ *
+ *   Text      Requests and replies are UTF-8, NUL-terminated JSON objects.
+ *
+ *   Ownership Every returned `char *` is a new allocation owned by the caller, who releases it
+ *             with pb_free() exactly once. Passing any other pointer to pb_free() is undefined;
+ *             pb_free(NULL) does nothing. The library keeps no pointer to the request after the
+ *             call returns. No entry point returns NULL (except on memory exhaustion).
+ *
+ *   Errors    No entry point aborts the process, whatever bytes it is given. A request that is
+ *             NULL, empty, not JSON, not an object, larger than 256 MiB, or has a member of the
+ *             wrong type is answered with
+ *                 {"status":"error","error":"invalid_request","message":"…"}
+ *             where the message names the member and what it must be. Other failures are answered
+ *             with "status":"error", a machine-readable "error" kind, and a "message" for a person.
+ *
+ *   Threads   Every entry point may be called from several threads at once. Calls share no
+ *             mutable state except project files, which are protected by file locks (so several
+ *             processes may also share one project). Long calls (pb_execute) block only the
+ *             calling thread; ctypes.CDLL releases Python's GIL around them.
+ *
+ *   Paths     The library reads no global state of the caller to find a project: the project
+ *             directory is the request member "project_dir" (default ".", relative to the
+ *             caller's working directory) and the plan folder's name is "plan_dir_name"
+ *             (default ".plan"). Builds inherit the caller's environment.
+ *
+ *   Versions  pb_abi_version() returns PB_ABI_VERSION of the library that was built. A caller
+ *             compiled against this header must refuse to use a library whose version differs.
+ */
+#ifndef PLANBUILD_H
+#define PLANBUILD_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Changes whenever a request or reply changes incompatibly. */
+#define PB_ABI_VERSION 1
+
+/* The ABI version the loaded library implements; compare with PB_ABI_VERSION. */
+int pb_abi_version(void);
+
+/* Releases a string returned by any pb_* function. NULL is allowed. */
+void pb_free(char *text);
+
+/*
+ * pb_resolve — a canonical command of a module → the complete command line.
+ *
+ * Request:  {"project_dir": D?, "plan_dir_name": N?, "command": "verify", "module": "core"?}
+ *           "module" defaults to the root module (paths.module "." or empty, else the first).
+ * Reply:    {"status":"success","module":"core","command":"verify","executable":"python3 … --commandArgs \"verify -pl core\""}
+ * Errors:   "architecture_missing" (no .plan/project-architecture/derived-data.json),
+ *           "architecture_invalid" (not JSON, or no "modules" object),
+ *           "unknown_module", "unknown_command" (the message lists what exists and the closest name).
+ */
+char *pb_resolve(const char *request_json);
+
+/*
+ * pb_execute — run one build: learned timeout, log file, process group, parse on failure, filter.
+ *
+ * Request:  {"project_dir": D?, "plan_dir_name": N?,
+ *            "system": "maven" | "gradle" | "npm",
+ *            "args": "verify -pl core"        (a string split like shell words, never run by a shell,
+ *                                              or an array of words),
+ *            "timeout": 300?                  (seconds to start from when nothing was learned),
+ *            "command_key": "maven:verify"?   (learn under this key instead of the derived one),
+ *            "mode": "actionable" | "structured" | "errors"?   (default actionable),
+ *            "parse": true?                   (parse the log when the build did not succeed),
+ *            "max_errors": 20?, "max_warnings": 10?   (cap the lists; default all),
+ *            "learn": true?                   (record the duration in run-configuration.json),
+ *            "grace_ms": 1000?                (SIGTERM → SIGKILL grace on timeout),
+ *            "env": {"NAME": "value"}?}       (set on top of the inherited environment)
+ * Reply:    the build result, fields in this order:
+ *           "status" ("success" | "error" | "timeout"), "exit_code" (-1 when the tool never ran or
+ *           timed out), "duration_seconds", "log_file" (absolute; "" when none was created),
+ *           "command"; then when present "error" ("build_failed" | "timeout" | "execution_failed" |
+ *           "wrapper_not_found" | "log_file_failed"), "timeout_used_seconds", "wrapper" (Maven,
+ *           Gradle: "./mvnw", "mvn", …), "command_type" (npm: "npm" | "npx"), "message" (why the
+ *           tool could not run); then "errors" and "warnings" (arrays of
+ *           {"file","line","message","category"} with "accepted" in structured mode) and "tests"
+ *           ({"passed","failed","skipped","total"}) when the log was parsed.
+ *           Only an invalid request yields "error":"invalid_request"; everything else is a result.
+ * Blocks:   until the build ends or its timeout kills the whole process group.
+ */
+char *pb_execute(const char *request_json);
+
+/*
+ * pb_parse — read a build log into issues, a test summary and the build status.
+ *
+ * Request:  {"log_file": "/path/to/maven.log", "system": "maven" | "gradle" | "npm"}
+ *           ("parser" is accepted as a synonym of "system").
+ * Reply:    {"status":"success","build_status":"SUCCESS" | "FAILURE",
+ *            "issues":[{"file","line","message","severity","category","stack_trace","accepted"}…],
+ *            "tests":{"passed","failed","skipped","total"} | null}
+ *           The log is read as a stream with a fixed buffer: memory stays bounded for any size.
+ * Errors:   "not_found", "is_directory", "unreadable".
+ */
+char *pb_parse(const char *request_json);
+
+/*
+ * pb_filter_warnings — apply the project's accepted-warning patterns.
+ *
+ * Request:  {"warnings":[issue…], "mode": "actionable" | "structured" | "errors"?,
+ *            "patterns":["^deprecated", "unchecked"]?}
+ *           Without "patterns", they are read from run-configuration.json of "project_dir" under
+ *           "system" (e.g. "maven") → "acceptable_warnings" (a list, or an object of lists).
+ *           A pattern starting with ^ is a case-insensitive regular expression matched at the
+ *           start of the message; any other is a case-insensitive substring; invalid ones are skipped.
+ * Reply:    {"status":"success","warnings":[issue…],"patterns":[…],"invalid_patterns":[…]}
+ * Errors:   "configuration_invalid" (run-configuration.json unreadable or not JSON).
+ */
+char *pb_filter_warnings(const char *request_json);
+
+/*
+ * pb_format — render a build result as TOON or JSON text.
+ *
+ * Request:  {"result": {…a result object…}, "format": "toon" | "json"?, "indent": 2?}
+ * Reply:    {"status":"success","text":"status\tsuccess\nexit_code\t0\n…"}
+ */
+char *pb_format(const char *request_json);
+
+/*
+ * pb_timeout_get — the timeout to apply to a command.
+ *
+ * Request:  {"project_dir": D?, "command_key": "maven:verify@core", "default": 300?,
+ *            "fallback_key": "maven:verify"?}
+ * Reply:    {"status":"success","timeout_seconds":N,"learned":N | null}
+ *           N = max(minimum, default) with nothing learned, else max(minimum, int(learned × margin));
+ *           minimum 120 and margin 1.25 unless run-configuration.json has "timeout_policy".
+ * Errors:   "configuration_invalid".
+ */
+char *pb_timeout_get(const char *request_json);
+
+/*
+ * pb_timeout_set — learn from a finished build.
+ *
+ * Request:  {"project_dir": D?, "command_key": K, "duration": seconds, "timed_out": false?}
+ *           Stores duration the first time, else int(w × max(old, new) + (1 − w) × min(old, new))
+ *           with w = 0.80 (or timeout_policy.higher_weight); "timed_out": true stores duration
+ *           as it is. Holds an exclusive lock for the read-modify-write and replaces the file by
+ *           an atomic rename; keys it does not own are kept. A malformed file is never overwritten.
+ *           Without "command_key" nothing is stored: the reply is the arithmetic alone, for
+ *           {"existing": N | null, "duration": M, "policy": {…}?}.
+ * Reply:    {"status":"success","timeout_seconds":N,"previous_seconds":P (when one existed),
+ *            "source":"initial" | "computed"}
+ * Errors:   "configuration_invalid".
+ */
+char *pb_timeout_set(const char *request_json);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PLANBUILD_H */
