@@ -77,7 +77,9 @@ char *pb_resolve(const char *request_json);
  *            "max_errors": 20?, "max_warnings": 10?   (cap the lists; default all),
  *            "learn": true?                   (record the duration in run-configuration.json),
  *            "grace_ms": 1000?                (SIGTERM → SIGKILL grace on timeout),
- *            "env": {"NAME": "value"}?}       (set on top of the inherited environment)
+ *            "env": {"NAME": "value"}?,       (set on top of the inherited environment)
+ *            "dry_run": false?}               (true: resolve wrapper, command line and timeout
+ *                                              only; nothing runs, no log is created)
  * Reply:    the build result, fields in this order:
  *           "status" ("success" | "error" | "timeout"), "exit_code" (-1 when the tool never ran or
  *           timed out), "duration_seconds", "log_file" (absolute; "" when none was created),
@@ -91,6 +93,18 @@ char *pb_resolve(const char *request_json);
  * Blocks:   until the build ends or its timeout kills the whole process group.
  */
 char *pb_execute(const char *request_json);
+
+/*
+ * pb_create_log_file — a new, empty log file that no other build shares.
+ *
+ * Request:  {"project_dir": D?, "plan_dir_name": N?, "system": "maven", "scope": "core"?}
+ * Reply:    {"status":"success","log_file":"/abs/D/.plan/temp/build-output/core/maven-2026-01-06-143000.log"}
+ *           Scope "default" when absent; any scope is reduced to one safe path component, so no
+ *           value can place the file outside build-output/. A second file in the same second
+ *           gets a -2, -3, … suffix (created with O_EXCL, safe across processes).
+ * Errors:   "log_file_failed".
+ */
+char *pb_create_log_file(const char *request_json);
 
 /*
  * pb_parse — read a build log into issues, a test summary and the build status.

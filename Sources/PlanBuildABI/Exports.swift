@@ -49,3 +49,8 @@ public func pb_timeout_get(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePoi
 public func pb_timeout_set(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
     Boundary.answer(request, SingleBuildHandlers.timeoutSet)
 }
+
+@_cdecl("pb_create_log_file")
+public func pb_create_log_file(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+    Boundary.answer(request, SingleBuildHandlers.createLogFile)
+}

@@ -34,6 +34,7 @@ enum SingleBuildHandlers {
         build.learnTimeout = try request.optionalBool("learn") ?? true
         build.graceMilliseconds = try request.optionalInt("grace_ms", range: 0...600_000) ?? ProcessRunner.defaultGraceMilliseconds
         build.environment = try environment(request)
+        build.dryRun = try request.optionalBool("dry_run") ?? false
         let result = BuildExecutor.execute(build)
         return .object(result.json(includeAccepted: build.mode == .structured))
     }
@@ -56,6 +57,18 @@ enum SingleBuildHandlers {
             merged[name] = "\(name)=\(text)"
         }
         return order.compactMap { merged[$0] }
+    }
+
+    static func createLogFile(_ request: Request) throws(InvalidRequest) -> JSONValue {
+        let system = try request.string("system")
+        let scope = try request.optionalString("scope")
+        let layout = try request.layout()
+        do {
+            let created = try LogFiles.create(system: system, scope: scope, layout: layout, keepOpen: false)
+            return Reply.success([("log_file", .string(created.path))])
+        } catch {
+            return Reply.error(BuildResult.ErrorKind.logFileFailed, "cannot create the log file: \(error)")
+        }
     }
 
     static func parse(_ request: Request) throws(InvalidRequest) -> JSONValue {

@@ -22,6 +22,8 @@ public struct BuildRequest: Sendable {
     /// `NAME=value` entries replacing the inherited environment; nil inherits the caller's.
     public var environment: [String]?
     public var graceMilliseconds: Int
+    /// Resolve wrapper, command line and timeout only; start nothing and create no log.
+    public var dryRun: Bool = false
 
     public init(system: BuildSystem, commandArgs: String, layout: ProjectLayout, defaultTimeoutSeconds: Int = 300,
                 commandKey: String? = nil, mode: WarningMode = .actionable, parseOnFailure: Bool = true,
@@ -70,6 +72,13 @@ public enum BuildExecutor {
                                                default: request.defaultTimeoutSeconds)
         } catch {
             return failure(BuildResult.ErrorKind.executionFailed, command: commandLine, message: error.message, launcher: launcher)
+        }
+
+        if request.dryRun {
+            var planned = BuildResult(status: .success, exitCode: 0, durationSeconds: 0, logFile: "", command: commandLine)
+            planned.timeoutUsedSeconds = lookup.seconds
+            launcher.describe(into: &planned)
+            return planned
         }
 
         let log: LogFiles.Created
