@@ -1,0 +1,36 @@
+import ArgumentParser
+import PlanBuildCore
+
+@main
+struct PlanBuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "planbuild",
+        abstract: "Run and read builds for .plan projects: resolve, run, parse, learn timeouts.",
+        subcommands: [ResolveCommand.self, RunCommand.self, ParseCommand.self, TimeoutCommand.self,
+                      InstallExecutorCommand.self]
+    )
+}
+
+/// Options every project-bound subcommand shares.
+struct ProjectOptions: ParsableArguments {
+    @Option(name: .customLong("project-dir"), help: "The project directory (default: PLAN_BASE_DIR or the current directory).")
+    var projectDir: String?
+
+    var layout: ProjectLayout {
+        ProjectLayout(projectDir: projectDir ?? FileSystem.environment("PLAN_BASE_DIR") ?? ".",
+                      planDirName: FileSystem.environment("PLAN_DIR_NAME"))
+    }
+}
+
+/// Prints a line to standard error.
+func printError(_ message: String) {
+    var standardError = StandardError()
+    print(message, to: &standardError)
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ text: String) {
+        var copy = text
+        copy.withUTF8 { bytes in _ = fwriteBytes(bytes) }
+    }
+}
