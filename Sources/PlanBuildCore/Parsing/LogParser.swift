@@ -51,6 +51,8 @@ public enum ParserRegistry {
     public static func parse(logFile path: String, parser name: String) throws -> ParseOutcome {
         switch name.lowercased() {
         case "maven": return try run(MavenLogParser.self, path)
+        case "gradle": return try run(GradleLogParser.self, path)
+        case "npm": return try run(NpmLogParser.self, path)
         default:
             throw LogReadError(kind: .unreadable, message: "unknown parser '\(name)'; known: \(names.joined(separator: ", "))")
         }
