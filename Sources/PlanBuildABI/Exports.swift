@@ -54,3 +54,16 @@ public func pb_timeout_set(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePoi
 public func pb_create_log_file(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
     Boundary.answer(request, SingleBuildHandlers.createLogFile)
 }
+
+@_cdecl("pb_run")
+public func pb_run(_ request: UnsafePointer<CChar>?, _ callback: ProgressCallback?,
+                   _ context: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<CChar>? {
+    Boundary.answer(request) { (request: Request) throws(InvalidRequest) -> JSONValue in
+        try OrchestrationHandlers.run(request, callback: callback, context: context)
+    }
+}
+
+@_cdecl("pb_cancel")
+public func pb_cancel(_ handle: Int64) -> Int32 {
+    RunRegistry.cancel(handle) ? 1 : 0
+}

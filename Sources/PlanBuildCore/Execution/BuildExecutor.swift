@@ -24,6 +24,8 @@ public struct BuildRequest: Sendable {
     public var graceMilliseconds: Int
     /// Resolve wrapper, command line and timeout only; start nothing and create no log.
     public var dryRun: Bool = false
+    /// A hard limit that replaces the learned timeout (orchestration's per-build `--timeout`).
+    public var fixedTimeoutSeconds: Int?
 
     public init(system: BuildSystem, commandArgs: String, layout: ProjectLayout, defaultTimeoutSeconds: Int = 300,
                 commandKey: String? = nil, mode: WarningMode = .actionable, parseOnFailure: Bool = true,
@@ -68,8 +70,12 @@ public enum BuildExecutor {
         let key = request.commandKey ?? arguments.commandKey
         let lookup: RunConfiguration.TimeoutLookup
         do {
-            lookup = try configuration.timeout(for: key, fallbackKey: request.commandKey == nil ? arguments.legacyCommandKey : nil,
-                                               default: request.defaultTimeoutSeconds)
+            if let fixed = request.fixedTimeoutSeconds {
+                lookup = RunConfiguration.TimeoutLookup(seconds: fixed, learned: nil, keyUsed: nil)
+            } else {
+                lookup = try configuration.timeout(for: key, fallbackKey: request.commandKey == nil ? arguments.legacyCommandKey : nil,
+                                                   default: request.defaultTimeoutSeconds)
+            }
         } catch {
             return failure(BuildResult.ErrorKind.executionFailed, command: commandLine, message: error.message, launcher: launcher)
         }
@@ -129,7 +135,8 @@ public enum BuildExecutor {
                 // already reported by the lookup above.
                 switch process.ending {
                 case .exited: _ = try? configuration.recordDuration(seconds, for: key)
-                case .timedOut: _ = try? configuration.recordTimeout(lookup.seconds, for: key)
+                case .timedOut where request.fixedTimeoutSeconds == nil: _ = try? configuration.recordTimeout(lookup.seconds, for: key)
+                case .timedOut: break
                 case .cancelled: break
                 }
             }

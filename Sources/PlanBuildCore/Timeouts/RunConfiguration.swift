@@ -62,6 +62,12 @@ public struct RunConfiguration: Sendable {
         public let seconds: Int
         public let learned: Int?
         public let keyUsed: String?
+
+        public init(seconds: Int, learned: Int?, keyUsed: String?) {
+            self.seconds = seconds
+            self.learned = learned
+            self.keyUsed = keyUsed
+        }
     }
 
     /// The timeout to apply: learned under `key`, else under `fallbackKey` (the pre-module key).

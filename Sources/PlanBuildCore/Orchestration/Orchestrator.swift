@@ -1,0 +1,302 @@
+/// Options of an orchestrated run (SPEC section 5, "Orchestration").
+public struct OrchestrationOptions: Sendable {
+    /// Concurrency limit; nil: the number of CPUs; 0: unlimited.
+    public var jobs: Int?
+    public var sequential: Bool = false
+    /// Start nothing new after the first failure; the rest is reported `skipped`.
+    public var stopOnFailure: Bool = false
+    /// A hard limit per build replacing the learned timeout.
+    public var timeoutSeconds: Int?
+    /// nil or empty: every module that has the command.
+    public var modules: [String]?
+    public var mode: WarningMode = .actionable
+    public var learnTimeouts: Bool = true
+
+    public init(jobs: Int? = nil, sequential: Bool = false, stopOnFailure: Bool = false, timeoutSeconds: Int? = nil,
+                modules: [String]? = nil, mode: WarningMode = .actionable) {
+        self.jobs = jobs
+        self.sequential = sequential
+        self.stopOnFailure = stopOnFailure
+        self.timeoutSeconds = timeoutSeconds
+        self.modules = modules
+        self.mode = mode
+    }
+
+    var concurrencyLimit: Int {
+        if sequential { return 1 }
+        guard let jobs else { return SystemInfo.processorCount }
+        return jobs <= 0 ? Int.max : jobs
+    }
+}
+
+/// Runs a canonical command over many modules: concurrency limit, dependency order, stop or
+/// continue on failure, cancellation, progress events. Events are delivered one at a time on
+/// the calling thread, so a slow or failing callback delays scheduling but never corrupts it
+/// and never stops running builds.
+public enum Orchestrator {
+    public typealias ProgressHandler = (JSONObject) -> Void
+
+    public static func run(command: String, options: OrchestrationOptions, layout: ProjectLayout,
+                           cancellation: CancellationToken = CancellationToken(),
+                           progress: ProgressHandler = { _ in }) throws(PlanError) -> RunReport {
+        let architecture: ProjectArchitecture
+        do {
+            architecture = try ProjectArchitecture.load(layout)
+        } catch {
+            throw PlanError(kind: .architecture, message: error.message)
+        }
+        let plan = try OrchestrationPlan.make(command: command, modules: options.modules, architecture: architecture)
+        let run = OrchestratedRun(plan: plan, options: options, layout: layout, cancellation: cancellation)
+        return run.execute(progress: progress)
+    }
+}
+
+/// The state of one run, shared by the coordinator (the caller's thread) and the build threads.
+final class OrchestratedRun: @unchecked Sendable {
+    private let plan: OrchestrationPlan
+    private let options: OrchestrationOptions
+    private let layout: ProjectLayout
+    private let cancellation: CancellationToken
+    private let monitor = Monitor()
+    private let started = MonotonicClock.milliseconds()
+    private let expectedMilliseconds: [Int?]
+
+    // Guarded by `monitor`.
+    private var reports: [BuildReport]
+    private var pending: [Int]
+    private var running: Set<Int> = []
+    private var finishedUnreported: [Int] = []
+    private var failureSeen = false
+
+    init(plan: OrchestrationPlan, options: OrchestrationOptions, layout: ProjectLayout, cancellation: CancellationToken) {
+        self.plan = plan
+        self.options = options
+        self.layout = layout
+        self.cancellation = cancellation
+        self.reports = plan.builds.map { BuildReport(module: $0.module, command: $0.command, status: .skipped) }
+        self.pending = Array(plan.builds.indices)
+        self.expectedMilliseconds = OrchestratedRun.learnedDurations(plan: plan, layout: layout)
+    }
+
+    private var elapsed: Int { MonotonicClock.milliseconds() - started }
+
+    func execute(progress: Orchestrator.ProgressHandler) -> RunReport {
+        progress(JSONObject([("event", "run_started"), ("command", .string(plan.builds.first?.command ?? "")),
+                             ("total", .int(plan.builds.count)),
+                             ("jobs", options.concurrencyLimit == Int.max ? .null : .int(options.concurrencyLimit)),
+                             ("modules", .array(plan.builds.map { .string($0.module) }))]))
+        while true {
+            var events: [JSONObject] = []
+            let done: Bool = monitor.withLock {
+                for index in finishedUnreported {
+                    events.append(finishedEvent(index))
+                }
+                finishedUnreported.removeAll()
+                events.append(contentsOf: schedule())
+                if !events.isEmpty { events.append(summaryEvent()) }
+                if pending.isEmpty && running.isEmpty { return true }
+                if events.isEmpty { monitor.wait(milliseconds: 200) }
+                return false
+            }
+            for event in events { progress(event) }
+            if done { break }
+        }
+        let report = monitor.withLock { RunReport(command: plan.builds.first?.command ?? "", builds: reports, durationMilliseconds: elapsed) }
+        progress(JSONObject([("event", "run_finished"), ("status", .string(report.status.rawValue)),
+                             ("duration_seconds", .int(report.durationSeconds)), ("total", .int(report.builds.count))]))
+        return report
+    }
+
+    /// With the lock held: starts what may start, skips what never can; returns the events.
+    private func schedule() -> [JSONObject] {
+        var events: [JSONObject] = []
+        if cancellation.isCancelled {
+            for index in pending {
+                reports[index].status = .cancelled
+                reports[index].reason = "cancelled before it started"
+            }
+            pending.removeAll()
+            return events
+        }
+        var stillPending: [Int] = []
+        var waiting = Set(pending) // not yet decided in this pass, or kept pending
+        for index in pending {
+            let build = plan.builds[index]
+            if options.stopOnFailure && failureSeen {
+                skip(index, because: "not started: an earlier build failed (stop on failure)", events: &events)
+                waiting.remove(index)
+                continue
+            }
+            var ready = true
+            var broken: BuildReport?
+            for dependency in build.dependencies {
+                guard let other = plan.builds.firstIndex(where: { $0.module == dependency }) else { continue }
+                if waiting.contains(other) || running.contains(other) { ready = false; continue }
+                if reports[other].status != .success { broken = reports[other]; break }
+            }
+            if let broken {
+                skip(index, because: "dependency \(broken.module) did not succeed (\(broken.status.rawValue))", events: &events)
+                waiting.remove(index)
+            } else if ready && running.count < options.concurrencyLimit {
+                start(index)
+                waiting.remove(index)
+                events.append(startedEvent(index))
+            } else {
+                stillPending.append(index)
+            }
+        }
+        pending = stillPending
+        return events
+    }
+
+    private func skip(_ index: Int, because reason: String, events: inout [JSONObject]) {
+        reports[index].status = .skipped
+        reports[index].reason = reason
+        events.append(skippedEvent(index))
+    }
+
+    private func start(_ index: Int) {
+        running.insert(index)
+        reports[index].startedAtMilliseconds = elapsed
+        let build = plan.builds[index]
+        let started = DetachedThread.start { [self] in
+            let result = self.perform(build)
+            self.monitor.withLock {
+                self.record(result, at: index)
+                self.running.remove(index)
+                self.finishedUnreported.append(index)
+            }
+            self.monitor.signal()
+        }
+        if !started {
+            running.remove(index)
+            reports[index].status = .error
+            reports[index].reason = "could not start a thread for the build"
+            reports[index].finishedAtMilliseconds = elapsed
+            failureSeen = true
+        }
+    }
+
+    private func perform(_ build: PlannedBuild) -> BuildResult {
+        let invocation: BuildInvocation
+        do {
+            invocation = try BuildInvocation.from(commandLine: build.commandLine)
+        } catch {
+            return BuildExecutor.failure(BuildResult.ErrorKind.executionFailed, command: build.commandLine, message: error.message)
+        }
+        switch invocation {
+        case .engine(let system, let commandArgs, let mode):
+            var request = BuildRequest(system: system, commandArgs: commandArgs, layout: layout, mode: mode ?? options.mode)
+            request.fixedTimeoutSeconds = options.timeoutSeconds
+            request.learnTimeout = options.learnTimeouts
+            return BuildExecutor.execute(request, cancellation: cancellation)
+        case .process(let words):
+            return ProcessBuild.run(words: words, module: build.module, command: build.command, layout: layout,
+                                    timeoutSeconds: options.timeoutSeconds, learn: options.learnTimeouts,
+                                    cancellation: cancellation)
+        }
+    }
+
+    private func record(_ result: BuildResult, at index: Int) {
+        var report = reports[index]
+        report.finishedAtMilliseconds = elapsed
+        report.durationMilliseconds = result.durationMilliseconds
+        report.durationSeconds = result.durationSeconds
+        report.logFile = result.logFile.isEmpty ? nil : result.logFile
+        report.exitCode = result.exitCode
+        report.errors = result.errors ?? []
+        report.warningCount = result.warnings?.count ?? 0
+        report.tests = result.tests
+        report.reason = result.message
+        switch (result.status, result.error) {
+        case (.success, _): report.status = .success
+        case (.timeout, _): report.status = .timeout
+        case (.error, "cancelled"?): report.status = .cancelled
+        case (.error, _): report.status = .error
+        }
+        if report.status == .error && report.errors.isEmpty, let message = result.message {
+            report.reason = message
+        }
+        if report.failed { failureSeen = true }
+        reports[index] = report
+    }
+
+    // MARK: Events
+
+    private func base(_ name: String, _ index: Int) -> JSONObject {
+        JSONObject([("event", .string(name)), ("module", .string(plan.builds[index].module)),
+                    ("command", .string(plan.builds[index].command)), ("index", .int(index))])
+    }
+
+    private func startedEvent(_ index: Int) -> JSONObject {
+        var event = base("build_started", index)
+        event["elapsed_seconds"] = .double(Double(elapsed) / 1000)
+        return event
+    }
+
+    private func finishedEvent(_ index: Int) -> JSONObject {
+        var event = base("build_finished", index)
+        let report = reports[index]
+        event["status"] = .string(report.status.rawValue)
+        event["duration_seconds"] = .int(report.durationSeconds)
+        event["duration_ms"] = .int(report.durationMilliseconds)
+        event["errors"] = .int(report.errors.count)
+        event["warnings"] = .int(report.warningCount)
+        event["log_file"] = report.logFile.map(JSONValue.string) ?? .null
+        return event
+    }
+
+    private func skippedEvent(_ index: Int) -> JSONObject {
+        var event = base("build_skipped", index)
+        event["status"] = .string(reports[index].status.rawValue)
+        event["reason"] = reports[index].reason.map(JSONValue.string) ?? .null
+        return event
+    }
+
+    /// Counts, percentage, elapsed and estimated remaining time.
+    private func summaryEvent() -> JSONObject {
+        let total = reports.count
+        let completed = reports.indices.filter { !pending.contains($0) && !running.contains($0) }.count
+        let failed = reports.filter(\.failed).count
+        let percent = total == 0 ? 100.0 : (Double(completed) / Double(total) * 1000).rounded() / 10
+        var event = JSONObject([("event", "progress"), ("total", .int(total)), ("completed", .int(completed)),
+                                ("failed", .int(failed)), ("running", .int(running.count)), ("pending", .int(pending.count)),
+                                ("percent", .double(percent)), ("elapsed_seconds", .double(Double(elapsed) / 1000))])
+        event["eta_seconds"] = remainingEstimate().map { JSONValue.double(Double($0) / 1000) } ?? .null
+        return event
+    }
+
+    /// Learned durations when there are any, else the average of the builds finished so far.
+    private func remainingEstimate() -> Int? {
+        let finishedDurations = reports.filter { $0.ran && $0.finishedAtMilliseconds != nil }.map(\.durationMilliseconds)
+        let average = finishedDurations.isEmpty ? nil : finishedDurations.reduce(0, +) / finishedDurations.count
+        var work = 0
+        for index in pending {
+            guard let expected = expectedMilliseconds[index] ?? average else { return nil }
+            work += expected
+        }
+        for index in running {
+            guard let expected = expectedMilliseconds[index] ?? average else { return nil }
+            work += max(0, expected - (elapsed - (reports[index].startedAtMilliseconds ?? elapsed)))
+        }
+        let lanes = max(1, min(options.concurrencyLimit, pending.count + running.count))
+        return work / lanes
+    }
+
+    /// What run-configuration.json learned about each build's duration (its weighted value).
+    private static func learnedDurations(plan: OrchestrationPlan, layout: ProjectLayout) -> [Int?] {
+        let configuration = RunConfiguration(layout: layout)
+        guard let document = try? configuration.load() else { return plan.builds.map { _ in nil } }
+        return plan.builds.map { build in
+            let key: String
+            switch try? BuildInvocation.from(commandLine: build.commandLine) {
+            case .engine(let system, let args, _)?:
+                guard let arguments = try? CommandArguments(system: system, commandArgs: args) else { return nil }
+                key = arguments.commandKey
+            case .process?, nil:
+                key = "command:\(build.command)@\(build.module)"
+            }
+            return configuration.learnedTimeout(key, in: document).map { $0 * 1000 }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+/// What happened to one build of an orchestrated run.
+public struct BuildReport: Equatable, Sendable {
+    public enum Status: String, Sendable { case success, error, timeout, skipped, cancelled }
+
+    public let module: String
+    public let command: String
+    public var status: Status
+    public var durationSeconds: Int = 0
+    public var durationMilliseconds: Int = 0
+    public var logFile: String?
+    public var exitCode: Int?
+    public var errors: [Issue] = []
+    public var warningCount: Int = 0
+    public var tests: TestSummary?
+    /// Why a build was skipped or could not run.
+    public var reason: String?
+    /// Milliseconds from the start of the run; nil for builds that never started.
+    public var startedAtMilliseconds: Int?
+    public var finishedAtMilliseconds: Int?
+
+    public init(module: String, command: String, status: Status) {
+        self.module = module
+        self.command = command
+        self.status = status
+    }
+
+    var ran: Bool { startedAtMilliseconds != nil }
+    var failed: Bool { status == .error || status == .timeout }
+}
+
+/// The completion report of an orchestrated run (SPEC section 5, "Orchestration").
+public struct RunReport: Equatable, Sendable {
+    public enum Status: String, Sendable { case success, failure, partial }
+
+    public let command: String
+    public var builds: [BuildReport]
+    public var durationMilliseconds: Int
+
+    /// `success`: every build succeeded; `failure`: none did; `partial`: some did, some did not.
+    public var status: Status {
+        let succeeded = builds.filter { $0.status == .success }.count
+        if succeeded == builds.count { return .success }
+        return succeeded == 0 ? .failure : .partial
+    }
+
+    public var durationSeconds: Int { durationMilliseconds / 1000 }
+
+    func count(_ status: BuildReport.Status) -> Int { builds.filter { $0.status == status }.count }
+
+    public struct Statistics: Equatable, Sendable {
+        public let averageSeconds: Double
+        public let fastest: BuildReport?
+        public let slowest: BuildReport?
+    }
+
+    /// Over the builds that ran to an end (success, error, timeout).
+    public var statistics: Statistics {
+        let ran = builds.filter { $0.ran && $0.status != .cancelled }
+        guard !ran.isEmpty else { return Statistics(averageSeconds: 0, fastest: nil, slowest: nil) }
+        let total = ran.reduce(0) { $0 + $1.durationMilliseconds }
+        let average = (Double(total) / Double(ran.count) / 1000 * 10).rounded() / 10
+        return Statistics(averageSeconds: average,
+                          fastest: ran.min { $0.durationMilliseconds < $1.durationMilliseconds },
+                          slowest: ran.max { $0.durationMilliseconds < $1.durationMilliseconds })
+    }
+
+    // MARK: JSON
+
+    public var json: JSONObject {
+        let stats = statistics
+        func brief(_ build: BuildReport?) -> JSONValue {
+            guard let build else { return .null }
+            return .object(JSONObject([("module", .string(build.module)), ("duration_seconds", .int(build.durationSeconds))]))
+        }
+        return JSONObject([
+            ("status", .string(status.rawValue)),
+            ("command", .string(command)),
+            ("duration_seconds", .int(durationSeconds)),
+            ("total", .int(builds.count)),
+            ("succeeded", .int(count(.success))),
+            ("failed", .int(builds.filter(\.failed).count)),
+            ("skipped", .int(count(.skipped))),
+            ("cancelled", .int(count(.cancelled))),
+            ("builds", .array(builds.map { .object($0.json) })),
+            ("stats", .object(JSONObject([
+                ("average_seconds", .double(stats.averageSeconds)),
+                ("fastest", brief(stats.fastest)),
+                ("slowest", brief(stats.slowest)),
+            ]))),
+        ])
+    }
+
+    // MARK: TOON
+
+    /// Scalar fields, the builds table, statistics, then the first errors of each failed build.
+    public func toon(maximumErrorsPerBuild: Int = 5) -> String {
+        var lines = [
+            "status\t\(status.rawValue)",
+            "command\t\(ResultFormatter.flatten(command))",
+            "duration_seconds\t\(durationSeconds)",
+            "total\t\(builds.count)",
+            "succeeded\t\(count(.success))",
+            "failed\t\(builds.filter(\.failed).count)",
+            "skipped\t\(count(.skipped))",
+            "cancelled\t\(count(.cancelled))",
+            "",
+            "builds[\(builds.count)]{module,command,status,duration_seconds,errors,warnings,log_file}:",
+        ]
+        for build in builds {
+            lines.append([build.module, build.command, build.status.rawValue, String(build.durationSeconds),
+                          String(build.errors.count), String(build.warningCount), build.logFile ?? "-"]
+                .map(ResultFormatter.flatten).joined(separator: "\t"))
+        }
+        let stats = statistics
+        lines.append("")
+        lines.append("stats:")
+        lines.append("  average_seconds: \(stats.averageSeconds)")
+        if let fastest = stats.fastest { lines.append("  fastest: \(fastest.module) (\(fastest.durationSeconds)s)") }
+        if let slowest = stats.slowest { lines.append("  slowest: \(slowest.module) (\(slowest.durationSeconds)s)") }
+        for build in builds where build.failed || (build.status == .skipped && build.reason != nil) {
+            if build.status == .skipped {
+                continue
+            }
+            let shown = Array(build.errors.prefix(maximumErrorsPerBuild))
+            lines.append("")
+            if shown.isEmpty {
+                lines.append("\(build.module):\t\(build.status.rawValue)\(build.reason.map { "\t" + ResultFormatter.flatten($0) } ?? "")")
+                continue
+            }
+            lines.append("errors:\(build.module)[\(shown.count)]{file,line,message,category}:")
+            for issue in shown {
+                lines.append([issue.file ?? "-", issue.line.map(String.init) ?? "-", ResultFormatter.flatten(issue.message),
+                              issue.category ?? ""].joined(separator: "\t"))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension BuildReport {
+    public var json: JSONObject {
+        var object = JSONObject([
+            ("module", .string(module)),
+            ("command", .string(command)),
+            ("status", .string(status.rawValue)),
+            ("duration_seconds", .int(durationSeconds)),
+            ("log_file", logFile.map(JSONValue.string) ?? .null),
+            ("errors", .int(errors.count)),
+            ("warnings", .int(warningCount)),
+            ("tests", tests.map { $0.json } ?? .null),
+        ])
+        if let exitCode { object["exit_code"] = .int(exitCode) }
+        if let reason { object["reason"] = .string(reason) }
+        if !errors.isEmpty { object["first_errors"] = .array(errors.prefix(5).map { $0.rowJSON(includeAccepted: false) }) }
+        object["duration_ms"] = .int(durationMilliseconds)
+        object["started_ms"] = startedAtMilliseconds.map(JSONValue.int) ?? .null
+        object["finished_ms"] = finishedAtMilliseconds.map(JSONValue.int) ?? .null
+        return object
+    }
+}
