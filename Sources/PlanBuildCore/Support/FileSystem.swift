@@ -90,8 +90,9 @@ public enum FileSystem {
         }
     }
 
-    /// Writes `bytes` to a temporary file beside `path`, flushes it and renames it over `path`,
-    /// so readers see the old or the new content, never a partial file.
+    /// Writes `bytes` to a temporary file beside `path` and renames it over `path`, so readers
+    /// see the old or the new content, never a partial file. No fsync: these are caches of
+    /// learned values, and a sync per build would cost more than the file is worth.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(FileError) {
         let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -108,7 +109,7 @@ public enum FileSystem {
             }
             written += count
         }
-        if fsync(descriptor) != 0 || close(descriptor) != 0 {
+        if close(descriptor) != 0 {
             let failure = FileError(errno: errno, path: temporary)
             unlink(temporary)
             throw failure
