@@ -152,8 +152,16 @@ public enum BuildExecutor {
     static func attachDiagnostics(to result: inout BuildResult, request: BuildRequest, configuration: RunConfiguration) {
         guard let parsed = try? ParserRegistry.parse(logFile: result.logFile, parser: request.system.rawValue) else { return }
         let patterns = WarningPatterns((try? configuration.acceptableWarnings(system: request.system.rawValue)) ?? [])
-        var errors = parsed.errors
-        var warnings = WarningMode.filter(parsed.warnings, patterns: patterns, mode: request.mode)
+        var paths = SourcePaths(projectDir: FileSystem.absolute(request.layout.projectDir))
+        func relocated(_ issues: [Issue]) -> [Issue] {
+            issues.map { issue in
+                var moved = issue
+                moved.file = paths.display(issue.file)
+                return moved
+            }
+        }
+        var errors = relocated(parsed.errors)
+        var warnings = relocated(WarningMode.filter(parsed.warnings, patterns: patterns, mode: request.mode))
         if let limit = request.maximumErrors, errors.count > limit { errors = Array(errors.prefix(max(0, limit))) }
         if let limit = request.maximumWarnings, warnings.count > limit { warnings = Array(warnings.prefix(max(0, limit))) }
         result.errors = errors
