@@ -1,0 +1,144 @@
+"""Build issues and warning filtering (drop-in for the reference ``_build_parse``).
+
+Matching accepted warnings and reading them from run-configuration.json happen in libplanbuild
+(``pb_filter_warnings``); log parsing happens in ``pb_parse`` (see :func:`parse_log_with`).
+"""
+
+import errno
+from dataclasses import dataclass
+from typing import Protocol
+
+import _planbuild
+
+SEVERITY_ERROR = 'error'
+SEVERITY_WARNING = 'warning'
+
+MODE_ACTIONABLE = 'actionable'
+"""Drop accepted warnings."""
+MODE_STRUCTURED = 'structured'
+"""Keep every warning; mark the accepted ones with ``accepted=True``."""
+MODE_ERRORS = 'errors'
+"""Drop every warning."""
+
+
+@dataclass
+class Issue:
+    """One diagnostic of a build log."""
+
+    file: str | None
+    line: int | None
+    message: str
+    severity: str
+    category: str | None = None
+    stack_trace: str | None = None
+    accepted: bool = False
+
+    def to_dict(self):
+        """file, line, message, severity; category and stack_trace when set; accepted only when True."""
+        result = {'file': self.file, 'line': self.line, 'message': self.message, 'severity': self.severity}
+        if self.category is not None:
+            result['category'] = self.category
+        if self.stack_trace is not None:
+            result['stack_trace'] = self.stack_trace
+        if self.accepted:
+            result['accepted'] = True
+        return result
+
+    @classmethod
+    def from_dict(cls, data):
+        """An Issue from a reply row of libplanbuild."""
+        return cls(file=data.get('file'), line=data.get('line'), message=data.get('message', ''),
+                   severity=data.get('severity') or SEVERITY_WARNING, category=data.get('category'),
+                   stack_trace=data.get('stack_trace'), accepted=bool(data.get('accepted')))
+
+
+@dataclass
+class UnitTestSummary:
+    """Test counts of a build (every module of a multi-module build added up)."""
+
+    passed: int
+    failed: int
+    skipped: int
+    total: int
+
+    def to_dict(self):
+        return {'passed': self.passed, 'failed': self.failed, 'skipped': self.skipped, 'total': self.total}
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(passed=data.get('passed', 0), failed=data.get('failed', 0), skipped=data.get('skipped', 0),
+                   total=data.get('total', 0))
+
+
+class BuildParser(Protocol):
+    """What every parser module provides."""
+
+    def parse_log(self, log_file) -> 'tuple[list[Issue], UnitTestSummary | None, str]':
+        """``(issues, test summary or None, 'SUCCESS' | 'FAILURE')``; FileNotFoundError for a missing log."""
+        ...
+
+
+def load_acceptable_warnings(project_dir, build_system):
+    """The accepted-warning patterns of ``build_system`` in run-configuration.json (list or category object).
+
+    An absent or unreadable file yields ``[]``.
+    """
+    reply = _planbuild.call('pb_filter_warnings',
+                            _planbuild.project(project_dir, system=build_system, warnings=[]))
+    if reply.get('status') != 'success':
+        if reply.get('error') == 'invalid_request':
+            raise _planbuild.PlanBuildError(reply)
+        return []
+    return list(reply.get('patterns', []))
+
+
+def _filter(warnings, patterns, mode):
+    reply = _planbuild.checked('pb_filter_warnings',
+                               {'warnings': [_issue_row(warning) for warning in warnings],
+                                'patterns': list(patterns or []), 'mode': mode})
+    return [Issue.from_dict(row) for row in reply['warnings']]
+
+
+def is_warning_accepted(issue, patterns):
+    """Whether any pattern accepts the warning (``^…``: regex at the start, else substring; no case)."""
+    if not patterns:
+        return False
+    return bool(_filter([issue], patterns, MODE_STRUCTURED)[0].accepted)
+
+
+def filter_warnings(warnings, patterns, mode=MODE_ACTIONABLE):
+    """Apply ``mode`` to ``warnings``: actionable drops accepted ones, structured marks them, errors drops all."""
+    if not warnings:
+        return []
+    return _filter(warnings, patterns, mode)
+
+
+def partition_issues(issues):
+    """``(errors, warnings)`` by severity."""
+    errors = [issue for issue in issues if issue.severity == SEVERITY_ERROR]
+    warnings = [issue for issue in issues if issue.severity == SEVERITY_WARNING]
+    return errors, warnings
+
+
+def parse_log_with(system, log_file):
+    """``pb_parse`` of ``log_file`` with the parser of ``system``, as the reference parse_log tuple."""
+    path = str(log_file)
+    reply = _planbuild.call('pb_parse', {'log_file': path, 'system': system})
+    if reply.get('status') != 'success':
+        kind, message = reply.get('error'), reply.get('message', '')
+        if kind == 'not_found':
+            raise FileNotFoundError(errno.ENOENT, message, path)
+        if kind == 'is_directory':
+            raise IsADirectoryError(errno.EISDIR, message, path)
+        if kind == 'invalid_request':
+            raise _planbuild.PlanBuildError(reply)
+        raise OSError(errno.EIO, message, path)
+    tests = reply.get('tests')
+    return ([Issue.from_dict(row) for row in reply.get('issues', [])],
+            UnitTestSummary.from_dict(tests) if tests else None,
+            reply.get('build_status', 'FAILURE'))
+
+
+def _issue_row(issue):
+    """An Issue (or an issue dict) as a request row."""
+    return issue.to_dict() if hasattr(issue, 'to_dict') else dict(issue)

@@ -1,0 +1,30 @@
+"""Maven execution (drop-in for the reference ``_maven_execute``): everything runs in libplanbuild.
+
+detect_wrapper(project_dir='.') -> str
+execute_direct(args, command_key, default_timeout=300, project_dir='.') -> DirectCommandResult
+cmd_run(args) -> int      (argparse namespace: command_args, timeout, format, mode, project_dir)
+"""
+
+import _planbuild_cli
+
+SYSTEM = 'maven'
+DEFAULT_TIMEOUT_SECONDS = 300
+
+
+def detect_wrapper(project_dir='.'):
+    """The wrapper pb_execute would use in ``project_dir`` (./mvnw → mvn)."""
+    return _planbuild_cli.dry_run(SYSTEM, '', 'wrapper', project_dir)
+
+
+def execute_direct(args, command_key, default_timeout=DEFAULT_TIMEOUT_SECONDS, project_dir='.'):
+    """Run ``args`` (a string split like shell words, or a list of words) with the output in a log file.
+
+    The timeout learned under ``command_key`` (else ``default_timeout``) applies and the duration is
+    learned; the log is not parsed. Returns the pb_execute reply.
+    """
+    return _planbuild_cli.execute_direct(SYSTEM, args, command_key, default_timeout, project_dir)
+
+
+def cmd_run(args):
+    """Execute, parse on failure, print the result; 0 on success, else 1."""
+    return _planbuild_cli.cmd_run(SYSTEM, args)

@@ -1,0 +1,43 @@
+"""npm/npx execution (drop-in for the reference ``_npm_execute``): everything runs in libplanbuild.
+
+detect_command_type(args) -> 'npm' | 'npx'
+execute_direct(args, command_key, default_timeout=300, project_dir='.', env_vars=None, working_dir=None)
+cmd_run(args) -> int      (argparse namespace: command_args, timeout, format, mode, project_dir, env)
+parse_with_detector(log_file, command='') -> (issues, tests, build_status)
+"""
+
+import _planbuild_cli
+
+SYSTEM = 'npm'
+DEFAULT_TIMEOUT_SECONDS = 300
+
+
+def detect_command_type(args):
+    """``'npx'`` when pb_execute would run ``args`` through npx (playwright, eslint, tsc, jest, …), else ``'npm'``."""
+    return _planbuild_cli.dry_run(SYSTEM, args, 'command_type')
+
+
+def execute_direct(args, command_key, default_timeout=DEFAULT_TIMEOUT_SECONDS, project_dir='.',
+                   env_vars=None, working_dir=None):
+    """Run ``npm``/``npx`` ``args`` with the output in a log file; the pb_execute reply, log not parsed.
+
+    ``env_vars`` are set on top of the inherited environment. ``working_dir`` is not supported by
+    libplanbuild yet (pb_execute has no such member) and raises ValueError rather than being ignored.
+    """
+    if working_dir:
+        raise ValueError('working_dir is not supported by libplanbuild (pb_execute has no "working_dir")')
+    return _planbuild_cli.execute_direct(SYSTEM, args, command_key, default_timeout, project_dir, env_vars)
+
+
+def cmd_run(args):
+    """Execute, parse on failure, print the result; 0 on success, else 1."""
+    return _planbuild_cli.cmd_run(SYSTEM, args)
+
+
+def parse_with_detector(log_file, command=''):
+    """Parse an npm log (npm errors, tsc, jest, eslint, TAP — every tool found in it).
+
+    libplanbuild detects the tools from the log itself; ``command`` is accepted for compatibility.
+    """
+    from _build_parse import parse_log_with
+    return parse_log_with(SYSTEM, log_file)

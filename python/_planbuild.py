@@ -1,0 +1,172 @@
+"""ctypes binding of libplanbuild.so, PlanBuild's build engine (see include/planbuild.h).
+
+The drop-in modules of this folder hold no logic: they convert their arguments into a request,
+call one ``pb_*`` export through :func:`call`, and convert the reply back.
+
+Library lookup, first hit wins:
+  1. the environment variable ``PLANBUILD_LIBRARY`` (a path to libplanbuild.so),
+  2. ``<repo>/.build/release/libplanbuild.so``,
+  3. ``<repo>/.build/debug/libplanbuild.so``   (``<repo>`` is the parent of this folder).
+
+The library is loaded on the first call, once per process. A missing library or one whose
+``pb_abi_version()`` differs from :data:`ABI_VERSION` raises :class:`LibraryUnavailable`
+(an ``ImportError``) with a message that names the fix.
+
+Environment conventions applied by :func:`project`: ``PLAN_BASE_DIR``, when set, is the project
+directory whatever the caller passed; ``PLAN_DIR_NAME`` replaces ``.plan``.
+"""
+
+import ctypes
+import json
+import os
+
+ABI_VERSION = 1
+"""The PB_ABI_VERSION these shims were written against (include/planbuild.h)."""
+
+LIBRARY_NAME = 'libplanbuild.so'
+REPO_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+_lib = None
+_functions = {}
+
+
+class LibraryUnavailable(ImportError):
+    """libplanbuild.so is missing, unloadable or of another ABI version."""
+
+
+class PlanBuildError(ValueError):
+    """The library answered ``"status": "error"``; ``reply`` holds the whole answer."""
+
+    def __init__(self, reply):
+        self.reply = reply
+        self.error = reply.get('error', 'error')
+        self.message = reply.get('message') or self.error
+        super().__init__(f'{self.error}: {self.message}')
+
+
+def candidates():
+    """The paths tried, in order."""
+    configured = os.environ.get('PLANBUILD_LIBRARY')
+    if configured:
+        return [configured]
+    return [os.path.join(REPO_DIR, '.build', flavour, LIBRARY_NAME) for flavour in ('release', 'debug')]
+
+
+def _rebuild_hint():
+    return (f'rebuild it with `swift build -c release` in {REPO_DIR}, '
+            f'or set PLANBUILD_LIBRARY=/path/to/{LIBRARY_NAME}')
+
+
+def load():
+    """Load the library once and check its ABI version; returns the ctypes handle."""
+    global _lib
+    if _lib is not None:
+        return _lib
+    paths = candidates()
+    path = next((p for p in paths if os.path.isfile(p)), None)
+    if path is None:
+        if os.environ.get('PLANBUILD_LIBRARY'):
+            raise LibraryUnavailable(
+                f'{LIBRARY_NAME} not found at PLANBUILD_LIBRARY={paths[0]}: point PLANBUILD_LIBRARY at an '
+                f'existing {LIBRARY_NAME}, or unset it and build the library with `swift build -c release` '
+                f'in {REPO_DIR}')
+        raise LibraryUnavailable(
+            f'{LIBRARY_NAME} not found (looked in {", ".join(paths)}): build it with `swift build -c release` '
+            f'in {REPO_DIR}, or set PLANBUILD_LIBRARY=/path/to/{LIBRARY_NAME}')
+    try:
+        lib = ctypes.CDLL(path)
+    except OSError as error:
+        raise LibraryUnavailable(f'{LIBRARY_NAME} at {path} cannot be loaded ({error}): {_rebuild_hint()}') from None
+    try:
+        version_fn = lib.pb_abi_version
+        free_fn = lib.pb_free
+    except AttributeError:
+        raise LibraryUnavailable(
+            f'{path} is not a PlanBuild library (no pb_abi_version/pb_free): {_rebuild_hint()}') from None
+    version_fn.argtypes = []
+    version_fn.restype = ctypes.c_int
+    free_fn.argtypes = [ctypes.c_void_p]
+    free_fn.restype = None
+    version = version_fn()
+    if version != ABI_VERSION:
+        raise LibraryUnavailable(
+            f'{LIBRARY_NAME} at {path} has ABI version {version}, these shims need {ABI_VERSION}: '
+            f'{_rebuild_hint()}')
+    _lib = lib
+    return lib
+
+
+def has_export(name):
+    """Whether the loaded library exports ``name``."""
+    return _function(name) is not None
+
+
+def _function(name):
+    fn = _functions.get(name)
+    if fn is None and name not in _functions:
+        lib = load()
+        fn = getattr(lib, name, None)
+        if fn is not None:
+            fn.argtypes = [ctypes.c_char_p]
+            fn.restype = ctypes.c_void_p
+        _functions[name] = fn
+    return fn
+
+
+def call_text(name, request_text):
+    """Call export ``name`` with a JSON text; returns the reply text."""
+    fn = _function(name)
+    if fn is None:
+        raise LibraryUnavailable(f'{LIBRARY_NAME} has no export {name}: {_rebuild_hint()}')
+    pointer = fn(request_text.encode('utf-8', 'surrogateescape'))
+    if not pointer:
+        raise MemoryError(f'{name} returned NULL')
+    try:
+        return ctypes.string_at(pointer).decode('utf-8', 'replace')
+    finally:
+        _lib.pb_free(pointer)
+
+
+def call(name, request):
+    """Call export ``name`` (e.g. ``'pb_execute'``) with a request dict; returns the reply dict."""
+    return json.loads(call_text(name, json.dumps(request, default=_jsonable)))
+
+
+def checked(name, request):
+    """Like :func:`call`, but raises :class:`PlanBuildError` when the reply is an error."""
+    reply = call(name, request)
+    if reply.get('status') == 'error':
+        raise PlanBuildError(reply)
+    return reply
+
+
+def result(name, request):
+    """Like :func:`call` for exports whose error replies are results (pb_execute): raises
+    :class:`PlanBuildError` only for ``invalid_request``."""
+    reply = call(name, request)
+    if reply.get('error') == 'invalid_request' and reply.get('status') == 'error':
+        raise PlanBuildError(reply)
+    return reply
+
+
+def project(project_dir='.', **fields):
+    """A request for the project in ``project_dir`` with the environment conventions applied."""
+    base = os.environ.get('PLAN_BASE_DIR')
+    request = {'project_dir': base if base else os.fspath(project_dir or '.')}
+    plan_dir_name = os.environ.get('PLAN_DIR_NAME')
+    if plan_dir_name:
+        request['plan_dir_name'] = plan_dir_name
+    request.update(fields)
+    return request
+
+
+def _jsonable(value):
+    """Request conversion for objects json cannot write: Issue-like objects, paths."""
+    to_dict = getattr(value, 'to_dict', None)
+    if to_dict is not None:
+        return to_dict()
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f'{type(value).__name__} is not JSON serializable')

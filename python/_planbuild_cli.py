@@ -1,0 +1,200 @@
+"""Command-line plumbing shared by the shim scripts (maven.py, gradle.py, npm.py, run_config.py, …).
+
+A deliberately small option parser instead of argparse: these scripts run once per build command
+and their start-up time is part of every build. Options are ``--name value`` or ``--name=value``.
+"""
+
+import sys
+
+import _planbuild
+
+RUN_OPTIONS = {
+    '--commandArgs': ('command_args', str),
+    '--command-args': ('command_args', str),
+    '--format': ('format', ('toon', 'json')),
+    '--mode': ('mode', ('actionable', 'structured', 'errors')),
+    '--timeout': ('timeout', int),
+    '--project-dir': ('project_dir', str),
+}
+"""The options of ``run`` (the reference spells --commandArgs as --command-args; both work)."""
+
+NPM_RUN_OPTIONS = dict(RUN_OPTIONS, **{
+    '--env': ('env', str),
+    '--working-dir': ('working_dir', str),
+})
+
+MAX_ERRORS = 20
+MAX_WARNINGS = 10
+
+
+class UsageError(Exception):
+    """A command line the script does not understand."""
+
+
+class Namespace:
+    """Parsed options, read like an argparse namespace."""
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+    def __repr__(self):
+        return f'Namespace({self.__dict__!r})'
+
+
+def parse_options(argv, options, required=(), defaults=None):
+    """Parse ``argv`` against ``options`` ({flag: (dest, str | int | (choices…))}) into a Namespace."""
+    values = dict(defaults or {})
+    index = 0
+    while index < len(argv):
+        word = argv[index]
+        flag, has_value, inline = word.partition('=') if word.startswith('--') else (word, '', '')
+        spec = options.get(flag)
+        if spec is None:
+            raise UsageError(f'unrecognized argument: {word}')
+        dest, kind = spec
+        if has_value:
+            value = inline
+        else:
+            index += 1
+            if index >= len(argv):
+                raise UsageError(f'argument {flag}: expected one argument')
+            value = argv[index]
+        if kind is int:
+            try:
+                value = int(value)
+            except ValueError:
+                raise UsageError(f"argument {flag}: invalid int value: '{value}'") from None
+        elif isinstance(kind, tuple) and value not in kind:
+            choices = ', '.join(repr(choice) for choice in kind)
+            raise UsageError(f"argument {flag}: invalid choice: '{value}' (choose from {choices})")
+        values[dest] = value
+        index += 1
+    missing = [flag for flag in required if options[flag][0] not in values]
+    if missing:
+        raise UsageError(f'the following arguments are required: {", ".join(missing)}')
+    return Namespace(**values)
+
+
+def usage_error(prog, usage, message):
+    """Report a usage error like argparse does; returns exit code 2."""
+    sys.stderr.write(f'usage: {prog} {usage}\n{prog}: error: {message}\n')
+    return 2
+
+
+def report_failure(error):
+    """Print a library or configuration failure on stderr (no traceback); returns exit code 1."""
+    sys.stderr.write(f'error: {error.message if isinstance(error, _planbuild.PlanBuildError) else error}\n')
+    return 1
+
+
+def guarded(main, argv=None):
+    """Run ``main(argv)`` turning the failures a user can fix into a message and exit code 1."""
+    try:
+        return main(sys.argv[1:] if argv is None else argv)
+    except _planbuild.LibraryUnavailable as error:
+        sys.stderr.write(f'error: {error}\n')
+        return 1
+    except _planbuild.PlanBuildError as error:
+        return report_failure(error)
+    except KeyboardInterrupt:
+        return 130
+
+
+def print_text(text):
+    """Print a formatted reply (no extra blank line when it is empty)."""
+    if text:
+        sys.stdout.write(text if text.endswith('\n') else text + '\n')
+
+
+def env_words(text):
+    """``'NODE_ENV=test CI=true'`` → {'NODE_ENV': 'test', 'CI': 'true'} (argument conversion)."""
+    pairs = {}
+    for word in (text or '').split():
+        name, equals, value = word.partition('=')
+        if not equals or not name:
+            raise UsageError(f"argument --env: '{word}' is not NAME=value")
+        pairs[name] = value
+    return pairs
+
+
+def execute_request(system, options):
+    """The pb_execute request of a ``run`` command line (or an argparse namespace)."""
+    get = options.__dict__.get if isinstance(options, Namespace) else (lambda key: getattr(options, key, None))
+    request = _planbuild.project(get('project_dir') or '.', system=system, args=get('command_args') or '',
+                                 mode=get('mode') or 'actionable',
+                                 max_errors=MAX_ERRORS, max_warnings=MAX_WARNINGS)
+    if get('timeout') is not None:
+        request['timeout'] = get('timeout')
+    if get('env'):
+        request['env'] = env_words(get('env')) if isinstance(get('env'), str) else dict(get('env'))
+    if get('working_dir'):
+        # pb_execute has no "working_dir" member (yet); refusing beats silently ignoring it.
+        raise UsageError('argument --working-dir: not supported by libplanbuild (pb_execute has no "working_dir")')
+    return request
+
+
+def run_build(system, options):
+    """Execute one build, print its formatted result; 0 on success, else 1."""
+    request = execute_request(system, options)
+    fmt = getattr(options, 'format', None) or 'toon'
+    result = _planbuild.result('pb_execute', request)
+    sys.stderr.write(f"[EXEC] {result.get('command', '')}\n")
+    if result.get('message'):
+        sys.stderr.write(f"error: {result['message']}\n")
+    print_text(_planbuild.checked('pb_format', {'result': result, 'format': fmt})['text'])
+    return 0 if result.get('status') == 'success' else 1
+
+
+RUN_USAGE = ('run --commandArgs ARGS [--format {toon,json}] [--mode {actionable,structured,errors}] '
+             '[--timeout N] [--project-dir DIR]')
+
+
+def run_main(system, argv, prog, options=RUN_OPTIONS, usage=RUN_USAGE):
+    """``{prog} run --commandArgs "…" …`` — the whole CLI of maven.py / gradle.py / npm.py."""
+    if not argv:
+        return usage_error(prog, usage, 'the following arguments are required: run')
+    if argv[0] in ('-h', '--help'):
+        sys.stdout.write(f'usage: {prog} {usage}\n')
+        return 0
+    if argv[0] != 'run':
+        return usage_error(prog, usage, f"invalid choice: '{argv[0]}' (choose from 'run')")
+    if '-h' in argv[1:] or '--help' in argv[1:]:
+        sys.stdout.write(f'usage: {prog} {usage}\n')
+        return 0
+    try:
+        parsed = parse_options(argv[1:], options, required=('--commandArgs',))
+        return run_build(system, parsed)
+    except UsageError as error:
+        return usage_error(prog, usage, str(error))
+
+
+# --- the execute API shared by _maven_execute, _gradle_execute and _npm_execute -------------------
+
+def dry_run(system, args, field, project_dir='.'):
+    """What pb_execute would run for ``args`` (wrapper, command_type, command), starting nothing.
+
+    ``field`` of the reply, which the library reports even when the build could not start.
+    """
+    reply = _planbuild.call('pb_execute', _planbuild.project(project_dir, system=system, args=args, dry_run=True))
+    if field not in reply:
+        raise _planbuild.PlanBuildError(reply)
+    return reply[field]
+
+
+def execute_direct(system, args, command_key, default_timeout, project_dir='.', env_vars=None):
+    """One build through pb_execute without parsing: the DirectCommandResult dict."""
+    request = _planbuild.project(project_dir, system=system, args=args, timeout=int(default_timeout), parse=False)
+    if command_key:
+        request['command_key'] = command_key
+    if env_vars:
+        request['env'] = dict(env_vars)
+    return _planbuild.result('pb_execute', request)
+
+
+def cmd_run(system, args):
+    """The ``run`` handler for an argparse namespace (command_args, timeout, format, mode, project_dir)."""
+    try:
+        return run_build(system, args)
+    except UsageError as error:
+        sys.stderr.write(f'error: {error}\n')
+        return 2
