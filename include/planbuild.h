@@ -78,6 +78,7 @@ char *pb_resolve(const char *request_json);
  *            "learn": true?                   (record the duration in run-configuration.json),
  *            "grace_ms": 1000?                (SIGTERM → SIGKILL grace on timeout),
  *            "env": {"NAME": "value"}?,       (set on top of the inherited environment)
+ *            "working_dir": "packages/web"?,  (where the tool runs, relative to the project)
  *            "dry_run": false?}               (true: resolve wrapper, command line and timeout
  *                                              only; nothing runs, no log is created)
  * Reply:    the build result, fields in this order:
@@ -137,6 +138,8 @@ char *pb_filter_warnings(const char *request_json);
  * pb_format — render a build result as TOON or JSON text.
  *
  * Request:  {"result": {…a result object…}, "format": "toon" | "json"?, "indent": 2?}
+ *           ("indent": -1 gives one line, like Python's json.dumps(indent=None)). TOON shows the
+ *           scalar fields in the documented order, then "message" when present, then the sections.
  * Reply:    {"status":"success","text":"status\tsuccess\nexit_code\t0\n…"}
  */
 char *pb_format(const char *request_json);

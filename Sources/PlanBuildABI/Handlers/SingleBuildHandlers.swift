@@ -35,6 +35,7 @@ enum SingleBuildHandlers {
         build.graceMilliseconds = try request.optionalInt("grace_ms", range: 0...600_000) ?? ProcessRunner.defaultGraceMilliseconds
         build.environment = try environment(request)
         build.dryRun = try request.optionalBool("dry_run") ?? false
+        build.workingDirectory = try request.optionalString("working_dir")
         let result = BuildExecutor.execute(build)
         return .object(result.json(includeAccepted: build.mode == .structured))
     }
@@ -122,7 +123,9 @@ enum SingleBuildHandlers {
             throw InvalidRequest(message: "\"result\" is required (the result object to format)")
         }
         let format = try request.enumValue("format", default: ResultFormatter.Format.toon)
-        let indent = try request.optionalInt("indent", range: 0...16) ?? 2
+        // -1 stands for Python's indent=None (one line).
+        let requested = try request.optionalInt("indent", range: -1...16) ?? 2
+        let indent: Int? = requested < 0 ? nil : requested
         return Reply.success([("text", .string(ResultFormatter.format(result, as: format, indent: indent)))])
     }
 

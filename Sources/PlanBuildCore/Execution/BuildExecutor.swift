@@ -26,6 +26,9 @@ public struct BuildRequest: Sendable {
     public var dryRun: Bool = false
     /// A hard limit that replaces the learned timeout (orchestration's per-build `--timeout`).
     public var fixedTimeoutSeconds: Int?
+    /// Where the tool runs, relative to the project (an npm workspace folder); default the project.
+    /// Wrapper detection, logs and learning stay with the project.
+    public var workingDirectory: String?
 
     public init(system: BuildSystem, commandArgs: String, layout: ProjectLayout, defaultTimeoutSeconds: Int = 300,
                 commandKey: String? = nil, mode: WarningMode = .actionable, parseOnFailure: Bool = true,
@@ -62,7 +65,8 @@ public enum BuildExecutor {
         switch Launcher.detect(system: request.system, words: arguments.words, projectDir: projectDir) {
         case .success(let found): launcher = found
         case .failure(let problem):
-            return failure(BuildResult.ErrorKind.wrapperNotFound, command: request.commandArgs, message: problem.message, wrapper: problem.wrapper)
+            let shown = ShellWords.join([problem.wrapper ?? ""] + arguments.words).trimmed
+            return failure(BuildResult.ErrorKind.wrapperNotFound, command: shown, message: problem.message, wrapper: problem.wrapper)
         }
         let commandLine = ShellWords.join([launcher.display] + launcher.leadingArguments + arguments.words)
 
@@ -96,7 +100,15 @@ public enum BuildExecutor {
             return result
         }
 
-        let outcome = ProcessRunner.run(launcher.argv + arguments.words, workingDirectory: projectDir,
+        let workingDirectory = request.workingDirectory.map { FileSystem.absolute(FileSystem.join(projectDir, $0)) } ?? projectDir
+        guard FileSystem.isDirectory(workingDirectory) else {
+            close(log.descriptor)
+            var result = failure(BuildResult.ErrorKind.executionFailed, command: commandLine,
+                                 message: "working directory \(workingDirectory) does not exist", launcher: launcher)
+            result.logFile = log.path
+            return result
+        }
+        let outcome = ProcessRunner.run(launcher.argv + arguments.words, workingDirectory: workingDirectory,
                                         environment: request.environment, outputDescriptor: log.descriptor,
                                         timeoutMilliseconds: lookup.seconds &* 1000, cancellation: cancellation,
                                         graceMilliseconds: request.graceMilliseconds)

@@ -9,7 +9,8 @@ public enum ResultFormatter {
 
     public enum Format: String, Sendable { case toon, json }
 
-    public static func format(_ result: JSONObject, as format: Format, indent: Int = 2) -> String {
+    /// `indent` nil gives Python's `json.dumps(indent=None)` form, on one line.
+    public static func format(_ result: JSONObject, as format: Format, indent: Int? = 2) -> String {
         switch format {
         case .toon: return toon(result)
         case .json: return json(result, indent: indent)
@@ -23,6 +24,8 @@ public enum ResultFormatter {
         for field in coreFields + extraFields {
             if let value = result[field], !value.isNull { lines.append("\(field)\t\(cell(value))") }
         }
+        // Why a tool could not run: without it a person sees only `execution_failed`.
+        if let message = result["message"], !message.isNull { lines.append("message\t\(cell(message))") }
         if let errors = result["errors"]?.arrayValue, !errors.isEmpty {
             lines.append("")
             lines.append("errors[\(errors.count)]{file,line,message,category}:")
@@ -90,7 +93,7 @@ public enum ResultFormatter {
 
     /// The same fields in the documented order (known fields first, a caller's own extras after
     /// the scalar fields), 2-space indent, `null` for a missing file or line.
-    public static func json(_ result: JSONObject, indent: Int = 2) -> String {
+    public static func json(_ result: JSONObject, indent: Int? = 2) -> String {
         var ordered = JSONObject()
         for field in coreFields + extraFields { if let value = result[field] { ordered[field] = value } }
         for (key, value) in result where ordered[key] == nil && !structuredFields.contains(key) {
