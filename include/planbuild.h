@@ -172,6 +172,58 @@ char *pb_timeout_get(const char *request_json);
  */
 char *pb_timeout_set(const char *request_json);
 
+/*
+ * Progress of long work: called with one event as JSON text (valid only during the call) and the
+ * caller's context pointer. Events of one run are delivered one at a time, in order, on the
+ * thread that called pb_run; a callback that blocks delays the start of further builds but does
+ * not stop running ones. Do not call pb_run from inside the callback; pb_cancel is allowed.
+ */
+typedef void (*pb_progress_fn)(const char *event_json, void *context);
+
+/*
+ * pb_run — one canonical command over many modules, orchestrated.
+ *
+ * Request:  {"project_dir": D?, "plan_dir_name": N?, "command": "verify",
+ *            "modules": ["core", "web"]?   (default: every module that has the command, without the
+ *                                           root aggregator when other modules exist),
+ *            "jobs": 4?                    (concurrency limit; default the number of CPUs; 0 unlimited),
+ *            "sequential": false?, "stop_on_failure": false?,
+ *            "timeout": 600?               (hard limit per build in seconds; default learned),
+ *            "mode": "actionable"?, "learn": true?, "format": "toon" | "json"?}
+ *           A module's command line that names PlanBuild's own notation
+ *           (… execute-script.py pm-dev-java:plan-marshall-plugin:maven run --commandArgs "…") runs
+ *           in this process; any other runs as a process of its own with the same log capture,
+ *           timeout and process-group handling. A module waits for the modules of this run it lists
+ *           in "dependencies"; when one of them did not succeed it is "skipped".
+ * Events:   {"event":"run_started","handle":H,"total":N,"jobs":J,"modules":[…]},
+ *           {"event":"build_started","module","command","index","elapsed_seconds"},
+ *           {"event":"build_finished","module","command","index","status","duration_seconds",
+ *            "duration_ms","errors","warnings","log_file"},
+ *           {"event":"build_skipped","module","command","index","status","reason"},
+ *           {"event":"progress","total","completed","failed","running","pending","percent",
+ *            "elapsed_seconds","eta_seconds" (null until it can be estimated)},
+ *           {"event":"run_finished","status","duration_seconds","total"}.
+ * Reply:    {"status":"success" | "failure" | "partial","command","duration_seconds","total",
+ *            "succeeded","failed","skipped","cancelled",
+ *            "builds":[{"module","command","status" (success | error | timeout | skipped | cancelled),
+ *                       "duration_seconds","log_file","errors" (count),"warnings" (count),"tests",
+ *                       "exit_code"?,"reason"?,"first_errors"?,"duration_ms","started_ms","finished_ms"}…],
+ *            "stats":{"average_seconds","fastest":{"module","duration_seconds"},"slowest":{…}},
+ *            "handle":H, "text": "…" (with "format")}
+ * Errors:   "architecture_missing"/"architecture_invalid", "unknown_module", "no_builds",
+ *           "dependency_cycle" — all before anything runs.
+ * Blocks:   until every build has ended.
+ */
+char *pb_run(const char *request_json, pb_progress_fn on_progress, void *context);
+
+/*
+ * pb_cancel — cancel a run started by pb_run, from any thread (the handle comes with the
+ * run_started event and the reply). Running builds get SIGTERM to their whole process group,
+ * then SIGKILL after a grace of one second; nothing new starts; pb_run returns the report with
+ * the unfinished builds "cancelled". Returns 1 when the run was in flight, 0 otherwise.
+ */
+int pb_cancel(long long handle);
+
 #ifdef __cplusplus
 }
 #endif
