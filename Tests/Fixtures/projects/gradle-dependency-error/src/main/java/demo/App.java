@@ -1,0 +1,4 @@
+package demo;
+
+public class App {
+}

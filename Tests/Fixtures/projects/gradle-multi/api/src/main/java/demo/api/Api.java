@@ -1,0 +1,4 @@
+package demo.api;
+
+public class Api {
+}

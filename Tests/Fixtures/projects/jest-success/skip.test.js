@@ -1,0 +1,7 @@
+'use strict';
+
+test.skip('someday', () => {});
+
+test('today', () => {
+  expect(1).toBe(1);
+});

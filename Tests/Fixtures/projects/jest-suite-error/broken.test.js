@@ -1,0 +1,5 @@
+'use strict';
+
+test('never runs', () => {
+  expect(1).toBe(1;
+});

@@ -1,0 +1,7 @@
+package demo;
+
+public class Hello {
+    public String greet(String who) {
+        return "Hello, " + who;
+    }
+}

@@ -1,0 +1,4 @@
+package demo.impl;
+
+public class Impl {
+}

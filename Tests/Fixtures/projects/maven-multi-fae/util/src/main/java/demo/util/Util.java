@@ -1,0 +1,4 @@
+package demo.util;
+
+public class Util {
+}

@@ -1,0 +1,7 @@
+package demo.alpha;
+
+public class Alpha {
+    public int one() {
+        return 1;
+    }
+}

@@ -1,0 +1,4 @@
+package demo.beta;
+
+public class Beta {
+}

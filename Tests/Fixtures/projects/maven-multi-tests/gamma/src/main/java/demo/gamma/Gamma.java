@@ -1,0 +1,4 @@
+package demo.gamma;
+
+public class Gamma {
+}
