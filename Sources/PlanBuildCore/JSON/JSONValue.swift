@@ -58,10 +58,12 @@ public enum JSONValue: Equatable, Sendable {
     public var isNull: Bool { self == .null }
 }
 
-/// An insertion-ordered JSON object. Lookups are linear, which is right for the small objects
-/// PlanBuild handles; files with many keys go through `index` once.
+/// An insertion-ordered JSON object. A key index keeps lookups and inserts constant-time, so
+/// a request or a run-configuration.json with thousands of keys reads in linear time.
+/// A repeated key keeps its first position and takes the last value, as Python's json does.
 public struct JSONObject: Equatable, Sendable, Sequence {
     public private(set) var entries: [(key: String, value: JSONValue)] = []
+    private var index: [String: Int] = [:]
 
     public init() {}
 
@@ -74,11 +76,18 @@ public struct JSONObject: Equatable, Sendable, Sequence {
     public var keys: [String] { entries.map(\.key) }
 
     public subscript(key: String) -> JSONValue? {
-        get { entries.first(where: { $0.key == key })?.value }
+        get { index[key].map { entries[$0].value } }
         set {
-            if let index = entries.firstIndex(where: { $0.key == key }) {
-                if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }
+            if let position = index[key] {
+                if let newValue {
+                    entries[position].value = newValue
+                } else {
+                    entries.remove(at: position)
+                    index[key] = nil
+                    for later in position..<entries.count { index[entries[later].key] = later }
+                }
             } else if let newValue {
+                index[key] = entries.count
                 entries.append((key, newValue))
             }
         }

@@ -36,7 +36,8 @@ public enum ResultFormatter {
         }
         if let warnings = result["warnings"]?.arrayValue, !warnings.isEmpty {
             lines.append("")
-            let marked = warnings.contains { $0["accepted"].map { !$0.isNull } ?? false }
+            // The column appears when a warning carries the flag, not merely the key.
+            let marked = warnings.contains { $0["accepted"]?.boolValue == true }
             lines.append("warnings[\(warnings.count)]{file,line,message\(marked ? ",accepted" : "")}:")
             for issue in warnings {
                 var row = [cell(issue["file"]), cell(issue["line"]), cell(issue["message"], dash: false)]
@@ -76,14 +77,12 @@ public enum ResultFormatter {
             switch scalar {
             case "\n", "\r":
                 pendingBreak = true
-            case "\t":
-                output.unicodeScalars.append(" ")
             default:
                 if pendingBreak {
                     if !output.isEmpty { output += " | " }
                     pendingBreak = false
                 }
-                output.unicodeScalars.append(scalar)
+                output.unicodeScalars.append(scalar == "\t" ? " " : scalar)
             }
         }
         return output

@@ -101,7 +101,7 @@ public struct RunConfiguration: Sendable {
     /// `timeout × margin` instead of timing out again forever.
     @discardableResult
     public func recordTimeout(_ timeoutUsed: Int, for key: String) throws(RunConfigurationError) -> TimeoutUpdate {
-        try update(key) { _, _ in max(0, timeoutUsed) }
+        try update(key) { _, policy in policy.learnedValueAfterTimeout(max(0, timeoutUsed)) }
     }
 
     private func update(_ key: String, _ compute: (Int?, TimeoutPolicy) -> Int) throws(RunConfigurationError) -> TimeoutUpdate {

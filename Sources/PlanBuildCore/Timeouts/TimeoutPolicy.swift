@@ -45,6 +45,16 @@ public struct TimeoutPolicy: Equatable, Sendable {
         return Self.truncate(higherWeight * higher + (1 - higherWeight) * lower)
     }
 
+    /// What a build that timed out after `timeoutUsed` seconds learns: the timeout itself, raised
+    /// just enough that the next effective timeout is larger (`int(2 × 1.25)` would be 2 again).
+    public func learnedValueAfterTimeout(_ timeoutUsed: Int) -> Int {
+        var value = timeoutUsed
+        while Self.truncate(Double(value) * safetyMargin) <= timeoutUsed && value < timeoutUsed &+ 1_000 {
+            value += 1
+        }
+        return value
+    }
+
     /// `int()` of Python, made robust against 48.999999 when the exact value is 49.
     static func truncate(_ value: Double) -> Int {
         guard value.isFinite else { return 0 }
