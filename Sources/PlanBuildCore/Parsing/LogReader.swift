@@ -22,7 +22,9 @@ public struct LogReader {
     /// Calls `body` with every line of the file at `path`.
     public static func forEachLine(ofFile path: String,
                                    _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO without a writer must not hang the caller; only regular
+        // files are read, so the flag changes nothing for them.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
             let code = errno
             let kind: LogReadError.Kind = (code == ENOENT || code == ENOTDIR) ? .notFound : .unreadable
@@ -30,8 +32,16 @@ public struct LogReader {
         }
         defer { close(descriptor) }
         var info = stat()
-        if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            throw LogReadError(kind: .isDirectory, message: "log \(path) is a directory, not a file")
+        if fstat(descriptor, &info) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                throw LogReadError(kind: .isDirectory, message: "log \(path) is a directory, not a file")
+            case S_IFREG, S_IFLNK:
+                break
+            default:
+                if path.hasPrefix("/proc/") || path.hasPrefix("/dev/stdin") || path.hasPrefix("/dev/fd/") { break }
+                throw LogReadError(kind: .unreadable, message: "log \(path) is not a regular file")
+            }
         }
         try forEachLine(reading: { buffer in
             while true {
