@@ -4,6 +4,7 @@ public struct PlanError: Error, Equatable, CustomStringConvertible {
         case unknownModule = "unknown_module"
         case noBuilds = "no_builds"
         case dependencyCycle = "dependency_cycle"
+        case architectureMissing = "architecture_missing"
         case architecture = "architecture_invalid"
     }
     public let kind: Kind

@@ -43,7 +43,7 @@ public enum Orchestrator {
         do {
             architecture = try ProjectArchitecture.load(layout)
         } catch {
-            throw PlanError(kind: .architecture, message: error.message)
+            throw PlanError(kind: error.kind == .architectureMissing ? .architectureMissing : .architecture, message: error.message)
         }
         let plan = try OrchestrationPlan.make(command: command, modules: options.modules, architecture: architecture)
         let run = OrchestratedRun(plan: plan, options: options, layout: layout, cancellation: cancellation)

@@ -37,7 +37,7 @@ public enum CommandResolver {
             guard let found = architecture.module(named: requested) else {
                 let known = architecture.modules.map(\.name)
                 throw ResolveError(kind: .unknownModule,
-                                   message: "Module '\(requested)' not found. Available modules: \(list(known))\(suggestion(requested, known))")
+                                   message: "Module '\(shown(requested))' not found. Available modules: \(list(known))\(suggestion(requested, known))")
             }
             module = found
         } else {
@@ -49,9 +49,14 @@ public enum CommandResolver {
         guard let line = module.commandLine(for: command) else {
             let known = module.commands.map(\.name)
             throw ResolveError(kind: .unknownCommand,
-                               message: "Command '\(command)' not found for module '\(module.name)'. Available commands: \(list(known))\(suggestion(command, known))")
+                               message: "Command '\(shown(command))' not found for module '\(module.name)'. Available commands: \(list(known))\(suggestion(command, known))")
         }
         return ResolvedCommand(module: module.name, command: command, executable: line)
+    }
+
+    /// A caller's value as echoed in a message: never more than 200 characters of it.
+    static func shown(_ value: String) -> String {
+        value.count <= 200 ? value : String(value.prefix(200)) + "…"
     }
 
     private static func list(_ names: [String]) -> String { names.isEmpty ? "(none)" : names.joined(separator: ", ") }
@@ -69,6 +74,8 @@ public enum NameSuggestion {
     }
 
     public static func ranked(_ wanted: String, among known: [String], maximumCount: Int = 3) -> [String] {
+        // Names are short; a value far longer than any of them is no typo worth a suggestion.
+        guard wanted.utf8.count <= 256 else { return [] }
         let target = Array(wanted.lowercased().utf8.prefix(256))
         let scored = known.map { name -> (String, Int) in (name, distance(target, Array(name.lowercased().utf8.prefix(256)))) }
         let threshold = max(2, target.count / 3)
