@@ -1,228 +1,495 @@
-/// Reads Maven 3 console output (batch or coloured, with or without `-q`).
+/// Reads Maven 3 console output (batch or coloured, with or without `-q`, old and new surefire).
 ///
 /// What it reports: javac errors and warnings with file and line (their `symbol:`/`location:`
 /// continuation joined to the message; the copy under `Failed to execute goal` is the same issue),
-/// failing and erroring tests from surefire's summary with the test's file and line,
-/// dependency failures and plugin failures that nothing else explains, and the test totals of
-/// every module.
+/// javadoc warnings, one `test_failure` per failing or erroring test with the test's file and line
+/// (surefire's detail block and its summary are merged), dependency failures, plugin failures that
+/// nothing else explains, and the test totals of every module.
+///
+/// Lines are classified on their bytes first: `[INFO]` chatter costs a prefix compare and one
+/// byte, and no String is made for a line that is not a diagnostic. Every collection is bounded.
 public struct MavenLogParser: LogParser {
-    private var collector = IssueCollector()
-    private var tests: TestSummary?
+    private var sink = JVMIssueSink()
+    private var pending = JVMPendingDiagnostic()
+    private var failures = JVMTestFailures()
+    private var detail = JVMTestDetail()
+    /// Module totals (surefire's `Results` line) summed over the build.
+    private var totals: TestSummary?
+    /// Per-class `Tests run:` lines since the last module total: counted only when a test run
+    /// ends without a total (a log cut short).
+    private var classCounts: TestSummary?
+    /// Simple test class name → qualified name, from `Tests run: … - in demo.ATest` / `Running demo.ATest`.
+    private var testClasses: [String: String] = [:]
+    private static let maximumTestClasses = 10_000
+    /// The class of the last `Running …`/`Tests run: … - in …` line, kept as bytes (a String is
+    /// made only when a JUnit 5 detail header names a bare method).
+    private var lastTestClassBytes = JVMTextBuffer(limit: 512)
+    private var lastTestClass: String? { lastTestClassBytes.isEmpty ? nil : lastTestClassBytes.string }
+    private var section: Section = .none
+    private var plugin: Plugin = .other
+    /// Inside the `Failed to execute goal` block at the end: what follows repeats or explains it.
+    private var inGoalBlock = false
+    private var goalFailures: [GoalFailure] = []
+    private static let maximumGoalFailures = 256
+    /// `[ERROR]` lines of no known shape: issues only when nothing else explains a failed build.
+    private var otherErrors: [Issue] = []
+    private static let maximumOtherErrors = 32
+    private var javadocErrors = 0
+    /// Lines whose handling is done once (goal failures, tool warnings, summary rows, test names).
+    private var seen = JVMSeenLines()
     private var sawSuccess = false
     private var sawFailure = false
-    /// The issue whose continuation lines may follow (javac `symbol:` lines).
-    private var openIssue: Int?
-    private var section: Section = .none
-    /// Simple test class name → fully qualified name, from `Tests run: … - in demo.ATest`.
-    private var testClasses: [String: String] = [:]
-    /// Goal failures are kept until the end: they are issues only when nothing else explains them.
-    private var goalFailures: [Issue] = []
 
-    private enum Section { case none, failures, errors }
+    private enum Section { case none, failures, errors, flakes }
+    private enum Plugin { case other, javadoc }
+    private enum GoalKind { case compile, tests, javadoc, dependency, other }
+    private struct GoalFailure {
+        var message: String
+        var kind: GoalKind
+    }
 
     public init() {}
 
-    public mutating func consume(_ raw: UnsafeBufferPointer<UInt8>) {
-        guard raw.count > 0 else { openIssue = nil; return }
-        // Cheap rejection first: almost every line of a healthy log is [INFO] chatter.
-        if raw.hasPrefix("[INFO]") {
-            if raw.contains("BUILD SUCCESS") { sawSuccess = true }
-            else if raw.contains("BUILD FAILURE") { sawFailure = true }
-            else if raw.contains("Tests run:") { countTests(raw.text) }
-            openIssue = nil
-            section = .none
-            return
+    public mutating func consume(_ line: UnsafeBufferPointer<UInt8>) {
+        guard let first = line.first else { endBlocks(); return }
+        if first == UInt8(ascii: "[") {
+            if JVMBytes.has(line, "[INFO]") { info(line); return }
+            if JVMBytes.has(line, "[ERROR]") { prefixed(line, body: 7, severity: .error); return }
+            if JVMBytes.has(line, "[WARNING]") { prefixed(line, body: 9, severity: .warning); return }
+            if JVMBytes.has(line, "[DEBUG]") { return }
         }
-        let line = raw.text
-        if line.hasPrefix("[ERROR]") {
-            handleError(Self.body(of: line, prefix: "[ERROR]"))
-        } else if line.hasPrefix("[WARNING]") {
-            handleWarning(Self.body(of: line, prefix: "[WARNING]"))
-        } else if let index = openIssue, Self.isContinuation(line) {
-            collector.appendToMessage(at: index, line.trimmed)
-        } else {
-            openIssue = nil
-            if line.contains("Tests run:") { countTests(line) }
-            else if line.contains("BUILD SUCCESS") { sawSuccess = true }
-            else if line.contains("BUILD FAILURE") { sawFailure = true }
-        }
+        unprefixed(line)
     }
 
     public mutating func finish() -> ParseOutcome {
-        let explained = collector.contains { $0.severity == .error }
-        for failure in goalFailures where !explained || failure.category == IssueCategory.dependencyError {
-            collector.add(failure)
-        }
-        let failed = sawFailure || (!sawSuccess && collector.contains { $0.severity == .error })
-        return ParseOutcome(issues: collector.issues, tests: tests, buildStatus: failed ? .failure : .success)
-    }
-
-    // MARK: Lines
-
-    private static func body(of line: String, prefix: String) -> String {
-        String(line.dropFirst(prefix.count)).trimmingLeadingSpaces
-    }
-
-    /// javac's detail lines: `  symbol:   method foo()`, `  location: class demo.Service`, …
-    private static func isContinuation(_ line: String) -> Bool {
-        let trimmed = line.trimmed
-        for label in ["symbol:", "location:", "required:", "found:", "reason:", "where ", "first type:", "second type:"]
-        where trimmed.hasPrefix(label) { return true }
-        return false
-    }
-
-    private mutating func handleError(_ body: String) {
-        if body.isEmpty { openIssue = nil; return }
-        if let index = openIssue, Self.isContinuation(body) {
-            // The repeated copy under `Failed to execute goal` carries `[ERROR]`-prefixed details;
-            // they belong to the first copy, which already has them.
-            if !collector.issues[index].message.contains(body.trimmed) {
-                collector.appendToMessage(at: index, body.trimmed)
+        endBlocks()
+        flushClassCounts()
+        for issue in failures.issues(qualify: { testClasses[$0] }) { sink.add(issue) }
+        let testsFailed = !failures.isEmpty || (totals?.failed ?? 0) > 0
+        for goal in goalFailures {
+            let explained: Bool
+            switch goal.kind {
+            case .dependency: explained = false
+            case .compile: explained = sink.compileErrorCount > 0
+            case .tests: explained = testsFailed
+            case .javadoc: explained = javadocErrors > 0
+            case .other: explained = false
             }
-            return
-        }
-        openIssue = nil
-        if body.hasPrefix("Tests run:") { countTests(body); return }
-        if body == "Failures:" || (body.hasPrefix("Failures: ") && !body.contains(",")) { section = .failures; return }
-        if body == "Errors:" || (body.hasPrefix("Errors: ") && !body.contains(",")) { section = .errors; return }
-        if let compile = Self.compilerDiagnostic(body, severity: .error) {
-            if let added = collector.add(compile) {
-                openIssue = added
-            } else {
-                let key = IssueCollector.key(compile)
-                openIssue = collector.issues.firstIndex { IssueCollector.key($0) == key }
+            if !explained {
+                sink.add(Issue(file: nil, line: nil, message: goal.message, severity: .error,
+                               category: goal.kind == .dependency ? IssueCategory.dependencyError : IssueCategory.buildError))
             }
-            return
         }
-        if section != .none, let failure = testFailure(body) {
-            collector.add(failure)
-            return
+        if sink.errorCount == 0, goalFailures.isEmpty, sawFailure || !sawSuccess {
+            for issue in otherErrors { sink.add(issue) }
         }
-        if body.hasPrefix("Failed to execute goal") {
-            goalFailures.append(Self.goalFailure(body))
-            return
-        }
-        // Everything else under [ERROR] is Maven's own boilerplate (help links, -X advice, the
-        // "After correcting the problems" block, blank separators, the COMPILATION ERROR banner).
+        let failed = sawFailure || (!sawSuccess && (sink.errorCount > 0 || !goalFailures.isEmpty))
+        return ParseOutcome(issues: sink.issues, tests: totals, buildStatus: failed ? .failure : .success)
     }
 
-    private mutating func handleWarning(_ body: String) {
-        openIssue = nil
+    // MARK: Line kinds
+
+    private mutating func info(_ line: JVMLine) {
+        endBlocks()
+        let at = 7
+        switch JVMBytes.byte(line, at) {
+        case 0, JVMBytes.space:
+            return // a blank [INFO] line: the surefire summary goes on
+        case UInt8(ascii: "B"):
+            if JVMBytes.has(line, "BUILD SUCCESS", at: at) { sawSuccess = true }
+            else if JVMBytes.has(line, "BUILD FAILURE", at: at) { sawFailure = true }
+        case UInt8(ascii: "T"):
+            if JVMBytes.has(line, "Tests run:", at: at) { countTests(line, from: at) }
+        case UInt8(ascii: "R"):
+            if JVMBytes.has(line, "Running ", at: at) { rememberRunning(line, from: at + 8) }
+        case UInt8(ascii: "S"):
+            if JVMBytes.has(line, "Scanning for projects", at: at) { inGoalBlock = false; plugin = .other } // another build
+        case UInt8(ascii: "-"):
+            if JVMBytes.has(line, "--- ", at: at) {
+                flushClassCounts()
+                plugin = JVMBytes.find(line, "maven-javadoc-plugin", from: at) != nil ? .javadoc : .other
+            }
+        default:
+            break
+        }
         section = .none
-        // Surefire prints a module's totals as a warning when some tests were skipped.
-        if body.hasPrefix("Tests run:") { countTests(body); return }
-        guard let warning = Self.compilerDiagnostic(body, severity: .warning) else { return }
-        if let added = collector.add(warning) { openIssue = added }
     }
 
-    /// `/path/F.java:[12,9] message`, and javadoc's `/path/F.java:12: warning: message`.
-    static func compilerDiagnostic(_ body: String, severity: Issue.Severity) -> Issue? {
-        if let bracket = body.firstRange(of: ":["), let close = body[bracket.upperBound...].firstIndex(of: "]") {
-            let file = String(body[..<bracket.lowerBound])
-            guard file.hasSuffix(".java") || file.hasSuffix(".kt") || file.contains("/") else { return nil }
-            let position = body[bracket.upperBound..<close].split(separator: ",")
-            let line = position.first.flatMap { Int($0.trimmed) }
-            let message = String(body[body.index(after: close)...]).trimmed
-            return Issue(file: file, line: line, message: message, severity: severity,
-                         category: category(for: message, severity: severity))
+    private mutating func prefixed(_ line: JVMLine, body prefixEnd: Int, severity: Issue.Severity) {
+        let body = JVMBytes.byte(line, prefixEnd) == JVMBytes.space ? prefixEnd + 1 : prefixEnd
+        let start = JVMBytes.skipSpaces(line, from: body)
+        guard start < line.count else { endBlocks(); return }
+        let indented = start > body
+        if pending.active {
+            if pending.offer(line, from: body, indentedOnly: true) { return }
+            commitDiagnostic()
         }
-        if severity == .warning, let marker = body.firstRange(of: ": warning: ") {
-            let location = body[..<marker.lowerBound]
-            guard let colon = location.lastIndex(of: ":"), let line = Int(location[location.index(after: colon)...]) else { return nil }
-            let message = String(body[marker.upperBound...]).trimmed
-            return Issue(file: String(location[..<colon]), line: line, message: message, severity: .warning,
-                         category: IssueCategory.javadocWarning)
+        if detail.active { finishDetail() }
+
+        if JVMBytes.has(line, "Tests run:", at: start) {
+            countTests(line, from: start)
+            section = .none
+            return
         }
-        return nil
+        if Self.isBoilerplate(line, start) { return }
+        if !indented, let header = Self.sectionHeader(line, start) {
+            section = header.section
+            if header.rest < line.count, section != .flakes { summaryEntry(line, from: header.rest) }
+            return
+        }
+        if section == .flakes { return } // tests that passed on a rerun: `demo.ATest.flaky`, `  Run 1: …`
+        if section != .none, indented || summaryEntry(line, from: start, probe: true) {
+            summaryEntry(line, from: start)
+            return
+        }
+        if JVMBytes.has(line, "Failed to execute goal", at: start) {
+            section = .none
+            goalFailure(line, from: start)
+            return
+        }
+        if let match = JVMDiagnostics.match(line, from: start) {
+            startDiagnostic(line, match, severity: match.severity ?? severity)
+            return
+        }
+        if Self.isDetailHeader(line) {
+            beginDetail(line, from: start)
+            return
+        }
+        section = .none
+        if severity == .warning {
+            buildToolWarning(line, start, indented: indented)
+            return
+        }
+        // Errors outside any goal failure: `Unknown lifecycle phase …`, `The build could not read 1
+        // project` and its indented POM problems, … (issues only when nothing else explains the failure).
+        if !inGoalBlock, otherErrors.count < Self.maximumOtherErrors, !seen.seenBefore(line, start, line.count, salt: 1) {
+            var message = Self.trimmedString(line, start)
+            if let help = message.firstRange(of: " -> [Help") { message = String(message[..<help.lowerBound]).trimmed }
+            otherErrors.append(Issue(file: nil, line: nil, message: message, severity: .error,
+                                     category: Self.isDependencyProblem(line, start) ? IssueCategory.dependencyError : IssueCategory.buildError))
+        }
     }
 
-    static func category(for message: String, severity: Issue.Severity) -> String {
-        if severity == .error { return IssueCategory.compilationError }
-        let lowered = message.lowercased()
-        if lowered.contains("[deprecation]") || lowered.contains("deprecated") { return IssueCategory.deprecationWarning }
-        if lowered.contains("[unchecked]") || lowered.contains("unchecked") { return IssueCategory.uncheckedWarning }
-        return IssueCategory.other
+    /// A `[WARNING]` of Maven or a plugin (`Unable to autodetect 'javac' path…`, `The POM for … is
+    /// missing`, `JAR will be empty…`): an issue, except javadoc's progress output (all of which the
+    /// javadoc plugin prints as warnings) and Maven's advice around model problems.
+    private mutating func buildToolWarning(_ line: JVMLine, _ start: Int, indented: Bool) {
+        if JVMBytes.has(line, "Javadoc Warnings", at: start) { plugin = .javadoc; return }
+        guard plugin != .javadoc, !indented, !sink.isFull, !Self.isWarningBoilerplate(line, start),
+              !seen.seenBefore(line, start, line.count, salt: 2) else { return }
+        let message = Self.trimmedString(line, start)
+        let dependency = JVMBytes.has(line, "The POM for ", at: start) || JVMBytes.has(line, "Missing POM for ", at: start)
+            || Self.isDependencyProblem(line, start)
+        sink.add(Issue(file: nil, line: nil, message: message, severity: .warning,
+                       category: dependency ? IssueCategory.dependencyError : IssueCategory.other))
     }
 
-    /// Surefire's summary rows: `ATest.bad:3 expected:<1> but was:<2>`, `ATest.boom:12 » IllegalState boom`,
-    /// and the older `bad(demo.ATest)  Time elapsed…` form.
-    private func testFailure(_ body: String) -> Issue? {
-        let text = body.trimmed
-        if text.hasPrefix("Run ") { return nil }
-        let space = text.firstIndex(of: " ") ?? text.endIndex
-        let head = String(text[..<space])
-        let detail = String(text[space...]).trimmed.trimmingPrefix("» ")
+    private static func isWarningBoilerplate(_ line: JVMLine, _ at: Int) -> Bool {
+        switch JVMBytes.byte(line, at) {
+        case UInt8(ascii: "C"): return JVMBytes.has(line, "COMPILATION WARNING", at: at)
+        case UInt8(ascii: "I"): return JVMBytes.has(line, "It is highly recommended to fix these problems", at: at)
+        case UInt8(ascii: "F"): return JVMBytes.has(line, "For this reason, future Maven versions", at: at)
+        case UInt8(ascii: "S"): return JVMBytes.has(line, "Some problems were encountered while building the effective", at: at)
+        case UInt8(ascii: "T"): return JVMBytes.has(line, "To suppress warnings about obsolete options", at: at)
+        default: return false
+        }
+    }
+
+    private mutating func unprefixed(_ line: JVMLine) {
+        if pending.active {
+            if pending.offer(line, from: 0, indentedOnly: false) { return }
+            commitDiagnostic()
+        }
+        if detail.active {
+            detail.feed(line, from: 0)
+            return
+        }
+        let first = line[0]
+        if JVMBytes.isSpace(first) {
+            if section == .failures || section == .errors { summaryEntry(line, from: JVMBytes.skipSpaces(line)) }
+            return
+        }
+        // Old surefire (Maven 3.0–3.3) prints its lines without a level prefix.
+        if first == UInt8(ascii: "T"), JVMBytes.has(line, "Tests run:") {
+            countTests(line, from: 0)
+            section = .none
+            return
+        }
+        if first == UInt8(ascii: "R"), JVMBytes.has(line, "Running ") {
+            rememberRunning(line, from: 8)
+            return
+        }
+        if let header = Self.sectionHeader(line, 0), header.section != .flakes {
+            section = header.section
+            if header.rest < line.count { summaryEntry(line, from: header.rest) }
+            return
+        }
+        if Self.isDetailHeader(line) { beginDetail(line, from: 0) }
+    }
+
+    private mutating func endBlocks() {
+        if pending.active { commitDiagnostic() }
+        if detail.active { finishDetail() }
+    }
+
+    // MARK: Compiler diagnostics
+
+    private mutating func startDiagnostic(_ line: JVMLine, _ match: JVMDiagnosticMatch, severity: Issue.Severity) {
+        // maven-compiler-plugin prints `file:[l,c]`; the `file:l: warning:` shape is javadoc's.
+        let javadocTool = plugin == .javadoc || match.shape == .javac
+        // Javadoc's errors keep its severity; the categories have no javadoc error of their own.
+        // Columns tell diagnostics apart; the repeated copy's continuation is prefixed differently,
+        // so a diagnostic is identified by its first line.
+        pending.start(line, match, severity: severity, javadocTool: javadocTool,
+                      errorCategory: javadocTool ? IssueCategory.javadocWarning : IssueCategory.compilationError,
+                      detailsInKey: false, sink: sink)
+        if severity == .error, javadocTool { javadocErrors &+= 1 }
+    }
+
+    private mutating func commitDiagnostic() {
+        pending.commit(into: &sink)
+    }
+
+    // MARK: Tests
+
+    /// `Tests run: 5, Failures: 1, Errors: 1, Skipped: 1[, Flakes: 0][, Time elapsed: … - in demo.ATest]`,
+    /// read left to right (surefire always prints the fields in this order).
+    private mutating func countTests(_ line: JVMLine, from: Int) {
+        guard JVMBytes.has(line, "Tests run:", at: from),
+              let (run, afterRun) = JVMBytes.number(line, at: JVMBytes.skipSpaces(line, from: from + 10)) else { return }
+        var failures = 0
+        var errors = 0
+        var skipped = 0
+        var perClass = false
+        var cursor = afterRun
+        while JVMBytes.has(line, ", ", at: cursor) {
+            let label = cursor + 2
+            func value(_ length: Int) -> (Int, Int)? { JVMBytes.number(line, at: JVMBytes.skipSpaces(line, from: label + length)) }
+            if JVMBytes.has(line, "Failures:", at: label), let (n, end) = value(9) { failures = n; cursor = end }
+            else if JVMBytes.has(line, "Errors:", at: label), let (n, end) = value(7) { errors = n; cursor = end }
+            else if JVMBytes.has(line, "Skipped:", at: label), let (n, end) = value(8) { skipped = n; cursor = end }
+            else if JVMBytes.has(line, "Flakes:", at: label), let (_, end) = value(7) { cursor = end }
+            else {
+                perClass = JVMBytes.has(line, "Time elapsed", at: label)
+                break
+            }
+        }
+        let failed = failures &+ errors
+        let summary = TestSummary(passed: max(0, run &- failed &- skipped), failed: failed, skipped: skipped, total: run)
+        let inMarker = JVMBytes.find(line, " - in ", from: cursor).map { $0 + 6 } ?? JVMBytes.find(line, " -- in ", from: cursor).map { $0 + 7 }
+        if perClass || inMarker != nil {
+            if let at = inMarker { rememberRunning(line, from: at, failing: failed > 0) }
+            classCounts.accumulate(summary)
+            return
+        }
+        totals.accumulate(summary)
+        classCounts = nil
+    }
+
+    private mutating func flushClassCounts() {
+        guard let counts = classCounts else { return }
+        totals.accumulate(counts)
+        classCounts = nil
+    }
+
+    /// Remembers the class a test line names; a failing class also by its simple name, so that a
+    /// summary row (`ATest.bad:3 …`) finds its package.
+    private mutating func rememberRunning(_ line: JVMLine, from: Int, failing: Bool = false) {
+        let start = JVMBytes.skipSpaces(line, from: from)
+        let end = JVMBytes.trimEnd(line, from: start, to: line.count)
+        guard end > start, end - start <= 512,
+              JVMBytes.find(line, byte: JVMBytes.space, from: start, to: end) == nil else { return }
+        lastTestClassBytes.reset()
+        lastTestClassBytes.append(line, start, end)
+        guard failing, testClasses.count < Self.maximumTestClasses else { return }
+        let name = JVMBytes.string(line, start, end)
+        let simple = JVMTestFailures.simpleName(name)
+        if testClasses[simple] == nil { testClasses[simple] = name }
+    }
+
+    /// `[ERROR] bad(demo.ATest)  Time elapsed: 0.01 s  <<< FAILURE!` (and surefire 3's
+    /// `demo.ATest.bad -- Time elapsed: …`).
+    private static func isDetailHeader(_ line: JVMLine) -> Bool {
+        let end = JVMBytes.trimEnd(line, from: 0, to: line.count)
+        return JVMBytes.hasSuffix(line, "<<< FAILURE!", before: end) || JVMBytes.hasSuffix(line, "<<< ERROR!", before: end)
+    }
+
+    private mutating func beginDetail(_ line: JVMLine, from: Int) {
+        guard let elapsed = JVMBytes.find(line, " Time elapsed", from: from) ?? JVMBytes.find(line, " <<<", from: from) else { return }
+        var end = JVMBytes.trimEnd(line, from: from, to: elapsed)
+        if JVMBytes.hasSuffix(line, " --", before: end) { end = JVMBytes.trimEnd(line, from: from, to: end - 3) }
+        guard end > from, end - from <= 1024 else { return }
+        if failures.isFull || seen.seenBefore(line, from, end, salt: 5) {
+            detail.beginSkipping()
+            return
+        }
+        guard let (className, method) = testName(JVMBytes.string(line, from, end)) else { return }
+        detail.begin(className: className, method: method)
+    }
+
+    /// `method(demo.ATest)`, `demo.ATest.method`, or a bare `method` (JUnit 5 on surefire 2.22).
+    private func testName(_ head: String) -> (String, String)? {
+        if let open = head.firstIndex(of: "("), head.hasSuffix(")") {
+            let method = String(head[..<open])
+            let inner = String(head[head.index(after: open)..<head.index(before: head.endIndex)])
+            guard !method.isEmpty else { return nil }
+            if !inner.isEmpty, inner.contains(".") || lastTestClass == nil || JVMTestFailures.simpleName(lastTestClass ?? "") == inner {
+                return (inner, method)
+            }
+            return lastTestClass.map { ($0, method) }
+        }
+        if let dot = head.lastIndex(of: "."), head.first?.isLetter == true {
+            let className = String(head[..<dot])
+            let method = String(head[head.index(after: dot)...])
+            guard !method.isEmpty, !className.isEmpty else { return nil }
+            return (className, method)
+        }
+        return lastTestClass.map { ($0, head) }
+    }
+
+    private mutating func finishDetail() {
+        let finished = detail
+        detail.end()
+        guard !finished.skipping else { return }
+        failures.update(className: finished.className, method: finished.method) { record in
+            if record.message == nil { record.message = finished.messageText }
+            if let line = finished.line, record.line == nil || (finished.lineFromMethodFrame && !record.lineFromMethodFrame) {
+                record.line = line
+                record.file = finished.file
+                record.lineFromMethodFrame = finished.lineFromMethodFrame
+            }
+            if finished.className.contains("."), !record.className.contains(".") { record.className = finished.className }
+        }
+    }
+
+    /// A row of surefire's summary: `ATest.bad:3 expected:<1> but was:<2>`, `ATest.boom:12 » IllegalState boom`,
+    /// `ATest.bad:3->check:40 …`, `ATest>Base.inherited:7 …`, `Run 1: ATest.flaky:5 …`, old `bad(demo.ATest): …`.
+    @discardableResult
+    private mutating func summaryEntry(_ line: JVMLine, from: Int, probe: Bool = false) -> Bool {
+        var start = JVMBytes.skipSpaces(line, from: from)
+        if JVMBytes.has(line, "Run ", at: start), let (_, end) = JVMBytes.number(line, at: start + 4),
+           JVMBytes.byte(line, end) == UInt8(ascii: ":") {
+            start = JVMBytes.skipSpaces(line, from: end + 1)
+        }
+        let end = JVMBytes.trimEnd(line, from: start, to: line.count)
+        guard end > start, end - start <= 8192, !failures.isFull else { return false }
+        guard probe || !seen.seenBefore(line, start, end, salt: 4) else { return true }
+        let headEnd = JVMBytes.find(line, byte: JVMBytes.space, from: start, to: end) ?? end
+        var head = JVMBytes.string(line, start, headEnd)
+        var detailText = JVMBytes.string(line, headEnd, end).trimmed
+        if detailText.hasPrefix("»") { detailText = String(detailText.dropFirst()).trimmed }
         var className: String
-        let method: String
-        var line: Int?
+        var method: String
+        var lineNumber: Int?
+        if head.hasSuffix(":") { head.removeLast() }
         if let open = head.firstIndex(of: "("), head.hasSuffix(")") {
             method = String(head[..<open])
             className = String(head[head.index(after: open)..<head.index(before: head.endIndex)])
         } else {
-            let parts = head.split(separator: ":")
-            guard let target = parts.first, let dot = target.lastIndex(of: ".") else { return nil }
-            className = String(target[..<dot])
-            method = String(target[target.index(after: dot)...])
-            if parts.count > 1 { line = Int(String(parts[1].prefix(while: { $0.isNumber }))) }
+            var name = Substring(head)
+            if let colon = head.firstIndex(of: ":") {
+                name = head[..<colon]
+                lineNumber = Int(head[head.index(after: colon)...].prefix(while: { $0.isASCII && $0.isNumber }).prefix(9))
+            }
+            var owner = Substring("")
+            if let arrow = name.firstIndex(of: ">") {
+                owner = name[..<arrow]
+                name = name[name.index(after: arrow)...]
+            }
+            guard let dot = name.lastIndex(of: ".") else { return false }
+            className = owner.isEmpty ? String(name[..<dot]) : String(owner)
+            method = String(name[name.index(after: dot)...])
         }
-        // Multi-line assertion messages continue on rows without a test name; those are skipped.
-        guard !className.isEmpty, !method.isEmpty, className.first?.isLetter == true,
-              method.first?.isLetter == true || method.first == "_" else { return nil }
-        let qualified = testClasses[className] ?? (className.contains(".") ? className : nil)
-        let file = (qualified ?? className).replacingOccurrences(of: ".", with: "/") + ".java"
-        if let short = className.split(separator: ".").last { className = String(short) }
-        let message = detail.isEmpty ? "\(className).\(method) failed" : "\(className).\(method): \(detail)"
-        return Issue(file: file, line: line, message: message, severity: .error, category: IssueCategory.testFailure)
+        if let dot = method.lastIndex(of: ".") { method = String(method[method.index(after: dot)...]) } // `demo.ATest.bad(demo.ATest)`
+        let simple = JVMTestFailures.simpleName(className)
+        guard simple.first?.isUppercase == true, let m = method.first, m.isLetter || m == "_" || m == "$" else { return false }
+        if probe { return true }
+        if !className.contains("."), let known = testClasses[simple] { className = known }
+        let summary = String(detailText.prefix(512))
+        failures.update(className: className, method: method) { record in
+            if record.summary == nil, !summary.isEmpty { record.summary = summary }
+            if let number = lineNumber, !record.lineFromMethodFrame {
+                record.line = number
+                if record.file == nil { record.file = simple + ".java" }
+            }
+        }
+        return true
     }
 
-    private static func goalFailure(_ body: String) -> Issue {
-        let lowered = body.lowercased()
-        let isDependency = lowered.contains("could not resolve dependencies") || lowered.contains("failed to read artifact descriptor")
-            || lowered.contains("could not be resolved") || lowered.contains("dependencyresolutionexception")
-        let message = body.replacingOccurrences(of: " -> [Help 1]", with: "")
-        return Issue(file: nil, line: nil, message: message, severity: .error,
-                     category: isDependency ? IssueCategory.dependencyError : IssueCategory.buildError)
+    // MARK: Goal failures and boilerplate
+
+    private mutating func goalFailure(_ line: JVMLine, from: Int) {
+        inGoalBlock = true
+        guard goalFailures.count < Self.maximumGoalFailures, !seen.seenBefore(line, from, line.count, salt: 3) else { return }
+        var message = Self.trimmedString(line, from)
+        if let help = message.firstRange(of: " -> [Help") { message = String(message[..<help.lowerBound]).trimmed }
+        let kind: GoalKind
+        if Self.isDependencyProblem(line, from) { kind = .dependency }
+        else if message.contains("Compilation failure") { kind = .compile }
+        else if message.contains("There are test failures") || message.contains("There was a timeout") { kind = .tests }
+        else if message.contains("maven-javadoc-plugin") { kind = .javadoc }
+        else { kind = .other }
+        goalFailures.append(GoalFailure(message: message, kind: kind))
     }
 
-    /// Adds a module's totals (`Tests run: 5, Failures: 1, Errors: 0, Skipped: 1`) and remembers
-    /// class names from per-class lines (`… - in demo.ATest`), which are not added: the module
-    /// line already counts them.
-    private mutating func countTests(_ line: String) {
-        guard let start = line.firstRange(of: "Tests run:") else { return }
-        let tail = line[start.lowerBound...]
-        if let inMarker = tail.firstRange(of: " - in ") {
-            let name = String(tail[inMarker.upperBound...]).trimmed
-            if let short = name.split(separator: ".").last { testClasses[String(short)] = name }
-            return
+    /// Maven's and its resolver's wording of a dependency problem (searched on bytes).
+    private static func isDependencyProblem(_ line: JVMLine, _ from: Int) -> Bool {
+        JVMBytes.find(line, "ould not resolve dependencies", from: from) != nil
+            || JVMBytes.find(line, "could not be resolved", from: from) != nil
+            || JVMBytes.find(line, "ailed to read artifact descriptor", from: from) != nil
+            || JVMBytes.find(line, "ould not find artifact", from: from) != nil
+            || JVMBytes.find(line, "ould not transfer artifact", from: from) != nil
+            || JVMBytes.find(line, "on-resolvable", from: from) != nil
+            || JVMBytes.find(line, "DependencyResolutionException", from: from) != nil
+            || JVMBytes.find(line, "PluginResolutionException", from: from) != nil
+            || JVMBytes.find(line, "ailed to collect dependencies", from: from) != nil
+    }
+
+    private static func isBoilerplate(_ line: JVMLine, _ at: Int) -> Bool {
+        switch JVMBytes.byte(line, at) {
+        case UInt8(ascii: "-"): return JVMBytes.has(line, "-> [Help", at: at)
+        case UInt8(ascii: "["): return JVMBytes.has(line, "[Help ", at: at)
+        case UInt8(ascii: "T"): return JVMBytes.has(line, "To see the full stack trace", at: at)
+        case UInt8(ascii: "R"): return JVMBytes.has(line, "Re-run Maven", at: at) || JVMBytes.has(line, "Refer to the generated", at: at)
+        case UInt8(ascii: "F"): return JVMBytes.has(line, "For more information about the errors", at: at)
+        case UInt8(ascii: "A"): return JVMBytes.has(line, "After correcting the problems", at: at)
+        case UInt8(ascii: "m"): return JVMBytes.has(line, "mvn <args>", at: at) || JVMBytes.has(line, "mvn <goals>", at: at)
+        case UInt8(ascii: "P"): return JVMBytes.has(line, "Please refer to", at: at)
+        case UInt8(ascii: "C"): return JVMBytes.has(line, "COMPILATION ERROR", at: at) || JVMBytes.has(line, "COMPILATION WARNING", at: at)
+            || JVMBytes.has(line, "Command line was:", at: at) || JVMBytes.has(line, "Crash dump", at: at)
+        default: return false
         }
-        if tail.contains("Time elapsed") { return }
-        func number(after label: String) -> Int {
-            guard let range = tail.firstRange(of: label) else { return 0 }
-            return Int(String(tail[range.upperBound...].trimmingLeadingSpaces.prefix(while: { $0.isNumber }))) ?? 0
-        }
-        let run = number(after: "Tests run:")
-        let failures = number(after: "Failures:")
-        let errors = number(after: "Errors:")
-        let skipped = number(after: "Skipped:")
-        let summary = TestSummary(passed: max(0, run - failures - errors - skipped), failed: failures + errors,
-                                  skipped: skipped, total: run)
-        if tests == nil { tests = summary } else { tests! += summary }
+    }
+
+    /// `Failures:`, `Errors:`, `Flakes:` (surefire 2.19+) and old `Failed tests:`/`Tests in error:`
+    /// (whose first row may follow on the same line). `rest`: where that row starts.
+    private static func sectionHeader(_ line: JVMLine, _ at: Int) -> (section: Section, rest: Int)? {
+        let section: Section
+        let length: Int
+        if JVMBytes.has(line, "Failures:", at: at) { section = .failures; length = 9 }
+        else if JVMBytes.has(line, "Errors:", at: at) { section = .errors; length = 7 }
+        else if JVMBytes.has(line, "Flakes:", at: at) { section = .flakes; length = 7 }
+        else if JVMBytes.has(line, "Failed tests:", at: at) { section = .failures; length = 13 }
+        else if JVMBytes.has(line, "Tests in error:", at: at) { section = .errors; length = 15 }
+        else { return nil }
+        let rest = JVMBytes.skipSpaces(line, from: at + length)
+        // `Failures: 1, Errors: …` is a count line, not a header.
+        if rest < line.count, length <= 9, JVMBytes.isDigit(line[rest]) { return nil }
+        return (section, rest)
+    }
+
+    private static func trimmedString(_ line: JVMLine, _ from: Int) -> String {
+        let start = JVMBytes.skipSpaces(line, from: from)
+        return JVMBytes.string(line, start, min(JVMBytes.trimEnd(line, from: start, to: line.count), start + 4096))
     }
 }
 
 extension StringProtocol {
+    /// Without leading and trailing whitespace.
     var trimmed: String {
         let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         return String(String.UnicodeScalarView(scalars[first...last]))
-    }
-
-    var trimmingLeadingSpaces: String {
-        String(String.UnicodeScalarView(unicodeScalars.drop(while: { $0 == " " || $0 == "\t" })))
-    }
-
-    func trimmingPrefix(_ prefix: String) -> String {
-        hasPrefix(prefix) ? String(dropFirst(prefix.count)) : String(self)
     }
 }
