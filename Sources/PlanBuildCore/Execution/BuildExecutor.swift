@@ -124,33 +124,11 @@ public enum BuildExecutor {
             result.timeoutUsedSeconds = lookup.seconds
             return result
         case .success(let process):
-            let seconds = process.durationMilliseconds / 1000
-            switch process.ending {
-            case .exited(0):
-                result = BuildResult(status: .success, exitCode: 0, durationSeconds: seconds, logFile: log.path, command: commandLine)
-            case .exited(let code):
-                result = BuildResult(status: .error, exitCode: code, durationSeconds: seconds, logFile: log.path,
-                                     command: commandLine, error: BuildResult.ErrorKind.buildFailed)
-            case .timedOut:
-                result = BuildResult(status: .timeout, exitCode: -1, durationSeconds: seconds, logFile: log.path,
-                                     command: commandLine, error: BuildResult.ErrorKind.timeout)
-            case .cancelled:
-                result = BuildResult(status: .error, exitCode: -1, durationSeconds: seconds, logFile: log.path,
-                                     command: commandLine, error: "cancelled", message: "the build was cancelled")
-            }
-            result.durationMilliseconds = process.durationMilliseconds
-            result.timeoutUsedSeconds = lookup.seconds
+            result = BuildResult(process, logFile: log.path, command: commandLine, timeoutUsed: lookup.seconds)
             launcher.describe(into: &result)
-
             if request.learnTimeout {
-                // Learning must never turn a finished build into a failed one; a file problem was
-                // already reported by the lookup above.
-                switch process.ending {
-                case .exited: _ = try? configuration.recordDuration(seconds, for: key)
-                case .timedOut where request.fixedTimeoutSeconds == nil: _ = try? configuration.recordTimeout(lookup.seconds, for: key)
-                case .timedOut: break
-                case .cancelled: break
-                }
+                configuration.learn(from: process, key: key, timeoutUsed: lookup.seconds,
+                                    timeoutWasLearned: request.fixedTimeoutSeconds == nil)
             }
         }
 

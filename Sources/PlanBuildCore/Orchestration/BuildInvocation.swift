@@ -79,31 +79,10 @@ enum ProcessBuild {
             result.logFile = log.path
             return result
         case .success(let process):
-            let seconds = process.durationMilliseconds / 1000
-            var result: BuildResult
-            switch process.ending {
-            case .exited(0):
-                result = BuildResult(status: .success, exitCode: 0, durationSeconds: seconds, logFile: log.path, command: commandLine)
-            case .exited(let code):
-                result = BuildResult(status: .error, exitCode: code, durationSeconds: seconds, logFile: log.path,
-                                     command: commandLine, error: BuildResult.ErrorKind.buildFailed)
-            case .timedOut:
-                result = BuildResult(status: .timeout, exitCode: -1, durationSeconds: seconds, logFile: log.path,
-                                     command: commandLine, error: BuildResult.ErrorKind.timeout)
-            case .cancelled:
-                result = BuildResult(status: .error, exitCode: -1, durationSeconds: seconds, logFile: log.path,
-                                     command: commandLine, error: "cancelled")
+            if learn {
+                configuration.learn(from: process, key: key, timeoutUsed: timeout, timeoutWasLearned: timeoutSeconds == nil)
             }
-            result.timeoutUsedSeconds = timeout
-            result.durationMilliseconds = process.durationMilliseconds
-            if learn, timeoutSeconds == nil {
-                switch process.ending {
-                case .exited: _ = try? configuration.recordDuration(seconds, for: key)
-                case .timedOut: _ = try? configuration.recordTimeout(timeout, for: key)
-                case .cancelled: break
-                }
-            }
-            return result
+            return BuildResult(process, logFile: log.path, command: commandLine, timeoutUsed: timeout)
         }
     }
 }
