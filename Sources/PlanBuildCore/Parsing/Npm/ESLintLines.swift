@@ -1,0 +1,248 @@
+/// ESLint's stylish (default), unix and compact formats:
+///
+///     /abs/src/a.js                                       stylish: a file header, then its rows
+///       1:7   error    'x' is assigned a value but never used  no-unused-vars
+///       1:17  warning  Missing semicolon                       semi
+///     ✖ 2 problems (1 error, 1 warning)                   summary, not an issue
+///
+///     /abs/src/a.js:1:7: 'x' is assigned a value but never used. [Error/no-unused-vars]
+///     /abs/src/a.js: line 1, col 7, Error - 'x' is assigned a value but never used. (no-unused-vars)
+///
+/// Errors are `lint_error`, warnings `lint_warning`; the rule is kept at the end of the message,
+/// `… (rule)`. A crash (`Oops! Something went wrong!`) is one `build_error`; `ESLint found too
+/// many warnings (maximum: 0).` (`--max-warnings`) one `lint_error`.
+struct ESLintLines {
+    private(set) var failed = false
+    /// Diagnostics read (repeats included).
+    private(set) var diagnostics = 0
+    /// The stylish header the following rows belong to.
+    private var header = NpmBuffer(capacity: NpmText.maximumPath)
+    private var headerActive = false
+    /// After `Oops! Something went wrong!`: the explanation is the next line of text.
+    private var crashed = false
+    private var seen = NpmSeen()
+
+    /// Where the parts of one finding are on its line.
+    struct Row {
+        /// nil in the stylish format, whose file is the header.
+        var file: Range<Int>?
+        var line: Int
+        var message: Range<Int>
+        var rule: Range<Int>?
+        var severity: Issue.Severity
+    }
+
+    @inline(__always) mutating func blank() { headerActive = false }
+
+    /// Rows may follow a stylish header.
+    var busy: Bool { headerActive }
+
+    /// An indented line while a header is active: a stylish row, or the end of the rows.
+    mutating func row(_ line: NpmLine, _ issues: inout IssueCollector) {
+        // Rows are indented 2 or more: the line:column column is right-aligned.
+        if line.indent >= 2, NpmScan.isDigit(line.lead), let row = Self.stylishRow(line) {
+            report(row, line, &issues)
+        } else {
+            headerActive = false
+        }
+    }
+
+    /// A line at the margin that NpmPathLine found to be a unix or compact row; false when it is not.
+    mutating func pathRow(_ line: NpmLine, compactMarker: Int?, _ issues: inout IssueCollector) -> Bool {
+        headerActive = false
+        let found = compactMarker.map { Self.compactRow(line.bytes, marker: $0) } ?? Self.unixRow(line.bytes)
+        guard let row = found else { return false }
+        report(row, line, &issues)
+        return true
+    }
+
+    /// A line at the margin starting with `/` (or `C:\`) that is no row: the stylish header of the
+    /// rows that may follow.
+    mutating func header(_ line: NpmLine) {
+        header.set(line.bytes)
+        headerActive = true
+    }
+
+    /// Any other line at the margin: the `✖ N problems` summary, a crash and its explanation.
+    mutating func margin(_ line: NpmLine, _ issues: inout IssueCollector) {
+        headerActive = false
+        let bytes = line.bytes
+        if crashed {
+            _ = crash(line, &issues)
+        } else if line.lead == 0xE2 {
+            if NpmScan.has(bytes, "✖ ", at: 0) { countSummary(bytes) }
+        } else if line.lead == UInt8(ascii: "O"), NpmScan.has(bytes, "Oops! Something went wrong!", at: 0) {
+            crashed = true
+            failed = true
+        } else if line.lead == UInt8(ascii: "E"), NpmScan.has(bytes, "ESLint found too many warnings", at: 0) {
+            // `--max-warnings` turned warnings into a failure: that is its reason.
+            failed = true
+            diagnostics &+= 1
+            var fingerprint = NpmFingerprint(3)
+            fingerprint.add(bytes)
+            guard seen.isNew(fingerprint.finish()) else { return }
+            issues.add(Issue(file: nil, line: nil, message: NpmScan.text(bytes), severity: .error,
+                             category: IssueCategory.lintError))
+        }
+    }
+
+    /// Whether `margin` has anything to do with a line of this first byte.
+    @inline(__always) func wantsMargin(_ lead: UInt8) -> Bool {
+        crashed || lead == 0xE2 || lead == UInt8(ascii: "O") || lead == UInt8(ascii: "E")
+    }
+
+    private mutating func report(_ row: Row, _ line: NpmLine, _ issues: inout IssueCollector) {
+        diagnostics &+= 1
+        if row.severity == .error { failed = true }
+        var fingerprint = NpmFingerprint(2)
+        if row.file == nil { fingerprint.add(header) }
+        fingerprint.add(line.body)
+        guard seen.isNew(fingerprint.finish()) else { return }
+        let bytes = line.bytes
+        let file = row.file.map { NpmScan.text(bytes, $0.lowerBound, $0.upperBound) } ?? header.string
+        var message = NpmScan.text(bytes, row.message.lowerBound, row.message.upperBound)
+        if let rule = row.rule { message += " (" + NpmScan.text(bytes, rule.lowerBound, rule.upperBound) + ")" }
+        issues.add(Issue(file: NpmText.normalizedPath(file), line: row.line > 0 ? row.line : nil, message: message,
+                         severity: row.severity,
+                         category: row.severity == .error ? IssueCategory.lintError : IssueCategory.lintWarning))
+    }
+
+    /// `  12:5  error  message  rule-name`, `   4:7  warning  …` (under a header).
+    static func stylishRow(_ line: NpmLine) -> Row? {
+        let bytes = line.bytes
+        guard let row = NpmScan.number(bytes, at: line.indent), NpmScan.has(bytes, ":", at: row.end),
+              let column = NpmScan.number(bytes, at: row.end + 1) else { return nil }
+        let severityStart = NpmScan.skipSpaces(bytes, from: column.end)
+        guard severityStart > column.end else { return nil }
+        let severity: Issue.Severity
+        let textStart: Int
+        if NpmScan.has(bytes, "error ", at: severityStart) {
+            severity = .error; textStart = severityStart + 6
+        } else if NpmScan.has(bytes, "warning ", at: severityStart) {
+            severity = .warning; textStart = severityStart + 8
+        } else {
+            return nil
+        }
+        let messageStart = NpmScan.skipSpaces(bytes, from: textStart)
+        var messageEnd = bytes.count
+        while messageEnd > messageStart, bytes[messageEnd - 1] == 0x20 { messageEnd -= 1 }
+        var rule: Range<Int>?
+        // The rule is the last column: after the last run of two or more spaces.
+        if let gap = NpmScan.findLast(bytes, "  ", before: messageEnd), gap > messageStart {
+            let ruleStart = NpmScan.skipSpaces(bytes, from: gap)
+            if ruleStart < messageEnd, isRuleName(bytes, ruleStart, messageEnd) {
+                rule = ruleStart..<messageEnd
+                messageEnd = gap
+            }
+        }
+        let message = NpmText.trimmedRange(bytes, messageStart, messageEnd)
+        guard !message.isEmpty else { return nil }
+        return Row(file: nil, line: row.value, message: message, rule: rule, severity: severity)
+    }
+
+    /// `path:line:col: message [Error/rule]` (or `[Warning]` without a rule).
+    static func unixRow(_ bytes: NpmLine.Bytes) -> Row? {
+        guard bytes.count > 8, bytes[bytes.count - 1] == UInt8(ascii: "]"),
+              let open = NpmScan.lastIndex(of: UInt8(ascii: "["), in: bytes) else { return nil }
+        let severity: Issue.Severity
+        let afterWord: Int
+        if NpmScan.has(bytes, "[Error", at: open) {
+            severity = .error; afterWord = open + 6
+        } else if NpmScan.has(bytes, "[Warning", at: open) {
+            severity = .warning; afterWord = open + 8
+        } else {
+            return nil
+        }
+        guard afterWord < bytes.count else { return nil }
+        var rule: Range<Int>?
+        if bytes[afterWord] == UInt8(ascii: "/") {
+            guard isRuleName(bytes, afterWord + 1, bytes.count - 1) else { return nil }
+            rule = (afterWord + 1)..<(bytes.count - 1)
+        } else if afterWord != bytes.count - 1 {
+            return nil
+        }
+        guard let location = position(bytes, before: open) else { return nil }
+        let message = NpmText.trimmedRange(bytes, location.messageStart, open)
+        guard !message.isEmpty else { return nil }
+        return Row(file: location.file, line: location.line, message: message, rule: rule, severity: severity)
+    }
+
+    /// The first `:line:col: ` of a unix row: the file before it, the line, where the message starts.
+    private static func position(_ bytes: NpmLine.Bytes, before limit: Int) -> (file: Range<Int>, line: Int, messageStart: Int)? {
+        var from = 1
+        while let colon = NpmScan.index(of: UInt8(ascii: ":"), in: bytes, from: from, to: limit) {
+            if let row = NpmScan.number(bytes, at: colon + 1), NpmScan.has(bytes, ":", at: row.end),
+               let column = NpmScan.number(bytes, at: row.end + 1), NpmScan.has(bytes, ": ", at: column.end) {
+                let file = NpmText.trimmedRange(bytes, 0, colon)
+                guard !file.isEmpty else { return nil }
+                return (file, row.value, column.end + 2)
+            }
+            from = colon + 1
+        }
+        return nil
+    }
+
+    /// `path: line 3, col 5, Error - message (rule)`.
+    static func compactRow(_ bytes: NpmLine.Bytes, marker: Int) -> Row? {
+        guard marker > 0, NpmScan.has(bytes, ": line ", at: marker),
+              let row = NpmScan.number(bytes, at: marker + 7), NpmScan.has(bytes, ", col ", at: row.end),
+              let column = NpmScan.number(bytes, at: row.end + 6), NpmScan.has(bytes, ", ", at: column.end) else { return nil }
+        let severity: Issue.Severity
+        let messageStart: Int
+        if NpmScan.has(bytes, "Error - ", at: column.end + 2) {
+            severity = .error; messageStart = column.end + 10
+        } else if NpmScan.has(bytes, "Warning - ", at: column.end + 2) {
+            severity = .warning; messageStart = column.end + 12
+        } else {
+            return nil
+        }
+        var messageEnd = bytes.count
+        var rule: Range<Int>?
+        if bytes.count > messageStart + 2, bytes[bytes.count - 1] == UInt8(ascii: ")"),
+           let open = NpmScan.lastIndex(of: UInt8(ascii: "("), in: bytes, from: messageStart),
+           open > messageStart, bytes[open - 1] == 0x20, isRuleName(bytes, open + 1, bytes.count - 1) {
+            rule = (open + 1)..<(bytes.count - 1)
+            messageEnd = open
+        }
+        let message = NpmText.trimmedRange(bytes, messageStart, messageEnd)
+        let file = NpmText.trimmedRange(bytes, 0, marker)
+        guard !message.isEmpty, !file.isEmpty else { return nil }
+        return Row(file: file, line: row.value, message: message, rule: rule, severity: severity)
+    }
+
+    /// `✖ 3 problems (2 errors, 1 warning)`.
+    private mutating func countSummary(_ bytes: NpmLine.Bytes) {
+        guard let open = NpmScan.find(bytes, "("), let errors = NpmScan.number(bytes, at: open + 1),
+              NpmScan.has(bytes, " error", at: errors.end) else { return }
+        if errors.value > 0 { failed = true }
+    }
+
+    /// The first line of text after `Oops! Something went wrong!` (skipping `ESLint: 6.4.0.`).
+    private mutating func crash(_ line: NpmLine, _ issues: inout IssueCollector) -> Bool {
+        let bytes = line.bytes
+        if NpmScan.has(bytes, "ESLint: ", at: 0) { return true }
+        crashed = false
+        diagnostics &+= 1
+        var fingerprint = NpmFingerprint(3)
+        fingerprint.add(bytes)
+        guard seen.isNew(fingerprint.finish()) else { return true }
+        issues.add(Issue(file: nil, line: nil, message: "ESLint: " + NpmScan.text(bytes), severity: .error,
+                         category: IssueCategory.buildError))
+        return true
+    }
+
+    /// Rule ids: `semi`, `no-unused-vars`, `@typescript-eslint/no-explicit-any`, `react/jsx-key`.
+    private static func isRuleName(_ bytes: NpmLine.Bytes, _ start: Int, _ end: Int) -> Bool {
+        guard start >= 0, start < end, end <= bytes.count, end - start <= 128 else { return false }
+        var letter = false
+        for index in start..<end {
+            switch bytes[index] {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): letter = true
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "/"),
+                 UInt8(ascii: "@"), UInt8(ascii: "."): continue
+            default: return false
+            }
+        }
+        return letter
+    }
+}
