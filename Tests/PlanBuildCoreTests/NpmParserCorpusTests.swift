@@ -80,7 +80,7 @@ import Testing
             round.append(data)
         }
         let path = NSTemporaryDirectory() + "npm-corpus-rounds-\(getpid()).log"
-        FileManager.default.createFile(atPath: path, contents: round + round)
+        _ = FileManager.default.createFile(atPath: path, contents: round + round)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let together = try ParserRegistry.parse(logFile: path, parser: "npm")
         let got = Set(together.issues.map(key))
@@ -123,7 +123,7 @@ import Testing
             }
             if round % 10 == 0 { bytes.append(contentsOf: [UInt8](repeating: UInt8(ascii: "("), count: 70_000)) }
             let path = NSTemporaryDirectory() + "npm-fuzz-\(getpid())-\(round).log"
-            FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
             defer { try? FileManager.default.removeItem(atPath: path) }
             let outcome = try ParserRegistry.parse(logFile: path, parser: "npm")
             #expect(outcome.issues.count <= IssueCollector.maximumIssues)
