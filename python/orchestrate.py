@@ -63,6 +63,7 @@ def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure
 
     state = {'handle': None, 'reply': None, 'callback_failed': False}
     started = threading.Event()
+    finished = threading.Event()
 
     def deliver(event_text, _context):
         try:
@@ -90,15 +91,18 @@ def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure
         finally:
             lib.pb_free(pointer)
             started.set()
+            finished.set()
 
     # pb_run blocks until the run ends; it runs on a worker thread so that the main thread stays
     # free to receive KeyboardInterrupt and turn it into pb_cancel.
     thread = threading.Thread(target=worker, name='planbuild-run', daemon=True)
     thread.start()
     interrupted = False
-    while thread.is_alive():
+    # Waiting on an Event, not on join(): a KeyboardInterrupt that interrupts Thread.join() can
+    # leave is_alive() False while the thread still runs (CPython before 3.13).
+    while not finished.is_set():
         try:
-            thread.join(0.1)
+            finished.wait(0.1)
         except KeyboardInterrupt:
             interrupted = True
             started.wait(5)
