@@ -26,10 +26,6 @@ import _planbuild
 PROGRESS_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_void_p)
 
 
-class RunInterrupted(Exception):
-    """Not raised: run_many returns the partial report; ``report['interrupted']`` is True."""
-
-
 def _functions():
     lib = _planbuild.load()
     run = lib.pb_run

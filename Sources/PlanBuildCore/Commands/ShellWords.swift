@@ -73,19 +73,3 @@ public enum ShellWords {
         return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }
-
-extension String {
-    /// Plain substring replacement (Foundation-free).
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard !target.isEmpty, contains(target) else { return self }
-        var result = ""
-        var remainder = self[...]
-        while let range = remainder.firstRange(of: target) {
-            result += remainder[..<range.lowerBound]
-            result += replacement
-            remainder = remainder[range.upperBound...]
-        }
-        result += remainder
-        return result
-    }
-}

@@ -65,10 +65,10 @@ public enum BuildExecutor {
         switch Launcher.detect(system: request.system, words: arguments.words, projectDir: projectDir) {
         case .success(let found): launcher = found
         case .failure(let problem):
-            let shown = ShellWords.join([problem.wrapper ?? ""] + arguments.words).trimmed
+            let shown = ShellWords.join([problem.wrapper] + arguments.words)
             return failure(BuildResult.ErrorKind.wrapperNotFound, command: shown, message: problem.message, wrapper: problem.wrapper)
         }
-        let commandLine = ShellWords.join([launcher.display] + launcher.leadingArguments + arguments.words)
+        let commandLine = ShellWords.join([launcher.display] + arguments.words)
 
         let configuration = RunConfiguration(layout: request.layout)
         let key = request.commandKey ?? arguments.commandKey
@@ -183,13 +183,12 @@ struct Launcher {
     let display: String
     /// argv prefix actually executed (an absolute wrapper path, or a tool name for PATH lookup).
     let argv: [String]
-    let leadingArguments: [String] = []
     let wrapper: String?
     let commandType: String?
 
     struct Problem: Error {
         let message: String
-        let wrapper: String?
+        let wrapper: String
     }
 
     static func detect(system: BuildSystem, words: [String], projectDir: String) -> Result<Launcher, Problem> {

@@ -117,10 +117,7 @@ public struct RunReport: Equatable, Sendable {
         lines.append("  average_seconds: \(stats.averageSeconds)")
         if let fastest = stats.fastest { lines.append("  fastest: \(fastest.module) (\(fastest.durationSeconds)s)") }
         if let slowest = stats.slowest { lines.append("  slowest: \(slowest.module) (\(slowest.durationSeconds)s)") }
-        for build in builds where build.failed || (build.status == .skipped && build.reason != nil) {
-            if build.status == .skipped {
-                continue
-            }
+        for build in builds where build.failed {
             let shown = Array(build.errors.prefix(maximumErrorsPerBuild))
             lines.append("")
             if shown.isEmpty {

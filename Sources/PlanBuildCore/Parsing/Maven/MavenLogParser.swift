@@ -483,13 +483,3 @@ public struct MavenLogParser: LogParser {
         return JVMBytes.string(line, start, min(JVMBytes.trimEnd(line, from: start, to: line.count), start + 4096))
     }
 }
-
-extension StringProtocol {
-    /// Without leading and trailing whitespace.
-    var trimmed: String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        return String(String.UnicodeScalarView(scalars[first...last]))
-    }
-}
