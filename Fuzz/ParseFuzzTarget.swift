@@ -9,7 +9,7 @@
 //
 // Per input:
 //   1. the bytes are written to a log file in /dev/shm and pb_parse reads it with each parser
-//      (maven, gradle, npm); the reply must be JSON with "status":"success" (the file exists and is
+//      (maven, gradle, npm, python); the reply must be JSON with "status":"success" (the file exists and is
 //      a regular file, so any error reply is a bug);
 //   2. the bytes, NUL-terminated, are sent as the request of pb_format, pb_filter_warnings and
 //      pb_resolve; the reply must be a JSON object with a "status".

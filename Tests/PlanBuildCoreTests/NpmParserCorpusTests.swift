@@ -443,7 +443,8 @@ enum NpmCorpus {
     }
 
     /// Every `<tool>/<case>.expected.json` whose parser is "npm" and whose log exists, by name.
-    static func cases() -> [Case] {
+    /// The cases of one parser (`npm` unless told; the Python corpus test reuses this reader).
+    static func cases(parser: String = "npm") -> [Case] {
         let manager = FileManager.default
         guard let tools = try? manager.contentsOfDirectory(atPath: logsDirectory) else { return [] }
         var result: [Case] = []
@@ -456,7 +457,7 @@ enum NpmCorpus {
                 guard manager.fileExists(atPath: logPath),
                       let data = manager.contents(atPath: folder + "/" + file),
                       let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                      json["parser"] as? String == "npm" else { continue }
+                      json["parser"] as? String == parser else { continue }
                 let issues = (json["issues"] as? [[String: Any]] ?? []).map { row in
                     Expected(file: row["file"] as? String, line: row["line"] as? Int,
                              messageContains: row["message_contains"] as? String ?? "",

@@ -846,6 +846,17 @@ static void test_parse(void) {
            "\"tests\":{", "\"total\":5", NULL);
     free(r);
 
+    /* The Python parser on the real mixed log of the corpus (mypy + ruff + pytest in one verify
+     * run); the test runs from the repository root (scripts/test-c-abi). */
+    expect("pb_parse python verify log → type, lint and test errors with counts", pb_parse,
+           "{\"log_file\":\"Tests/Fixtures/logs/python/verify.log\",\"system\":\"python\"}",
+           "\"status\":\"success\"", "\"build_status\":\"FAILURE\"", "\"category\":\"type_error\"",
+           "\"category\":\"lint_error\"", "\"category\":\"test_failure\"", "tests/test_ops.py",
+           "\"failed\":4", "\"total\":7", NULL);
+    r = format_text("{\"log_file\":\"%s/hostile.log\",\"system\":\"python\"}", log_dir);
+    expect("pb_parse python on a log with invalid UTF-8 and a 1 MiB line", pb_parse, r, "\"status\":\"success\"", NULL);
+    free(r);
+
     r = format_text("{\"log_file\":\"%s/success.log\",\"parser\":\"maven\"}", log_dir);
     expect("pb_parse \"parser\" synonym, success log → SUCCESS, tests null", pb_parse, r, "\"status\":\"success\"",
            "\"build_status\":\"SUCCESS\"", "\"tests\":null", NULL);

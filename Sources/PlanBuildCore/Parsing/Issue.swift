@@ -30,6 +30,10 @@ public enum IssueCategory {
     public static let testFailure = "test_failure"
     public static let dependencyError = "dependency_error"
     public static let lintError = "lint_error"
+    /// mypy's errors (plan-marshall's Python categories).
+    public static let typeError = "type_error"
+    /// A module that cannot be imported: mypy's import codes, pytest collection errors.
+    public static let importError = "import_error"
     public static let buildError = "build_error"
     public static let deprecationWarning = "deprecation_warning"
     public static let uncheckedWarning = "unchecked_warning"

@@ -41,18 +41,30 @@ struct IssueCollector {
         issues[index].message += "\n" + text
     }
 
+    /// Adds wrapped text to the first line of a message (a wrapped line is the same sentence).
+    mutating func joinToMessage(at index: Int, _ text: String) {
+        guard issues.indices.contains(index), issues[index].message.utf8.count < NpmText.maximumMessage else { return }
+        issues[index].message += " " + text
+    }
+
+    mutating func setCategory(at index: Int, _ category: String) {
+        guard issues.indices.contains(index) else { return }
+        issues[index].category = category
+    }
+
     func contains(where predicate: (Issue) -> Bool) -> Bool { issues.contains(where: predicate) }
 }
 
 /// The parsers by the names `pb_parse` and the Python modules use.
 public enum ParserRegistry {
-    public static let names = ["maven", "gradle", "npm"]
+    public static let names = ["maven", "gradle", "npm", "python"]
 
     public static func parse(logFile path: String, parser name: String) throws -> ParseOutcome {
         switch name.lowercased() {
         case "maven": return try run(MavenLogParser.self, path)
         case "gradle": return try run(GradleLogParser.self, path)
         case "npm": return try run(NpmLogParser.self, path)
+        case "python": return try run(PythonLogParser.self, path)
         default:
             throw LogReadError(kind: .unreadable, message: "unknown parser '\(name)'; known: \(names.joined(separator: ", "))")
         }

@@ -1,0 +1,176 @@
+/// pytest's report: the failure and error sections, the short summary and the closing counts.
+///
+/// A section entry starts with its header, `____ test_name ____` (or `ERROR at setup of …`,
+/// `ERROR collecting path`), and runs to the next header or `====` rule. Within it the first `E`
+/// line is the message and the traceback entries (`path.py:N: …` at the margin) give the place:
+/// the first entry in a test file, else the last entry (long tracebacks end at the raising line,
+/// short ones name each frame with `in function`). An entry's issue is added when it ends.
+/// `FAILED`/`ERROR` lines of the short summary add tests whose entry was not printed (`--tb=no`).
+/// The closing line (`3 failed, 2 passed, 1 skipped, 1 error in 0.37s`) gives the counts; errors
+/// (at setup, teardown or collection) count as failed tests, xfailed as skipped, xpassed as passed.
+struct PytestLines {
+    private var inEntry = false
+    private var entryName = ""
+    private var entryIsCollection = false
+    private var message: String?
+    private var messageIsImport = false
+    private var testFile: (file: String, line: Int)?
+    private var lastFrame: (file: String, line: Int)?
+    /// Entries already reported, by the name in their header, so the short summary adds only the rest.
+    private var reported: Set<String> = []
+    private(set) var tests: TestSummary?
+    private(set) var failed = false
+
+    var busy: Bool { inEntry }
+
+    mutating func consume(_ line: NpmLine, location: PythonLocation?, _ collector: inout IssueCollector) {
+        let bytes = line.bytes
+        if line.indent == 0 {
+            let lead = bytes[0]
+            if lead == UInt8(ascii: "_"), bytes.count > 2, bytes[1] == UInt8(ascii: "_") {
+                close(&collector)
+                open(bytes)
+                return
+            }
+            if lead == UInt8(ascii: "=") {
+                close(&collector)
+                counts(bytes)
+                return
+            }
+            if inEntry {
+                if lead == UInt8(ascii: "E"), bytes.count > 1, bytes[1] == 0x20 {
+                    if message == nil {
+                        message = NpmScan.text(bytes, 1, bytes.count)
+                        messageIsImport = NpmScan.find(bytes, "ImportError") != nil || NpmScan.find(bytes, "ModuleNotFoundError") != nil
+                    }
+                    return
+                }
+                if let location {
+                    let frame = (file: location.path(bytes), line: location.line)
+                    lastFrame = frame
+                    if testFile == nil, Self.isTestFile(bytes, location.pathEnd) { testFile = frame }
+                }
+                return
+            }
+            if lead == UInt8(ascii: "F") || lead == UInt8(ascii: "E") {
+                summaryLine(bytes, &collector)
+                return
+            }
+            if NpmScan.isDigit(lead) || lead == UInt8(ascii: "n") { counts(bytes) }
+        } else if inEntry, line.lead == UInt8(ascii: "E"), message == nil {
+            // Long tracebacks indent the `E` lines under the source they explain.
+            let body = line.body
+            if body.count > 1, body[1] == 0x20 {
+                message = NpmScan.text(body, 1, body.count)
+                messageIsImport = NpmScan.find(body, "ImportError") != nil || NpmScan.find(body, "ModuleNotFoundError") != nil
+            }
+        }
+    }
+
+    mutating func finish(_ collector: inout IssueCollector) {
+        close(&collector)
+    }
+
+    private mutating func open(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var start = 0
+        var end = bytes.count
+        while start < end, bytes[start] == UInt8(ascii: "_") || bytes[start] == 0x20 { start += 1 }
+        while end > start, bytes[end - 1] == UInt8(ascii: "_") || bytes[end - 1] == 0x20 { end -= 1 }
+        guard start < end else { return }
+        inEntry = true
+        let name = NpmScan.text(bytes, start, end, limit: NpmText.maximumPath)
+        entryIsCollection = name.hasPrefix("ERROR collecting ")
+        entryName = Self.testName(name)
+        message = nil
+        messageIsImport = false
+        testFile = nil
+        lastFrame = nil
+    }
+
+    private mutating func close(_ collector: inout IssueCollector) {
+        guard inEntry else { return }
+        inEntry = false
+        failed = true
+        let place = testFile ?? lastFrame
+        var text = message ?? entryName
+        if message != nil, !entryName.isEmpty { text = entryName + ": " + text }
+        let category = entryIsCollection && messageIsImport ? IssueCategory.importError : IssueCategory.testFailure
+        collector.add(Issue(file: place?.file ?? (entryIsCollection ? entryName : nil), line: place?.line,
+                            message: text, severity: .error, category: category))
+        if reported.count < IssueCollector.maximumIssues { reported.insert(entryName) }
+    }
+
+    /// `FAILED tests/x.py::Class::test - message` or `ERROR tests/x.py::test - message`.
+    private mutating func summaryLine(_ bytes: UnsafeBufferPointer<UInt8>, _ collector: inout IssueCollector) {
+        let start: Int
+        if NpmScan.has(bytes, "FAILED ", at: 0) { start = 7 } else if NpmScan.has(bytes, "ERROR ", at: 0) { start = 6 } else { return }
+        let dash = NpmScan.find(bytes, " - ", from: start) ?? bytes.count
+        let node = NpmScan.text(bytes, start, dash, limit: NpmText.maximumPath)
+        guard !node.isEmpty, node.utf8.first != UInt8(ascii: " ") else { return }
+        failed = true
+        let parts = node.split(separator: "::", omittingEmptySubsequences: false).map(String.init)
+        // The entry header names `Class.test` for `path::Class::test`, and the path for a collection error.
+        let name = parts.count > 1 ? parts.dropFirst().joined(separator: ".") : node
+        guard !reported.contains(name), !reported.contains("ERROR collecting " + node) else { return }
+        guard parts[0].hasSuffix(".py") else { return }
+        let detail = dash < bytes.count ? NpmScan.text(bytes, dash + 3, bytes.count) : name
+        collector.add(Issue(file: NpmText.normalizedPath(parts[0]), line: nil, message: name + ": " + detail,
+                            severity: .error, category: IssueCategory.testFailure))
+    }
+
+    /// The closing counts, bare (`-q`) or between `=` rules (`-v`):
+    /// `3 failed, 2 passed, 1 skipped, 1 error in 0.37s`, `no tests ran in 0.01s`.
+    private mutating func counts(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var index = 0
+        while index < bytes.count, bytes[index] == UInt8(ascii: "=") || bytes[index] == 0x20 { index += 1 }
+        guard let timing = NpmScan.findLast(bytes, " in "), timing > index,
+              NpmScan.isDigit(timing + 4 < bytes.count ? bytes[timing + 4] : 0) else { return }
+        if NpmScan.has(bytes, "no tests ran", at: index) {
+            add(TestSummary(passed: 0, failed: 0, skipped: 0))
+            return
+        }
+        var summary = TestSummary(passed: 0, failed: 0, skipped: 0)
+        var known = false
+        while index < timing {
+            guard let number = NpmScan.number(bytes, at: index), NpmScan.has(bytes, " ", at: number.end) else { return }
+            var wordEnd = number.end + 1
+            while wordEnd < timing, bytes[wordEnd] != UInt8(ascii: ",") { wordEnd += 1 }
+            let word = NpmScan.text(bytes, number.end + 1, wordEnd)
+            switch word {
+            case "passed", "xpassed": summary.passed &+= number.value; known = true
+            case "failed", "error", "errors": summary.failed &+= number.value; known = true
+            case "skipped", "xfailed": summary.skipped &+= number.value; known = true
+            case "warning", "warnings", "deselected", "rerun", "reruns", "subtests passed": break
+            default: return
+            }
+            index = NpmScan.skipSpaces(bytes, from: wordEnd + 1)
+        }
+        guard known else { return }
+        summary.total = summary.passed &+ summary.failed &+ summary.skipped
+        if summary.failed > 0 { failed = true }
+        add(summary)
+    }
+
+    /// Several pytest runs in one log (one per module) add up.
+    private mutating func add(_ summary: TestSummary) {
+        if tests == nil { tests = summary } else { tests? += summary }
+    }
+
+    /// `Class.test` from `TestMore.test_div`, the path from `ERROR collecting tests/x.py`,
+    /// the test from `ERROR at setup of TestMore.test_fixture`.
+    private static func testName(_ header: String) -> String {
+        for prefix in ["ERROR collecting ", "ERROR at setup of ", "ERROR at teardown of "] where header.hasPrefix(prefix) {
+            return String(header.dropFirst(prefix.count))
+        }
+        return header
+    }
+
+    /// pytest's own naming: `test_*.py` or `*_test.py`, or anything under a `tests`/`test` folder.
+    private static func isTestFile(_ bytes: UnsafeBufferPointer<UInt8>, _ pathEnd: Int) -> Bool {
+        let path = UnsafeBufferPointer(rebasing: bytes[0..<pathEnd])
+        let slash = NpmScan.lastIndex(of: UInt8(ascii: "/"), in: path).map { $0 + 1 } ?? 0
+        if NpmScan.has(path, "test_", at: slash) || NpmScan.find(path, "_test.py", from: slash) != nil { return true }
+        return NpmScan.has(path, "tests/", at: 0) || NpmScan.has(path, "test/", at: 0)
+            || NpmScan.find(path, "/tests/") != nil || NpmScan.find(path, "/test/") != nil
+    }
+}

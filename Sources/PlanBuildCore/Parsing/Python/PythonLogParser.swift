@@ -1,0 +1,82 @@
+/// Reads logs of Python projects, wherever each tool's output appears in one log (a pyprojectx
+/// `verify` running mypy, ruff and pytest one after the other yields the issues of all three):
+///
+/// - mypy (MypyLines): `file:line[:col]: error: … [code]` → `type_error`, or `import_error` for the
+///   import codes; `note:` lines folded into their error; `--pretty` messages that wrap
+/// - ruff (RuffLines): `file:line:col: CODE message`, the full and the concise format → `lint_error`
+/// - pytest (PytestLines): failures and errors with the test's file and line, collection errors
+///   (`import_error` when an import failed), the closing counts line → `test_failure`, test counts
+///
+/// Only lines at the margin can start a diagnostic; an indented line goes only to a recognizer in
+/// the middle of something. Each recognizer keeps bounded state. The build failed when any tool
+/// says so (an error, a failed test, a `Found N errors` summary).
+public struct PythonLogParser: LogParser {
+    private var collector = IssueCollector()
+    private var mypy = MypyLines()
+    private var ruff = RuffLines()
+    private var pytest = PytestLines()
+
+    public init() {}
+
+    public mutating func consume(_ raw: UnsafeBufferPointer<UInt8>) {
+        let line = NpmLine(raw)
+        if line.isBlank {
+            mypy.blank()
+            return
+        }
+        if line.indent > 0 {
+            mypy.blank()
+            if pytest.busy { pytest.consume(line, location: nil, &collector) }
+            return
+        }
+        let location = PythonLocation.read(line.bytes)
+        if let location, mypy.diagnostic(line, location, &collector) { return }
+        if mypy.busy, mypy.continuation(line, &collector) { return }
+        if let location, ruff.diagnostic(line, location, &collector) { return }
+        pytest.consume(line, location: location, &collector)
+        let lead = line.lead
+        if lead == UInt8(ascii: "F") || lead == UInt8(ascii: "S") || lead == UInt8(ascii: "A") {
+            mypy.summary(line)
+            ruff.summary(line)
+        }
+    }
+
+    public mutating func finish() -> ParseOutcome {
+        pytest.finish(&collector)
+        let failed = mypy.failed || ruff.failed || pytest.failed || collector.contains { $0.severity == .error }
+        return ParseOutcome(issues: collector.issues, tests: pytest.tests, buildStatus: failed ? .failure : .success)
+    }
+}
+
+/// `file.py:line:` at the start of a line, with the column when one follows: the location every
+/// Python tool prints (mypy, ruff, pytest's traceback entries).
+struct PythonLocation {
+    let pathEnd: Int
+    let line: Int
+    let column: Int?
+    /// Where the text after `line[:column]:` starts (after one space, if any).
+    let rest: Int
+
+    @inline(__always) static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> PythonLocation? {
+        guard bytes.count > 5 else { return nil }
+        // The first colon, after a Windows drive letter (`C:\…`).
+        let from = bytes[1] == UInt8(ascii: ":") && bytes[2] == UInt8(ascii: "\\") ? 3 : 1
+        guard let colon = NpmScan.index(of: UInt8(ascii: ":"), in: bytes, from: from),
+              colon >= 3,
+              NpmScan.has(bytes, ".py", at: colon - 3) || NpmScan.has(bytes, ".pyi", at: colon - 4),
+              let row = NpmScan.number(bytes, at: colon + 1),
+              NpmScan.has(bytes, ":", at: row.end) else { return nil }
+        var end = row.end + 1
+        var column: Int?
+        if let col = NpmScan.number(bytes, at: end), NpmScan.has(bytes, ":", at: col.end) {
+            column = col.value
+            end = col.end + 1
+        }
+        if end < bytes.count, bytes[end] == 0x20 { end += 1 }
+        return PythonLocation(pathEnd: colon, line: row.value, column: column, rest: end)
+    }
+
+    func path(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        NpmText.normalizedPath(NpmScan.text(bytes, 0, pathEnd, limit: NpmText.maximumPath))
+    }
+}
