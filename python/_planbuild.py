@@ -20,7 +20,7 @@ import ctypes
 import json
 import os
 
-ABI_VERSION = 1
+ABI_VERSION = 2
 """The PB_ABI_VERSION these shims were written against (include/planbuild.h)."""
 
 LIBRARY_NAME = 'libplanbuild.so'

@@ -175,7 +175,7 @@ def dry_run(system, args, field, project_dir='.'):
 
     ``field`` of the reply, which the library reports even when the build could not start.
     """
-    reply = _planbuild.call('pb_execute', _planbuild.project(project_dir, system=system, args=args, dry_run=True))
+    reply = _planbuild.call('pb_query', _planbuild.project(project_dir, what='wrapper', system=system, args=args))
     if field not in reply:
         raise _planbuild.PlanBuildError(reply)
     return reply[field]

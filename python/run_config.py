@@ -38,7 +38,8 @@ def timeout_set(command_key, duration, project_dir='.'):
 
 def compute_weighted_timeout(existing, new_duration):
     """``int(0.80 × max(existing, new) + 0.20 × min(existing, new))`` (45, 50 → 49)."""
-    reply = _planbuild.checked('pb_timeout_set', {'existing': int(existing), 'duration': int(new_duration)})
+    reply = _planbuild.checked('pb_query', {'what': 'weighted_timeout', 'existing': int(existing),
+                                            'duration': int(new_duration)})
     return reply['timeout_seconds']
 
 

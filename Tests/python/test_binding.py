@@ -26,7 +26,7 @@ def load_in_subprocess(library, tmp_path):
 
 
 def test_abi_version_matches():
-    assert _planbuild.ABI_VERSION == 1
+    assert _planbuild.ABI_VERSION == 2
     assert _planbuild.load().pb_abi_version() == _planbuild.ABI_VERSION
 
 
@@ -73,7 +73,7 @@ def test_other_abi_version_is_refused(tmp_path):
     assert completed.returncode == 3
     kind, message = completed.stdout.split('\n', 1)
     assert kind == 'LibraryUnavailable'
-    assert f'{library} has ABI version 99, these shims need 1' in message
+    assert f'{library} has ABI version 99, these shims need 2' in message
     assert 'swift build -c release' in message
 
 

@@ -2,14 +2,6 @@
 import Glibc
 #endif
 
-/// Why a log could not be read.
-public struct LogReadError: Error, Equatable, CustomStringConvertible {
-    public enum Kind: String, Sendable { case notFound = "not_found", isDirectory = "is_directory", unreadable }
-    public let kind: Kind
-    public let message: String
-    public var description: String { message }
-}
-
 /// Reads a log as a stream of lines with one fixed-size buffer: memory stays bounded whatever
 /// the log's size. Lines longer than `maximumLineLength` are cut there (the rest of such a line
 /// is skipped); a trailing `\r` is dropped; ANSI escape sequences are removed; bytes are handed
@@ -26,20 +18,20 @@ public struct LogReader {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
             let code = errno
-            let kind: LogReadError.Kind = (code == ENOENT || code == ENOTDIR) ? .notFound : .unreadable
-            throw LogReadError(kind: kind, message: "cannot open log \(path): \(String(cString: strerror(code)))")
+            let kind: PlanBuildError.Code = (code == ENOENT || code == ENOTDIR) ? .notFound : .unreadable
+            throw PlanBuildError(kind, "cannot open log \(path): \(String(cString: strerror(code)))")
         }
         defer { close(descriptor) }
         var info = stat()
         if fstat(descriptor, &info) == 0 {
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
-                throw LogReadError(kind: .isDirectory, message: "log \(path) is a directory, not a file")
+                throw PlanBuildError(.isDirectory, "log \(path) is a directory, not a file")
             case S_IFREG, S_IFLNK:
                 break
             default:
                 if path.hasPrefix("/proc/") || path.hasPrefix("/dev/stdin") || path.hasPrefix("/dev/fd/") { break }
-                throw LogReadError(kind: .unreadable, message: "log \(path) is not a regular file")
+                throw PlanBuildError(.unreadable, "log \(path) is not a regular file")
             }
         }
         try forEachLine(reading: { buffer in
@@ -47,7 +39,7 @@ public struct LogReader {
                 let count = read(descriptor, buffer.baseAddress, buffer.count)
                 if count >= 0 { return count }
                 if errno != EINTR {
-                    throw LogReadError(kind: .unreadable, message: "cannot read log \(path): \(String(cString: strerror(errno)))")
+                    throw PlanBuildError(.unreadable, "cannot read log \(path): \(String(cString: strerror(errno)))")
                 }
             }
         }, body)

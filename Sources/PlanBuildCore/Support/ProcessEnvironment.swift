@@ -15,3 +15,21 @@ public enum ProcessEnvironment {
         return entries
     }
 }
+
+extension ProcessEnvironment {
+    /// `base` (default: this process's environment) with `overrides` set on top, in first-seen order.
+    public static func overlaid(_ overrides: [(name: String, value: String)], on base: [String]? = nil) -> [String] {
+        var merged: [String: String] = [:]
+        var order: [String] = []
+        for entry in base ?? current() {
+            let name = entry.split(separator: "=", maxSplits: 1).first.map(String.init) ?? entry
+            if merged[name] == nil { order.append(name) }
+            merged[name] = entry
+        }
+        for (name, value) in overrides {
+            if merged[name] == nil { order.append(name) }
+            merged[name] = "\(name)=\(value)"
+        }
+        return order.compactMap { merged[$0] }
+    }
+}
