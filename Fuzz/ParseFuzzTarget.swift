@@ -11,8 +11,10 @@
 //   1. the bytes are written to a log file in /dev/shm and pb_parse reads it with each parser
 //      (maven, gradle, npm, python); the reply must be JSON with "status":"success" (the file exists and is
 //      a regular file, so any error reply is a bug);
-//   2. the bytes, NUL-terminated, are sent as the request of pb_format, pb_filter_warnings and
-//      pb_resolve; the reply must be a JSON object with a "status".
+//   2. the bytes, NUL-terminated, are sent as the request of pb_format, pb_filter_warnings,
+//      pb_resolve and pb_query (read-only: its "wrapper" runs nothing); the reply must be a JSON
+//      object with a "status";
+//   3. the first bytes as a handle for pb_cancel (0: no job) and pb_wait (an error at once).
 // pb_execute, pb_run and the writing entry points (pb_timeout_set, pb_create_log_file) are never
 // called: arbitrary requests must not start processes or write files.
 #if canImport(Glibc)
@@ -90,5 +92,12 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     _ = status(of: pb_format(request), from: "pb_format")
     _ = status(of: pb_filter_warnings(request), from: "pb_filter_warnings")
     _ = status(of: pb_resolve(request), from: "pb_resolve")
+    _ = status(of: pb_query(request), from: "pb_query")
+    // 3. The first 8 bytes as a handle: no job runs here, so pb_wait must answer at once with an
+    //    error and pb_cancel with 0.
+    var handle: Int64 = 0
+    if let data { withUnsafeMutableBytes(of: &handle) { $0.copyMemory(from: UnsafeRawBufferPointer(start: data, count: min(size, 8))) } }
+    if pb_cancel(handle) != 0 { fail("pb_cancel of handle \(handle) with no job → not 0", "") }
+    _ = status(of: pb_wait(handle), from: "pb_wait")
     return 0
 }

@@ -16,16 +16,23 @@
  *             call returns. No entry point returns NULL (except on memory exhaustion).
  *
  *   Errors    No entry point aborts the process, whatever bytes it is given. A request that is
- *             NULL, empty, not JSON, not an object, larger than 256 MiB, or has a member of the
- *             wrong type is answered with
+ *             NULL, empty, not JSON, not an object, larger than 256 MiB, lacks a required member
+ *             or has a member of the wrong type is answered with
  *                 {"status":"error","error":"invalid_request","message":"…"}
  *             where the message names the member and what it must be. Other failures are answered
- *             with "status":"error", a machine-readable "error" kind, and a "message" for a person.
+ *             with "status":"error", a machine-readable "error" code (ERROR CODES below), and a
+ *             "message" for a person.
+ *
+ *   Members   In the requests below a member marked `?` is optional: absent or null means the
+ *             default stated next to it. Every other member is required. Members the library
+ *             does not know are ignored.
  *
  *   Threads   Every entry point may be called from several threads at once. Calls share no
  *             mutable state except project files, which are protected by file locks (so several
- *             processes may also share one project). Long calls (pb_execute) block only the
- *             calling thread; ctypes.CDLL releases Python's GIL around them.
+ *             processes may also share one project). Long calls (pb_execute, pb_run, pb_wait)
+ *             block only the calling thread; ctypes.CDLL releases Python's GIL around them.
+ *             pb_execute_start and pb_run_start return at once and work on a thread of the
+ *             library's; pb_cancel and pb_wait take their handle from any thread.
  *
  *   Paths     The library reads no global state of the caller to find a project: the project
  *             directory is the request member "project_dir" (default ".", relative to the
@@ -34,6 +41,22 @@
  *
  *   Versions  pb_abi_version() returns PB_ABI_VERSION of the library that was built. A caller
  *             compiled against this header must refuse to use a library whose version differs.
+ *
+ * ERROR CODES — every value of "error" in a reply with "status":"error" (a build result's own
+ * "error" of pb_execute is listed there):
+ *   invalid_request       the request breaks this header (the message names the member)
+ *   architecture_missing  no .plan/project-architecture/derived-data.json
+ *   architecture_invalid  derived-data.json is not JSON or has no "modules" object
+ *   unknown_module        no such module (the message lists the modules and the closest name)
+ *   unknown_command       the module has no such command (likewise)
+ *   no_builds             pb_run: no module has the command
+ *   dependency_cycle      pb_run: the modules of the run depend on each other in a cycle
+ *   configuration_invalid run-configuration.json cannot be read, parsed, locked or written
+ *   not_found             pb_parse: the log does not exist
+ *   is_directory          pb_parse: the log is a directory
+ *   unreadable            pb_parse: the log cannot be read, or is no regular file
+ *   log_file_failed       pb_create_log_file: the file cannot be created
+ *   internal              a fault of PlanBuild itself, never the caller's
  */
 #ifndef PLANBUILD_H
 #define PLANBUILD_H
@@ -43,7 +66,7 @@ extern "C" {
 #endif
 
 /* Changes whenever a request or reply changes incompatibly. */
-#define PB_ABI_VERSION 1
+#define PB_ABI_VERSION 2
 
 /* The ABI version the loaded library implements; compare with PB_ABI_VERSION. */
 int pb_abi_version(void);
@@ -55,7 +78,7 @@ void pb_free(char *text);
  * pb_resolve — a canonical command of a module → the complete command line.
  *
  * Request:  {"project_dir": D?, "plan_dir_name": N?, "command": "verify", "module": "core"?}
- *           "module" defaults to the root module (paths.module "." or empty, else the first).
+ *           Without "module", the root module (paths.module "." or empty, else the first).
  * Reply:    {"status":"success","module":"core","command":"verify","executable":"python3 … --commandArgs \"verify -pl core\""}
  * Errors:   "architecture_missing" (no .plan/project-architecture/derived-data.json),
  *           "architecture_invalid" (not JSON, or no "modules" object),
@@ -74,13 +97,16 @@ char *pb_resolve(const char *request_json);
  *            "command_key": "maven:verify"?   (learn under this key instead of the derived one),
  *            "mode": "actionable" | "structured" | "errors"?   (default actionable),
  *            "parse": true?                   (parse the log when the build did not succeed),
- *            "max_errors": 20?, "max_warnings": 10?   (cap the lists; default all),
+ *            "limits": "run"?                 (cap the lists like a `run`: 20 errors, 10 warnings),
+ *            "max_errors": 20?, "max_warnings": 10?   (cap the lists; default all, or "limits"),
  *            "learn": true?                   (record the duration in run-configuration.json),
  *            "grace_ms": 1000?                (SIGTERM → SIGKILL grace on timeout),
- *            "env": {"NAME": "value"}?,       (set on top of the inherited environment)
- *            "working_dir": "packages/web"?,  (where the tool runs, relative to the project)
- *            "dry_run": false?}               (true: resolve wrapper, command line and timeout
- *                                              only; nothing runs, no log is created)
+ *            "env": {"NAME": "value"} | "NAME=value …"?   (set on top of the inherited
+ *                                              environment; a text is split like "args")
+ *            "working_dir": "packages/web"?}  (where the tool runs, relative to the project)
+ *           Absent members: timeout 300, mode actionable, parse true, learn true, grace_ms 1000,
+ *           no caps, no env, working_dir the project. What would run, without running it:
+ *           pb_query "wrapper".
  * Reply:    the build result, fields in this order:
  *           "status" ("success" | "error" | "timeout"), "exit_code" (-1 when the tool never ran or
  *           timed out), "duration_seconds", "log_file" (absolute; "" when none was created),
@@ -91,9 +117,18 @@ char *pb_resolve(const char *request_json);
  *           {"file","line","message","category"} with "accepted" in structured mode) and "tests"
  *           ({"passed","failed","skipped","total"}) when the log was parsed.
  *           Only an invalid request yields "error":"invalid_request"; everything else is a result.
- * Blocks:   until the build ends or its timeout kills the whole process group.
+ * Blocks:   until the build ends or its timeout kills the whole process group. To cancel it,
+ *           use pb_execute_start instead.
  */
 char *pb_execute(const char *request_json);
+
+/*
+ * pb_execute_start — pb_execute on a thread of the library's; returns at once with a handle
+ * (> 0) for pb_cancel and pb_wait. The request is read before the call returns (free it when
+ * you like); an invalid one is answered by pb_wait. pb_cancel(handle) stops the build (SIGTERM
+ * to its process group, SIGKILL after "grace_ms").
+ */
+long long pb_execute_start(const char *request_json);
 
 /*
  * pb_create_log_file — a new, empty log file that no other build shares.
@@ -111,7 +146,7 @@ char *pb_create_log_file(const char *request_json);
  * pb_parse — read a build log into issues, a test summary and the build status.
  *
  * Request:  {"log_file": "/path/to/maven.log", "system": "maven" | "gradle" | "npm"}
- *           ("parser" is accepted as a synonym of "system").
+ *           ("parser" is accepted as a synonym of "system"; one of the two is required).
  * Reply:    {"status":"success","build_status":"SUCCESS" | "FAILURE",
  *            "issues":[{"file","line","message","severity","category","stack_trace","accepted"}…],
  *            "tests":{"passed","failed","skipped","total"} | null}
@@ -123,10 +158,12 @@ char *pb_parse(const char *request_json);
 /*
  * pb_filter_warnings — apply the project's accepted-warning patterns.
  *
- * Request:  {"warnings":[issue…], "mode": "actionable" | "structured" | "errors"?,
- *            "patterns":["^deprecated", "unchecked"]?}
+ * Request:  {"warnings":[issue…], "mode": "actionable" | "structured" | "errors"? (default actionable),
+ *            "patterns":["^deprecated", "unchecked"]?, "system": "maven"?, "project_dir": D?,
+ *            "plan_dir_name": N?}
  *           Without "patterns", they are read from run-configuration.json of "project_dir" under
- *           "system" (e.g. "maven") → "acceptable_warnings" (a list, or an object of lists).
+ *           "system" (e.g. "maven") → "acceptable_warnings" (a list, or an object of lists);
+ *           with neither, no warning is accepted. The patterns alone: pb_query "patterns".
  *           A pattern starting with ^ is a case-insensitive regular expression matched at the
  *           start of the message; any other is a case-insensitive substring; invalid ones are skipped.
  * Reply:    {"status":"success","warnings":[issue…],"patterns":[…],"invalid_patterns":[…]}
@@ -137,7 +174,7 @@ char *pb_filter_warnings(const char *request_json);
 /*
  * pb_format — render a build result as TOON or JSON text.
  *
- * Request:  {"result": {…a result object…}, "format": "toon" | "json"?, "indent": 2?}
+ * Request:  {"result": {…a result object…}, "format": "toon" | "json"? (default toon), "indent": 2?}
  *           ("indent": -1 gives one line, like Python's json.dumps(indent=None)). TOON shows the
  *           scalar fields in the documented order, then "message" when present, then the sections.
  * Reply:    {"status":"success","text":"status\tsuccess\nexit_code\t0\n…"}
@@ -147,8 +184,8 @@ char *pb_format(const char *request_json);
 /*
  * pb_timeout_get — the timeout to apply to a command.
  *
- * Request:  {"project_dir": D?, "command_key": "maven:verify@core", "default": 300?,
- *            "fallback_key": "maven:verify"?}
+ * Request:  {"project_dir": D?, "plan_dir_name": N?, "command_key": "maven:verify@core",
+ *            "default": 300? (without it the minimum applies), "fallback_key": "maven:verify"?}
  * Reply:    {"status":"success","timeout_seconds":N,"learned":N | null}
  *           N = max(minimum, default) with nothing learned, else max(minimum, int(learned × margin));
  *           minimum 120 and margin 1.25 unless run-configuration.json has "timeout_policy".
@@ -159,23 +196,50 @@ char *pb_timeout_get(const char *request_json);
 /*
  * pb_timeout_set — learn from a finished build.
  *
- * Request:  {"project_dir": D?, "command_key": K, "duration": seconds, "timed_out": false?}
+ * Request:  {"project_dir": D?, "plan_dir_name": N?, "command_key": K, "duration": seconds,
+ *            "timed_out": false?, "format": "toon"?}
  *           Stores duration the first time, else int(w × max(old, new) + (1 − w) × min(old, new))
  *           with w = 0.80 (or timeout_policy.higher_weight); "timed_out": true stores duration
  *           as it is. Holds an exclusive lock for the read-modify-write and replaces the file by
  *           an atomic rename; keys it does not own are kept. A malformed file is never overwritten.
- *           Without "command_key" nothing is stored: the reply is the arithmetic alone, for
- *           {"existing": N | null, "duration": M, "policy": {…}?}.
+ *           The arithmetic alone, storing nothing: pb_query "weighted_timeout".
  * Reply:    {"status":"success","timeout_seconds":N,"previous_seconds":P (when one existed),
- *            "source":"initial" | "computed"}
+ *            "source":"initial" | "computed", "text":"status\tsuccess\n…" (with "format": the
+ *            lines `timeout set` prints)}
  * Errors:   "configuration_invalid".
  */
 char *pb_timeout_set(const char *request_json);
 
 /*
+ * pb_query — questions that change nothing, chosen by "what".
+ *
+ * Request and reply by "what" (every request may carry "project_dir": D? and "plan_dir_name": N?):
+ *   "wrapper":  {"system": S, "args": "verify"? (default none), "command_key": K?, "timeout": 300?}
+ *               → the result pb_execute would start from, nothing run and no log created:
+ *               "status" "success" (or "error" with "error":"wrapper_not_found" …), "command",
+ *               "timeout_used_seconds", "wrapper" (Maven, Gradle), "command_type" (npm).
+ *   "patterns": {"system": S} → {"status":"success","patterns":[…]}, the accepted-warning
+ *               patterns of run-configuration.json (errors: "configuration_invalid").
+ *   "weighted_timeout": {"existing": N?, "duration": M, "policy": {…}?} → {"status":"success",
+ *               "timeout_seconds":T}, pb_timeout_set's arithmetic with nothing stored.
+ *   "defaults": {} → {"status":"success","timeout_seconds":300,"run_max_errors":20,
+ *               "run_max_warnings":10,"timeout_policy":{"minimum_seconds":120,"safety_margin":1.25,
+ *               "higher_weight":0.8}}: what applies when a request leaves a member out.
+ *   "modules":  {"command": C?} → {"status":"success","modules":[name…],"text":"…"}: every
+ *               module, or those that have command C.
+ *   "commands": {"module": M?} → {"status":"success","module":M,"commands":[{"name","description"}…],
+ *               "text":"…"} (without "module" the root module).
+ *   "module":   {"module": M?} → {"status":"success","module":{…its derived-data.json entry…},
+ *               "text":"…"}.
+ *   "text" is what architecture.py prints. Errors of the architecture queries are those of
+ *   pb_resolve.
+ */
+char *pb_query(const char *request_json);
+
+/*
  * Progress of long work: called with one event as JSON text (valid only during the call) and the
  * caller's context pointer. Events of one run are delivered one at a time, in order, on the
- * thread that called pb_run; a callback that blocks delays the start of further builds but does
+ * thread that called pb_run (with pb_run_start: on the library's thread of that run); a callback that blocks delays the start of further builds but does
  * not stop running ones. Do not call pb_run from inside the callback; pb_cancel is allowed.
  */
 typedef void (*pb_progress_fn)(const char *event_json, void *context);
@@ -212,15 +276,33 @@ typedef void (*pb_progress_fn)(const char *event_json, void *context);
  *            "handle":H, "text": "…" (with "format")}
  * Errors:   "architecture_missing"/"architecture_invalid", "unknown_module", "no_builds",
  *           "dependency_cycle" — all before anything runs.
- * Blocks:   until every build has ended.
+ * Blocks:   until every build has ended. A caller that wants the handle without a callback
+ *           uses pb_run_start.
  */
 char *pb_run(const char *request_json, pb_progress_fn on_progress, void *context);
 
 /*
- * pb_cancel — cancel a run started by pb_run, from any thread (the handle comes with the
- * run_started event and the reply). Running builds get SIGTERM to their whole process group,
- * then SIGKILL after a grace of one second; nothing new starts; pb_run returns the report with
- * the unfinished builds "cancelled". Returns 1 when the run was in flight, 0 otherwise.
+ * pb_run_start — pb_run on a thread of the library's; returns at once with the run's handle
+ * (> 0). The request is read before the call returns; an invalid one is answered by pb_wait.
+ * on_progress (may be NULL) is called on the run's thread, and context must stay valid until
+ * pb_wait has returned.
+ */
+long long pb_run_start(const char *request_json, pb_progress_fn on_progress, void *context);
+
+/*
+ * pb_wait — blocks until the job of a handle from pb_run_start or pb_execute_start has ended and
+ * returns its reply (that of pb_run or pb_execute), releasing the handle. Call it exactly once
+ * per handle; a handle never started or already waited for is answered with "invalid_request".
+ * A job not waited for keeps its reply until the process ends.
+ */
+char *pb_wait(long long handle);
+
+/*
+ * pb_cancel — cancel a run or build in flight, from any thread: a handle from pb_run (the
+ * run_started event and the reply), pb_run_start or pb_execute_start. Running builds get SIGTERM
+ * to their whole process group, then SIGKILL after the grace; nothing new starts; a run's
+ * report has the unfinished builds "cancelled". Returns 1 when the job was in flight, 0 otherwise
+ * (finished, or no such handle). A cancelled started job must still be waited for.
  */
 int pb_cancel(long long handle);
 

@@ -83,8 +83,7 @@ def load_acceptable_warnings(project_dir, build_system):
 
     An absent or unreadable file yields ``[]``.
     """
-    reply = _planbuild.call('pb_filter_warnings',
-                            _planbuild.project(project_dir, system=build_system, warnings=[]))
+    reply = _planbuild.call('pb_query', _planbuild.project(project_dir, what='patterns', system=build_system))
     if reply.get('status') != 'success':
         if reply.get('error') == 'invalid_request':
             raise _planbuild.PlanBuildError(reply)

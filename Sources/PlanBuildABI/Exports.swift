@@ -3,11 +3,12 @@ import Glibc
 #endif
 import PlanBuildCore
 
-// The C entry points of libplanbuild.so, declared in include/planbuild.h. Each one is a single
-// line: marshalling lives in Boundary, behaviour in the core.
+// The C entry points of libplanbuild.so, declared in include/planbuild.h. Each one routes to a
+// handler through Boundary; marshalling lives there, behaviour in the core. The shared object
+// exports exactly these symbols (Sources/PlanBuildABI/exports.map).
 
 /// Changes whenever a request or reply changes incompatibly; must equal PB_ABI_VERSION.
-let abiVersion: Int32 = 1
+let abiVersion: Int32 = 2
 
 @_cdecl("pb_abi_version")
 public func pb_abi_version() -> Int32 { abiVersion }
@@ -20,9 +21,26 @@ public func pb_resolve(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer
     Boundary.answer(request, SingleBuildHandlers.resolve)
 }
 
+@_cdecl("pb_query")
+public func pb_query(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+    Boundary.answer(request, QueryHandlers.query)
+}
+
 @_cdecl("pb_execute")
 public func pb_execute(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
-    Boundary.answer(request, SingleBuildHandlers.execute)
+    Boundary.answer(request) { (request: Request) throws(PlanBuildError) -> JSONValue in
+        try SingleBuildHandlers.execute(request)
+    }
+}
+
+@_cdecl("pb_execute_start")
+public func pb_execute_start(_ request: UnsafePointer<CChar>?) -> Int64 {
+    let decoded = Boundary.decoded(request)
+    return Jobs.start { _, token in
+        Boundary.handle(decoded) { (request: Request) throws(PlanBuildError) -> JSONValue in
+            try SingleBuildHandlers.execute(request, cancellation: token)
+        }
+    }
 }
 
 @_cdecl("pb_parse")
@@ -58,12 +76,32 @@ public func pb_create_log_file(_ request: UnsafePointer<CChar>?) -> UnsafeMutabl
 @_cdecl("pb_run")
 public func pb_run(_ request: UnsafePointer<CChar>?, _ callback: ProgressCallback?,
                    _ context: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<CChar>? {
-    Boundary.answer(request) { (request: Request) throws(InvalidRequest) -> JSONValue in
-        try OrchestrationHandlers.run(request, callback: callback, context: context)
+    let (handle, job) = Jobs.register()
+    defer { Jobs.remove(handle) }
+    return Boundary.answer(request) { (request: Request) throws(PlanBuildError) -> JSONValue in
+        try OrchestrationHandlers.run(request, handle: handle, token: job.token,
+                                      progress: ProgressSink(callback: callback, context: context))
     }
+}
+
+@_cdecl("pb_run_start")
+public func pb_run_start(_ request: UnsafePointer<CChar>?, _ callback: ProgressCallback?,
+                         _ context: UnsafeMutableRawPointer?) -> Int64 {
+    let decoded = Boundary.decoded(request)
+    let progress = ProgressSink(callback: callback, context: context)
+    return Jobs.start { handle, token in
+        Boundary.handle(decoded) { (request: Request) throws(PlanBuildError) -> JSONValue in
+            try OrchestrationHandlers.run(request, handle: handle, token: token, progress: progress)
+        }
+    }
+}
+
+@_cdecl("pb_wait")
+public func pb_wait(_ handle: Int64) -> UnsafeMutablePointer<CChar>? {
+    Boundary.reply(Jobs.wait(handle))
 }
 
 @_cdecl("pb_cancel")
 public func pb_cancel(_ handle: Int64) -> Int32 {
-    RunRegistry.cancel(handle) ? 1 : 0
+    Jobs.cancel(handle) ? 1 : 0
 }

@@ -92,13 +92,13 @@ import Testing
 
     @Test func directoryIsAnError() {
         TestSupport.withTemporaryDirectory { dir in
-            let error = #expect(throws: LogReadError.self) { try LogReader.forEachLine(ofFile: dir) { _ in } }
-            #expect(error?.kind == .isDirectory)
+            let error = #expect(throws: PlanBuildError.self) { try LogReader.forEachLine(ofFile: dir) { _ in } }
+            #expect(error?.code == .isDirectory)
         }
     }
 
     @Test func missingFileIsNotFound() {
-        let error = #expect(throws: LogReadError.self) { try LogReader.forEachLine(ofFile: "/nonexistent/x.log") { _ in } }
-        #expect(error?.kind == .notFound)
+        let error = #expect(throws: PlanBuildError.self) { try LogReader.forEachLine(ofFile: "/nonexistent/x.log") { _ in } }
+        #expect(error?.code == .notFound)
     }
 }

@@ -112,8 +112,8 @@ import Testing
     }
 
     @Test func missingLog() {
-        let error = #expect(throws: LogReadError.self) { try Self.parse("/nonexistent/dir/maven.log") }
-        #expect(error?.kind == .notFound)
+        let error = #expect(throws: PlanBuildError.self) { try Self.parse("/nonexistent/dir/maven.log") }
+        #expect(error?.code == .notFound)
     }
 
     @Test func unknownParserName() {

@@ -97,10 +97,10 @@ import Testing
     @Test func missingFile() {
         TestSupport.withTemporaryDirectory { dir in
             let layout = ProjectLayout(projectDir: dir)
-            let error = #expect(throws: ResolveError.self) {
+            let error = #expect(throws: PlanBuildError.self) {
                 try CommandResolver.resolve(command: "verify", module: nil, in: layout)
             }
-            #expect(error?.kind == .architectureMissing)
+            #expect(error?.code == .architectureMissing)
             #expect(error?.message.contains("derived-data.json") == true)
         }
     }
@@ -109,20 +109,20 @@ import Testing
     func malformedFile(_ text: String) {
         TestSupport.withTemporaryDirectory { dir in
             let layout = Self.project(text, in: dir)
-            let error = #expect(throws: ResolveError.self) {
+            let error = #expect(throws: PlanBuildError.self) {
                 try CommandResolver.resolve(command: "verify", module: nil, in: layout)
             }
-            #expect(error?.kind == .architectureInvalid)
+            #expect(error?.code == .architectureInvalid)
         }
     }
 
     @Test func unknownModuleListsModulesAndSuggests() {
         TestSupport.withTemporaryDirectory { dir in
             let layout = Self.project(Self.threeModules, in: dir)
-            let error = #expect(throws: ResolveError.self) {
+            let error = #expect(throws: PlanBuildError.self) {
                 try CommandResolver.resolve(command: "verify", module: "servce", in: layout)
             }
-            #expect(error?.kind == .unknownModule)
+            #expect(error?.code == .unknownModule)
             let message = error?.message ?? ""
             #expect(message.contains("servce"))
             for name in ["core", "demo", "service"] { #expect(message.contains(name)) }
@@ -133,10 +133,10 @@ import Testing
     @Test func unknownCommandListsCommandsAndSuggests() {
         TestSupport.withTemporaryDirectory { dir in
             let layout = Self.project(Self.threeModules, in: dir)
-            let error = #expect(throws: ResolveError.self) {
+            let error = #expect(throws: PlanBuildError.self) {
                 try CommandResolver.resolve(command: "modul-tests", module: "core", in: layout)
             }
-            #expect(error?.kind == .unknownCommand)
+            #expect(error?.code == .unknownCommand)
             let message = error?.message ?? ""
             #expect(message.contains("modul-tests"))
             #expect(message.contains("core"))
@@ -147,10 +147,10 @@ import Testing
     }
 
     @Test func errorKindsHaveTheDocumentedRawValues() {
-        #expect(ResolveError.Kind.architectureMissing.rawValue == "architecture_missing")
-        #expect(ResolveError.Kind.architectureInvalid.rawValue == "architecture_invalid")
-        #expect(ResolveError.Kind.unknownModule.rawValue == "unknown_module")
-        #expect(ResolveError.Kind.unknownCommand.rawValue == "unknown_command")
+        #expect(PlanBuildError.Code.architectureMissing.rawValue == "architecture_missing")
+        #expect(PlanBuildError.Code.architectureInvalid.rawValue == "architecture_invalid")
+        #expect(PlanBuildError.Code.unknownModule.rawValue == "unknown_module")
+        #expect(PlanBuildError.Code.unknownCommand.rawValue == "unknown_command")
     }
 
     // MARK: The real example project

@@ -88,10 +88,10 @@ import Testing
         try TestSupport.withTemporaryDirectory { dir throws in
             let configuration = Self.configuration(dir, text)
             let bytes = TestSupport.readBytes(configuration.path)
-            #expect(throws: RunConfigurationError.self) { try configuration.timeout(for: "maven:verify", default: 300) }
-            #expect(throws: RunConfigurationError.self) { try configuration.recordDuration(10, for: "maven:verify") }
-            #expect(throws: RunConfigurationError.self) { try configuration.recordTimeout(10, for: "maven:verify") }
-            #expect(throws: RunConfigurationError.self) { try configuration.acceptableWarnings(system: "maven") }
+            #expect(throws: PlanBuildError.self) { try configuration.timeout(for: "maven:verify", default: 300) }
+            #expect(throws: PlanBuildError.self) { try configuration.recordDuration(10, for: "maven:verify") }
+            #expect(throws: PlanBuildError.self) { try configuration.recordTimeout(10, for: "maven:verify") }
+            #expect(throws: PlanBuildError.self) { try configuration.acceptableWarnings(system: "maven") }
             #expect(TestSupport.readBytes(configuration.path) == bytes)
         }
     }
@@ -100,9 +100,9 @@ import Testing
     func emptyFileIsAnError(_ text: String) throws {
         try TestSupport.withTemporaryDirectory { dir throws in
             let configuration = Self.configuration(dir, text)
-            let error = #expect(throws: RunConfigurationError.self) { try configuration.timeout(for: "k", default: 300) }
+            let error = #expect(throws: PlanBuildError.self) { try configuration.timeout(for: "k", default: 300) }
             #expect(error?.message.contains("empty") == true)
-            #expect(throws: RunConfigurationError.self) { try configuration.recordDuration(10, for: "k") }
+            #expect(throws: PlanBuildError.self) { try configuration.recordDuration(10, for: "k") }
             #expect(TestSupport.readBytes(configuration.path) == Array(text.utf8))
         }
     }
@@ -111,7 +111,7 @@ import Testing
         try TestSupport.withTemporaryDirectory { dir throws in
             let text = #"{"version": 1, "commands": [1, 2]}"#
             let configuration = Self.configuration(dir, text)
-            #expect(throws: RunConfigurationError.self) { try configuration.recordDuration(10, for: "k") }
+            #expect(throws: PlanBuildError.self) { try configuration.recordDuration(10, for: "k") }
             #expect(TestSupport.readText(configuration.path) == text)
         }
     }

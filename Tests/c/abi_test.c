@@ -64,6 +64,9 @@ static void count_event(const char *event, void *context) {
     atomic_fetch_add(&garbage_events, 1);
 }
 static char *pb_run_counting(const char *request) { return pb_run(request, count_event, NULL); }
+/* The start/wait pairs as a pb_fn: an invalid request must come back from pb_wait. */
+static char *pb_execute_start_waiting(const char *request) { return pb_wait(pb_execute_start(request)); }
+static char *pb_run_start_waiting(const char *request) { return pb_wait(pb_run_start(request, count_event, NULL)); }
 
 static const struct export_entry EXPORTS[] = {
     {"pb_resolve", pb_resolve},
@@ -75,6 +78,9 @@ static const struct export_entry EXPORTS[] = {
     {"pb_timeout_get", pb_timeout_get},
     {"pb_timeout_set", pb_timeout_set},
     {"pb_run", pb_run_counting},
+    {"pb_query", pb_query},
+    {"pb_execute_start", pb_execute_start_waiting},
+    {"pb_run_start", pb_run_start_waiting},
 };
 #define EXPORT_COUNT (sizeof(EXPORTS) / sizeof(EXPORTS[0]))
 
@@ -708,6 +714,20 @@ static void test_execute(void) {
     }
     pb_free(reply);
 
+    /* "env" as text: split like "args", quotes included; "limits":"run" is accepted. */
+    r = format_text("{\"project_dir\":\"%s\",\"system\":\"maven\",\"args\":\"verify -pl core\",\"learn\":false,"
+                    "\"limits\":\"run\",\"env\":\"PB_ABI_MARK='mark 43' OTHER=x\"}", project);
+    reply = pb_execute(r);
+    free(r);
+    check_log("pb_execute env text split like shell words", reply, "fake-mvnw mark: mark 43");
+    pb_free(reply);
+    r = format_text("{\"project_dir\":\"%s\",\"system\":\"maven\",\"args\":\"verify\",\"env\":\"NOEQUALS\"}", project);
+    expect("pb_execute env text word without = → invalid_request naming env", pb_execute, r, INVALID, "env", "NOEQUALS", NULL);
+    free(r);
+    r = format_text("{\"project_dir\":\"%s\",\"system\":\"maven\",\"args\":\"verify\",\"limits\":\"all\"}", project);
+    expect("pb_execute unknown limits → invalid_request naming limits", pb_execute, r, INVALID, "limits", NULL);
+    free(r);
+
     /* The duration was learned under command_key. */
     r = format_text("{\"project_dir\":\"%s\",\"command_key\":\"maven:abi-success\",\"default\":300}", project);
     expect("pb_timeout_get sees the duration pb_execute learned", pb_timeout_get, r,
@@ -769,8 +789,8 @@ static void test_execute(void) {
            "\"status\":\"error\"", "\"error\":\"execution_failed\"||\"error\":\"invalid_request\"", NULL);
     free(r);
 
-    r = format_text("{\"project_dir\":\"%s\",\"system\":\"npm\",\"args\":\"run build\",\"dry_run\":true}", project);
-    expect("pb_execute npm dry run → command_type npm", pb_execute, r, "\"status\":\"success\"",
+    r = format_text("{\"what\":\"wrapper\",\"project_dir\":\"%s\",\"system\":\"npm\",\"args\":\"run build\"}", project);
+    expect("pb_query wrapper npm → command_type npm", pb_query, r, "\"status\":\"success\"",
            "\"command_type\":\"npm\"", NULL);
     free(r);
 }
@@ -997,10 +1017,12 @@ static void test_timeouts(void) {
            "{\"status\":\"success\",\"timeout_seconds\":250,\"learned\":200}", NULL);
     free(r);
 
-    expect("pb_timeout_set without command_key is arithmetic only", pb_timeout_set,
-           "{\"existing\":45,\"duration\":50}", "{\"status\":\"success\",\"timeout_seconds\":49", NULL);
-    expect("pb_timeout_set arithmetic with existing null", pb_timeout_set,
-           "{\"existing\":null,\"duration\":50}", "{\"status\":\"success\",\"timeout_seconds\":50", NULL);
+    expect("pb_query weighted_timeout is arithmetic only", pb_query,
+           "{\"what\":\"weighted_timeout\",\"existing\":45,\"duration\":50}", "{\"status\":\"success\",\"timeout_seconds\":49", NULL);
+    expect("pb_query weighted_timeout with existing null", pb_query,
+           "{\"what\":\"weighted_timeout\",\"existing\":null,\"duration\":50}", "{\"status\":\"success\",\"timeout_seconds\":50", NULL);
+    expect("pb_timeout_set without command_key → invalid_request naming it", pb_timeout_set,
+           "{\"existing\":45,\"duration\":50}", INVALID, "command_key", NULL);
 
     /* Malformed run-configuration.json: an error, and the file is not overwritten. */
     char path[600];
@@ -1177,6 +1199,99 @@ static void test_run_and_cancel(void) {
     free(run.request);
 }
 
+/* Waits until the fake mvnw's sleeper wrote its pid (up to 30 s), then takes it. */
+static pid_t wait_sleep_pid(void) {
+    char pid_path[600];
+    snprintf(pid_path, sizeof pid_path, "%s/sleep.pid", project);
+    for (int i = 0; i < 600; i++) {
+        struct stat st;
+        if (stat(pid_path, &st) == 0 && st.st_size > 0) break;
+        usleep(50000);
+    }
+    usleep(100000);
+    return take_sleep_pid();
+}
+
+/* pb_execute_start / pb_run_start: a handle at once, no callback needed, cancellable, pb_wait once. */
+static void test_start_and_wait(void) {
+    char *r, *reply;
+    take_sleep_pid();
+    r = format_text("{\"project_dir\":\"%s\",\"system\":\"maven\",\"args\":\"sleep\",\"timeout\":120,"
+                    "\"grace_ms\":200,\"learn\":false}", project);
+    long long handle = pb_execute_start(r);
+    free(r); /* the request is read before pb_execute_start returns */
+    pid_t sleeper = wait_sleep_pid();
+    report(handle > 0, NULL, "pb_execute_start → handle %lld > 0", handle);
+    report(pb_cancel(handle) == 1, NULL, "pb_cancel of a started build in flight → 1");
+    reply = pb_wait(handle);
+    report(reply_problem(reply) == NULL && strstr(reply, "{\"status\":\"error\"") == reply, reply,
+           "pb_wait after pb_cancel → the build's result, status error");
+    report(process_gone(sleeper, 3.0), NULL, "pb_cancel killed the started build's process group (grandchild %d gone)", (int)sleeper);
+    pb_free(reply);
+    report(pb_cancel(handle) == 0, NULL, "pb_cancel after pb_wait → 0");
+    reply = pb_wait(handle);
+    report(reply && strstr(reply, INVALID) && strstr(reply, "handle"), reply, "pb_wait twice → invalid_request");
+    pb_free(reply);
+
+    r = format_text("{\"project_dir\":\"%s\",\"system\":\"maven\",\"args\":\"verify -pl core\",\"learn\":false}", project);
+    handle = pb_execute_start(r);
+    free(r);
+    reply = pb_wait(handle);
+    report(reply_problem(reply) == NULL && strstr(reply, "{\"status\":\"success\",\"exit_code\":0") == reply, reply,
+           "pb_execute_start + pb_wait → the same result as pb_execute");
+    pb_free(reply);
+
+    take_sleep_pid();
+    r = format_text("{\"project_dir\":\"%s\",\"command\":\"integration-tests\",\"learn\":false}", project);
+    handle = pb_run_start(r, NULL, NULL);
+    free(r);
+    sleeper = wait_sleep_pid();
+    report(handle > 0 && pb_cancel(handle) == 1, NULL, "pb_run_start without a callback → handle %lld, pb_cancel → 1", handle);
+    reply = pb_wait(handle);
+    char handle_text[64];
+    snprintf(handle_text, sizeof handle_text, "\"handle\":%lld", handle);
+    report(reply_problem(reply) == NULL && strstr(reply, "\"cancelled\":1") && strstr(reply, handle_text), reply,
+           "pb_wait of a cancelled pb_run_start → report with the build cancelled and the handle");
+    report(process_gone(sleeper, 3.0), NULL, "pb_cancel of pb_run_start killed the build (grandchild %d gone)", (int)sleeper);
+    pb_free(reply);
+
+    reply = pb_wait(pb_execute_start("{\"system\":\"maven\"}"));
+    report(reply && strstr(reply, INVALID) && strstr(reply, "args"), reply, "pb_execute_start invalid request → pb_wait answers invalid_request");
+    pb_free(reply);
+    reply = pb_wait(987654321);
+    report(reply && strstr(reply, INVALID), reply, "pb_wait of an unknown handle → invalid_request");
+    pb_free(reply);
+}
+
+/* pb_query over the project's derived-data.json: what architecture.py prints. */
+static void test_queries(void) {
+    char *r = format_text("{\"what\":\"modules\",\"project_dir\":\"%s\"}", project);
+    expect("pb_query modules → names and text", pb_query, r, "\"status\":\"success\"", "\"modules\":[",
+           "\"core\"", "\"text\":\"modules[", NULL);
+    free(r);
+    r = format_text("{\"what\":\"modules\",\"command\":\"integration-tests\",\"project_dir\":\"%s\"}", project);
+    expect("pb_query modules with a command", pb_query, r, "\"status\":\"success\"", "\"text\":\"command: integration-tests", NULL);
+    free(r);
+    r = format_text("{\"what\":\"commands\",\"module\":\"core\",\"project_dir\":\"%s\"}", project);
+    expect("pb_query commands of core", pb_query, r, "\"status\":\"success\"", "\"module\":\"core\"",
+           "{\"name\":\"verify\"", "\"text\":\"module: core", NULL);
+    free(r);
+    r = format_text("{\"what\":\"module\",\"module\":\"nope\",\"project_dir\":\"%s\"}", project);
+    expect("pb_query module of an unknown module → unknown_module", pb_query, r, "\"status\":\"error\"",
+           "\"error\":\"unknown_module\"", NULL);
+    free(r);
+    r = format_text("{\"what\":\"module\",\"project_dir\":\"%s\"}", empty_project);
+    expect("pb_query module without derived-data.json → architecture_missing", pb_query, r,
+           "\"error\":\"architecture_missing\"", NULL);
+    free(r);
+    expect("pb_query defaults", pb_query, "{\"what\":\"defaults\"}", "{\"status\":\"success\",\"timeout_seconds\":300,"
+           "\"run_max_errors\":20,\"run_max_warnings\":10,\"timeout_policy\":{\"minimum_seconds\":120,", NULL);
+    r = format_text("{\"what\":\"patterns\",\"system\":\"maven\",\"project_dir\":\"%s\"}", empty_project);
+    expect("pb_query patterns without run-configuration.json → none", pb_query, r,
+           "{\"status\":\"success\",\"patterns\":[]}", NULL);
+    free(r);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Garbage                                                                                    */
 
@@ -1301,12 +1416,12 @@ static void test_deep_nesting(void) {
 static void test_wrong_types(void) {
     struct wrong { pb_fn fn; const char *name; const char *request; const char *member; };
     char *p = format_text("\"project_dir\":\"%s\"", project);
-    char *requests[96];
+    char *requests[128];
     size_t count = 0;
 #define W(fn, member, ...) do { requests[count] = format_text(__VA_ARGS__); \
         struct wrong w = {fn, strcmp(#fn, "pb_run_counting") == 0 ? "pb_run" : #fn, requests[count], member}; \
         cases[count++] = w; } while (0)
-    struct wrong cases[96];
+    struct wrong cases[128];
     W(pb_resolve, "command", "{%s,\"command\":5}", p);
     W(pb_resolve, "command", "{%s}", p);
     W(pb_resolve, "command", "{%s,\"command\":[\"verify\"]}", p);
@@ -1367,8 +1482,23 @@ static void test_wrong_types(void) {
     W(pb_timeout_set, "duration", "{%s,\"command_key\":\"k\",\"duration\":1e400}", p);
     W(pb_timeout_set, "command_key", "{%s,\"command_key\":5,\"duration\":5}", p);
     W(pb_timeout_set, "timed_out", "{%s,\"command_key\":\"k\",\"duration\":5,\"timed_out\":\"yes\"}", p);
-    W(pb_timeout_set, "existing", "{\"existing\":\"45\",\"duration\":50}");
-    W(pb_timeout_set, "policy", "{\"existing\":45,\"duration\":50,\"policy\":[]}");
+    W(pb_query, "existing", "{\"what\":\"weighted_timeout\",\"existing\":\"45\",\"duration\":50}");
+    W(pb_query, "policy", "{\"what\":\"weighted_timeout\",\"existing\":45,\"duration\":50,\"policy\":[]}");
+    W(pb_query, "duration", "{\"what\":\"weighted_timeout\",\"existing\":45}");
+    W(pb_query, "what", "{\"existing\":45,\"duration\":50}");
+    W(pb_query, "what", "{\"what\":5}");
+    W(pb_query, "what", "{\"what\":\"everything\"}");
+    W(pb_query, "system", "{%s,\"what\":\"patterns\"}", p);
+    W(pb_query, "system", "{%s,\"what\":\"wrapper\",\"system\":7}", p);
+    W(pb_query, "command", "{%s,\"what\":\"modules\",\"command\":[]}", p);
+    W(pb_query, "module", "{%s,\"what\":\"module\",\"module\":{}}", p);
+    W(pb_query, "project_dir", "{\"what\":\"modules\",\"project_dir\":1}");
+    W(pb_filter_warnings, "warnings", "{\"x\":1}");
+    W(pb_filter_warnings, "project_dir", "{\"warnings\":[],\"project_dir\":123}");
+    W(pb_parse, "system", "{\"log_file\":\"/tmp/x.log\"}");
+    W(pb_execute, "args", "{%s,\"system\":\"maven\"}", p);
+    W(pb_execute, "env", "{%s,\"system\":\"maven\",\"args\":\"verify\",\"env\":\"A='unclosed\"}", p);
+    W(pb_timeout_set, "format", "{%s,\"command_key\":\"k\",\"duration\":5,\"format\":\"json\"}", p);
     W(pb_run_counting, "command", "{%s,\"command\":5}", p);
     W(pb_run_counting, "command", "{%s}", p);
     W(pb_run_counting, "modules", "{%s,\"command\":\"verify\",\"modules\":\"core\"}", p);
@@ -1760,6 +1890,8 @@ int main(void) {
     SECTION(test_format);
     SECTION(test_timeouts);
     SECTION(test_run_and_cancel);
+    SECTION(test_start_and_wait);
+    SECTION(test_queries);
     SECTION(test_generic_garbage);
     SECTION(test_deep_nesting);
     SECTION(test_wrong_types);

@@ -26,7 +26,7 @@ def load_in_subprocess(library, tmp_path):
 
 
 def test_abi_version_matches():
-    assert _planbuild.ABI_VERSION == 1
+    assert _planbuild.ABI_VERSION == 2
     assert _planbuild.load().pb_abi_version() == _planbuild.ABI_VERSION
 
 
@@ -73,7 +73,7 @@ def test_other_abi_version_is_refused(tmp_path):
     assert completed.returncode == 3
     kind, message = completed.stdout.split('\n', 1)
     assert kind == 'LibraryUnavailable'
-    assert f'{library} has ABI version 99, these shims need 1' in message
+    assert f'{library} has ABI version 99, these shims need 2' in message
     assert 'swift build -c release' in message
 
 
@@ -117,6 +117,9 @@ def test_project_applies_environment_conventions(monkeypatch):
     monkeypatch.setenv('PLAN_BASE_DIR', '/base')
     monkeypatch.setenv('PLAN_DIR_NAME', '.plan-test')
     assert _planbuild.project('/p') == {'project_dir': '/base', 'plan_dir_name': '.plan-test'}
+    # A --project-dir on a command line wins over PLAN_BASE_DIR, as with bin/planbuild --project-dir.
+    assert _planbuild.project('/p', option='/cli')['project_dir'] == '/cli'
+    assert _planbuild.project('/p', option=None)['project_dir'] == '/base'
 
 
 def test_import_is_cheap():

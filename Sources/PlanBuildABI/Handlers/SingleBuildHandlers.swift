@@ -1,170 +1,111 @@
 import PlanBuildCore
 
-/// The request → reply logic of each single-build export (SPEC section 2); the C entry points in
-/// Exports.swift only route to these.
+/// The request → reply of each single-build export (include/planbuild.h). Every handler decodes
+/// its request, calls one core function and encodes what it returns; a PlanBuildError thrown on
+/// the way becomes the error reply in Boundary.
 enum SingleBuildHandlers {
-    static func resolve(_ request: Request) throws(InvalidRequest) -> JSONValue {
-        let command = try request.string("command")
-        let module = try request.optionalString("module")
-        let layout = try request.layout()
-        do {
-            let resolved = try CommandResolver.resolve(command: command, module: module, in: layout)
-            return Reply.success([("module", .string(resolved.module)), ("command", .string(resolved.command)),
-                                  ("executable", .string(resolved.executable))])
-        } catch {
-            return Reply.error(error.kind.rawValue, error.message)
-        }
+    static func resolve(_ request: Request) throws(PlanBuildError) -> JSONValue {
+        let resolved = try CommandResolver.resolve(command: try request.string("command"), module: try request.optionalString("module"),
+                                                   in: try request.layout())
+        return Reply.success([("module", .string(resolved.module)), ("command", .string(resolved.command)),
+                              ("executable", .string(resolved.executable))])
     }
 
-    static func execute(_ request: Request) throws(InvalidRequest) -> JSONValue {
-        let system = try request.system()
-        let args: String
-        if request.object["args"]?.arrayValue != nil, let words = try request.stringList("args") {
-            args = ShellWords.join(words)
-        } else {
-            args = try request.optionalString("args") ?? ""
-        }
-        var build = BuildRequest(system: system, commandArgs: args, layout: try request.layout())
-        build.defaultTimeoutSeconds = try request.optionalInt("timeout", range: 0...31_536_000) ?? 300
+    /// The BuildRequest of pb_execute (and pb_execute_start); only members present are set.
+    static func buildRequest(_ request: Request) throws(PlanBuildError) -> BuildRequest {
+        guard let args = try request.words("args") else { throw invalid("\"args\" is required (a string or an array of strings)") }
+        var build = BuildRequest(system: try request.system(), commandArgs: args, layout: try request.layout())
+        if let seconds = try request.optionalInt("timeout", range: 0...31_536_000) { build.defaultTimeoutSeconds = seconds }
         build.commandKey = try request.optionalString("command_key")
-        build.mode = try request.enumValue("mode", default: WarningMode.actionable)
-        build.parseOnFailure = try request.optionalBool("parse") ?? true
-        build.maximumErrors = try request.optionalInt("max_errors", range: 0...1_000_000)
-        build.maximumWarnings = try request.optionalInt("max_warnings", range: 0...1_000_000)
-        build.learnTimeout = try request.optionalBool("learn") ?? true
-        build.graceMilliseconds = try request.optionalInt("grace_ms", range: 0...600_000) ?? ProcessRunner.defaultGraceMilliseconds
-        build.environment = try environment(request)
-        build.dryRun = try request.optionalBool("dry_run") ?? false
+        if let mode: WarningMode = try request.enumValue("mode") { build.mode = mode }
+        if let parse = try request.optionalBool("parse") { build.parseOnFailure = parse }
+        if let limits = try request.optionalString("limits") {
+            guard limits == "run" else { throw invalid("\"limits\" must be \"run\"") }
+            build.limitLikeRun()
+        }
+        if let cap = try request.optionalInt("max_errors", range: 0...1_000_000) { build.maximumErrors = cap }
+        if let cap = try request.optionalInt("max_warnings", range: 0...1_000_000) { build.maximumWarnings = cap }
+        if let learn = try request.optionalBool("learn") { build.learnTimeout = learn }
+        if let grace = try request.optionalInt("grace_ms", range: 0...600_000) { build.graceMilliseconds = grace }
+        build.environmentOverrides = try request.environment("env")
         build.workingDirectory = try request.optionalString("working_dir")
-        let result = BuildExecutor.execute(build)
-        return .object(result.json(includeAccepted: build.mode == .structured))
+        return build
     }
 
-    /// `env`: variables to set on top of the inherited environment.
-    private static func environment(_ request: Request) throws(InvalidRequest) -> [String]? {
-        guard let overrides = try request.optionalObject("env"), !overrides.isEmpty else { return nil }
-        var merged: [String: String] = [:]
-        var order: [String] = []
-        for entry in ProcessEnvironment.current() {
-            let name = entry.split(separator: "=", maxSplits: 1).first.map(String.init) ?? entry
-            if merged[name] == nil { order.append(name) }
-            merged[name] = entry
-        }
-        for (name, value) in overrides.entries {
-            guard let text = value.stringValue, !name.isEmpty, !name.contains("="), !name.utf8.contains(0), !text.utf8.contains(0) else {
-                throw InvalidRequest(message: "\"env\" must map variable names to strings")
-            }
-            if merged[name] == nil { order.append(name) }
-            merged[name] = "\(name)=\(text)"
-        }
-        return order.compactMap { merged[$0] }
+    static func execute(_ request: Request, cancellation: CancellationToken? = nil) throws(PlanBuildError) -> JSONValue {
+        let build = try buildRequest(request)
+        return .object(BuildExecutor.execute(build, cancellation: cancellation).json(includeAccepted: build.mode == .structured))
     }
 
-    static func createLogFile(_ request: Request) throws(InvalidRequest) -> JSONValue {
-        let system = try request.string("system")
-        let scope = try request.optionalString("scope")
-        let layout = try request.layout()
-        do {
-            let created = try LogFiles.create(system: system, scope: scope, layout: layout, keepOpen: false)
-            return Reply.success([("log_file", .string(created.path))])
-        } catch {
-            return Reply.error(BuildResult.ErrorKind.logFileFailed, "cannot create the log file: \(error)")
-        }
+    static func createLogFile(_ request: Request) throws(PlanBuildError) -> JSONValue {
+        let path = try LogFiles.createEmpty(system: try request.string("system"), scope: try request.optionalString("scope"),
+                                            layout: try request.layout())
+        return Reply.success([("log_file", .string(path))])
     }
 
-    static func parse(_ request: Request) throws(InvalidRequest) -> JSONValue {
+    static func parse(_ request: Request) throws(PlanBuildError) -> JSONValue {
         let path = try request.string("log_file")
-        let named = try request.optionalString("system")
-        let alias = try request.optionalString("parser")
-        let parser = named ?? alias ?? "maven"
+        let system = try request.optionalString("system")
+        let synonym = try request.optionalString("parser")
+        guard let parser = system ?? synonym else {
+            throw invalid("\"system\" is required (maven, gradle or npm)")
+        }
         guard ParserRegistry.names.contains(parser.lowercased()) else {
-            throw InvalidRequest(message: "unknown parser '\(parser)'; known: \(ParserRegistry.names.joined(separator: ", "))")
+            throw invalid("unknown parser '\(parser)'; known: \(ParserRegistry.names.joined(separator: ", "))")
         }
-        do {
-            let outcome = try ParserRegistry.parse(logFile: path, parser: parser)
-            guard case .object(let members) = outcome.json else { return Reply.error("internal", "unexpected parse result") }
-            return Reply.success(members.entries.map { ($0.key, $0.value) })
-        } catch let error as LogReadError {
-            return Reply.error(error.kind.rawValue, error.message)
-        } catch {
-            return Reply.error("unreadable", "\(error)")
-        }
+        let outcome = try ParserRegistry.parse(logFile: path, parser: parser)
+        guard case .object(let members) = outcome.json else { throw PlanBuildError(.internal, "unexpected parse result") }
+        return Reply.success(members.entries.map { ($0.key, $0.value) })
     }
 
-    static func filterWarnings(_ request: Request) throws(InvalidRequest) -> JSONValue {
-        let mode = try request.enumValue("mode", default: WarningMode.actionable)
-        var patterns = try request.stringList("patterns")
-        if patterns == nil, let system = try request.optionalString("system") {
-            let layout = try request.layout()
-            do {
-                patterns = try RunConfiguration(layout: layout).acceptableWarnings(system: system)
-            } catch {
-                return Reply.error("configuration_invalid", error.message)
-            }
-        }
+    static func filterWarnings(_ request: Request) throws(PlanBuildError) -> JSONValue {
         var warnings: [Issue] = []
-        for (index, element) in (try request.optionalArray("warnings") ?? []).enumerated() {
+        for (index, element) in try request.array("warnings").enumerated() {
             guard let issue = Issue(json: element) else {
-                throw InvalidRequest(message: "warnings[\(index)] must be an object with a string \"message\"")
+                throw invalid("warnings[\(index)] must be an object with a string \"message\"")
             }
             warnings.append(issue)
         }
-        let matcher = WarningPatterns(patterns ?? [])
-        let kept = WarningMode.filter(warnings, patterns: matcher, mode: mode)
+        let filtered = try AcceptedWarnings.filter(warnings, mode: try request.enumValue("mode") ?? .actionable,
+                                                   patterns: try request.stringList("patterns"),
+                                                   system: try request.optionalString("system"), layout: try request.layout())
         return Reply.success([
-            ("warnings", .array(kept.map(\.fullJSON))),
-            ("patterns", .array(matcher.patterns.map(JSONValue.string))),
-            ("invalid_patterns", .array(matcher.invalidPatterns.map(JSONValue.string))),
+            ("warnings", .array(filtered.warnings.map(\.fullJSON))),
+            ("patterns", .array(filtered.patterns.patterns.map(JSONValue.string))),
+            ("invalid_patterns", .array(filtered.patterns.invalidPatterns.map(JSONValue.string))),
         ])
     }
 
-    static func format(_ request: Request) throws(InvalidRequest) -> JSONValue {
-        guard let result = try request.optionalObject("result") else {
-            throw InvalidRequest(message: "\"result\" is required (the result object to format)")
-        }
-        let format = try request.enumValue("format", default: ResultFormatter.Format.toon)
+    static func format(_ request: Request) throws(PlanBuildError) -> JSONValue {
+        let result = try request.object("result", "the result object to format")
+        let format: ResultFormatter.Format = try request.enumValue("format") ?? .toon
         // -1 stands for Python's indent=None (one line).
-        let requested = try request.optionalInt("indent", range: -1...16) ?? 2
-        let indent: Int? = requested < 0 ? nil : requested
-        return Reply.success([("text", .string(ResultFormatter.format(result, as: format, indent: indent)))])
+        let text: String
+        switch try request.optionalInt("indent", range: -1...16) {
+        case nil: text = ResultFormatter.format(result, as: format)
+        case let indent?: text = ResultFormatter.format(result, as: format, indent: indent < 0 ? nil : indent)
+        }
+        return Reply.success([("text", .string(text))])
     }
 
-    static func timeoutGet(_ request: Request) throws(InvalidRequest) -> JSONValue {
+    static func timeoutGet(_ request: Request) throws(PlanBuildError) -> JSONValue {
+        let lookup = try RunConfiguration(layout: try request.layout())
+            .timeout(for: try request.string("command_key"), fallbackKey: try request.optionalString("fallback_key"),
+                     default: try request.optionalInt("default", range: 0...31_536_000))
+        return Reply.success([("timeout_seconds", .int(lookup.seconds)), ("learned", lookup.learned.map(JSONValue.int) ?? .null)])
+    }
+
+    static func timeoutSet(_ request: Request) throws(PlanBuildError) -> JSONValue {
         let key = try request.string("command_key")
-        let fallback = try request.optionalInt("default", range: 0...31_536_000) ?? 0
-        let fallbackKey = try request.optionalString("fallback_key")
-        let layout = try request.layout()
-        do {
-            let lookup = try RunConfiguration(layout: layout).timeout(for: key, fallbackKey: fallbackKey, default: fallback)
-            return Reply.success([("timeout_seconds", .int(lookup.seconds)), ("learned", lookup.learned.map(JSONValue.int) ?? .null)])
-        } catch {
-            return Reply.error("configuration_invalid", error.message)
-        }
-    }
-
-    static func timeoutSet(_ request: Request) throws(InvalidRequest) -> JSONValue {
-        let duration = try request.int("duration")
-        guard (0...31_536_000).contains(duration) else {
-            throw InvalidRequest(message: "\"duration\" must be between 0 and 31536000 seconds")
-        }
-        guard let key = try request.optionalString("command_key") else {
-            // Without a key this is the pure arithmetic of compute_weighted_timeout.
-            let existing = try request.optionalInt("existing", range: 0...31_536_000)
-            let policy = TimeoutPolicy(json: try request.optionalObject("policy").map(JSONValue.object))
-            return Reply.success([("timeout_seconds", .int(policy.learnedValue(existing: existing, newDuration: duration)))])
-        }
-        let timedOut = try request.optionalBool("timed_out") == true
-        let configuration = RunConfiguration(layout: try request.layout())
-        do {
-            let update = timedOut
-                ? try configuration.recordTimeout(duration, for: key)
-                : try configuration.recordDuration(duration, for: key)
-            var members: [(String, JSONValue)] = [("timeout_seconds", .int(update.seconds))]
-            if let previous = update.previous { members.append(("previous_seconds", .int(previous))) }
-            members.append(("source", .string(update.source)))
-            return Reply.success(members)
-        } catch {
-            return Reply.error("configuration_invalid", error.message)
-        }
+        let duration = try request.int("duration", range: 0...31_536_000)
+        let timedOut = try request.optionalBool("timed_out") ?? false
+        guard try request.optionalString("format").map({ $0 == "toon" }) ?? true else { throw invalid("\"format\" must be \"toon\"") }
+        let wantsText = request.object["format"] != nil
+        let update = try RunConfiguration(layout: try request.layout()).record(duration, for: key, timedOut: timedOut)
+        var members: [(String, JSONValue)] = [("timeout_seconds", .int(update.seconds))]
+        if let previous = update.previous { members.append(("previous_seconds", .int(previous))) }
+        members.append(("source", .string(update.source)))
+        if wantsText { members.append(("text", .string(update.toon))) }
+        return Reply.success(members)
     }
 }

@@ -1,102 +1,141 @@
 import PlanBuildCore
 
-/// A request the caller got wrong; answered as `{"status":"error","error":"invalid_request",…}`.
-struct InvalidRequest: Error {
-    let message: String
-}
-
-/// Typed access to the members of a request object, with errors that name the member and the
-/// type it needs, so a caller can fix the call from the message alone.
+/// Typed access to the members of a request object, as include/planbuild.h states them: a
+/// required member that is missing, or any member of the wrong type, is `invalid_request` with a
+/// message naming the member and what it must be. Optional members (`?` in the header) give nil
+/// when absent or null; their defaults live in the core, never here.
 struct Request {
     let object: JSONObject
 
-    init(_ value: JSONValue) throws(InvalidRequest) {
-        guard let object = value.objectValue else { throw InvalidRequest(message: "the request must be a JSON object") }
+    init(_ value: JSONValue) throws(PlanBuildError) {
+        guard let object = value.objectValue else { throw invalid("the request must be a JSON object") }
         self.object = object
     }
 
-    func string(_ key: String) throws(InvalidRequest) -> String {
-        guard let value = try optionalString(key) else { throw InvalidRequest(message: "\"\(key)\" is required (a string)") }
+    private func present(_ key: String) -> JSONValue? {
+        guard let value = object[key], !value.isNull else { return nil }
         return value
     }
 
-    func optionalString(_ key: String) throws(InvalidRequest) -> String? {
-        guard let value = object[key], !value.isNull else { return nil }
-        guard let text = value.stringValue else { throw InvalidRequest(message: "\"\(key)\" must be a string") }
-        if text.utf8.contains(0) { throw InvalidRequest(message: "\"\(key)\" must not contain a NUL character") }
+    private func missing(_ key: String, _ what: String) -> PlanBuildError {
+        invalid("\"\(key)\" is required (\(what))")
+    }
+
+    func string(_ key: String) throws(PlanBuildError) -> String {
+        guard let value = try optionalString(key) else { throw missing(key, "a string") }
+        return value
+    }
+
+    func optionalString(_ key: String) throws(PlanBuildError) -> String? {
+        guard let value = present(key) else { return nil }
+        guard let text = value.stringValue else { throw invalid("\"\(key)\" must be a string") }
+        if text.utf8.contains(0) { throw invalid("\"\(key)\" must not contain a NUL character") }
         return text
     }
 
-    func int(_ key: String) throws(InvalidRequest) -> Int {
-        guard let value = try optionalInt(key) else { throw InvalidRequest(message: "\"\(key)\" is required (an integer)") }
+    func int(_ key: String, range: ClosedRange<Int> = -1_000_000_000...1_000_000_000) throws(PlanBuildError) -> Int {
+        guard let value = try optionalInt(key, range: range) else { throw missing(key, "an integer") }
         return value
     }
 
-    func optionalInt(_ key: String, range: ClosedRange<Int> = -1_000_000_000...1_000_000_000) throws(InvalidRequest) -> Int? {
-        guard let value = object[key], !value.isNull else { return nil }
-        guard let number = value.intValue else { throw InvalidRequest(message: "\"\(key)\" must be an integer") }
+    func optionalInt(_ key: String, range: ClosedRange<Int> = -1_000_000_000...1_000_000_000) throws(PlanBuildError) -> Int? {
+        guard let value = present(key) else { return nil }
+        guard let number = value.intValue else { throw invalid("\"\(key)\" must be an integer") }
         guard range.contains(number) else {
-            throw InvalidRequest(message: "\"\(key)\" must be between \(range.lowerBound) and \(range.upperBound)")
+            throw invalid("\"\(key)\" must be between \(range.lowerBound) and \(range.upperBound)")
         }
         return number
     }
 
-    func optionalBool(_ key: String) throws(InvalidRequest) -> Bool? {
-        guard let value = object[key], !value.isNull else { return nil }
-        guard let flag = value.boolValue else { throw InvalidRequest(message: "\"\(key)\" must be true or false") }
+    func optionalBool(_ key: String) throws(PlanBuildError) -> Bool? {
+        guard let value = present(key) else { return nil }
+        guard let flag = value.boolValue else { throw invalid("\"\(key)\" must be true or false") }
         return flag
     }
 
-    func optionalArray(_ key: String) throws(InvalidRequest) -> [JSONValue]? {
-        guard let value = object[key], !value.isNull else { return nil }
-        guard let list = value.arrayValue else { throw InvalidRequest(message: "\"\(key)\" must be an array") }
+    func array(_ key: String) throws(PlanBuildError) -> [JSONValue] {
+        guard let list = try optionalArray(key) else { throw missing(key, "an array") }
         return list
     }
 
-    func optionalObject(_ key: String) throws(InvalidRequest) -> JSONObject? {
-        guard let value = object[key], !value.isNull else { return nil }
-        guard let members = value.objectValue else { throw InvalidRequest(message: "\"\(key)\" must be an object") }
+    func optionalArray(_ key: String) throws(PlanBuildError) -> [JSONValue]? {
+        guard let value = present(key) else { return nil }
+        guard let list = value.arrayValue else { throw invalid("\"\(key)\" must be an array") }
+        return list
+    }
+
+    func object(_ key: String, _ what: String) throws(PlanBuildError) -> JSONObject {
+        guard let members = try optionalObject(key) else { throw missing(key, what) }
         return members
     }
 
-    func stringList(_ key: String) throws(InvalidRequest) -> [String]? {
+    func optionalObject(_ key: String) throws(PlanBuildError) -> JSONObject? {
+        guard let value = present(key) else { return nil }
+        guard let members = value.objectValue else { throw invalid("\"\(key)\" must be an object") }
+        return members
+    }
+
+    func stringList(_ key: String) throws(PlanBuildError) -> [String]? {
         guard let list = try optionalArray(key) else { return nil }
         var strings: [String] = []
         for element in list {
-            guard let text = element.stringValue else { throw InvalidRequest(message: "\"\(key)\" must be an array of strings") }
+            guard let text = element.stringValue else { throw invalid("\"\(key)\" must be an array of strings") }
             strings.append(text)
         }
         return strings
     }
 
-    /// `project_dir` (default `.`) and `plan_dir_name` (default `.plan`).
-    func layout() throws(InvalidRequest) -> ProjectLayout {
-        ProjectLayout(projectDir: try optionalString("project_dir") ?? ".", planDirName: try optionalString("plan_dir_name"))
+    /// A string split like shell words, or an array of words (joined so that splitting gives them back).
+    func words(_ key: String) throws(PlanBuildError) -> String? {
+        if present(key)?.arrayValue != nil, let words = try stringList(key) { return ShellWords.join(words) }
+        return try optionalString(key)
     }
 
-    func enumValue<E: RawRepresentable>(_ key: String, default fallback: E) throws(InvalidRequest) -> E
-    where E.RawValue == String {
-        guard let text = try optionalString(key) else { return fallback }
-        guard let value = E(rawValue: text) else { throw InvalidRequest(message: "\"\(key)\" has an unknown value '\(text)'") }
+    /// An object of variable name → string value, in the request's order, or a text of
+    /// `NAME=value` words (split by the core like a build's arguments).
+    func environment(_ key: String) throws(PlanBuildError) -> [(name: String, value: String)] {
+        if let text = present(key)?.stringValue { return try ProcessEnvironment.assignments(text) }
+        guard let members = try optionalObject(key) else { return [] }
+        var variables: [(name: String, value: String)] = []
+        for (name, value) in members.entries {
+            guard let text = value.stringValue, !name.isEmpty, !name.contains("="), !name.utf8.contains(0), !text.utf8.contains(0) else {
+                throw invalid("\"\(key)\" must map variable names to strings, or be a text of NAME=value words")
+            }
+            variables.append((name, text))
+        }
+        return variables
+    }
+
+    /// `project_dir?` and `plan_dir_name?` (their defaults are ProjectLayout's).
+    func layout() throws(PlanBuildError) -> ProjectLayout {
+        ProjectLayout(projectDir: try optionalString("project_dir"),
+                      planDirName: try optionalString("plan_dir_name"))
+    }
+
+    func enumValue<E: RawRepresentable>(_ key: String) throws(PlanBuildError) -> E? where E.RawValue == String {
+        guard let text = try optionalString(key) else { return nil }
+        guard let value = E(rawValue: text) else { throw invalid("\"\(key)\" has an unknown value '\(text)'") }
         return value
     }
 
-    func system() throws(InvalidRequest) -> BuildSystem {
+    func system() throws(PlanBuildError) -> BuildSystem {
         let name = try string("system")
         guard let system = BuildSystem(name: name) else {
-            throw InvalidRequest(message: "unknown build system '\(name)'; known: maven, gradle, npm")
+            throw invalid("unknown build system '\(name)'; known: maven, gradle, npm")
         }
         return system
     }
 }
 
-/// Reply helpers.
+func invalid(_ message: String) -> PlanBuildError { PlanBuildError(.invalidRequest, message) }
+
+/// Reply encoding.
 enum Reply {
     static func success(_ members: [(String, JSONValue)]) -> JSONValue {
         .object(JSONObject([("status", .string("success"))] + members))
     }
 
-    static func error(_ kind: String, _ message: String) -> JSONValue {
-        .object(JSONObject([("status", "error"), ("error", .string(kind)), ("message", .string(message))]))
+    static func error(_ error: PlanBuildError) -> JSONValue {
+        .object(JSONObject([("status", "error"), ("error", .string(error.code.rawValue)), ("message", .string(error.message))]))
     }
 }

@@ -37,13 +37,10 @@ struct OrchestrateCommand: ParsableCommand {
             let report = try Orchestrator.run(command: command, options: options, layout: project.layout,
                                               cancellation: token) { display.show($0) }
             display.finish()
-            switch format {
-            case .toon: print(report.toon())
-            case .json: print(JSONWriter.write(.object(report.json), indent: 2))
-            }
+            print(report.text(format))
             if token.isCancelled { throw ExitCode(130) }
             if report.status != .success { throw ExitCode(1) }
-        } catch let error as PlanError {
+        } catch let error as PlanBuildError {
             printError("error: \(error.message)")
             throw ExitCode(1)
         }

@@ -21,6 +21,8 @@ public struct BuildRequest: Sendable {
     public var learnTimeout: Bool
     /// `NAME=value` entries replacing the inherited environment; nil inherits the caller's.
     public var environment: [String]?
+    /// Variables set on top of `environment` (or of the inherited environment when it is nil).
+    public var environmentOverrides: [(name: String, value: String)] = []
     public var graceMilliseconds: Int
     /// Resolve wrapper, command line and timeout only; start nothing and create no log.
     public var dryRun: Bool = false
@@ -30,7 +32,19 @@ public struct BuildRequest: Sendable {
     /// Wrapper detection, logs and learning stay with the project.
     public var workingDirectory: String?
 
-    public init(system: BuildSystem, commandArgs: String, layout: ProjectLayout, defaultTimeoutSeconds: Int = 300,
+    /// The timeout to start from when nothing was learned and the caller named none (SPEC: 300 s).
+    public static let defaultTimeout = 300
+    /// What a `run` prints at most (SPEC section 5: 20 errors and 10 warnings).
+    public static let runMaximumErrors = 20
+    public static let runMaximumWarnings = 10
+
+    /// Caps the errors and warnings like a `run` (the CLI's and the run scripts').
+    public mutating func limitLikeRun() {
+        maximumErrors = Self.runMaximumErrors
+        maximumWarnings = Self.runMaximumWarnings
+    }
+
+    public init(system: BuildSystem, commandArgs: String, layout: ProjectLayout, defaultTimeoutSeconds: Int = defaultTimeout,
                 commandKey: String? = nil, mode: WarningMode = .actionable, parseOnFailure: Bool = true,
                 maximumErrors: Int? = nil, maximumWarnings: Int? = nil, learnTimeout: Bool = true,
                 environment: [String]? = nil, graceMilliseconds: Int = ProcessRunner.defaultGraceMilliseconds) {
@@ -51,6 +65,14 @@ public struct BuildRequest: Sendable {
 
 /// The whole life of one build: wrapper, learned timeout, log file, process, parse, filter.
 public enum BuildExecutor {
+    /// What `execute` would run (wrapper, command line, timeout) without starting anything or
+    /// creating a log: the result of a dry run.
+    public static func plan(_ request: BuildRequest) -> BuildResult {
+        var dry = request
+        dry.dryRun = true
+        return execute(dry)
+    }
+
     public static func execute(_ request: BuildRequest, cancellation: CancellationToken? = nil) -> BuildResult {
         let projectDir = FileSystem.absolute(request.layout.projectDir)
         let arguments: CommandArguments
@@ -109,7 +131,9 @@ public enum BuildExecutor {
             return result
         }
         let outcome = ProcessRunner.run(launcher.argv + arguments.words, workingDirectory: workingDirectory,
-                                        environment: request.environment, outputDescriptor: log.descriptor,
+                                        environment: request.environmentOverrides.isEmpty ? request.environment
+                                            : ProcessEnvironment.overlaid(request.environmentOverrides, on: request.environment),
+                                        outputDescriptor: log.descriptor,
                                         timeoutMilliseconds: lookup.seconds &* 1000, cancellation: cancellation,
                                         graceMilliseconds: request.graceMilliseconds)
         close(log.descriptor)

@@ -57,4 +57,13 @@ public enum LogFiles {
         }
         throw FileError(kind: .other, path: directory, reason: "no free log file name for \(stamp)")
     }
+
+    /// A new, empty log file (closed) for a caller that writes it itself; its absolute path.
+    public static func createEmpty(system: String, scope: String?, layout: ProjectLayout) throws(PlanBuildError) -> String {
+        do {
+            return try create(system: system, scope: scope, layout: layout, keepOpen: false).path
+        } catch {
+            throw PlanBuildError(.logFileFailed, "cannot create the log file: \(error)")
+        }
+    }
 }

@@ -1,17 +1,3 @@
-/// Why a set of builds cannot be planned; nothing runs in that case.
-public struct PlanError: Error, Equatable, CustomStringConvertible {
-    public enum Kind: String, Sendable {
-        case unknownModule = "unknown_module"
-        case noBuilds = "no_builds"
-        case dependencyCycle = "dependency_cycle"
-        case architectureMissing = "architecture_missing"
-        case architecture = "architecture_invalid"
-    }
-    public let kind: Kind
-    public let message: String
-    public var description: String { message }
-}
-
 /// One build of a run: a module's canonical command and what it waits for.
 public struct PlannedBuild: Equatable, Sendable {
     public let module: String
@@ -27,15 +13,15 @@ public struct OrchestrationPlan: Equatable, Sendable {
 
     /// `modules` nil or empty: every module that has the command. Dependencies are kept only
     /// between modules of this run (internal ones); a cycle among them is an error.
-    public static func make(command: String, modules requested: [String]?, architecture: ProjectArchitecture) throws(PlanError) -> OrchestrationPlan {
+    public static func make(command: String, modules requested: [String]?, architecture: ProjectArchitecture) throws(PlanBuildError) -> OrchestrationPlan {
         var selected: [ProjectArchitecture.Module] = []
         if let requested, !requested.isEmpty {
             for name in requested {
                 guard let module = architecture.module(named: name) else {
-                    throw PlanError(kind: .unknownModule, message: "Module '\(name)' not found. Available modules: \(architecture.modules.map(\.name).joined(separator: ", "))")
+                    throw PlanBuildError(.unknownModule, "Module '\(name)' not found. Available modules: \(architecture.modules.map(\.name).joined(separator: ", "))")
                 }
                 guard module.commandLine(for: command) != nil else {
-                    throw PlanError(kind: .noBuilds, message: "Module '\(name)' has no command '\(command)'. Its commands: \(module.commands.map(\.name).joined(separator: ", "))")
+                    throw PlanBuildError(.noBuilds, "Module '\(name)' has no command '\(command)'. Its commands: \(module.commands.map(\.name).joined(separator: ", "))")
                 }
                 if !selected.contains(where: { $0.name == name }) { selected.append(module) }
             }
@@ -49,7 +35,7 @@ public struct OrchestrationPlan: Equatable, Sendable {
             }
         }
         guard !selected.isEmpty else {
-            throw PlanError(kind: .noBuilds, message: "No module has the command '\(command)'")
+            throw PlanBuildError(.noBuilds, "No module has the command '\(command)'")
         }
         let names = Set(selected.map(\.name))
         let builds = selected.map { module in
@@ -58,7 +44,7 @@ public struct OrchestrationPlan: Equatable, Sendable {
         }
         let plan = OrchestrationPlan(builds: builds)
         if let cycle = plan.findCycle() {
-            throw PlanError(kind: .dependencyCycle, message: "Dependency cycle: \(cycle.joined(separator: " -> "))")
+            throw PlanBuildError(.dependencyCycle, "Dependency cycle: \(cycle.joined(separator: " -> "))")
         }
         return plan
     }

@@ -38,13 +38,8 @@ public enum Orchestrator {
 
     public static func run(command: String, options: OrchestrationOptions, layout: ProjectLayout,
                            cancellation: CancellationToken = CancellationToken(),
-                           progress: ProgressHandler = { _ in }) throws(PlanError) -> RunReport {
-        let architecture: ProjectArchitecture
-        do {
-            architecture = try ProjectArchitecture.load(layout)
-        } catch {
-            throw PlanError(kind: error.kind == .architectureMissing ? .architectureMissing : .architecture, message: error.message)
-        }
+                           progress: ProgressHandler = { _ in }) throws(PlanBuildError) -> RunReport {
+        let architecture = try ProjectArchitecture.load(layout)
         let plan = try OrchestrationPlan.make(command: command, modules: options.modules, architecture: architecture)
         let run = OrchestratedRun(plan: plan, options: options, layout: layout, cancellation: cancellation)
         return run.execute(progress: progress)

@@ -93,6 +93,14 @@ public struct RunReport: Equatable, Sendable {
     // MARK: TOON
 
     /// Scalar fields, the builds table, statistics, then the first errors of each failed build.
+    /// The report as text: TOON, or JSON indented by two (what `orchestrate --format` prints).
+    public func text(_ format: ResultFormatter.Format) -> String {
+        switch format {
+        case .toon: return toon()
+        case .json: return JSONWriter.write(.object(json), indent: 2)
+        }
+    }
+
     public func toon(maximumErrorsPerBuild: Int = 5) -> String {
         var lines = [
             "status\t\(status.rawValue)",

@@ -59,14 +59,20 @@ struct IssueCollector {
 public enum ParserRegistry {
     public static let names = ["maven", "gradle", "npm", "python"]
 
-    public static func parse(logFile path: String, parser name: String) throws -> ParseOutcome {
-        switch name.lowercased() {
-        case "maven": return try run(MavenLogParser.self, path)
-        case "gradle": return try run(GradleLogParser.self, path)
-        case "npm": return try run(NpmLogParser.self, path)
-        case "python": return try run(PythonLogParser.self, path)
-        default:
-            throw LogReadError(kind: .unreadable, message: "unknown parser '\(name)'; known: \(names.joined(separator: ", "))")
+    public static func parse(logFile path: String, parser name: String) throws(PlanBuildError) -> ParseOutcome {
+        do {
+            switch name.lowercased() {
+            case "maven": return try run(MavenLogParser.self, path)
+            case "gradle": return try run(GradleLogParser.self, path)
+            case "npm": return try run(NpmLogParser.self, path)
+            case "python": return try run(PythonLogParser.self, path)
+            default:
+                throw PlanBuildError(.invalidRequest, "unknown parser '\(name)'; known: \(names.joined(separator: ", "))")
+            }
+        } catch let error as PlanBuildError {
+            throw error
+        } catch {
+            throw PlanBuildError(.unreadable, "\(error)")
         }
     }
 

@@ -1,15 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CPlanBuildSupport
-
-/// Why a log could not be read.
-public struct LogReadError: Error, Equatable, CustomStringConvertible {
-    public enum Kind: String, Sendable { case notFound = "not_found", isDirectory = "is_directory", unreadable }
-    public let kind: Kind
-    public let message: String
-    public var description: String { message }
-}
 
 /// Reads a log as a stream of lines with one fixed-size buffer: memory stays bounded whatever
 /// the log's size. Lines longer than `maximumLineLength` are cut there (the rest of such a line
@@ -27,20 +18,20 @@ public struct LogReader {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
             let code = errno
-            let kind: LogReadError.Kind = (code == ENOENT || code == ENOTDIR) ? .notFound : .unreadable
-            throw LogReadError(kind: kind, message: "cannot open log \(path): \(String(cString: strerror(code)))")
+            let kind: PlanBuildError.Code = (code == ENOENT || code == ENOTDIR) ? .notFound : .unreadable
+            throw PlanBuildError(kind, "cannot open log \(path): \(String(cString: strerror(code)))")
         }
         defer { close(descriptor) }
         var info = stat()
         if fstat(descriptor, &info) == 0 {
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
-                throw LogReadError(kind: .isDirectory, message: "log \(path) is a directory, not a file")
+                throw PlanBuildError(.isDirectory, "log \(path) is a directory, not a file")
             case S_IFREG, S_IFLNK:
                 break
             default:
                 if path.hasPrefix("/proc/") || path.hasPrefix("/dev/stdin") || path.hasPrefix("/dev/fd/") { break }
-                throw LogReadError(kind: .unreadable, message: "log \(path) is not a regular file")
+                throw PlanBuildError(.unreadable, "log \(path) is not a regular file")
             }
         }
         try forEachLine(reading: { buffer in
@@ -48,7 +39,7 @@ public struct LogReader {
                 let count = read(descriptor, buffer.baseAddress, buffer.count)
                 if count >= 0 { return count }
                 if errno != EINTR {
-                    throw LogReadError(kind: .unreadable, message: "cannot read log \(path): \(String(cString: strerror(errno)))")
+                    throw PlanBuildError(.unreadable, "cannot read log \(path): \(String(cString: strerror(errno)))")
                 }
             }
         }, body)
@@ -149,20 +140,4 @@ public struct LogReader {
         }
         return UnsafeBufferPointer(rebasing: scratch[0..<output])
     }
-}
-
-extension UnsafeBufferPointer where Element == UInt8 {
-    @inline(__always) func hasPrefix(_ prefix: StaticString) -> Bool {
-        let length = prefix.utf8CodeUnitCount
-        guard count >= length, let base = baseAddress else { return false }
-        return memcmp(base, prefix.utf8Start, length) == 0
-    }
-
-    /// Whether the bytes contain `needle` (memmem: as fast as the C library makes it).
-    @inline(__always) func contains(_ needle: StaticString) -> Bool {
-        guard let base = baseAddress, count >= needle.utf8CodeUnitCount else { return false }
-        return pbs_memmem(base, count, needle.utf8Start, needle.utf8CodeUnitCount) != nil
-    }
-
-    var text: String { String(decoding: self, as: UTF8.self) }
 }

@@ -1,23 +1,3 @@
-/// Why a canonical command could not be resolved; `kind` is the machine-readable error.
-public struct ResolveError: Error, Equatable, CustomStringConvertible {
-    public enum Kind: String, Sendable {
-        case architectureMissing = "architecture_missing"
-        case architectureInvalid = "architecture_invalid"
-        case unknownModule = "unknown_module"
-        case unknownCommand = "unknown_command"
-    }
-
-    public let kind: Kind
-    public let message: String
-
-    public init(kind: Kind, message: String) {
-        self.kind = kind
-        self.message = message
-    }
-
-    public var description: String { message }
-}
-
 /// A canonical command resolved for one module: the complete command line to run.
 public struct ResolvedCommand: Equatable, Sendable {
     public let module: String
@@ -27,31 +7,35 @@ public struct ResolvedCommand: Equatable, Sendable {
 
 /// Resolve (SPEC section 5): `(command, module?)` → the module's complete command line.
 public enum CommandResolver {
-    public static func resolve(command: String, module: String?, in layout: ProjectLayout) throws(ResolveError) -> ResolvedCommand {
+    public static func resolve(command: String, module: String?, in layout: ProjectLayout) throws(PlanBuildError) -> ResolvedCommand {
         try resolve(command: command, module: module, in: try ProjectArchitecture.load(layout))
     }
 
-    public static func resolve(command: String, module requested: String?, in architecture: ProjectArchitecture) throws(ResolveError) -> ResolvedCommand {
-        let module: ProjectArchitecture.Module
+    public static func resolve(command: String, module requested: String?, in architecture: ProjectArchitecture) throws(PlanBuildError) -> ResolvedCommand {
+        let module = try self.module(requested, in: architecture)
+        guard let line = module.commandLine(for: command) else {
+            let known = module.commands.map(\.name)
+            throw PlanBuildError(.unknownCommand,
+                               "Command '\(shown(command))' not found for module '\(module.name)'. Available commands: \(list(known))\(suggestion(command, known))")
+        }
+        return ResolvedCommand(module: module.name, command: command, executable: line)
+    }
+
+    /// The module named `requested`; without a name the root module (`paths.module` "." or empty, else the first).
+    public static func module(_ requested: String?, in architecture: ProjectArchitecture) throws(PlanBuildError) -> ProjectArchitecture.Module {
         if let requested, !requested.isEmpty {
             guard let found = architecture.module(named: requested) else {
                 let known = architecture.modules.map(\.name)
-                throw ResolveError(kind: .unknownModule,
-                                   message: "Module '\(shown(requested))' not found. Available modules: \(list(known))\(suggestion(requested, known))")
+                throw PlanBuildError(.unknownModule,
+                                   "Module '\(shown(requested))' not found. Available modules: \(list(known))\(suggestion(requested, known))")
             }
-            module = found
+            return found
         } else {
             guard let root = architecture.rootModule else {
-                throw ResolveError(kind: .unknownModule, message: "The project has no modules in derived-data.json")
+                throw PlanBuildError(.unknownModule, "The project has no modules in derived-data.json")
             }
-            module = root
+            return root
         }
-        guard let line = module.commandLine(for: command) else {
-            let known = module.commands.map(\.name)
-            throw ResolveError(kind: .unknownCommand,
-                               message: "Command '\(shown(command))' not found for module '\(module.name)'. Available commands: \(list(known))\(suggestion(command, known))")
-        }
-        return ResolvedCommand(module: module.name, command: command, executable: line)
     }
 
     /// A caller's value as echoed in a message: never more than 200 characters of it.

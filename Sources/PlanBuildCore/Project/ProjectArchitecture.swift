@@ -26,38 +26,38 @@ public struct ProjectArchitecture: Sendable {
 
     public func module(named name: String) -> Module? { modules.first(where: { $0.name == name }) }
 
-    public static func load(_ layout: ProjectLayout) throws(ResolveError) -> ProjectArchitecture {
+    public static func load(_ layout: ProjectLayout) throws(PlanBuildError) -> ProjectArchitecture {
         let path = layout.derivedDataPath
         let bytes: [UInt8]
         do {
             bytes = try FileSystem.readFile(path)
         } catch {
             if error.kind == .notFound {
-                throw ResolveError(kind: .architectureMissing,
-                                   message: "\(path) not found: run the architecture discovery first (analyze-project-architecture) to create it")
+                throw PlanBuildError(.architectureMissing,
+                                   "\(path) not found: run the architecture discovery first (analyze-project-architecture) to create it")
             }
-            throw ResolveError(kind: .architectureInvalid, message: "cannot read \(path): \(error.reason)")
+            throw PlanBuildError(.architectureInvalid, "cannot read \(path): \(error.reason)")
         }
         let document: JSONValue
         do {
             document = try JSONParser.parse(bytes: bytes)
         } catch {
-            throw ResolveError(kind: .architectureInvalid, message: "\(path) is not valid JSON: \(error)")
+            throw PlanBuildError(.architectureInvalid, "\(path) is not valid JSON: \(error)")
         }
         return try ProjectArchitecture(document: document, path: path)
     }
 
-    public init(document: JSONValue, path: String = "derived-data.json") throws(ResolveError) {
+    public init(document: JSONValue, path: String = "derived-data.json") throws(PlanBuildError) {
         guard let object = document.objectValue else {
-            throw ResolveError(kind: .architectureInvalid, message: "\(path): the top level must be a JSON object")
+            throw PlanBuildError(.architectureInvalid, "\(path): the top level must be a JSON object")
         }
         guard let moduleMap = object["modules"]?.objectValue else {
-            throw ResolveError(kind: .architectureInvalid, message: "\(path): no \"modules\" object")
+            throw PlanBuildError(.architectureInvalid, "\(path): no \"modules\" object")
         }
         var modules: [Module] = []
         for (key, value) in moduleMap {
             guard let module = value.objectValue else {
-                throw ResolveError(kind: .architectureInvalid, message: "\(path): module \"\(key)\" is not an object")
+                throw PlanBuildError(.architectureInvalid, "\(path): module \"\(key)\" is not an object")
             }
             var commands: [(String, String)] = []
             for (name, command) in module["commands"]?.objectValue ?? JSONObject() {

@@ -4,8 +4,10 @@ public struct ProjectLayout: Sendable, Equatable {
     public let projectDir: String
     public let planDirName: String
 
-    public init(projectDir: String = ".", planDirName: String? = nil) {
-        self.projectDir = projectDir.isEmpty ? "." : projectDir
+    /// Without a project directory the current one; without a plan folder name `.plan`.
+    public init(projectDir: String? = nil, planDirName: String? = nil) {
+        let directory = projectDir ?? "."
+        self.projectDir = directory.isEmpty ? "." : directory
         let name = planDirName ?? ".plan"
         self.planDirName = name.isEmpty ? ".plan" : name
     }

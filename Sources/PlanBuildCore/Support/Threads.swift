@@ -4,13 +4,13 @@ import Glibc
 
 /// Starts `body` on a new detached thread. Builds block in waitpid/poll for minutes, so each
 /// running build gets a thread of its own rather than a slot in a shared pool.
-enum DetachedThread {
+public enum DetachedThread {
     private final class Box {
         let body: () -> Void
         init(_ body: @escaping () -> Void) { self.body = body }
     }
 
-    static func start(_ body: @escaping () -> Void) -> Bool {
+    public static func start(_ body: @escaping () -> Void) -> Bool {
         let box = Unmanaged.passRetained(Box(body)).toOpaque()
         var thread = pthread_t()
         let rc = pthread_create(&thread, nil, { argument in
@@ -28,11 +28,11 @@ enum DetachedThread {
 }
 
 /// A mutex with a condition, for a coordinator that sleeps until workers report.
-final class Monitor: @unchecked Sendable {
+public final class Monitor: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
     private var condition = pthread_cond_t()
 
-    init() {
+    public init() {
         pthread_mutex_init(&mutex, nil)
         var attributes = pthread_condattr_t()
         pthread_condattr_init(&attributes)
@@ -46,14 +46,14 @@ final class Monitor: @unchecked Sendable {
         pthread_mutex_destroy(&mutex)
     }
 
-    func withLock<R>(_ body: () throws -> R) rethrows -> R {
+    public func withLock<R>(_ body: () throws -> R) rethrows -> R {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
         return try body()
     }
 
     /// Call with the lock held: sleeps until signalled or `milliseconds` passed.
-    func wait(milliseconds: Int) {
+    public func wait(milliseconds: Int) {
         var deadline = timespec()
         clock_gettime(CLOCK_MONOTONIC, &deadline)
         let nanoseconds = Int(deadline.tv_nsec) + (milliseconds % 1000) * 1_000_000
@@ -62,7 +62,7 @@ final class Monitor: @unchecked Sendable {
         pthread_cond_timedwait(&condition, &mutex, &deadline)
     }
 
-    func signal() {
+    public func signal() {
         pthread_mutex_lock(&mutex)
         pthread_cond_broadcast(&condition)
         pthread_mutex_unlock(&mutex)

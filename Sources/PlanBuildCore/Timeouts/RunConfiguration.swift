@@ -3,12 +3,6 @@ import Glibc
 #endif
 import CPlanBuildSupport
 
-/// Why run-configuration.json could not be used; it is never overwritten in that case.
-public struct RunConfigurationError: Error, Equatable, CustomStringConvertible {
-    public let message: String
-    public var description: String { message }
-}
-
 /// `.plan/run-configuration.json`: learned timeouts and accepted warnings.
 ///
 /// Writers hold an exclusive `flock` on a lock file for the whole read-modify-write and replace
@@ -23,32 +17,32 @@ public struct RunConfiguration: Sendable {
     var lockPath: String { FileSystem.join(layout.planDir, "temp/run-configuration.lock") }
 
     /// The whole document; an empty one when the file does not exist.
-    public func load() throws(RunConfigurationError) -> JSONObject {
+    public func load() throws(PlanBuildError) -> JSONObject {
         let bytes: [UInt8]
         do {
             bytes = try FileSystem.readFile(path)
         } catch {
             if error.kind == .notFound { return JSONObject() }
-            throw RunConfigurationError(message: "cannot read \(path): \(error.reason)")
+            throw PlanBuildError(.configurationInvalid, "cannot read \(path): \(error.reason)")
         }
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
-            throw RunConfigurationError(message: "\(path) is empty: fix or delete it (PlanBuild does not overwrite it)")
+            throw PlanBuildError(.configurationInvalid, "\(path) is empty: fix or delete it (PlanBuild does not overwrite it)")
         }
         do {
             guard let object = try JSONParser.parse(bytes: bytes).objectValue else {
-                throw RunConfigurationError(message: "\(path) must hold a JSON object: fix or delete it (PlanBuild does not overwrite it)")
+                throw PlanBuildError(.configurationInvalid, "\(path) must hold a JSON object: fix or delete it (PlanBuild does not overwrite it)")
             }
             return object
         } catch let error as JSONParseError {
-            throw RunConfigurationError(message: "\(path) is not valid JSON (\(error)): fix or delete it (PlanBuild does not overwrite it)")
-        } catch let error as RunConfigurationError {
+            throw PlanBuildError(.configurationInvalid, "\(path) is not valid JSON (\(error)): fix or delete it (PlanBuild does not overwrite it)")
+        } catch let error as PlanBuildError {
             throw error
         } catch {
-            throw RunConfigurationError(message: "\(path): \(error)")
+            throw PlanBuildError(.configurationInvalid, "\(path): \(error)")
         }
     }
 
-    public func policy() throws(RunConfigurationError) -> TimeoutPolicy {
+    public func policy() throws(PlanBuildError) -> TimeoutPolicy {
         TimeoutPolicy(json: try load()["timeout_policy"])
     }
 
@@ -70,8 +64,9 @@ public struct RunConfiguration: Sendable {
         }
     }
 
-    /// The timeout to apply: learned under `key`, else under `fallbackKey` (the pre-module key).
-    public func timeout(for key: String, fallbackKey: String? = nil, default defaultSeconds: Int) throws(RunConfigurationError) -> TimeoutLookup {
+    /// The timeout to apply: learned under `key`, else under `fallbackKey` (the pre-module key),
+    /// else `defaultSeconds` (none: the policy's minimum applies).
+    public func timeout(for key: String, fallbackKey: String? = nil, default defaultSeconds: Int? = nil) throws(PlanBuildError) -> TimeoutLookup {
         let document = try load()
         let policy = TimeoutPolicy(json: document["timeout_policy"])
         var keyUsed: String? = key
@@ -81,7 +76,7 @@ public struct RunConfiguration: Sendable {
             keyUsed = fallbackKey
         }
         if learned == nil { keyUsed = nil }
-        return TimeoutLookup(seconds: policy.effectiveTimeout(learned: learned, default: defaultSeconds),
+        return TimeoutLookup(seconds: policy.effectiveTimeout(learned: learned, default: defaultSeconds ?? 0),
                              learned: learned, keyUsed: keyUsed)
     }
 
@@ -89,29 +84,43 @@ public struct RunConfiguration: Sendable {
         public let seconds: Int
         public let previous: Int?
         public var source: String { previous == nil ? "initial" : "computed" }
+
+        /// The lines `timeout set` prints (SPEC: run_config CLI), each ending in a newline.
+        public var toon: String {
+            var lines = ["status\tsuccess", "timeout_seconds\t\(seconds)"]
+            if let previous { lines.append("previous_seconds\t\(previous)") }
+            lines.append("source\t\(source)")
+            return lines.joined(separator: "\n") + "\n"
+        }
+    }
+
+    /// Learns from a finished build: a timed-out one learns the timeout it was given.
+    @discardableResult
+    public func record(_ seconds: Int, for key: String, timedOut: Bool) throws(PlanBuildError) -> TimeoutUpdate {
+        timedOut ? try recordTimeout(seconds, for: key) : try recordDuration(seconds, for: key)
     }
 
     /// Learns from a finished build: the weighted update of SPEC section 5.
     @discardableResult
-    public func recordDuration(_ duration: Int, for key: String) throws(RunConfigurationError) -> TimeoutUpdate {
+    public func recordDuration(_ duration: Int, for key: String) throws(PlanBuildError) -> TimeoutUpdate {
         try update(key) { previous, policy in policy.learnedValue(existing: previous, newDuration: max(0, duration)) }
     }
 
     /// A build that timed out learns the timeout it was given, so the next run gets
     /// `timeout × margin` instead of timing out again forever.
     @discardableResult
-    public func recordTimeout(_ timeoutUsed: Int, for key: String) throws(RunConfigurationError) -> TimeoutUpdate {
+    public func recordTimeout(_ timeoutUsed: Int, for key: String) throws(PlanBuildError) -> TimeoutUpdate {
         try update(key) { _, policy in policy.learnedValueAfterTimeout(max(0, timeoutUsed)) }
     }
 
-    private func update(_ key: String, _ compute: (Int?, TimeoutPolicy) -> Int) throws(RunConfigurationError) -> TimeoutUpdate {
+    private func update(_ key: String, _ compute: (Int?, TimeoutPolicy) -> Int) throws(PlanBuildError) -> TimeoutUpdate {
         var outcome = TimeoutUpdate(seconds: 0, previous: nil)
-        try modify { document throws(RunConfigurationError) in
+        try modify { document throws(PlanBuildError) in
             if document["version"] == nil { document["version"] = 1 }
             var commands = JSONObject()
             if let existing = document["commands"] {
                 guard let object = existing.objectValue else {
-                    throw RunConfigurationError(message: "\(path): \"commands\" must be an object: fix it (PlanBuild does not overwrite it)")
+                    throw PlanBuildError(.configurationInvalid, "\(path): \"commands\" must be an object: fix it (PlanBuild does not overwrite it)")
                 }
                 commands = object
             }
@@ -127,19 +136,19 @@ public struct RunConfiguration: Sendable {
     }
 
     /// Runs `change` on the current document under the exclusive lock and writes the result.
-    public func modify(_ change: (inout JSONObject) throws(RunConfigurationError) -> Void) throws(RunConfigurationError) {
+    public func modify(_ change: (inout JSONObject) throws(PlanBuildError) -> Void) throws(PlanBuildError) {
         do {
             try FileSystem.makeDirectories(FileSystem.join(layout.planDir, "temp"))
         } catch {
-            throw RunConfigurationError(message: "cannot create \(error.path): \(error.reason)")
+            throw PlanBuildError(.configurationInvalid, "cannot create \(error.path): \(error.reason)")
         }
         let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard lock >= 0 else {
-            throw RunConfigurationError(message: "cannot open lock file \(lockPath): \(String(cString: strerror(errno)))")
+            throw PlanBuildError(.configurationInvalid, "cannot open lock file \(lockPath): \(String(cString: strerror(errno)))")
         }
         defer { close(lock) }
         let rc = pbs_lock_exclusive(lock)
-        guard rc == 0 else { throw RunConfigurationError(message: "cannot lock \(lockPath): \(String(cString: strerror(rc)))") }
+        guard rc == 0 else { throw PlanBuildError(.configurationInvalid, "cannot lock \(lockPath): \(String(cString: strerror(rc)))") }
         defer { _ = pbs_unlock(lock) }
 
         var document = try load()
@@ -148,14 +157,14 @@ public struct RunConfiguration: Sendable {
         do {
             try FileSystem.writeAtomically(Array(text.utf8), to: path)
         } catch {
-            throw RunConfigurationError(message: "cannot write \(path): \(error.reason)")
+            throw PlanBuildError(.configurationInvalid, "cannot write \(path): \(error.reason)")
         }
     }
 
     // MARK: Accepted warnings
 
     /// The patterns under `{system}.acceptable_warnings`, a list or an object of category → list.
-    public func acceptableWarnings(system: String) throws(RunConfigurationError) -> [String] {
+    public func acceptableWarnings(system: String) throws(PlanBuildError) -> [String] {
         WarningPatterns.flatten(try load()[system]?["acceptable_warnings"])
     }
 }

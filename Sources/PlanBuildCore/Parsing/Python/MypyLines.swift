@@ -25,19 +25,19 @@ struct MypyLines {
         let at = location.rest
         let severity: Issue.Severity
         let textStart: Int
-        if NpmScan.has(bytes, "error: ", at: at) {
+        if ByteScan.has(bytes, "error: ", at: at) {
             severity = .error
             textStart = at + 7
-        } else if NpmScan.has(bytes, "warning: ", at: at) {
+        } else if ByteScan.has(bytes, "warning: ", at: at) {
             severity = .warning
             textStart = at + 9
-        } else if NpmScan.has(bytes, "note: ", at: at) {
+        } else if ByteScan.has(bytes, "note: ", at: at) {
             note(bytes, location, from: at + 6, &collector)
             return true
         } else {
             return false
         }
-        let message = NpmScan.text(bytes, textStart, bytes.count)
+        let message = NpmText.text(bytes, textStart, bytes.count)
         let file = location.path(bytes)
         let code = Self.code(bytes)
         let category = code.map(Self.category) ?? IssueCategory.typeError
@@ -56,7 +56,7 @@ struct MypyLines {
             return false
         }
         wrappedLines += 1
-        collector.joinToMessage(at: index, NpmScan.text(line.bytes))
+        collector.joinToMessage(at: index, NpmText.text(line.bytes))
         if let code = Self.code(line.bytes) {
             wrapping = false
             collector.setCategory(at: index, Self.category(code))
@@ -66,8 +66,8 @@ struct MypyLines {
 
     /// `Found 2 errors in 2 files (checked 3 source files)`.
     mutating func summary(_ line: NpmLine) {
-        if NpmScan.has(line.bytes, "Found ", at: 0), NpmScan.find(line.bytes, " in ") != nil,
-           NpmScan.find(line.bytes, "source file") != nil {
+        if ByteScan.has(line.bytes, "Found ", at: 0), ByteScan.find(line.bytes, " in ") != nil,
+           ByteScan.find(line.bytes, "source file") != nil {
             failed = true
         }
     }
@@ -75,7 +75,7 @@ struct MypyLines {
     private mutating func note(_ bytes: UnsafeBufferPointer<UInt8>, _ location: PythonLocation, from start: Int, _ collector: inout IssueCollector) {
         wrapping = false
         guard let index = open, let file = openFile, file == location.path(bytes) else { return }
-        collector.appendToMessage(at: index, "note: " + NpmScan.text(bytes, start, bytes.count))
+        collector.appendToMessage(at: index, "note: " + NpmText.text(bytes, start, bytes.count))
     }
 
     /// The `[code]` that ends a mypy error, if the line ends with one.
@@ -83,14 +83,14 @@ struct MypyLines {
         var end = bytes.count
         while end > 0, bytes[end - 1] == 0x20 { end -= 1 }
         guard end > 2, bytes[end - 1] == UInt8(ascii: "]"),
-              let open = NpmScan.lastIndex(of: UInt8(ascii: "["), in: bytes, from: max(0, end - 64), to: end),
+              let open = ByteScan.findLast(bytes, byte: UInt8(ascii: "["), from: max(0, end - 64), to: end),
               open + 1 < end - 1 else { return nil }
         for index in (open + 1)..<(end - 1) {
             let byte = bytes[index]
-            let allowed = (byte >= 0x61 && byte <= 0x7A) || byte == UInt8(ascii: "-") || NpmScan.isDigit(byte)
+            let allowed = (byte >= 0x61 && byte <= 0x7A) || byte == UInt8(ascii: "-") || ByteScan.isDigit(byte)
             if !allowed { return nil }
         }
-        return NpmScan.text(bytes, open + 1, end - 1)
+        return NpmText.text(bytes, open + 1, end - 1)
     }
 
     /// Missing modules and stubs are import problems; every other code is a type error.

@@ -40,8 +40,8 @@ struct PytestLines {
             if inEntry {
                 if lead == UInt8(ascii: "E"), bytes.count > 1, bytes[1] == 0x20 {
                     if message == nil {
-                        message = NpmScan.text(bytes, 1, bytes.count)
-                        messageIsImport = NpmScan.find(bytes, "ImportError") != nil || NpmScan.find(bytes, "ModuleNotFoundError") != nil
+                        message = NpmText.text(bytes, 1, bytes.count)
+                        messageIsImport = ByteScan.find(bytes, "ImportError") != nil || ByteScan.find(bytes, "ModuleNotFoundError") != nil
                     }
                     return
                 }
@@ -56,13 +56,13 @@ struct PytestLines {
                 summaryLine(bytes, &collector)
                 return
             }
-            if NpmScan.isDigit(lead) || lead == UInt8(ascii: "n") { counts(bytes) }
+            if ByteScan.isDigit(lead) || lead == UInt8(ascii: "n") { counts(bytes) }
         } else if inEntry, line.lead == UInt8(ascii: "E"), message == nil {
             // Long tracebacks indent the `E` lines under the source they explain.
             let body = line.body
             if body.count > 1, body[1] == 0x20 {
-                message = NpmScan.text(body, 1, body.count)
-                messageIsImport = NpmScan.find(body, "ImportError") != nil || NpmScan.find(body, "ModuleNotFoundError") != nil
+                message = NpmText.text(body, 1, body.count)
+                messageIsImport = ByteScan.find(body, "ImportError") != nil || ByteScan.find(body, "ModuleNotFoundError") != nil
             }
         }
     }
@@ -78,7 +78,7 @@ struct PytestLines {
         while end > start, bytes[end - 1] == UInt8(ascii: "_") || bytes[end - 1] == 0x20 { end -= 1 }
         guard start < end else { return }
         inEntry = true
-        let name = NpmScan.text(bytes, start, end, limit: NpmText.maximumPath)
+        let name = ByteScan.text(bytes, start, end, limit: NpmText.maximumPath)
         entryIsCollection = name.hasPrefix("ERROR collecting ")
         entryName = Self.testName(name)
         message = nil
@@ -103,9 +103,9 @@ struct PytestLines {
     /// `FAILED tests/x.py::Class::test - message` or `ERROR tests/x.py::test - message`.
     private mutating func summaryLine(_ bytes: UnsafeBufferPointer<UInt8>, _ collector: inout IssueCollector) {
         let start: Int
-        if NpmScan.has(bytes, "FAILED ", at: 0) { start = 7 } else if NpmScan.has(bytes, "ERROR ", at: 0) { start = 6 } else { return }
-        let dash = NpmScan.find(bytes, " - ", from: start) ?? bytes.count
-        let node = NpmScan.text(bytes, start, dash, limit: NpmText.maximumPath)
+        if ByteScan.has(bytes, "FAILED ", at: 0) { start = 7 } else if ByteScan.has(bytes, "ERROR ", at: 0) { start = 6 } else { return }
+        let dash = ByteScan.find(bytes, " - ", from: start) ?? bytes.count
+        let node = ByteScan.text(bytes, start, dash, limit: NpmText.maximumPath)
         guard !node.isEmpty, node.utf8.first != UInt8(ascii: " ") else { return }
         failed = true
         let parts = node.split(separator: "::", omittingEmptySubsequences: false).map(String.init)
@@ -113,7 +113,7 @@ struct PytestLines {
         let name = parts.count > 1 ? parts.dropFirst().joined(separator: ".") : node
         guard !reported.contains(name), !reported.contains("ERROR collecting " + node) else { return }
         guard parts[0].hasSuffix(".py") else { return }
-        let detail = dash < bytes.count ? NpmScan.text(bytes, dash + 3, bytes.count) : name
+        let detail = dash < bytes.count ? NpmText.text(bytes, dash + 3, bytes.count) : name
         collector.add(Issue(file: NpmText.normalizedPath(parts[0]), line: nil, message: name + ": " + detail,
                             severity: .error, category: IssueCategory.testFailure))
     }
@@ -123,19 +123,19 @@ struct PytestLines {
     private mutating func counts(_ bytes: UnsafeBufferPointer<UInt8>) {
         var index = 0
         while index < bytes.count, bytes[index] == UInt8(ascii: "=") || bytes[index] == 0x20 { index += 1 }
-        guard let timing = NpmScan.findLast(bytes, " in "), timing > index,
-              NpmScan.isDigit(timing + 4 < bytes.count ? bytes[timing + 4] : 0) else { return }
-        if NpmScan.has(bytes, "no tests ran", at: index) {
+        guard let timing = ByteScan.findLast(bytes, " in "), timing > index,
+              ByteScan.isDigit(timing + 4 < bytes.count ? bytes[timing + 4] : 0) else { return }
+        if ByteScan.has(bytes, "no tests ran", at: index) {
             add(TestSummary(passed: 0, failed: 0, skipped: 0))
             return
         }
         var summary = TestSummary(passed: 0, failed: 0, skipped: 0)
         var known = false
         while index < timing {
-            guard let number = NpmScan.number(bytes, at: index), NpmScan.has(bytes, " ", at: number.end) else { return }
+            guard let number = ByteScan.number(bytes, at: index), ByteScan.has(bytes, " ", at: number.end) else { return }
             var wordEnd = number.end + 1
             while wordEnd < timing, bytes[wordEnd] != UInt8(ascii: ",") { wordEnd += 1 }
-            let word = NpmScan.text(bytes, number.end + 1, wordEnd)
+            let word = NpmText.text(bytes, number.end + 1, wordEnd)
             switch word {
             case "passed", "xpassed": summary.passed &+= number.value; known = true
             case "failed", "error", "errors": summary.failed &+= number.value; known = true
@@ -143,7 +143,7 @@ struct PytestLines {
             case "warning", "warnings", "deselected", "rerun", "reruns", "subtests passed": break
             default: return
             }
-            index = NpmScan.skipSpaces(bytes, from: wordEnd + 1)
+            index = ByteScan.skipSpaces(bytes, from: wordEnd + 1)
         }
         guard known else { return }
         summary.total = summary.passed &+ summary.failed &+ summary.skipped
@@ -168,9 +168,9 @@ struct PytestLines {
     /// pytest's own naming: `test_*.py` or `*_test.py`, or anything under a `tests`/`test` folder.
     private static func isTestFile(_ bytes: UnsafeBufferPointer<UInt8>, _ pathEnd: Int) -> Bool {
         let path = UnsafeBufferPointer(rebasing: bytes[0..<pathEnd])
-        let slash = NpmScan.lastIndex(of: UInt8(ascii: "/"), in: path).map { $0 + 1 } ?? 0
-        if NpmScan.has(path, "test_", at: slash) || NpmScan.find(path, "_test.py", from: slash) != nil { return true }
-        return NpmScan.has(path, "tests/", at: 0) || NpmScan.has(path, "test/", at: 0)
-            || NpmScan.find(path, "/tests/") != nil || NpmScan.find(path, "/test/") != nil
+        let slash = ByteScan.findLast(path, byte: UInt8(ascii: "/")).map { $0 + 1 } ?? 0
+        if ByteScan.has(path, "test_", at: slash) || ByteScan.find(path, "_test.py", from: slash) != nil { return true }
+        return ByteScan.has(path, "tests/", at: 0) || ByteScan.has(path, "test/", at: 0)
+            || ByteScan.find(path, "/tests/") != nil || ByteScan.find(path, "/test/") != nil
     }
 }

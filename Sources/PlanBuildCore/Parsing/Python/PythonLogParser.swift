@@ -61,14 +61,14 @@ struct PythonLocation {
         guard bytes.count > 5 else { return nil }
         // The first colon, after a Windows drive letter (`C:\…`).
         let from = bytes[1] == UInt8(ascii: ":") && bytes[2] == UInt8(ascii: "\\") ? 3 : 1
-        guard let colon = NpmScan.index(of: UInt8(ascii: ":"), in: bytes, from: from),
+        guard let colon = ByteScan.find(bytes, byte: UInt8(ascii: ":"), from: from),
               colon >= 3,
-              NpmScan.has(bytes, ".py", at: colon - 3) || NpmScan.has(bytes, ".pyi", at: colon - 4),
-              let row = NpmScan.number(bytes, at: colon + 1),
-              NpmScan.has(bytes, ":", at: row.end) else { return nil }
+              ByteScan.has(bytes, ".py", at: colon - 3) || ByteScan.has(bytes, ".pyi", at: colon - 4),
+              let row = ByteScan.number(bytes, at: colon + 1),
+              ByteScan.has(bytes, ":", at: row.end) else { return nil }
         var end = row.end + 1
         var column: Int?
-        if let col = NpmScan.number(bytes, at: end), NpmScan.has(bytes, ":", at: col.end) {
+        if let col = ByteScan.number(bytes, at: end), ByteScan.has(bytes, ":", at: col.end) {
             column = col.value
             end = col.end + 1
         }
@@ -77,6 +77,6 @@ struct PythonLocation {
     }
 
     func path(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        NpmText.normalizedPath(NpmScan.text(bytes, 0, pathEnd, limit: NpmText.maximumPath))
+        NpmText.normalizedPath(ByteScan.text(bytes, 0, pathEnd, limit: NpmText.maximumPath))
     }
 }

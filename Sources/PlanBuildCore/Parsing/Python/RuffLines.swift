@@ -15,12 +15,12 @@ struct RuffLines {
         while index < bytes.count, bytes[index] >= 0x41, bytes[index] <= 0x5A { index += 1 }
         let letters = index - start
         let digitsStart = index
-        while index < bytes.count, NpmScan.isDigit(bytes[index]) { index += 1 }
-        let isRule = letters > 0 && letters <= 4 && index > digitsStart && NpmScan.has(bytes, " ", at: index)
-        let isSyntax = NpmScan.has(bytes, "SyntaxError: ", at: start)
+        while index < bytes.count, ByteScan.isDigit(bytes[index]) { index += 1 }
+        let isRule = letters > 0 && letters <= 4 && index > digitsStart && ByteScan.has(bytes, " ", at: index)
+        let isSyntax = ByteScan.has(bytes, "SyntaxError: ", at: start)
         guard isRule || isSyntax else { return false }
         collector.add(Issue(file: location.path(bytes), line: location.line,
-                            message: NpmScan.text(bytes, start, bytes.count), severity: .error,
+                            message: NpmText.text(bytes, start, bytes.count), severity: .error,
                             category: IssueCategory.lintError))
         failed = true
         return true
@@ -29,8 +29,8 @@ struct RuffLines {
     /// `Found 3 errors.` (ruff's closing line; mypy's says `in N files`).
     mutating func summary(_ line: NpmLine) {
         let bytes = line.bytes
-        if NpmScan.has(bytes, "Found ", at: 0), NpmScan.number(bytes, at: 6) != nil,
-           NpmScan.find(bytes, " error") != nil, NpmScan.find(bytes, " in ") == nil {
+        if ByteScan.has(bytes, "Found ", at: 0), ByteScan.number(bytes, at: 6) != nil,
+           ByteScan.find(bytes, " error") != nil, ByteScan.find(bytes, " in ") == nil {
             failed = true
         }
     }

@@ -1,0 +1,68 @@
+import PlanBuildCore
+
+/// One pb_run or pb_execute in flight, by handle: pb_cancel reaches its token from any thread,
+/// and a job started with pb_*_start keeps its reply until pb_wait takes it.
+final class Job: @unchecked Sendable {
+    let token = CancellationToken()
+    private let monitor = Monitor()
+    private var reply: JSONValue?
+
+    var isFinished: Bool { monitor.withLock { reply != nil } }
+
+    func finish(_ value: JSONValue) {
+        monitor.withLock { reply = value }
+        monitor.signal()
+    }
+
+    func wait() -> JSONValue {
+        monitor.withLock {
+            while reply == nil { monitor.wait(milliseconds: 1000) }
+            return reply!
+        }
+    }
+}
+
+enum Jobs {
+    private static let lock = Mutex()
+    nonisolated(unsafe) private static var jobs: [Int64: Job] = [:]
+    nonisolated(unsafe) private static var nextHandle: Int64 = 1
+
+    static func register() -> (handle: Int64, job: Job) {
+        let job = Job()
+        return lock.withLock {
+            let handle = nextHandle
+            nextHandle += 1
+            jobs[handle] = job
+            return (handle, job)
+        }
+    }
+
+    static func job(_ handle: Int64) -> Job? { lock.withLock { jobs[handle] } }
+
+    static func remove(_ handle: Int64) { lock.withLock { jobs[handle] = nil } }
+
+    /// True when a job with that handle was still running.
+    static func cancel(_ handle: Int64) -> Bool {
+        guard let job = job(handle), !job.isFinished else { return false }
+        job.token.cancel()
+        return true
+    }
+
+    /// Runs `work` on a thread of its own; the reply waits for pb_wait.
+    static func start(_ work: @escaping (Int64, CancellationToken) -> JSONValue) -> Int64 {
+        let (handle, job) = register()
+        let started = DetachedThread.start { job.finish(work(handle, job.token)) }
+        if !started { job.finish(Reply.error(PlanBuildError(.internal, "cannot start a thread for the job"))) }
+        return handle
+    }
+
+    /// The reply of a started job, once it ended; the handle is released.
+    static func wait(_ handle: Int64) -> JSONValue {
+        guard let job = job(handle) else {
+            return Reply.error(invalid("no job with handle \(handle) (never started, or already waited for)"))
+        }
+        let reply = job.wait()
+        remove(handle)
+        return reply
+    }
+}

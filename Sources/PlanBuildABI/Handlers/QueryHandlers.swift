@@ -1,0 +1,61 @@
+import PlanBuildCore
+
+/// pb_query: questions that change nothing, each a "what" of its own (include/planbuild.h).
+enum QueryHandlers {
+    static func query(_ request: Request) throws(PlanBuildError) -> JSONValue {
+        let what = try request.string("what")
+        switch what {
+        case "wrapper": return try wrapper(request)
+        case "patterns": return try patterns(request)
+        case "weighted_timeout": return try weightedTimeout(request)
+        case "defaults": return defaults()
+        case "modules", "commands", "module": return try architecture(what, request)
+        default:
+            throw invalid("\"what\" has an unknown value '\(what)'; known: wrapper, patterns, weighted_timeout, defaults, modules, commands, module")
+        }
+    }
+
+    /// What pb_execute would run: wrapper, command line, timeout; nothing starts, no log is made.
+    private static func wrapper(_ request: Request) throws(PlanBuildError) -> JSONValue {
+        var build = BuildRequest(system: try request.system(), commandArgs: try request.words("args") ?? "", layout: try request.layout())
+        build.commandKey = try request.optionalString("command_key")
+        if let seconds = try request.optionalInt("timeout", range: 0...31_536_000) { build.defaultTimeoutSeconds = seconds }
+        return .object(BuildExecutor.plan(build).json(includeAccepted: false))
+    }
+
+    private static func patterns(_ request: Request) throws(PlanBuildError) -> JSONValue {
+        let patterns = try AcceptedWarnings.configured(system: try request.string("system"), layout: try request.layout())
+        return Reply.success([("patterns", .array(patterns.map(JSONValue.string)))])
+    }
+
+    private static func weightedTimeout(_ request: Request) throws(PlanBuildError) -> JSONValue {
+        let seconds = TimeoutPolicy(json: try request.optionalObject("policy").map(JSONValue.object))
+            .learnedValue(existing: try request.optionalInt("existing", range: 0...31_536_000),
+                          newDuration: try request.int("duration", range: 0...31_536_000))
+        return Reply.success([("timeout_seconds", .int(seconds))])
+    }
+
+    /// The library's defaults, for shims that must show them (constants of the Python API).
+    private static func defaults() -> JSONValue {
+        let policy = TimeoutPolicy.standard
+        return Reply.success([
+            ("timeout_seconds", .int(BuildRequest.defaultTimeout)),
+            ("run_max_errors", .int(BuildRequest.runMaximumErrors)),
+            ("run_max_warnings", .int(BuildRequest.runMaximumWarnings)),
+            ("timeout_policy", .object(JSONObject([("minimum_seconds", .int(policy.minimumSeconds)),
+                                                   ("safety_margin", .double(policy.safetyMargin)),
+                                                   ("higher_weight", .double(policy.higherWeight))]))),
+        ])
+    }
+
+    private static func architecture(_ what: String, _ request: Request) throws(PlanBuildError) -> JSONValue {
+        let layout = try request.layout()
+        let answer: ArchitectureQuery.Answer
+        switch what {
+        case "modules": answer = try ArchitectureQuery.modules(providing: try request.optionalString("command"), in: layout)
+        case "commands": answer = try ArchitectureQuery.commands(of: try request.optionalString("module"), in: layout)
+        default: answer = try ArchitectureQuery.module(try request.optionalString("module"), in: layout)
+        }
+        return Reply.success(answer.members + [("text", .string(answer.text))])
+    }
+}

@@ -1,0 +1,33 @@
+/// Every failure the core reports to a caller: a machine-readable `code` and a `message` for a
+/// person. The codes are the `"error"` values of include/planbuild.h (its ERROR CODES list);
+/// a result's own `error` field (build_failed, timeout, …) is part of a build result, not this.
+public struct PlanBuildError: Error, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable, CaseIterable {
+        /// The request broke its contract: a member missing, of the wrong type or out of range.
+        case invalidRequest = "invalid_request"
+        case architectureMissing = "architecture_missing"
+        case architectureInvalid = "architecture_invalid"
+        case unknownModule = "unknown_module"
+        case unknownCommand = "unknown_command"
+        case noBuilds = "no_builds"
+        case dependencyCycle = "dependency_cycle"
+        /// run-configuration.json cannot be read, parsed, locked or written.
+        case configurationInvalid = "configuration_invalid"
+        case notFound = "not_found"
+        case isDirectory = "is_directory"
+        case unreadable
+        case logFileFailed = "log_file_failed"
+        /// A fault of PlanBuild itself; never the caller's doing.
+        case `internal`
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}
