@@ -217,7 +217,8 @@ char *pb_timeout_set(const char *request_json);
  *   "wrapper":  {"system": S, "args": "verify"? (default none), "command_key": K?, "timeout": 300?}
  *               → the result pb_execute would start from, nothing run and no log created:
  *               "status" "success" (or "error" with "error":"wrapper_not_found" …), "command",
- *               "timeout_used_seconds", "wrapper" (Maven, Gradle), "command_type" (npm).
+ *               "timeout_used_seconds", "wrapper" (Maven, Gradle, Python), "command_type" (npm),
+ *               "command_key" (the key the timeout is learned under: "python:pytest_q").
  *   "patterns": {"system": S} → {"status":"success","patterns":[…]}, the accepted-warning
  *               patterns of run-configuration.json (errors: "configuration_invalid").
  *   "weighted_timeout": {"existing": N?, "duration": M, "policy": {…}?} → {"status":"success",

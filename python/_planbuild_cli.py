@@ -4,6 +4,7 @@ A deliberately small option parser instead of argparse: these scripts run once p
 and their start-up time is part of every build. Options are ``--name value`` or ``--name=value``.
 """
 
+import json
 import sys
 
 import _planbuild
@@ -15,13 +16,14 @@ RUN_OPTIONS = {
     '--mode': ('mode', ('actionable', 'structured', 'errors')),
     '--timeout': ('timeout', int),
     '--project-dir': ('project_dir', str),
-}
-"""The options of ``run`` (the reference spells --commandArgs as --command-args; both work)."""
-
-NPM_RUN_OPTIONS = dict(RUN_OPTIONS, **{
     '--env': ('env', str),
     '--working-dir': ('working_dir', str),
-})
+}
+"""The options of ``run`` (the reference spells --commandArgs as --command-args; both work).
+``--env "K=V K2=V2"`` adds to the build's environment; ``--working-dir`` runs the tool in a folder
+of the project (a nested frontend)."""
+
+NPM_RUN_OPTIONS = RUN_OPTIONS
 
 
 class UsageError(Exception):
@@ -123,8 +125,7 @@ def execute_request(system, options):
                                  mode=get('mode'), timeout=get('timeout'), limits='run',
                                  env=get('env') if isinstance(get('env'), (str, type(None))) else dict(get('env')))
     if get('working_dir'):
-        # pb_execute has no "working_dir" member (yet); refusing beats silently ignoring it.
-        raise UsageError('argument --working-dir: not supported by libplanbuild (pb_execute has no "working_dir")')
+        request['working_dir'] = get('working_dir')
     return request
 
 
@@ -140,8 +141,30 @@ def run_build(system, options):
     return 0 if result.get('status') == 'success' else 1
 
 
-RUN_USAGE = ('run --commandArgs ARGS [--format {toon,json}] [--mode {actionable,structured,errors}] '
-             '[--timeout N] [--project-dir DIR]')
+RUN_USAGE = ('{run,run-config-key} --commandArgs ARGS [--format {toon,json}] [--mode {actionable,structured,errors}] '
+             '[--timeout N] [--project-dir DIR] [--env "NAME=value ..."] [--working-dir DIR]')
+
+KEY_OPTIONS = {
+    '--commandArgs': ('command_args', str),
+    '--command-args': ('command_args', str),
+    '--format': ('format', ('toon', 'json')),
+    '--project-dir': ('project_dir', str),
+}
+"""The options of ``run-config-key``."""
+
+
+def run_config_key(system, options):
+    """Print the key ``run`` would learn the timeout under (``command_key: maven:verify@core``)."""
+    request = _planbuild.project(option=options.__dict__.get('project_dir'), what='wrapper', system=system,
+                                 args=options.command_args)
+    key = _planbuild.call('pb_query', request).get('command_key')
+    if key is None:
+        raise UsageError(f"argument --command-args: no command key for '{options.command_args}'")
+    if options.__dict__.get('format') == 'json':
+        print_text(json.dumps({'status': 'success', 'command_key': key}))
+    else:
+        print_text(f'status: success\ncommand_key: {key}')
+    return 0
 
 
 def run_main(system, argv, prog, options=RUN_OPTIONS, usage=RUN_USAGE):
@@ -151,12 +174,14 @@ def run_main(system, argv, prog, options=RUN_OPTIONS, usage=RUN_USAGE):
     if argv[0] in ('-h', '--help'):
         sys.stdout.write(f'usage: {prog} {usage}\n')
         return 0
-    if argv[0] != 'run':
-        return usage_error(prog, usage, f"invalid choice: '{argv[0]}' (choose from 'run')")
+    if argv[0] not in ('run', 'run-config-key'):
+        return usage_error(prog, usage, f"invalid choice: '{argv[0]}' (choose from 'run', 'run-config-key')")
     if '-h' in argv[1:] or '--help' in argv[1:]:
         sys.stdout.write(f'usage: {prog} {usage}\n')
         return 0
     try:
+        if argv[0] == 'run-config-key':
+            return run_config_key(system, parse_options(argv[1:], KEY_OPTIONS, required=('--commandArgs',)))
         parsed = parse_options(argv[1:], options, required=('--commandArgs',))
         return run_build(system, parsed)
     except UsageError as error:

@@ -13,7 +13,7 @@ from _npm_execute import cmd_run, detect_command_type, execute_direct, parse_wit
 
 def main(argv=None):
     import _planbuild_cli
-    usage = _planbuild_cli.RUN_USAGE + ' [--env "NAME=value ..."]'
+    usage = _planbuild_cli.RUN_USAGE
     return _planbuild_cli.guarded(
         lambda words: _planbuild_cli.run_main('npm', words, 'npm.py', _planbuild_cli.NPM_RUN_OPTIONS, usage), argv)
 

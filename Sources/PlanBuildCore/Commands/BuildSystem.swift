@@ -2,6 +2,8 @@
 /// options that take a separate value (so their value is not mistaken for a goal).
 public enum BuildSystem: String, CaseIterable, Sendable {
     case maven, gradle, npm
+    /// pyproject projects: pyprojectx (`./pw`, `pw`) or the plain tools (pytest, mypy, ruff).
+    case python
 
     public init?(name: String) { self.init(rawValue: name.lowercased()) }
 
@@ -18,6 +20,10 @@ public enum BuildSystem: String, CaseIterable, Sendable {
                     "--system-prop", "--console", "--max-workers", "--tests", "--warning-mode", "--priority"]
         case .npm:
             return ["-w", "--workspace", "--prefix", "-C", "--loglevel", "--registry", "--cache"]
+        case .python:
+            // pytest's and mypy's options that take a value; `--rootdir` routes a build to a module.
+            return ["-k", "-m", "-p", "-c", "-o", "--rootdir", "--config-file", "--cache-dir", "--python-version",
+                    "--output-format", "--select", "--ignore"]
         }
     }
 
@@ -27,6 +33,7 @@ public enum BuildSystem: String, CaseIterable, Sendable {
         case .maven: return ["-pl", "--projects"]
         case .gradle: return ["-p", "--project-dir"]
         case .npm: return ["-w", "--workspace", "--prefix"]
+        case .python: return ["--rootdir"]
         }
     }
 

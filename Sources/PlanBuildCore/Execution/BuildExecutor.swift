@@ -90,7 +90,7 @@ public enum BuildExecutor {
             let shown = ShellWords.join([problem.wrapper] + arguments.words)
             return failure(BuildResult.ErrorKind.wrapperNotFound, command: shown, message: problem.message, wrapper: problem.wrapper)
         }
-        let commandLine = ShellWords.join([launcher.display] + arguments.words)
+        let commandLine = ShellWords.join((launcher.display.isEmpty ? [] : [launcher.display]) + arguments.words)
 
         let configuration = RunConfiguration(layout: request.layout)
         let key = request.commandKey ?? arguments.commandKey
@@ -222,7 +222,25 @@ struct Launcher {
         case .npm:
             let type = CommandArguments(system: .npm, words: words).npmCommandType ?? "npm"
             return .success(Launcher(display: type, argv: [type], wrapper: nil, commandType: type))
+        case .python:
+            return pyprojectx(words: words, projectDir: projectDir)
         }
+    }
+
+    /// pyprojectx's wrapper `./pw` in the project, else `pw` on PATH, else the plain tools: the
+    /// command's first word is the program (`pytest -q`, `mypy src`, `ruff check`).
+    private static func pyprojectx(words: [String], projectDir: String) -> Result<Launcher, Problem> {
+        if FileSystem.exists(FileSystem.join(projectDir, "pw")) {
+            return wrapperOrTool(wrapper: "pw", tool: "pw", projectDir: projectDir)
+        }
+        if FileSystem.onPath("pw") != nil {
+            return .success(Launcher(display: "pw", argv: ["pw"], wrapper: "pw", commandType: nil))
+        }
+        guard let tool = words.first, !tool.hasPrefix("-") else {
+            return .failure(Problem(message: "no ./pw in \(projectDir) and no pw on PATH: name the tool to run (e.g. 'pytest -q')",
+                                    wrapper: "pw"))
+        }
+        return .success(Launcher(display: "", argv: [], wrapper: tool, commandType: nil))
     }
 
     private static func wrapperOrTool(wrapper: String, tool: String, projectDir: String) -> Result<Launcher, Problem> {

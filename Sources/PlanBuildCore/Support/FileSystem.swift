@@ -166,6 +166,15 @@ public enum FileSystem {
         return names
     }
 
+    /// The first executable `name` in a folder of PATH, like the shell's lookup.
+    public static func onPath(_ name: String) -> String? {
+        for folder in (environment("PATH") ?? "").split(separator: ":") where !folder.isEmpty {
+            let candidate = join(String(folder), name)
+            if isExecutable(candidate) { return candidate }
+        }
+        return nil
+    }
+
     public static func environment(_ name: String) -> String? {
         guard let value = getenv(name) else { return nil }
         return String(cString: value)
