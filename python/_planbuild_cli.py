@@ -141,8 +141,9 @@ def run_build(system, options):
     return 0 if result.get('status') == 'success' else 1
 
 
-RUN_USAGE = ('{run,run-config-key} --commandArgs ARGS [--format {toon,json}] [--mode {actionable,structured,errors}] '
-             '[--timeout N] [--project-dir DIR] [--env "NAME=value ..."] [--working-dir DIR]')
+RUN_USAGE = ('run --commandArgs ARGS [--format {toon,json}] [--mode {actionable,structured,errors}] '
+             '[--timeout N] [--project-dir DIR] [--env "NAME=value ..."] [--working-dir DIR]'
+             ' | run-config-key --commandArgs ARGS [--format {toon,json}]')
 
 KEY_OPTIONS = {
     '--commandArgs': ('command_args', str),
