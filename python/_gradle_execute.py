@@ -2,6 +2,7 @@
 
 detect_wrapper(project_dir='.') -> str
 execute_direct(args, command_key, default_timeout=300, project_dir='.') -> DirectCommandResult
+get_bash_timeout(timeout) -> timeout + 30
 cmd_run(args) -> int      (argparse namespace: command_args, timeout, format, mode, project_dir)
 """
 
@@ -9,6 +10,8 @@ import _planbuild_cli
 
 SYSTEM = 'gradle'
 DEFAULT_TIMEOUT_SECONDS = 300
+
+get_bash_timeout = _planbuild_cli.get_bash_timeout
 
 
 def detect_wrapper(project_dir='.'):

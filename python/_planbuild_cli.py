@@ -4,6 +4,7 @@ A deliberately small option parser instead of argparse: these scripts run once p
 and their start-up time is part of every build. Options are ``--name value`` or ``--name=value``.
 """
 
+import os
 import sys
 
 import _planbuild
@@ -128,8 +129,7 @@ def execute_request(system, options):
     if get('env'):
         request['env'] = env_words(get('env')) if isinstance(get('env'), str) else dict(get('env'))
     if get('working_dir'):
-        # pb_execute has no "working_dir" member (yet); refusing beats silently ignoring it.
-        raise UsageError('argument --working-dir: not supported by libplanbuild (pb_execute has no "working_dir")')
+        request['working_dir'] = get('working_dir')
     return request
 
 
@@ -181,14 +181,29 @@ def dry_run(system, args, field, project_dir='.'):
     return reply[field]
 
 
-def execute_direct(system, args, command_key, default_timeout, project_dir='.', env_vars=None):
-    """One build through pb_execute without parsing: the DirectCommandResult dict."""
+def execute_direct(system, args, command_key, default_timeout, project_dir='.', env_vars=None, working_dir=None):
+    """One build through pb_execute without parsing: the DirectCommandResult dict.
+
+    ``env_vars`` is a dict or the reference's ``"NAME=value NAME2=value2"`` text; ``working_dir``
+    (relative to the project) is where the tool runs.
+    """
     request = _planbuild.project(project_dir, system=system, args=args, timeout=int(default_timeout), parse=False)
     if command_key:
         request['command_key'] = command_key
     if env_vars:
-        request['env'] = dict(env_vars)
+        request['env'] = env_words(env_vars) if isinstance(env_vars, str) else dict(env_vars)
+    if working_dir:
+        request['working_dir'] = os.fspath(working_dir)
     return _planbuild.result('pb_execute', request)
+
+
+BASH_TIMEOUT_BUFFER_SECONDS = 30
+"""What the Bash tool's own timeout adds to the inner build timeout, so the build times out first."""
+
+
+def get_bash_timeout(timeout):
+    """The outer (Bash tool) timeout for a build given ``timeout`` seconds: ``timeout + 30``."""
+    return int(timeout) + BASH_TIMEOUT_BUFFER_SECONDS
 
 
 def cmd_run(system, args):

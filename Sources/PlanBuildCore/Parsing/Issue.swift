@@ -31,6 +31,10 @@ public enum IssueCategory {
     public static let dependencyError = "dependency_error"
     public static let lintError = "lint_error"
     public static let buildError = "build_error"
+    /// npm's own errors, as plan-marshall names them: dependency-tree conflicts (ERESOLVE, peer
+    /// dependencies) and every other npm command error (E404, ENOENT, a missing or failed script).
+    public static let npmDependency = "npm_dependency"
+    public static let npmError = "npm_error"
     public static let deprecationWarning = "deprecation_warning"
     public static let uncheckedWarning = "unchecked_warning"
     public static let javadocWarning = "javadoc_warning"
