@@ -153,11 +153,17 @@ def run_main(system, argv, prog, options=RUN_OPTIONS, usage=RUN_USAGE):
     """``{prog} run --commandArgs "…" …`` — the whole CLI of maven.py / gradle.py / npm.py."""
     if not argv:
         return usage_error(prog, usage, 'the following arguments are required: run')
+    import _build_subcommands
     if argv[0] in ('-h', '--help'):
-        sys.stdout.write(f'usage: {prog} {usage}\n')
+        others = ''.join(f'\n       {prog} {text}' for text in _build_subcommands.USAGES.values())
+        sys.stdout.write(f'usage: {prog} {usage}{others}\n')
         return 0
     if argv[0] != 'run':
-        return usage_error(prog, usage, f"invalid choice: '{argv[0]}' (choose from 'run')")
+        handled = _build_subcommands.dispatch(system, argv, prog)
+        if handled is not None:
+            return handled
+        choices = ', '.join(repr(name) for name in ['run', *_build_subcommands.USAGES])
+        return usage_error(prog, usage, f"invalid choice: '{argv[0]}' (choose from {choices})")
     if '-h' in argv[1:] or '--help' in argv[1:]:
         sys.stdout.write(f'usage: {prog} {usage}\n')
         return 0
