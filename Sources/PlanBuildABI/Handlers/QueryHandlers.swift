@@ -8,9 +8,10 @@ enum QueryHandlers {
         case "wrapper": return try wrapper(request)
         case "patterns": return try patterns(request)
         case "weighted_timeout": return try weightedTimeout(request)
+        case "defaults": return defaults()
         case "modules", "commands", "module": return try architecture(what, request)
         default:
-            throw invalid("\"what\" has an unknown value '\(what)'; known: wrapper, patterns, weighted_timeout, modules, commands, module")
+            throw invalid("\"what\" has an unknown value '\(what)'; known: wrapper, patterns, weighted_timeout, defaults, modules, commands, module")
         }
     }
 
@@ -32,6 +33,19 @@ enum QueryHandlers {
             .learnedValue(existing: try request.optionalInt("existing", range: 0...31_536_000),
                           newDuration: try request.int("duration", range: 0...31_536_000))
         return Reply.success([("timeout_seconds", .int(seconds))])
+    }
+
+    /// The library's defaults, for shims that must show them (constants of the Python API).
+    private static func defaults() -> JSONValue {
+        let policy = TimeoutPolicy.standard
+        return Reply.success([
+            ("timeout_seconds", .int(BuildRequest.defaultTimeout)),
+            ("run_max_errors", .int(BuildRequest.runMaximumErrors)),
+            ("run_max_warnings", .int(BuildRequest.runMaximumWarnings)),
+            ("timeout_policy", .object(JSONObject([("minimum_seconds", .int(policy.minimumSeconds)),
+                                                   ("safety_margin", .double(policy.safetyMargin)),
+                                                   ("higher_weight", .double(policy.higherWeight))]))),
+        ])
     }
 
     private static func architecture(_ what: String, _ request: Request) throws(PlanBuildError) -> JSONValue {
