@@ -1,6 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// This package's folder, for linker flags that need a path.
+let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
+
 // Layers, bottom up:
 //   CPlanBuildSupport – a few lines of C for what Swift cannot call directly (spawn into a new
 //                       process group, wait on a pidfd with a deadline).
@@ -19,7 +22,13 @@ let package = Package(
     targets: [
         .target(name: "CPlanBuildSupport"),
         .target(name: "PlanBuildCore", dependencies: ["CPlanBuildSupport"]),
-        .target(name: "PlanBuildABI", dependencies: ["PlanBuildCore"]),
+        .target(
+            name: "PlanBuildABI",
+            dependencies: ["PlanBuildCore"],
+            exclude: ["exports.map"],
+            // Only the pb_* API is exported (issue 7): the version script hides everything else.
+            linkerSettings: [.unsafeFlags(["-use-ld=lld", "-Xlinker", "--version-script=\(packageDirectory)/Sources/PlanBuildABI/exports.map"])]
+        ),
         .executableTarget(
             name: "PlanBuildCLI",
             dependencies: [

@@ -97,10 +97,12 @@ char *pb_resolve(const char *request_json);
  *            "command_key": "maven:verify"?   (learn under this key instead of the derived one),
  *            "mode": "actionable" | "structured" | "errors"?   (default actionable),
  *            "parse": true?                   (parse the log when the build did not succeed),
- *            "max_errors": 20?, "max_warnings": 10?   (cap the lists; default all),
+ *            "limits": "run"?                 (cap the lists like a `run`: 20 errors, 10 warnings),
+ *            "max_errors": 20?, "max_warnings": 10?   (cap the lists; default all, or "limits"),
  *            "learn": true?                   (record the duration in run-configuration.json),
  *            "grace_ms": 1000?                (SIGTERM → SIGKILL grace on timeout),
- *            "env": {"NAME": "value"}?,       (set on top of the inherited environment)
+ *            "env": {"NAME": "value"} | "NAME=value …"?   (set on top of the inherited
+ *                                              environment; a text is split like "args")
  *            "working_dir": "packages/web"?}  (where the tool runs, relative to the project)
  *           Absent members: timeout 300, mode actionable, parse true, learn true, grace_ms 1000,
  *           no caps, no env, working_dir the project. What would run, without running it:
@@ -195,14 +197,15 @@ char *pb_timeout_get(const char *request_json);
  * pb_timeout_set — learn from a finished build.
  *
  * Request:  {"project_dir": D?, "plan_dir_name": N?, "command_key": K, "duration": seconds,
- *            "timed_out": false?}
+ *            "timed_out": false?, "format": "toon"?}
  *           Stores duration the first time, else int(w × max(old, new) + (1 − w) × min(old, new))
  *           with w = 0.80 (or timeout_policy.higher_weight); "timed_out": true stores duration
  *           as it is. Holds an exclusive lock for the read-modify-write and replaces the file by
  *           an atomic rename; keys it does not own are kept. A malformed file is never overwritten.
  *           The arithmetic alone, storing nothing: pb_query "weighted_timeout".
  * Reply:    {"status":"success","timeout_seconds":N,"previous_seconds":P (when one existed),
- *            "source":"initial" | "computed"}
+ *            "source":"initial" | "computed", "text":"status\tsuccess\n…" (with "format": the
+ *            lines `timeout set` prints)}
  * Errors:   "configuration_invalid".
  */
 char *pb_timeout_set(const char *request_json);
@@ -219,6 +222,9 @@ char *pb_timeout_set(const char *request_json);
  *               patterns of run-configuration.json (errors: "configuration_invalid").
  *   "weighted_timeout": {"existing": N?, "duration": M, "policy": {…}?} → {"status":"success",
  *               "timeout_seconds":T}, pb_timeout_set's arithmetic with nothing stored.
+ *   "defaults": {} → {"status":"success","timeout_seconds":300,"run_max_errors":20,
+ *               "run_max_warnings":10,"timeout_policy":{"minimum_seconds":120,"safety_margin":1.25,
+ *               "higher_weight":0.8}}: what applies when a request leaves a member out.
  *   "modules":  {"command": C?} → {"status":"success","modules":[name…],"text":"…"}: every
  *               module, or those that have command C.
  *   "commands": {"module": M?} → {"status":"success","module":M,"commands":[{"name","description"}…],

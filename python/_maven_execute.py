@@ -1,14 +1,21 @@
 """Maven execution (drop-in for the reference ``_maven_execute``): everything runs in libplanbuild.
 
 detect_wrapper(project_dir='.') -> str
-execute_direct(args, command_key, default_timeout=300, project_dir='.') -> DirectCommandResult
+execute_direct(args, command_key, default_timeout=None (the library's: 300), project_dir='.') -> DirectCommandResult
 cmd_run(args) -> int      (argparse namespace: command_args, timeout, format, mode, project_dir)
 """
 
 import _planbuild_cli
 
 SYSTEM = 'maven'
-DEFAULT_TIMEOUT_SECONDS = 300
+
+
+def __getattr__(name):
+    # DEFAULT_TIMEOUT_SECONDS of the reference module: the library's default, asked when first read.
+    if name == 'DEFAULT_TIMEOUT_SECONDS':
+        import _planbuild
+        return _planbuild.defaults()['timeout_seconds']
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
 
 
 def detect_wrapper(project_dir='.'):
@@ -16,7 +23,7 @@ def detect_wrapper(project_dir='.'):
     return _planbuild_cli.dry_run(SYSTEM, '', 'wrapper', project_dir)
 
 
-def execute_direct(args, command_key, default_timeout=DEFAULT_TIMEOUT_SECONDS, project_dir='.'):
+def execute_direct(args, command_key, default_timeout=None, project_dir='.'):
     """Run ``args`` (a string split like shell words, or a list of words) with the output in a log file.
 
     The timeout learned under ``command_key`` (else ``default_timeout``) applies and the duration is

@@ -1,7 +1,7 @@
 """npm/npx execution (drop-in for the reference ``_npm_execute``): everything runs in libplanbuild.
 
 detect_command_type(args) -> 'npm' | 'npx'
-execute_direct(args, command_key, default_timeout=300, project_dir='.', env_vars=None, working_dir=None)
+execute_direct(args, command_key, default_timeout=None (the library's: 300), project_dir='.', env_vars=None, working_dir=None)
 cmd_run(args) -> int      (argparse namespace: command_args, timeout, format, mode, project_dir, env)
 parse_with_detector(log_file, command='') -> (issues, tests, build_status)
 """
@@ -9,7 +9,14 @@ parse_with_detector(log_file, command='') -> (issues, tests, build_status)
 import _planbuild_cli
 
 SYSTEM = 'npm'
-DEFAULT_TIMEOUT_SECONDS = 300
+
+
+def __getattr__(name):
+    # DEFAULT_TIMEOUT_SECONDS of the reference module: the library's default, asked when first read.
+    if name == 'DEFAULT_TIMEOUT_SECONDS':
+        import _planbuild
+        return _planbuild.defaults()['timeout_seconds']
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
 
 
 def detect_command_type(args):
@@ -17,7 +24,7 @@ def detect_command_type(args):
     return _planbuild_cli.dry_run(SYSTEM, args, 'command_type')
 
 
-def execute_direct(args, command_key, default_timeout=DEFAULT_TIMEOUT_SECONDS, project_dir='.',
+def execute_direct(args, command_key, default_timeout=None, project_dir='.',
                    env_vars=None, working_dir=None):
     """Run ``npm``/``npx`` ``args`` with the output in a log file; the pb_execute reply, log not parsed.
 

@@ -149,10 +149,14 @@ def result(name, request):
     return reply
 
 
-def project(project_dir='.', **fields):
-    """A request for the project in ``project_dir`` with the environment conventions applied."""
+def project(project_dir='.', *, option=None, **fields):
+    """A request for the project in ``project_dir`` with the environment conventions applied.
+
+    ``option`` is a ``--project-dir`` given on a command line: like ``bin/planbuild --project-dir``
+    it wins over ``PLAN_BASE_DIR``, which in turn wins over the ``project_dir`` of the Python API.
+    """
     base = os.environ.get('PLAN_BASE_DIR')
-    request = {'project_dir': base if base else os.fspath(project_dir or '.')}
+    request = {'project_dir': os.fspath(option) if option else base if base else os.fspath(project_dir or '.')}
     plan_dir_name = os.environ.get('PLAN_DIR_NAME')
     if plan_dir_name:
         request['plan_dir_name'] = plan_dir_name
@@ -170,3 +174,14 @@ def _jsonable(value):
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
     raise TypeError(f'{type(value).__name__} is not JSON serializable')
+
+
+_defaults = None
+
+
+def defaults():
+    """The library's defaults (pb_query "defaults"): timeout_seconds, run_max_errors, … — fetched once."""
+    global _defaults
+    if _defaults is None:
+        _defaults = checked('pb_query', {'what': 'defaults'})
+    return _defaults

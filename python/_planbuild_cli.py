@@ -23,9 +23,6 @@ NPM_RUN_OPTIONS = dict(RUN_OPTIONS, **{
     '--working-dir': ('working_dir', str),
 })
 
-MAX_ERRORS = 20
-MAX_WARNINGS = 10
-
 
 class UsageError(Exception):
     """A command line the script does not understand."""
@@ -42,16 +39,25 @@ class Namespace:
 
 
 def parse_options(argv, options, required=(), defaults=None):
-    """Parse ``argv`` against ``options`` ({flag: (dest, str | int | (choices…))}) into a Namespace."""
+    """Parse ``argv`` against ``options`` into a Namespace.
+
+    ``options`` maps a flag to ``(dest, kind)``: kind ``str``, ``int`` or a tuple of choices takes a
+    value; ``bool`` is a flag without one (True when given); ``list`` takes a value each time it is
+    given and collects them.
+    """
     values = dict(defaults or {})
     index = 0
     while index < len(argv):
         word = argv[index]
         flag, has_value, inline = word.partition('=') if word.startswith('--') else (word, '', '')
         spec = options.get(flag)
-        if spec is None:
+        if spec is None or (spec[1] is bool and has_value):
             raise UsageError(f'unrecognized argument: {word}')
         dest, kind = spec
+        if kind is bool:
+            values[dest] = True
+            index += 1
+            continue
         if has_value:
             value = inline
         else:
@@ -67,7 +73,10 @@ def parse_options(argv, options, required=(), defaults=None):
         elif isinstance(kind, tuple) and value not in kind:
             choices = ', '.join(repr(choice) for choice in kind)
             raise UsageError(f"argument {flag}: invalid choice: '{value}' (choose from {choices})")
-        values[dest] = value
+        if kind is list:
+            values.setdefault(dest, []).append(value)
+        else:
+            values[dest] = value
         index += 1
     missing = [flag for flag in required if options[flag][0] not in values]
     if missing:
@@ -106,27 +115,13 @@ def print_text(text):
         sys.stdout.write(text if text.endswith('\n') else text + '\n')
 
 
-def env_words(text):
-    """``'NODE_ENV=test CI=true'`` → {'NODE_ENV': 'test', 'CI': 'true'} (argument conversion)."""
-    pairs = {}
-    for word in (text or '').split():
-        name, equals, value = word.partition('=')
-        if not equals or not name:
-            raise UsageError(f"argument --env: '{word}' is not NAME=value")
-        pairs[name] = value
-    return pairs
-
-
 def execute_request(system, options):
     """The pb_execute request of a ``run`` command line (or an argparse namespace)."""
     get = options.__dict__.get if isinstance(options, Namespace) else (lambda key: getattr(options, key, None))
-    request = _planbuild.project(get('project_dir') or '.', system=system, args=get('command_args') or '',
-                                 mode=get('mode') or 'actionable',
-                                 max_errors=MAX_ERRORS, max_warnings=MAX_WARNINGS)
-    if get('timeout') is not None:
-        request['timeout'] = get('timeout')
-    if get('env'):
-        request['env'] = env_words(get('env')) if isinstance(get('env'), str) else dict(get('env'))
+    # "env": a --env text is split by the library like the build's arguments.
+    request = _planbuild.project(option=get('project_dir'), system=system, args=get('command_args'),
+                                 mode=get('mode'), timeout=get('timeout'), limits='run',
+                                 env=get('env') if isinstance(get('env'), (str, type(None))) else dict(get('env')))
     if get('working_dir'):
         # pb_execute has no "working_dir" member (yet); refusing beats silently ignoring it.
         raise UsageError('argument --working-dir: not supported by libplanbuild (pb_execute has no "working_dir")')
@@ -136,7 +131,7 @@ def execute_request(system, options):
 def run_build(system, options):
     """Execute one build, print its formatted result; 0 on success, else 1."""
     request = execute_request(system, options)
-    fmt = getattr(options, 'format', None) or 'toon'
+    fmt = getattr(options, 'format', None)
     result = _planbuild.result('pb_execute', request)
     sys.stderr.write(f"[EXEC] {result.get('command', '')}\n")
     if result.get('message'):
@@ -181,13 +176,14 @@ def dry_run(system, args, field, project_dir='.'):
     return reply[field]
 
 
-def execute_direct(system, args, command_key, default_timeout, project_dir='.', env_vars=None):
-    """One build through pb_execute without parsing: the DirectCommandResult dict."""
-    request = _planbuild.project(project_dir, system=system, args=args, timeout=int(default_timeout), parse=False)
-    if command_key:
-        request['command_key'] = command_key
-    if env_vars:
-        request['env'] = dict(env_vars)
+def execute_direct(system, args, command_key, default_timeout=None, project_dir='.', env_vars=None):
+    """One build through pb_execute without parsing: the DirectCommandResult dict.
+
+    ``default_timeout`` None: the library's default (``pb_query`` "defaults").
+    """
+    request = _planbuild.project(project_dir, system=system, args=args, parse=False,
+                                 timeout=None if default_timeout is None else int(default_timeout),
+                                 command_key=command_key or None, env=dict(env_vars) if env_vars else None)
     return _planbuild.result('pb_execute', request)
 
 

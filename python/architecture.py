@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Project architecture queries over .plan/project-architecture/derived-data.json.
+"""Project architecture queries over .plan/project-architecture/derived-data.json (libplanbuild's pb_resolve and pb_query).
 
 CLI:  architecture.py [--project-dir D] resolve --command C [--name M]
-          prints `module: M`, `command: C`, `executable: E` (libplanbuild's pb_resolve); exit 1 and the
+          prints `module: M`, `command: C`, `executable: E`; exit 1 and the
           reason on stderr when it cannot resolve
       architecture.py [--project-dir D] modules [--command C]    module names (that provide C)
       architecture.py [--project-dir D] commands [--name M]      canonical commands of a module
@@ -34,98 +34,30 @@ class QueryError(Exception):
     """A query that cannot be answered; the message says why."""
 
 
-def _resolve(project_dir, command, module=None):
-    request = _planbuild.project(project_dir, command=command)
-    if module:
-        request['module'] = module
-    return _planbuild.call('pb_resolve', request)
-
-
-def _library_says_why(project_dir, module=None):
-    """The library's explanation of a derived-data.json it cannot use, or of an unknown module."""
-    reply = _resolve(project_dir, '\u2205', module)
-    if reply.get('status') == 'error' and reply.get('error') != 'unknown_command':
-        return reply.get('message') or reply.get('error')
-    return None
-
-
-def _load(project_dir):
-    import json
-    import os
-    request = _planbuild.project(project_dir)
-    path = os.path.join(request['project_dir'], request.get('plan_dir_name', '.plan'),
-                        'project-architecture', 'derived-data.json')
-    try:
-        with open(path, 'rb') as handle:
-            data = json.loads(handle.read())
-        if isinstance(data, dict) and isinstance(data.get('modules'), dict):
-            return data
-    except (OSError, ValueError):
-        pass
-    raise QueryError(_library_says_why(project_dir) or f'{path} cannot be read')
-
-
-def _module(project_dir, data, name):
-    """``(name, module)``; the root module (paths.module '.' or empty, else the first) without a name."""
-    modules = data['modules']
-    if not name:
-        for key, module in modules.items():
-            paths = module.get('paths') if isinstance(module, dict) else None
-            if isinstance(paths, dict) and paths.get('module', '') in ('.', ''):
-                return key, module
-        if not modules:
-            raise QueryError('derived-data.json has no modules')
-        name = next(iter(modules))
-    if name not in modules or not isinstance(modules[name], dict):
-        raise QueryError(_library_says_why(project_dir, name) or f"Module '{name}' not found")
-    return name, modules[name]
-
-
-def _toon_list(name, items):
-    return [f'{name}[{len(items)}]:'] + [f'  - {item}' for item in items]
+def _answer(export, request):
+    reply = _planbuild.call(export, request)
+    if reply.get('status') != 'success':
+        raise QueryError(reply.get('message') or reply.get('error'))
+    return reply
 
 
 def query_resolve(project_dir, options):
-    reply = _resolve(project_dir, options.command, options.__dict__.get('name'))
-    if reply.get('status') != 'success':
-        raise QueryError(reply.get('message') or reply.get('error'))
+    reply = _answer('pb_resolve', _planbuild.project(option=project_dir, command=options.command,
+                                                     module=options.__dict__.get('name')))
     return [f"module: {reply['module']}", f"command: {reply['command']}", f"executable: {reply['executable']}"]
 
 
-def query_modules(project_dir, options):
-    data = _load(project_dir)
-    wanted = options.__dict__.get('command')
-    names = [name for name, module in data['modules'].items()
-             if not wanted or (isinstance(module, dict) and wanted in (module.get('commands') or {}))]
-    return ([f'command: {wanted}', ''] if wanted else []) + _toon_list('modules', names)
+def _query(what, **members):
+    def query(project_dir, options):
+        request = _planbuild.project(option=project_dir, what=what,
+                                     **{member: options.__dict__.get(option) for member, option in members.items()})
+        return _answer('pb_query', request)['text'].rstrip('\n').split('\n')
+    return query
 
 
-def query_commands(project_dir, options):
-    name, module = _module(project_dir, _load(project_dir), options.__dict__.get('name'))
-    commands = module.get('commands') or {}
-    lines = [f'module: {name}', '', f'commands[{len(commands)}]{{name,description}}:']
-    for command, value in commands.items():
-        description = value.get('description', '') if isinstance(value, dict) else ''
-        lines.append(f'{command}\t{description}')
-    return lines
-
-
-def query_module(project_dir, options):
-    name, module = _module(project_dir, _load(project_dir), options.__dict__.get('name'))
-    paths = module.get('paths') if isinstance(module.get('paths'), dict) else {}
-    lines = ['module:', f"  name: {module.get('name', name)}"]
-    lines += [f'  {key}: {module[key]}' for key in ('responsibility', 'purpose') if module.get(key)]
-    lines += [f"  path: {paths.get('module', '')}", '', 'paths:']
-    for key in ('sources', 'tests'):
-        if paths.get(key):
-            lines += [f'  {key}[{len(paths[key])}]:'] + [f'    - {item}' for item in paths[key]]
-    if paths.get('descriptor'):
-        lines.append(f"  descriptor: {paths['descriptor']}")
-    lines.append('')
-    lines += _toon_list('internal_dependencies', module.get('internal_dependencies') or [])
-    lines.append('')
-    lines += _toon_list('commands', list((module.get('commands') or {}).keys()))
-    return lines
+query_modules = _query('modules', command='command')
+query_commands = _query('commands', module='name')
+query_module = _query('module', module='name')
 
 
 def graph(project_dir='.'):
@@ -156,7 +88,7 @@ QUERIES = {'resolve': query_resolve, 'modules': query_modules, 'commands': query
 def main(argv=None):
     from _planbuild_cli import UsageError, parse_options, usage_error
     argv = list(sys.argv[1:] if argv is None else argv)
-    project_dir = '.'
+    project_dir = None  # None: PLAN_BASE_DIR, else the current directory
     while argv and argv[0].startswith('--project-dir'):
         flag, has_value, value = argv.pop(0).partition('=')
         if flag != '--project-dir' or (not has_value and not argv):

@@ -15,12 +15,16 @@ import sys
 
 import _planbuild
 
-SAFETY_MARGIN = 1.25
-"""Applied to a learned value when it is read."""
-HIGHER_WEIGHT = 0.80
-"""Weight of the higher of the old and the new duration when learning."""
-MINIMUM_TIMEOUT_SECONDS = 120
-"""No timeout is shorter."""
+_POLICY = {'SAFETY_MARGIN': 'safety_margin', 'HIGHER_WEIGHT': 'higher_weight',
+           'MINIMUM_TIMEOUT_SECONDS': 'minimum_seconds'}
+
+
+def __getattr__(name):
+    # SAFETY_MARGIN (applied to a learned value when read), HIGHER_WEIGHT (of the higher of old
+    # and new duration when learning), MINIMUM_TIMEOUT_SECONDS: the library's, asked when first read.
+    if name in _POLICY:
+        return _planbuild.defaults()['timeout_policy'][_POLICY[name]]
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
 
 
 def timeout_get(command_key, default, project_dir='.'):
@@ -76,16 +80,12 @@ def main(argv=None):
         return 0
 
     reply = _planbuild.call('pb_timeout_set', _planbuild.project(
-        '.', command_key=options.command, duration=options.duration))
+        '.', command_key=options.command, duration=options.duration, format='toon'))
     if reply.get('status') != 'success':
         sys.stdout.write(f"status\terror\nerror\t{reply.get('error')}\n")
         sys.stderr.write(f"error: {reply.get('message', reply.get('error'))}\n")
         return 1
-    lines = ['status\tsuccess', f"timeout_seconds\t{reply['timeout_seconds']}"]
-    if reply.get('previous_seconds') is not None:
-        lines.append(f"previous_seconds\t{reply['previous_seconds']}")
-    lines.append(f"source\t{reply['source']}")
-    sys.stdout.write('\n'.join(lines) + '\n')
+    sys.stdout.write(reply['text'])
     return 0
 
 

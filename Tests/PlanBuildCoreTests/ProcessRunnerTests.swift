@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Dispatch
+import Synchronization
 import Testing
 @testable import PlanBuildCore
 
@@ -138,12 +139,12 @@ import Testing
             let fd = Self.output(dir + "/out.log")
             defer { close(fd) }
             let token = CancellationToken()
-            let sample = Mutex()
+            let sample = Mutex(())
             nonisolated(unsafe) var runningBeforeCancel: [Int32] = []
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(400)) {
                 // The /proc scan sees the group while it runs (so "no live member" below means something).
                 let members = Self.readPid(dir + "/leader.pid").map { Self.liveMembers(ofGroup: $0) } ?? []
-                sample.withLock { runningBeforeCancel = members }
+                sample.withLock { _ in runningBeforeCancel = members }
                 token.cancel()
             }
             let script = "echo $$ > leader.pid; sleep 300 & sleep 300"
@@ -155,7 +156,7 @@ import Testing
             #expect(token.isCancelled)
             #expect(elapsed < 2500, "took \(elapsed) ms")
             let leader = try #require(Self.readPid(dir + "/leader.pid"))
-            #expect(sample.withLock { runningBeforeCancel.count } >= 2, "the two sleeps (and sh): \(sample.withLock { runningBeforeCancel })")
+            #expect(sample.withLock { _ in runningBeforeCancel.count } >= 2, "the two sleeps (and sh): \(sample.withLock { _ in runningBeforeCancel })")
             #expect(Self.eventually(1000) { Self.liveMembers(ofGroup: leader).isEmpty })
         }
     }

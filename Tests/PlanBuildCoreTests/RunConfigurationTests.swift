@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import Testing
 @testable import PlanBuildCore
 
@@ -119,14 +120,14 @@ import Testing
     @Test func concurrentWritersLoseNoUpdate() throws {
         try TestSupport.withTemporaryDirectory("pbconcurrent", in: TestSupport.memoryBackedBase) { dir throws in
             let configuration = Self.configuration(dir, #"{"version": 1, "keep": "me"}"#)
-            let failures = Mutex()
+            let failures = Mutex(())
             nonisolated(unsafe) var errors: [String] = []
             DispatchQueue.concurrentPerform(iterations: 8) { thread in
                 for index in 0..<50 {
                     do {
                         try configuration.recordDuration(thread * 100 + index, for: "key-\(thread)-\(index)")
                     } catch {
-                        failures.withLock { errors.append("\(error)") }
+                        failures.withLock { _ in errors.append("\(error)") }
                     }
                 }
             }

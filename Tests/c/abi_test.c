@@ -714,6 +714,20 @@ static void test_execute(void) {
     }
     pb_free(reply);
 
+    /* "env" as text: split like "args", quotes included; "limits":"run" is accepted. */
+    r = format_text("{\"project_dir\":\"%s\",\"system\":\"maven\",\"args\":\"verify -pl core\",\"learn\":false,"
+                    "\"limits\":\"run\",\"env\":\"PB_ABI_MARK='mark 43' OTHER=x\"}", project);
+    reply = pb_execute(r);
+    free(r);
+    check_log("pb_execute env text split like shell words", reply, "fake-mvnw mark: mark 43");
+    pb_free(reply);
+    r = format_text("{\"project_dir\":\"%s\",\"system\":\"maven\",\"args\":\"verify\",\"env\":\"NOEQUALS\"}", project);
+    expect("pb_execute env text word without = → invalid_request naming env", pb_execute, r, INVALID, "env", "NOEQUALS", NULL);
+    free(r);
+    r = format_text("{\"project_dir\":\"%s\",\"system\":\"maven\",\"args\":\"verify\",\"limits\":\"all\"}", project);
+    expect("pb_execute unknown limits → invalid_request naming limits", pb_execute, r, INVALID, "limits", NULL);
+    free(r);
+
     /* The duration was learned under command_key. */
     r = format_text("{\"project_dir\":\"%s\",\"command_key\":\"maven:abi-success\",\"default\":300}", project);
     expect("pb_timeout_get sees the duration pb_execute learned", pb_timeout_get, r,
@@ -1259,6 +1273,8 @@ static void test_queries(void) {
     expect("pb_query module without derived-data.json → architecture_missing", pb_query, r,
            "\"error\":\"architecture_missing\"", NULL);
     free(r);
+    expect("pb_query defaults", pb_query, "{\"what\":\"defaults\"}", "{\"status\":\"success\",\"timeout_seconds\":300,"
+           "\"run_max_errors\":20,\"run_max_warnings\":10,\"timeout_policy\":{\"minimum_seconds\":120,", NULL);
     r = format_text("{\"what\":\"patterns\",\"system\":\"maven\",\"project_dir\":\"%s\"}", empty_project);
     expect("pb_query patterns without run-configuration.json → none", pb_query, r,
            "{\"status\":\"success\",\"patterns\":[]}", NULL);
@@ -1469,6 +1485,9 @@ static void test_wrong_types(void) {
     W(pb_filter_warnings, "warnings", "{\"x\":1}");
     W(pb_filter_warnings, "project_dir", "{\"warnings\":[],\"project_dir\":123}");
     W(pb_parse, "system", "{\"log_file\":\"/tmp/x.log\"}");
+    W(pb_execute, "args", "{%s,\"system\":\"maven\"}", p);
+    W(pb_execute, "env", "{%s,\"system\":\"maven\",\"args\":\"verify\",\"env\":\"A='unclosed\"}", p);
+    W(pb_timeout_set, "format", "{%s,\"command_key\":\"k\",\"duration\":5,\"format\":\"json\"}", p);
     W(pb_run_counting, "command", "{%s,\"command\":5}", p);
     W(pb_run_counting, "command", "{%s}", p);
     W(pb_run_counting, "modules", "{%s,\"command\":\"verify\",\"modules\":\"core\"}", p);

@@ -118,3 +118,11 @@ def test_example_is_untouched():
     before = (EXAMPLE / '.plan' / 'project-architecture' / 'derived-data.json').read_bytes()
     architecture(['module'])
     assert (EXAMPLE / '.plan' / 'project-architecture' / 'derived-data.json').read_bytes() == before
+
+
+def test_project_dir_option_wins_over_plan_base_dir(tmp_path):
+    # Like bin/planbuild --project-dir: the option names the project even when PLAN_BASE_DIR is set.
+    completed = run([PYTHON_DIR / 'architecture.py', '--project-dir', EXAMPLE, 'resolve', '--command', 'verify',
+                     '--name', 'web'], tmp_path, subprocess_env(PLAN_BASE_DIR=str(tmp_path)))
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.splitlines()[2] == f'executable: {MAVEN} "verify -pl web"'

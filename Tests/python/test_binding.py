@@ -117,6 +117,9 @@ def test_project_applies_environment_conventions(monkeypatch):
     monkeypatch.setenv('PLAN_BASE_DIR', '/base')
     monkeypatch.setenv('PLAN_DIR_NAME', '.plan-test')
     assert _planbuild.project('/p') == {'project_dir': '/base', 'plan_dir_name': '.plan-test'}
+    # A --project-dir on a command line wins over PLAN_BASE_DIR, as with bin/planbuild --project-dir.
+    assert _planbuild.project('/p', option='/cli')['project_dir'] == '/cli'
+    assert _planbuild.project('/p', option=None)['project_dir'] == '/base'
 
 
 def test_import_is_cheap():

@@ -1,4 +1,5 @@
 import PlanBuildCore
+import Synchronization
 
 /// One pb_run or pb_execute in flight, by handle: pb_cancel reaches its token from any thread,
 /// and a job started with pb_*_start keeps its reply until pb_wait takes it.
@@ -23,23 +24,26 @@ final class Job: @unchecked Sendable {
 }
 
 enum Jobs {
-    private static let lock = Mutex()
-    nonisolated(unsafe) private static var jobs: [Int64: Job] = [:]
-    nonisolated(unsafe) private static var nextHandle: Int64 = 1
+    private struct Table {
+        var jobs: [Int64: Job] = [:]
+        var nextHandle: Int64 = 1
+    }
+
+    private static let table = Mutex(Table())
 
     static func register() -> (handle: Int64, job: Job) {
         let job = Job()
-        return lock.withLock {
-            let handle = nextHandle
-            nextHandle += 1
-            jobs[handle] = job
+        return table.withLock { table in
+            let handle = table.nextHandle
+            table.nextHandle += 1
+            table.jobs[handle] = job
             return (handle, job)
         }
     }
 
-    static func job(_ handle: Int64) -> Job? { lock.withLock { jobs[handle] } }
+    static func job(_ handle: Int64) -> Job? { table.withLock { $0.jobs[handle] } }
 
-    static func remove(_ handle: Int64) { lock.withLock { jobs[handle] = nil } }
+    static func remove(_ handle: Int64) { table.withLock { $0.jobs[handle] = nil } }
 
     /// True when a job with that handle was still running.
     static func cancel(_ handle: Int64) -> Bool {

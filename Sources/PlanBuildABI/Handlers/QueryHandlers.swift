@@ -8,10 +8,11 @@ enum QueryHandlers {
         case "wrapper": return try wrapper(request)
         case "patterns": return try patterns(request)
         case "weighted_timeout": return try weightedTimeout(request)
+        case "defaults": return defaults()
         case "modules", "commands", "module": return try architecture(what, request)
         case "graph": return try graph(request)
         default:
-            throw invalid("\"what\" has an unknown value '\(what)'; known: wrapper, patterns, weighted_timeout, modules, commands, module, graph")
+            throw invalid("\"what\" has an unknown value '\(what)'; known: wrapper, patterns, weighted_timeout, defaults, modules, commands, module, graph")
         }
     }
 
@@ -39,6 +40,19 @@ enum QueryHandlers {
     private static func graph(_ request: Request) throws(PlanBuildError) -> JSONValue {
         let graph = ModuleGraph(try ProjectArchitecture.load(try request.layout()))
         return Reply.success(graph.members + [("text", .string(graph.text(.toon))), ("dot", .string(graph.text(.dot)))])
+    }
+
+    /// The library's defaults, for shims that must show them (constants of the Python API).
+    private static func defaults() -> JSONValue {
+        let policy = TimeoutPolicy.standard
+        return Reply.success([
+            ("timeout_seconds", .int(BuildRequest.defaultTimeout)),
+            ("run_max_errors", .int(BuildRequest.runMaximumErrors)),
+            ("run_max_warnings", .int(BuildRequest.runMaximumWarnings)),
+            ("timeout_policy", .object(JSONObject([("minimum_seconds", .int(policy.minimumSeconds)),
+                                                   ("safety_margin", .double(policy.safetyMargin)),
+                                                   ("higher_weight", .double(policy.higherWeight))]))),
+        ])
     }
 
     private static func architecture(_ what: String, _ request: Request) throws(PlanBuildError) -> JSONValue {

@@ -19,8 +19,12 @@ enum SingleBuildHandlers {
         build.commandKey = try request.optionalString("command_key")
         if let mode: WarningMode = try request.enumValue("mode") { build.mode = mode }
         if let parse = try request.optionalBool("parse") { build.parseOnFailure = parse }
-        build.maximumErrors = try request.optionalInt("max_errors", range: 0...1_000_000)
-        build.maximumWarnings = try request.optionalInt("max_warnings", range: 0...1_000_000)
+        if let limits = try request.optionalString("limits") {
+            guard limits == "run" else { throw invalid("\"limits\" must be \"run\"") }
+            build.limitLikeRun()
+        }
+        if let cap = try request.optionalInt("max_errors", range: 0...1_000_000) { build.maximumErrors = cap }
+        if let cap = try request.optionalInt("max_warnings", range: 0...1_000_000) { build.maximumWarnings = cap }
         if let learn = try request.optionalBool("learn") { build.learnTimeout = learn }
         if let grace = try request.optionalInt("grace_ms", range: 0...600_000) { build.graceMilliseconds = grace }
         build.environmentOverrides = try request.environment("env")
@@ -95,10 +99,13 @@ enum SingleBuildHandlers {
         let key = try request.string("command_key")
         let duration = try request.int("duration", range: 0...31_536_000)
         let timedOut = try request.optionalBool("timed_out") ?? false
+        guard try request.optionalString("format").map({ $0 == "toon" }) ?? true else { throw invalid("\"format\" must be \"toon\"") }
+        let wantsText = request.object["format"] != nil
         let update = try RunConfiguration(layout: try request.layout()).record(duration, for: key, timedOut: timedOut)
         var members: [(String, JSONValue)] = [("timeout_seconds", .int(update.seconds))]
         if let previous = update.previous { members.append(("previous_seconds", .int(previous))) }
         members.append(("source", .string(update.source)))
+        if wantsText { members.append(("text", .string(update.toon))) }
         return Reply.success(members)
     }
 }

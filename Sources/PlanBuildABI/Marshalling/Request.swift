@@ -91,13 +91,15 @@ struct Request {
         return try optionalString(key)
     }
 
-    /// An object of variable name → string value, in the request's order.
+    /// An object of variable name → string value, in the request's order, or a text of
+    /// `NAME=value` words (split by the core like a build's arguments).
     func environment(_ key: String) throws(PlanBuildError) -> [(name: String, value: String)] {
+        if let text = present(key)?.stringValue { return try ProcessEnvironment.assignments(text) }
         guard let members = try optionalObject(key) else { return [] }
         var variables: [(name: String, value: String)] = []
         for (name, value) in members.entries {
             guard let text = value.stringValue, !name.isEmpty, !name.contains("="), !name.utf8.contains(0), !text.utf8.contains(0) else {
-                throw invalid("\"\(key)\" must map variable names to strings")
+                throw invalid("\"\(key)\" must map variable names to strings, or be a text of NAME=value words")
             }
             variables.append((name, text))
         }

@@ -9,7 +9,7 @@ struct TimeoutCommand: ParsableCommand {
     struct Get: ParsableCommand {
         @OptionGroup var project: ProjectOptions
         @Option(help: "Command key, e.g. maven:verify@core") var command: String
-        @Option(help: "Seconds when nothing was learned.") var `default`: Int = 300
+        @Option(help: "Seconds when nothing was learned (default 300).") var `default`: Int = BuildRequest.defaultTimeout
 
         func run() throws {
             do {
@@ -28,11 +28,7 @@ struct TimeoutCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let update = try RunConfiguration(layout: project.layout).recordDuration(duration, for: command)
-                print("status\tsuccess")
-                print("timeout_seconds\t\(update.seconds)")
-                if let previous = update.previous { print("previous_seconds\t\(previous)") }
-                print("source\t\(update.source)")
+                print(try RunConfiguration(layout: project.layout).recordDuration(duration, for: command).toon, terminator: "")
             } catch {
                 printError("error: \(error.message)")
                 throw ExitCode(1)

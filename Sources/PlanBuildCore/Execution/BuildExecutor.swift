@@ -32,7 +32,19 @@ public struct BuildRequest: Sendable {
     /// Wrapper detection, logs and learning stay with the project.
     public var workingDirectory: String?
 
-    public init(system: BuildSystem, commandArgs: String, layout: ProjectLayout, defaultTimeoutSeconds: Int = 300,
+    /// The timeout to start from when nothing was learned and the caller named none (SPEC: 300 s).
+    public static let defaultTimeout = 300
+    /// What a `run` prints at most (SPEC section 5: 20 errors and 10 warnings).
+    public static let runMaximumErrors = 20
+    public static let runMaximumWarnings = 10
+
+    /// Caps the errors and warnings like a `run` (the CLI's and the run scripts').
+    public mutating func limitLikeRun() {
+        maximumErrors = Self.runMaximumErrors
+        maximumWarnings = Self.runMaximumWarnings
+    }
+
+    public init(system: BuildSystem, commandArgs: String, layout: ProjectLayout, defaultTimeoutSeconds: Int = defaultTimeout,
                 commandKey: String? = nil, mode: WarningMode = .actionable, parseOnFailure: Bool = true,
                 maximumErrors: Int? = nil, maximumWarnings: Int? = nil, learnTimeout: Bool = true,
                 environment: [String]? = nil, graceMilliseconds: Int = ProcessRunner.defaultGraceMilliseconds) {

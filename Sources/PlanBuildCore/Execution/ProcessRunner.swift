@@ -2,14 +2,14 @@
 import Glibc
 #endif
 import CPlanBuildSupport
+import Synchronization
 
 /// Lets another thread stop running builds: `cancel()` wakes every wait that holds the token.
 public final class CancellationToken: @unchecked Sendable {
     // A pipe rather than a flag: the waiting side sleeps in poll() and wakes at once.
     private let readEnd: Int32
     private let writeEnd: Int32
-    private let lock = Mutex()
-    private var cancelled = false
+    private let cancelled = Mutex(false)
 
     public init() {
         var fds: [Int32] = [-1, -1]
@@ -23,10 +23,10 @@ public final class CancellationToken: @unchecked Sendable {
         if writeEnd >= 0 { close(writeEnd) }
     }
 
-    public var isCancelled: Bool { lock.withLock { cancelled } }
+    public var isCancelled: Bool { cancelled.withLock { $0 } }
 
     public func cancel() {
-        let first = lock.withLock { () -> Bool in
+        let first = cancelled.withLock { cancelled -> Bool in
             defer { cancelled = true }
             return !cancelled
         }
@@ -135,19 +135,5 @@ public enum MonotonicClock {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Int(now.tv_sec) * 1000 + Int(now.tv_nsec) / 1_000_000
-    }
-}
-
-/// A small pthread mutex (Foundation-free).
-public final class Mutex: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-
-    public init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-
-    public func withLock<R>(_ body: () throws -> R) rethrows -> R {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
     }
 }

@@ -58,7 +58,7 @@ enum ProcessBuild {
             timeout = timeoutSeconds
         } else {
             do {
-                timeout = try configuration.timeout(for: key, default: 300).seconds
+                timeout = try configuration.timeout(for: key, default: BuildRequest.defaultTimeout).seconds
             } catch {
                 return BuildExecutor.failure(BuildResult.ErrorKind.executionFailed, command: commandLine, message: error.message)
             }

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CPlanBuildSupport
 
 /// Reads a log as a stream of lines with one fixed-size buffer: memory stays bounded whatever
 /// the log's size. Lines longer than `maximumLineLength` are cut there (the rest of such a line
@@ -141,20 +140,4 @@ public struct LogReader {
         }
         return UnsafeBufferPointer(rebasing: scratch[0..<output])
     }
-}
-
-extension UnsafeBufferPointer where Element == UInt8 {
-    @inline(__always) func hasPrefix(_ prefix: StaticString) -> Bool {
-        let length = prefix.utf8CodeUnitCount
-        guard count >= length, let base = baseAddress else { return false }
-        return memcmp(base, prefix.utf8Start, length) == 0
-    }
-
-    /// Whether the bytes contain `needle` (memmem: as fast as the C library makes it).
-    @inline(__always) func contains(_ needle: StaticString) -> Bool {
-        guard let base = baseAddress, count >= needle.utf8CodeUnitCount else { return false }
-        return pbs_memmem(base, count, needle.utf8Start, needle.utf8CodeUnitCount) != nil
-    }
-
-    var text: String { String(decoding: self, as: UTF8.self) }
 }

@@ -33,3 +33,25 @@ extension ProcessEnvironment {
         return order.compactMap { merged[$0] }
     }
 }
+
+extension ProcessEnvironment {
+    /// `NAME=value` words as one text (`--env "CI=true NODE_OPTIONS='--max-old-space-size=4096'"`),
+    /// split like a build's arguments, so quoting works the same in both.
+    public static func assignments(_ text: String) throws(PlanBuildError) -> [(name: String, value: String)] {
+        let words: [String]
+        do {
+            words = try ShellWords.split(text)
+        } catch {
+            throw PlanBuildError(.invalidRequest, "\"env\": \(error)")
+        }
+        var variables: [(name: String, value: String)] = []
+        for word in words {
+            let parts = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, !word.utf8.contains(0) else {
+                throw PlanBuildError(.invalidRequest, "\"env\": '\(word)' is not NAME=value")
+            }
+            variables.append((String(parts[0]), String(parts[1])))
+        }
+        return variables
+    }
+}

@@ -84,6 +84,14 @@ public struct RunConfiguration: Sendable {
         public let seconds: Int
         public let previous: Int?
         public var source: String { previous == nil ? "initial" : "computed" }
+
+        /// The lines `timeout set` prints (SPEC: run_config CLI), each ending in a newline.
+        public var toon: String {
+            var lines = ["status\tsuccess", "timeout_seconds\t\(seconds)"]
+            if let previous { lines.append("previous_seconds\t\(previous)") }
+            lines.append("source\t\(source)")
+            return lines.joined(separator: "\n") + "\n"
+        }
     }
 
     /// Learns from a finished build: a timed-out one learns the timeout it was given.

@@ -63,8 +63,8 @@ public struct GradleLogParser: LogParser {
             endBlocks()
             guard let glue = header.glue else { return }
             start = glue
-        } else if first == UInt8(ascii: ">"), JVMBytes.has(line, "> Task :") {
-            let end = JVMBytes.find(line, byte: JVMBytes.space, from: 7) ?? line.count
+        } else if first == UInt8(ascii: ">"), ByteScan.has(line, "> Task :") {
+            let end = ByteScan.find(line, byte: ByteScan.space, from: 7) ?? line.count
             setTask(line, 7, end)
             endBlocks()
             return
@@ -83,26 +83,26 @@ public struct GradleLogParser: LogParser {
             pending.commit(into: &sink)
         }
         if detail.active {
-            if JVMBytes.isSpace(JVMBytes.byte(line, start)) {
+            if ByteScan.isSpace(ByteScan.byte(line, start)) {
                 detail.feed(line, from: start)
                 return
             }
             finishDetail()
         }
-        switch JVMBytes.byte(line, start) {
+        switch ByteScan.byte(line, start) {
         case UInt8(ascii: "B"):
-            if JVMBytes.has(line, "BUILD SUCCESSFUL", at: start) { sawSuccess = true; return }
-            if JVMBytes.has(line, "BUILD FAILED", at: start) { sawFailure = true; return }
+            if ByteScan.has(line, "BUILD SUCCESSFUL", at: start) { sawSuccess = true; return }
+            if ByteScan.has(line, "BUILD FAILED", at: start) { sawFailure = true; return }
         case UInt8(ascii: "*"):
-            if JVMBytes.has(line, "* What went wrong:", at: start) { openBlock(); return }
-            if JVMBytes.has(line, "* Where:", at: start) { section = .whereHeading; return }
+            if ByteScan.has(line, "* What went wrong:", at: start) { openBlock(); return }
+            if ByteScan.has(line, "* Where:", at: start) { section = .whereHeading; return }
             return
         case UInt8(ascii: "W"):
-            if JVMBytes.has(line, "WARNING: ", at: start) { return } // the JVM's setSecurityManager notes
+            if ByteScan.has(line, "WARNING: ", at: start) { return } // the JVM's setSecurityManager notes
         case UInt8(ascii: "N"):
-            if JVMBytes.has(line, "Note: ", at: start) { return }
+            if ByteScan.has(line, "Note: ", at: start) { return }
         case UInt8(ascii: "O"):
-            if JVMBytes.has(line, "OpenJDK ", at: start) { return }
+            if ByteScan.has(line, "OpenJDK ", at: start) { return }
         case 0x30...0x39:
             if countTests(line, from: start) { return }
         default:
@@ -112,18 +112,18 @@ public struct GradleLogParser: LogParser {
             startDiagnostic(line, match)
             return
         }
-        if JVMBytes.hasSuffix(line, " FAILED", before: JVMBytes.trimEnd(line, from: start, to: line.count)),
-           let arrow = JVMBytes.find(line, " > ", from: start) {
+        if ByteScan.hasSuffix(line, " FAILED", before: ByteScan.trimEnd(line, from: start, to: line.count)),
+           let arrow = ByteScan.find(line, " > ", from: start) {
             beginDetail(line, from: start, arrow: arrow)
             return
         }
         // javac/kotlinc messages without a location: `error: invalid source release: 99`,
         // `warning: [options] bootstrap class path not set in conjunction with -source 8`.
-        if JVMBytes.has(line, "error: ", at: start) || JVMBytes.has(line, "warning: ", at: start) {
+        if ByteScan.has(line, "error: ", at: start) || ByteScan.has(line, "warning: ", at: start) {
             guard !seen.seenBefore(line, start, line.count, salt: 2) else { return }
             let isError = line[start] == UInt8(ascii: "e")
-            let messageStart = JVMBytes.skipSpaces(line, from: start + (isError ? 7 : 9))
-            let message = JVMBytes.string(line, messageStart, min(JVMBytes.trimEnd(line, from: messageStart, to: line.count), messageStart + 4096))
+            let messageStart = ByteScan.skipSpaces(line, from: start + (isError ? 7 : 9))
+            let message = ByteScan.string(line, messageStart, min(ByteScan.trimEnd(line, from: messageStart, to: line.count), messageStart + 4096))
             guard !message.isEmpty else { return }
             if isError { noteTaskError() }
             sink.add(Issue(file: nil, line: nil, message: message, severity: isError ? .error : .warning,
@@ -160,12 +160,12 @@ public struct GradleLogParser: LogParser {
         task.reset()
         task.append(line, from, to)
         // The last segment of the path ends with `javadoc` (`:javadoc`, `:app:aggregateJavadoc`).
-        javadocTask = JVMBytes.hasSuffix(line, "javadoc", before: to) || JVMBytes.hasSuffix(line, "Javadoc", before: to)
+        javadocTask = ByteScan.hasSuffix(line, "javadoc", before: to) || ByteScan.hasSuffix(line, "Javadoc", before: to)
     }
 
     private mutating func noteTaskError() {
         guard !task.isEmpty, tasksWithErrors.count < Self.maximumTasks else { return }
-        var hasher = JVMHasher()
+        var hasher = Fingerprint()
         task.withBytes { hasher.add($0) }
         if taskErrorKeys.insert(hasher.value).inserted { tasksWithErrors.insert(task.string) }
     }
@@ -180,18 +180,18 @@ public struct GradleLogParser: LogParser {
         if tokenEnd > 1, line[tokenEnd - 1] == UInt8(ascii: ":") {
             for word: StaticString in ["WARNING:", "warning:", "error:", "Note:", "e:", "w:"] {
                 let length = word.utf8CodeUnitCount
-                if tokenEnd - length > 1, JVMBytes.has(line, word, at: tokenEnd - length) {
+                if tokenEnd - length > 1, ByteScan.has(line, word, at: tokenEnd - length) {
                     return (tokenEnd - length, tokenEnd - length)
                 }
             }
             tokenEnd -= 1
         }
         if index >= line.count { return (tokenEnd, nil) }
-        if line[index] == JVMBytes.space {
-            let rest = JVMBytes.skipSpaces(line, from: index)
+        if line[index] == ByteScan.space {
+            let rest = ByteScan.skipSpaces(line, from: index)
             if rest >= line.count || isStatus(line, rest) { return (tokenEnd, nil) }
             // `:testdemo.ATest > bad FAILED`: test output glued to a known task name.
-            if JVMBytes.find(line, " > ", from: index) != nil, let split = knownTaskEnd(line, tokenEnd) {
+            if ByteScan.find(line, " > ", from: index) != nil, let split = knownTaskEnd(line, tokenEnd) {
                 return (split, split)
             }
             return (tokenEnd, nil)
@@ -200,13 +200,13 @@ public struct GradleLogParser: LogParser {
     }
 
     private static func isTaskByte(_ b: UInt8) -> Bool {
-        JVMBytes.isLetter(b) || JVMBytes.isDigit(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
+        ByteScan.isLetter(b) || ByteScan.isDigit(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
             || b == UInt8(ascii: ":") || b == UInt8(ascii: ".")
     }
 
     private static func isStatus(_ line: JVMLine, _ at: Int) -> Bool {
-        JVMBytes.has(line, "FAILED", at: at) || JVMBytes.has(line, "UP-TO-DATE", at: at) || JVMBytes.has(line, "NO-SOURCE", at: at)
-            || JVMBytes.has(line, "SKIPPED", at: at) || JVMBytes.has(line, "FROM-CACHE", at: at)
+        ByteScan.has(line, "FAILED", at: at) || ByteScan.has(line, "UP-TO-DATE", at: at) || ByteScan.has(line, "NO-SOURCE", at: at)
+            || ByteScan.has(line, "SKIPPED", at: at) || ByteScan.has(line, "FROM-CACHE", at: at)
     }
 
     private static let knownTasks: [StaticString] = [
@@ -215,17 +215,17 @@ public struct GradleLogParser: LogParser {
     ]
 
     private static func knownTaskEnd(_ line: JVMLine, _ tokenEnd: Int) -> Int? {
-        let segment = (JVMBytes.findLast(line, byte: UInt8(ascii: ":"), from: 0, to: tokenEnd) ?? 0) + 1
+        let segment = (ByteScan.findLast(line, byte: UInt8(ascii: ":"), from: 0, to: tokenEnd) ?? 0) + 1
         for name in knownTasks {
             let end = segment + name.utf8CodeUnitCount
-            if end < tokenEnd, JVMBytes.has(line, name, at: segment) { return end }
+            if end < tokenEnd, ByteScan.has(line, name, at: segment) { return end }
         }
         return nil
     }
 
     private static func isDiagnosticCandidate(_ line: JVMLine, _ start: Int) -> Bool {
-        let first = JVMBytes.byte(line, start)
-        if (first == UInt8(ascii: "e") || first == UInt8(ascii: "w")), JVMBytes.has(line, ": ", at: start + 1) { return true }
+        let first = ByteScan.byte(line, start)
+        if (first == UInt8(ascii: "e") || first == UInt8(ascii: "w")), ByteScan.has(line, ": ", at: start + 1) { return true }
         return JVMDiagnostics.mayBeDiagnostic(line, from: start)
     }
 
@@ -242,17 +242,17 @@ public struct GradleLogParser: LogParser {
 
     /// `7 tests completed, 2 failed, 1 skipped` (one line per test task; Gradle prints none when all pass).
     private mutating func countTests(_ line: JVMLine, from: Int) -> Bool {
-        guard let (completed, afterNumber) = JVMBytes.number(line, at: from),
-              JVMBytes.has(line, " tests completed", at: afterNumber) || JVMBytes.has(line, " test completed", at: afterNumber)
+        guard let (completed, afterNumber) = ByteScan.number(line, at: from),
+              ByteScan.has(line, " tests completed", at: afterNumber) || ByteScan.has(line, " test completed", at: afterNumber)
         else { return false }
         var failed = 0
         var skipped = 0
         var cursor = afterNumber
-        while let comma = JVMBytes.find(line, ", ", from: cursor) {
+        while let comma = ByteScan.find(line, ", ", from: cursor) {
             cursor = comma + 2
-            guard let (value, end) = JVMBytes.number(line, at: cursor) else { continue }
-            if JVMBytes.has(line, " failed", at: end) { failed = value }
-            else if JVMBytes.has(line, " skipped", at: end) { skipped = value }
+            guard let (value, end) = ByteScan.number(line, at: cursor) else { continue }
+            if ByteScan.has(line, " failed", at: end) { failed = value }
+            else if ByteScan.has(line, " skipped", at: end) { skipped = value }
         }
         tests.accumulate(TestSummary(passed: max(0, completed &- failed &- skipped), failed: failed, skipped: skipped, total: completed))
         return true
@@ -260,17 +260,17 @@ public struct GradleLogParser: LogParser {
 
     /// `demo.ATest > bad FAILED`, `ATest > bad() FAILED`, `Outer > Inner > bad FAILED`.
     private mutating func beginDetail(_ line: JVMLine, from: Int, arrow: Int) {
-        let end = JVMBytes.trimEnd(line, from: from, to: line.count) - 7
+        let end = ByteScan.trimEnd(line, from: from, to: line.count) - 7
         guard end > arrow + 3, arrow > from, end - from <= 2048 else { return }
         noteTaskError()
         if failures.isFull || seen.seenBefore(line, from, end, salt: 1) {
             detail.beginSkipping()
             return
         }
-        let className = JVMBytes.string(line, from, JVMBytes.trimEnd(line, from: from, to: arrow))
+        let className = ByteScan.string(line, from, ByteScan.trimEnd(line, from: from, to: arrow))
         var methodStart = arrow + 3
-        while let next = JVMBytes.find(line, " > ", from: methodStart, to: end) { methodStart = next + 3 }
-        var method = JVMBytes.string(line, methodStart, JVMBytes.trimEnd(line, from: methodStart, to: end))
+        while let next = ByteScan.find(line, " > ", from: methodStart, to: end) { methodStart = next + 3 }
+        var method = ByteScan.string(line, methodStart, ByteScan.trimEnd(line, from: methodStart, to: end))
         if method.hasSuffix("()") { method.removeLast(2) }
         guard !className.isEmpty, !method.isEmpty, !className.contains(" ") else { return }
         detail.begin(className: className, method: method)
@@ -305,25 +305,25 @@ public struct GradleLogParser: LogParser {
     }
 
     private static func endsFailureSection(_ line: JVMLine) -> Bool {
-        if JVMBytes.has(line, "* ") || JVMBytes.has(line, "BUILD ") || JVMBytes.has(line, "=====") || JVMBytes.has(line, "FAILURE:") {
+        if ByteScan.has(line, "* ") || ByteScan.has(line, "BUILD ") || ByteScan.has(line, "=====") || ByteScan.has(line, "FAILURE:") {
             return true
         }
         // `2: Task failed with an exception.`
-        if let (_, end) = JVMBytes.number(line, at: 0), JVMBytes.has(line, ": Task failed", at: end) { return true }
+        if let (_, end) = ByteScan.number(line, at: 0), ByteScan.has(line, ": Task failed", at: end) { return true }
         return false
     }
 
     private mutating func collect(_ line: JVMLine) {
-        let start = JVMBytes.skipSpaces(line)
-        let end = min(JVMBytes.trimEnd(line, from: start, to: line.count), start + 2048)
+        let start = ByteScan.skipSpaces(line)
+        let end = min(ByteScan.trimEnd(line, from: start, to: line.count), start + 2048)
         guard end > start else { return }
         switch section {
         case .whereHeading:
             // `Build file '/path/build.gradle' line: 6`
-            if let open = JVMBytes.find(line, byte: UInt8(ascii: "'"), from: start),
-               let close = JVMBytes.find(line, byte: UInt8(ascii: "'"), from: open + 1) {
-                whereFile = JVMBytes.string(line, open + 1, close)
-                if let at = JVMBytes.find(line, "line: ", from: close) { whereLine = JVMBytes.number(line, at: at + 6)?.value }
+            if let open = ByteScan.find(line, byte: UInt8(ascii: "'"), from: start),
+               let close = ByteScan.find(line, byte: UInt8(ascii: "'"), from: open + 1) {
+                whereFile = ByteScan.string(line, open + 1, close)
+                if let at = ByteScan.find(line, "line: ", from: close) { whereLine = ByteScan.number(line, at: at + 6)?.value }
             }
         case .wrong:
             guard reading else { return }
@@ -342,7 +342,7 @@ public struct GradleLogParser: LogParser {
 
     private mutating func closeSection() {
         if reading, blockLines > 0, blocks.count < Self.maximumBlocks {
-            var hasher = JVMHasher()
+            var hasher = Fingerprint()
             blockText.withBytes { hasher.add($0) }
             hasher.add(blockWhereFile ?? "")
             hasher.add(blockWhereLine ?? -1)

@@ -53,10 +53,10 @@ public struct MavenLogParser: LogParser {
     public mutating func consume(_ line: UnsafeBufferPointer<UInt8>) {
         guard let first = line.first else { endBlocks(); return }
         if first == UInt8(ascii: "[") {
-            if JVMBytes.has(line, "[INFO]") { info(line); return }
-            if JVMBytes.has(line, "[ERROR]") { prefixed(line, body: 7, severity: .error); return }
-            if JVMBytes.has(line, "[WARNING]") { prefixed(line, body: 9, severity: .warning); return }
-            if JVMBytes.has(line, "[DEBUG]") { return }
+            if ByteScan.has(line, "[INFO]") { info(line); return }
+            if ByteScan.has(line, "[ERROR]") { prefixed(line, body: 7, severity: .error); return }
+            if ByteScan.has(line, "[WARNING]") { prefixed(line, body: 9, severity: .warning); return }
+            if ByteScan.has(line, "[DEBUG]") { return }
         }
         unprefixed(line)
     }
@@ -92,22 +92,22 @@ public struct MavenLogParser: LogParser {
     private mutating func info(_ line: JVMLine) {
         endBlocks()
         let at = 7
-        switch JVMBytes.byte(line, at) {
-        case 0, JVMBytes.space:
+        switch ByteScan.byte(line, at) {
+        case 0, ByteScan.space:
             return // a blank [INFO] line: the surefire summary goes on
         case UInt8(ascii: "B"):
-            if JVMBytes.has(line, "BUILD SUCCESS", at: at) { sawSuccess = true }
-            else if JVMBytes.has(line, "BUILD FAILURE", at: at) { sawFailure = true }
+            if ByteScan.has(line, "BUILD SUCCESS", at: at) { sawSuccess = true }
+            else if ByteScan.has(line, "BUILD FAILURE", at: at) { sawFailure = true }
         case UInt8(ascii: "T"):
-            if JVMBytes.has(line, "Tests run:", at: at) { countTests(line, from: at) }
+            if ByteScan.has(line, "Tests run:", at: at) { countTests(line, from: at) }
         case UInt8(ascii: "R"):
-            if JVMBytes.has(line, "Running ", at: at) { rememberRunning(line, from: at + 8) }
+            if ByteScan.has(line, "Running ", at: at) { rememberRunning(line, from: at + 8) }
         case UInt8(ascii: "S"):
-            if JVMBytes.has(line, "Scanning for projects", at: at) { inGoalBlock = false; plugin = .other } // another build
+            if ByteScan.has(line, "Scanning for projects", at: at) { inGoalBlock = false; plugin = .other } // another build
         case UInt8(ascii: "-"):
-            if JVMBytes.has(line, "--- ", at: at) {
+            if ByteScan.has(line, "--- ", at: at) {
                 flushClassCounts()
-                plugin = JVMBytes.find(line, "maven-javadoc-plugin", from: at) != nil ? .javadoc : .other
+                plugin = ByteScan.find(line, "maven-javadoc-plugin", from: at) != nil ? .javadoc : .other
             }
         default:
             break
@@ -116,8 +116,8 @@ public struct MavenLogParser: LogParser {
     }
 
     private mutating func prefixed(_ line: JVMLine, body prefixEnd: Int, severity: Issue.Severity) {
-        let body = JVMBytes.byte(line, prefixEnd) == JVMBytes.space ? prefixEnd + 1 : prefixEnd
-        let start = JVMBytes.skipSpaces(line, from: body)
+        let body = ByteScan.byte(line, prefixEnd) == ByteScan.space ? prefixEnd + 1 : prefixEnd
+        let start = ByteScan.skipSpaces(line, from: body)
         guard start < line.count else { endBlocks(); return }
         let indented = start > body
         if pending.active {
@@ -126,7 +126,7 @@ public struct MavenLogParser: LogParser {
         }
         if detail.active { finishDetail() }
 
-        if JVMBytes.has(line, "Tests run:", at: start) {
+        if ByteScan.has(line, "Tests run:", at: start) {
             countTests(line, from: start)
             section = .none
             return
@@ -142,7 +142,7 @@ public struct MavenLogParser: LogParser {
             summaryEntry(line, from: start)
             return
         }
-        if JVMBytes.has(line, "Failed to execute goal", at: start) {
+        if ByteScan.has(line, "Failed to execute goal", at: start) {
             section = .none
             goalFailure(line, from: start)
             return
@@ -174,23 +174,23 @@ public struct MavenLogParser: LogParser {
     /// missing`, `JAR will be empty…`): an issue, except javadoc's progress output (all of which the
     /// javadoc plugin prints as warnings) and Maven's advice around model problems.
     private mutating func buildToolWarning(_ line: JVMLine, _ start: Int, indented: Bool) {
-        if JVMBytes.has(line, "Javadoc Warnings", at: start) { plugin = .javadoc; return }
+        if ByteScan.has(line, "Javadoc Warnings", at: start) { plugin = .javadoc; return }
         guard plugin != .javadoc, !indented, !sink.isFull, !Self.isWarningBoilerplate(line, start),
               !seen.seenBefore(line, start, line.count, salt: 2) else { return }
         let message = Self.trimmedString(line, start)
-        let dependency = JVMBytes.has(line, "The POM for ", at: start) || JVMBytes.has(line, "Missing POM for ", at: start)
+        let dependency = ByteScan.has(line, "The POM for ", at: start) || ByteScan.has(line, "Missing POM for ", at: start)
             || Self.isDependencyProblem(line, start)
         sink.add(Issue(file: nil, line: nil, message: message, severity: .warning,
                        category: dependency ? IssueCategory.dependencyError : IssueCategory.other))
     }
 
     private static func isWarningBoilerplate(_ line: JVMLine, _ at: Int) -> Bool {
-        switch JVMBytes.byte(line, at) {
-        case UInt8(ascii: "C"): return JVMBytes.has(line, "COMPILATION WARNING", at: at)
-        case UInt8(ascii: "I"): return JVMBytes.has(line, "It is highly recommended to fix these problems", at: at)
-        case UInt8(ascii: "F"): return JVMBytes.has(line, "For this reason, future Maven versions", at: at)
-        case UInt8(ascii: "S"): return JVMBytes.has(line, "Some problems were encountered while building the effective", at: at)
-        case UInt8(ascii: "T"): return JVMBytes.has(line, "To suppress warnings about obsolete options", at: at)
+        switch ByteScan.byte(line, at) {
+        case UInt8(ascii: "C"): return ByteScan.has(line, "COMPILATION WARNING", at: at)
+        case UInt8(ascii: "I"): return ByteScan.has(line, "It is highly recommended to fix these problems", at: at)
+        case UInt8(ascii: "F"): return ByteScan.has(line, "For this reason, future Maven versions", at: at)
+        case UInt8(ascii: "S"): return ByteScan.has(line, "Some problems were encountered while building the effective", at: at)
+        case UInt8(ascii: "T"): return ByteScan.has(line, "To suppress warnings about obsolete options", at: at)
         default: return false
         }
     }
@@ -205,17 +205,17 @@ public struct MavenLogParser: LogParser {
             return
         }
         let first = line[0]
-        if JVMBytes.isSpace(first) {
-            if section == .failures || section == .errors { summaryEntry(line, from: JVMBytes.skipSpaces(line)) }
+        if ByteScan.isSpace(first) {
+            if section == .failures || section == .errors { summaryEntry(line, from: ByteScan.skipSpaces(line)) }
             return
         }
         // Old surefire (Maven 3.0–3.3) prints its lines without a level prefix.
-        if first == UInt8(ascii: "T"), JVMBytes.has(line, "Tests run:") {
+        if first == UInt8(ascii: "T"), ByteScan.has(line, "Tests run:") {
             countTests(line, from: 0)
             section = .none
             return
         }
-        if first == UInt8(ascii: "R"), JVMBytes.has(line, "Running ") {
+        if first == UInt8(ascii: "R"), ByteScan.has(line, "Running ") {
             rememberRunning(line, from: 8)
             return
         }
@@ -255,28 +255,28 @@ public struct MavenLogParser: LogParser {
     /// `Tests run: 5, Failures: 1, Errors: 1, Skipped: 1[, Flakes: 0][, Time elapsed: … - in demo.ATest]`,
     /// read left to right (surefire always prints the fields in this order).
     private mutating func countTests(_ line: JVMLine, from: Int) {
-        guard JVMBytes.has(line, "Tests run:", at: from),
-              let (run, afterRun) = JVMBytes.number(line, at: JVMBytes.skipSpaces(line, from: from + 10)) else { return }
+        guard ByteScan.has(line, "Tests run:", at: from),
+              let (run, afterRun) = ByteScan.number(line, at: ByteScan.skipSpaces(line, from: from + 10)) else { return }
         var failures = 0
         var errors = 0
         var skipped = 0
         var perClass = false
         var cursor = afterRun
-        while JVMBytes.has(line, ", ", at: cursor) {
+        while ByteScan.has(line, ", ", at: cursor) {
             let label = cursor + 2
-            func value(_ length: Int) -> (Int, Int)? { JVMBytes.number(line, at: JVMBytes.skipSpaces(line, from: label + length)) }
-            if JVMBytes.has(line, "Failures:", at: label), let (n, end) = value(9) { failures = n; cursor = end }
-            else if JVMBytes.has(line, "Errors:", at: label), let (n, end) = value(7) { errors = n; cursor = end }
-            else if JVMBytes.has(line, "Skipped:", at: label), let (n, end) = value(8) { skipped = n; cursor = end }
-            else if JVMBytes.has(line, "Flakes:", at: label), let (_, end) = value(7) { cursor = end }
+            func value(_ length: Int) -> (Int, Int)? { ByteScan.number(line, at: ByteScan.skipSpaces(line, from: label + length)) }
+            if ByteScan.has(line, "Failures:", at: label), let (n, end) = value(9) { failures = n; cursor = end }
+            else if ByteScan.has(line, "Errors:", at: label), let (n, end) = value(7) { errors = n; cursor = end }
+            else if ByteScan.has(line, "Skipped:", at: label), let (n, end) = value(8) { skipped = n; cursor = end }
+            else if ByteScan.has(line, "Flakes:", at: label), let (_, end) = value(7) { cursor = end }
             else {
-                perClass = JVMBytes.has(line, "Time elapsed", at: label)
+                perClass = ByteScan.has(line, "Time elapsed", at: label)
                 break
             }
         }
         let failed = failures &+ errors
         let summary = TestSummary(passed: max(0, run &- failed &- skipped), failed: failed, skipped: skipped, total: run)
-        let inMarker = JVMBytes.find(line, " - in ", from: cursor).map { $0 + 6 } ?? JVMBytes.find(line, " -- in ", from: cursor).map { $0 + 7 }
+        let inMarker = ByteScan.find(line, " - in ", from: cursor).map { $0 + 6 } ?? ByteScan.find(line, " -- in ", from: cursor).map { $0 + 7 }
         if perClass || inMarker != nil {
             if let at = inMarker { rememberRunning(line, from: at, failing: failed > 0) }
             classCounts.accumulate(summary)
@@ -295,14 +295,14 @@ public struct MavenLogParser: LogParser {
     /// Remembers the class a test line names; a failing class also by its simple name, so that a
     /// summary row (`ATest.bad:3 …`) finds its package.
     private mutating func rememberRunning(_ line: JVMLine, from: Int, failing: Bool = false) {
-        let start = JVMBytes.skipSpaces(line, from: from)
-        let end = JVMBytes.trimEnd(line, from: start, to: line.count)
+        let start = ByteScan.skipSpaces(line, from: from)
+        let end = ByteScan.trimEnd(line, from: start, to: line.count)
         guard end > start, end - start <= 512,
-              JVMBytes.find(line, byte: JVMBytes.space, from: start, to: end) == nil else { return }
+              ByteScan.find(line, byte: ByteScan.space, from: start, to: end) == nil else { return }
         lastTestClassBytes.reset()
         lastTestClassBytes.append(line, start, end)
         guard failing, testClasses.count < Self.maximumTestClasses else { return }
-        let name = JVMBytes.string(line, start, end)
+        let name = ByteScan.string(line, start, end)
         let simple = JVMTestFailures.simpleName(name)
         if testClasses[simple] == nil { testClasses[simple] = name }
     }
@@ -310,20 +310,20 @@ public struct MavenLogParser: LogParser {
     /// `[ERROR] bad(demo.ATest)  Time elapsed: 0.01 s  <<< FAILURE!` (and surefire 3's
     /// `demo.ATest.bad -- Time elapsed: …`).
     private static func isDetailHeader(_ line: JVMLine) -> Bool {
-        let end = JVMBytes.trimEnd(line, from: 0, to: line.count)
-        return JVMBytes.hasSuffix(line, "<<< FAILURE!", before: end) || JVMBytes.hasSuffix(line, "<<< ERROR!", before: end)
+        let end = ByteScan.trimEnd(line, from: 0, to: line.count)
+        return ByteScan.hasSuffix(line, "<<< FAILURE!", before: end) || ByteScan.hasSuffix(line, "<<< ERROR!", before: end)
     }
 
     private mutating func beginDetail(_ line: JVMLine, from: Int) {
-        guard let elapsed = JVMBytes.find(line, " Time elapsed", from: from) ?? JVMBytes.find(line, " <<<", from: from) else { return }
-        var end = JVMBytes.trimEnd(line, from: from, to: elapsed)
-        if JVMBytes.hasSuffix(line, " --", before: end) { end = JVMBytes.trimEnd(line, from: from, to: end - 3) }
+        guard let elapsed = ByteScan.find(line, " Time elapsed", from: from) ?? ByteScan.find(line, " <<<", from: from) else { return }
+        var end = ByteScan.trimEnd(line, from: from, to: elapsed)
+        if ByteScan.hasSuffix(line, " --", before: end) { end = ByteScan.trimEnd(line, from: from, to: end - 3) }
         guard end > from, end - from <= 1024 else { return }
         if failures.isFull || seen.seenBefore(line, from, end, salt: 5) {
             detail.beginSkipping()
             return
         }
-        guard let (className, method) = testName(JVMBytes.string(line, from, end)) else { return }
+        guard let (className, method) = testName(ByteScan.string(line, from, end)) else { return }
         detail.begin(className: className, method: method)
     }
 
@@ -366,17 +366,17 @@ public struct MavenLogParser: LogParser {
     /// `ATest.bad:3->check:40 …`, `ATest>Base.inherited:7 …`, `Run 1: ATest.flaky:5 …`, old `bad(demo.ATest): …`.
     @discardableResult
     private mutating func summaryEntry(_ line: JVMLine, from: Int, probe: Bool = false) -> Bool {
-        var start = JVMBytes.skipSpaces(line, from: from)
-        if JVMBytes.has(line, "Run ", at: start), let (_, end) = JVMBytes.number(line, at: start + 4),
-           JVMBytes.byte(line, end) == UInt8(ascii: ":") {
-            start = JVMBytes.skipSpaces(line, from: end + 1)
+        var start = ByteScan.skipSpaces(line, from: from)
+        if ByteScan.has(line, "Run ", at: start), let (_, end) = ByteScan.number(line, at: start + 4),
+           ByteScan.byte(line, end) == UInt8(ascii: ":") {
+            start = ByteScan.skipSpaces(line, from: end + 1)
         }
-        let end = JVMBytes.trimEnd(line, from: start, to: line.count)
+        let end = ByteScan.trimEnd(line, from: start, to: line.count)
         guard end > start, end - start <= 8192, !failures.isFull else { return false }
         guard probe || !seen.seenBefore(line, start, end, salt: 4) else { return true }
-        let headEnd = JVMBytes.find(line, byte: JVMBytes.space, from: start, to: end) ?? end
-        var head = JVMBytes.string(line, start, headEnd)
-        var detailText = JVMBytes.string(line, headEnd, end).trimmed
+        let headEnd = ByteScan.find(line, byte: ByteScan.space, from: start, to: end) ?? end
+        var head = ByteScan.string(line, start, headEnd)
+        var detailText = ByteScan.string(line, headEnd, end).trimmed
         if detailText.hasPrefix("»") { detailText = String(detailText.dropFirst()).trimmed }
         var className: String
         var method: String
@@ -434,29 +434,29 @@ public struct MavenLogParser: LogParser {
 
     /// Maven's and its resolver's wording of a dependency problem (searched on bytes).
     private static func isDependencyProblem(_ line: JVMLine, _ from: Int) -> Bool {
-        JVMBytes.find(line, "ould not resolve dependencies", from: from) != nil
-            || JVMBytes.find(line, "could not be resolved", from: from) != nil
-            || JVMBytes.find(line, "ailed to read artifact descriptor", from: from) != nil
-            || JVMBytes.find(line, "ould not find artifact", from: from) != nil
-            || JVMBytes.find(line, "ould not transfer artifact", from: from) != nil
-            || JVMBytes.find(line, "on-resolvable", from: from) != nil
-            || JVMBytes.find(line, "DependencyResolutionException", from: from) != nil
-            || JVMBytes.find(line, "PluginResolutionException", from: from) != nil
-            || JVMBytes.find(line, "ailed to collect dependencies", from: from) != nil
+        ByteScan.find(line, "ould not resolve dependencies", from: from) != nil
+            || ByteScan.find(line, "could not be resolved", from: from) != nil
+            || ByteScan.find(line, "ailed to read artifact descriptor", from: from) != nil
+            || ByteScan.find(line, "ould not find artifact", from: from) != nil
+            || ByteScan.find(line, "ould not transfer artifact", from: from) != nil
+            || ByteScan.find(line, "on-resolvable", from: from) != nil
+            || ByteScan.find(line, "DependencyResolutionException", from: from) != nil
+            || ByteScan.find(line, "PluginResolutionException", from: from) != nil
+            || ByteScan.find(line, "ailed to collect dependencies", from: from) != nil
     }
 
     private static func isBoilerplate(_ line: JVMLine, _ at: Int) -> Bool {
-        switch JVMBytes.byte(line, at) {
-        case UInt8(ascii: "-"): return JVMBytes.has(line, "-> [Help", at: at)
-        case UInt8(ascii: "["): return JVMBytes.has(line, "[Help ", at: at)
-        case UInt8(ascii: "T"): return JVMBytes.has(line, "To see the full stack trace", at: at)
-        case UInt8(ascii: "R"): return JVMBytes.has(line, "Re-run Maven", at: at) || JVMBytes.has(line, "Refer to the generated", at: at)
-        case UInt8(ascii: "F"): return JVMBytes.has(line, "For more information about the errors", at: at)
-        case UInt8(ascii: "A"): return JVMBytes.has(line, "After correcting the problems", at: at)
-        case UInt8(ascii: "m"): return JVMBytes.has(line, "mvn <args>", at: at) || JVMBytes.has(line, "mvn <goals>", at: at)
-        case UInt8(ascii: "P"): return JVMBytes.has(line, "Please refer to", at: at)
-        case UInt8(ascii: "C"): return JVMBytes.has(line, "COMPILATION ERROR", at: at) || JVMBytes.has(line, "COMPILATION WARNING", at: at)
-            || JVMBytes.has(line, "Command line was:", at: at) || JVMBytes.has(line, "Crash dump", at: at)
+        switch ByteScan.byte(line, at) {
+        case UInt8(ascii: "-"): return ByteScan.has(line, "-> [Help", at: at)
+        case UInt8(ascii: "["): return ByteScan.has(line, "[Help ", at: at)
+        case UInt8(ascii: "T"): return ByteScan.has(line, "To see the full stack trace", at: at)
+        case UInt8(ascii: "R"): return ByteScan.has(line, "Re-run Maven", at: at) || ByteScan.has(line, "Refer to the generated", at: at)
+        case UInt8(ascii: "F"): return ByteScan.has(line, "For more information about the errors", at: at)
+        case UInt8(ascii: "A"): return ByteScan.has(line, "After correcting the problems", at: at)
+        case UInt8(ascii: "m"): return ByteScan.has(line, "mvn <args>", at: at) || ByteScan.has(line, "mvn <goals>", at: at)
+        case UInt8(ascii: "P"): return ByteScan.has(line, "Please refer to", at: at)
+        case UInt8(ascii: "C"): return ByteScan.has(line, "COMPILATION ERROR", at: at) || ByteScan.has(line, "COMPILATION WARNING", at: at)
+            || ByteScan.has(line, "Command line was:", at: at) || ByteScan.has(line, "Crash dump", at: at)
         default: return false
         }
     }
@@ -466,20 +466,20 @@ public struct MavenLogParser: LogParser {
     private static func sectionHeader(_ line: JVMLine, _ at: Int) -> (section: Section, rest: Int)? {
         let section: Section
         let length: Int
-        if JVMBytes.has(line, "Failures:", at: at) { section = .failures; length = 9 }
-        else if JVMBytes.has(line, "Errors:", at: at) { section = .errors; length = 7 }
-        else if JVMBytes.has(line, "Flakes:", at: at) { section = .flakes; length = 7 }
-        else if JVMBytes.has(line, "Failed tests:", at: at) { section = .failures; length = 13 }
-        else if JVMBytes.has(line, "Tests in error:", at: at) { section = .errors; length = 15 }
+        if ByteScan.has(line, "Failures:", at: at) { section = .failures; length = 9 }
+        else if ByteScan.has(line, "Errors:", at: at) { section = .errors; length = 7 }
+        else if ByteScan.has(line, "Flakes:", at: at) { section = .flakes; length = 7 }
+        else if ByteScan.has(line, "Failed tests:", at: at) { section = .failures; length = 13 }
+        else if ByteScan.has(line, "Tests in error:", at: at) { section = .errors; length = 15 }
         else { return nil }
-        let rest = JVMBytes.skipSpaces(line, from: at + length)
+        let rest = ByteScan.skipSpaces(line, from: at + length)
         // `Failures: 1, Errors: …` is a count line, not a header.
-        if rest < line.count, length <= 9, JVMBytes.isDigit(line[rest]) { return nil }
+        if rest < line.count, length <= 9, ByteScan.isDigit(line[rest]) { return nil }
         return (section, rest)
     }
 
     private static func trimmedString(_ line: JVMLine, _ from: Int) -> String {
-        let start = JVMBytes.skipSpaces(line, from: from)
-        return JVMBytes.string(line, start, min(JVMBytes.trimEnd(line, from: start, to: line.count), start + 4096))
+        let start = ByteScan.skipSpaces(line, from: from)
+        return ByteScan.string(line, start, min(ByteScan.trimEnd(line, from: start, to: line.count), start + 4096))
     }
 }

@@ -40,7 +40,7 @@ struct ESLintLines {
     /// An indented line while a header is active: a stylish row, or the end of the rows.
     mutating func row(_ line: NpmLine, _ issues: inout IssueCollector) {
         // Rows are indented 2 or more: the line:column column is right-aligned.
-        if line.indent >= 2, NpmScan.isDigit(line.lead), let row = Self.stylishRow(line) {
+        if line.indent >= 2, ByteScan.isDigit(line.lead), let row = Self.stylishRow(line) {
             report(row, line, &issues)
         } else {
             headerActive = false
@@ -70,18 +70,18 @@ struct ESLintLines {
         if crashed {
             _ = crash(line, &issues)
         } else if line.lead == 0xE2 {
-            if NpmScan.has(bytes, "✖ ", at: 0) { countSummary(bytes) }
-        } else if line.lead == UInt8(ascii: "O"), NpmScan.has(bytes, "Oops! Something went wrong!", at: 0) {
+            if ByteScan.has(bytes, "✖ ", at: 0) { countSummary(bytes) }
+        } else if line.lead == UInt8(ascii: "O"), ByteScan.has(bytes, "Oops! Something went wrong!", at: 0) {
             crashed = true
             failed = true
-        } else if line.lead == UInt8(ascii: "E"), NpmScan.has(bytes, "ESLint found too many warnings", at: 0) {
+        } else if line.lead == UInt8(ascii: "E"), ByteScan.has(bytes, "ESLint found too many warnings", at: 0) {
             // `--max-warnings` turned warnings into a failure: that is its reason.
             failed = true
             diagnostics &+= 1
-            var fingerprint = NpmFingerprint(3)
+            var fingerprint = Fingerprint(kind: 3)
             fingerprint.add(bytes)
-            guard seen.isNew(fingerprint.finish()) else { return }
-            issues.add(Issue(file: nil, line: nil, message: NpmScan.text(bytes), severity: .error,
+            guard seen.isNew(fingerprint.value) else { return }
+            issues.add(Issue(file: nil, line: nil, message: NpmText.text(bytes), severity: .error,
                              category: IssueCategory.lintError))
         }
     }
@@ -94,14 +94,14 @@ struct ESLintLines {
     private mutating func report(_ row: Row, _ line: NpmLine, _ issues: inout IssueCollector) {
         diagnostics &+= 1
         if row.severity == .error { failed = true }
-        var fingerprint = NpmFingerprint(2)
+        var fingerprint = Fingerprint(kind: 2)
         if row.file == nil { fingerprint.add(header) }
         fingerprint.add(line.body)
-        guard seen.isNew(fingerprint.finish()) else { return }
+        guard seen.isNew(fingerprint.value) else { return }
         let bytes = line.bytes
-        let file = row.file.map { NpmScan.text(bytes, $0.lowerBound, $0.upperBound) } ?? header.string
-        var message = NpmScan.text(bytes, row.message.lowerBound, row.message.upperBound)
-        if let rule = row.rule { message += " (" + NpmScan.text(bytes, rule.lowerBound, rule.upperBound) + ")" }
+        let file = row.file.map { NpmText.text(bytes, $0.lowerBound, $0.upperBound) } ?? header.string
+        var message = NpmText.text(bytes, row.message.lowerBound, row.message.upperBound)
+        if let rule = row.rule { message += " (" + NpmText.text(bytes, rule.lowerBound, rule.upperBound) + ")" }
         issues.add(Issue(file: NpmText.normalizedPath(file), line: row.line > 0 ? row.line : nil, message: message,
                          severity: row.severity,
                          category: row.severity == .error ? IssueCategory.lintError : IssueCategory.lintWarning))
@@ -110,32 +110,32 @@ struct ESLintLines {
     /// `  12:5  error  message  rule-name`, `   4:7  warning  …` (under a header).
     static func stylishRow(_ line: NpmLine) -> Row? {
         let bytes = line.bytes
-        guard let row = NpmScan.number(bytes, at: line.indent), NpmScan.has(bytes, ":", at: row.end),
-              let column = NpmScan.number(bytes, at: row.end + 1) else { return nil }
-        let severityStart = NpmScan.skipSpaces(bytes, from: column.end)
+        guard let row = ByteScan.number(bytes, at: line.indent), ByteScan.has(bytes, ":", at: row.end),
+              let column = ByteScan.number(bytes, at: row.end + 1) else { return nil }
+        let severityStart = ByteScan.skipSpaces(bytes, from: column.end)
         guard severityStart > column.end else { return nil }
         let severity: Issue.Severity
         let textStart: Int
-        if NpmScan.has(bytes, "error ", at: severityStart) {
+        if ByteScan.has(bytes, "error ", at: severityStart) {
             severity = .error; textStart = severityStart + 6
-        } else if NpmScan.has(bytes, "warning ", at: severityStart) {
+        } else if ByteScan.has(bytes, "warning ", at: severityStart) {
             severity = .warning; textStart = severityStart + 8
         } else {
             return nil
         }
-        let messageStart = NpmScan.skipSpaces(bytes, from: textStart)
+        let messageStart = ByteScan.skipSpaces(bytes, from: textStart)
         var messageEnd = bytes.count
         while messageEnd > messageStart, bytes[messageEnd - 1] == 0x20 { messageEnd -= 1 }
         var rule: Range<Int>?
         // The rule is the last column: after the last run of two or more spaces.
-        if let gap = NpmScan.findLast(bytes, "  ", before: messageEnd), gap > messageStart {
-            let ruleStart = NpmScan.skipSpaces(bytes, from: gap)
+        if let gap = ByteScan.findLast(bytes, "  ", before: messageEnd), gap > messageStart {
+            let ruleStart = ByteScan.skipSpaces(bytes, from: gap)
             if ruleStart < messageEnd, isRuleName(bytes, ruleStart, messageEnd) {
                 rule = ruleStart..<messageEnd
                 messageEnd = gap
             }
         }
-        let message = NpmText.trimmedRange(bytes, messageStart, messageEnd)
+        let message = ByteScan.trimmed(bytes, messageStart, messageEnd)
         guard !message.isEmpty else { return nil }
         return Row(file: nil, line: row.value, message: message, rule: rule, severity: severity)
     }
@@ -143,12 +143,12 @@ struct ESLintLines {
     /// `path:line:col: message [Error/rule]` (or `[Warning]` without a rule).
     static func unixRow(_ bytes: NpmLine.Bytes) -> Row? {
         guard bytes.count > 8, bytes[bytes.count - 1] == UInt8(ascii: "]"),
-              let open = NpmScan.lastIndex(of: UInt8(ascii: "["), in: bytes) else { return nil }
+              let open = ByteScan.findLast(bytes, byte: UInt8(ascii: "[")) else { return nil }
         let severity: Issue.Severity
         let afterWord: Int
-        if NpmScan.has(bytes, "[Error", at: open) {
+        if ByteScan.has(bytes, "[Error", at: open) {
             severity = .error; afterWord = open + 6
-        } else if NpmScan.has(bytes, "[Warning", at: open) {
+        } else if ByteScan.has(bytes, "[Warning", at: open) {
             severity = .warning; afterWord = open + 8
         } else {
             return nil
@@ -162,7 +162,7 @@ struct ESLintLines {
             return nil
         }
         guard let location = position(bytes, before: open) else { return nil }
-        let message = NpmText.trimmedRange(bytes, location.messageStart, open)
+        let message = ByteScan.trimmed(bytes, location.messageStart, open)
         guard !message.isEmpty else { return nil }
         return Row(file: location.file, line: location.line, message: message, rule: rule, severity: severity)
     }
@@ -170,10 +170,10 @@ struct ESLintLines {
     /// The first `:line:col: ` of a unix row: the file before it, the line, where the message starts.
     private static func position(_ bytes: NpmLine.Bytes, before limit: Int) -> (file: Range<Int>, line: Int, messageStart: Int)? {
         var from = 1
-        while let colon = NpmScan.index(of: UInt8(ascii: ":"), in: bytes, from: from, to: limit) {
-            if let row = NpmScan.number(bytes, at: colon + 1), NpmScan.has(bytes, ":", at: row.end),
-               let column = NpmScan.number(bytes, at: row.end + 1), NpmScan.has(bytes, ": ", at: column.end) {
-                let file = NpmText.trimmedRange(bytes, 0, colon)
+        while let colon = ByteScan.find(bytes, byte: UInt8(ascii: ":"), from: from, to: limit) {
+            if let row = ByteScan.number(bytes, at: colon + 1), ByteScan.has(bytes, ":", at: row.end),
+               let column = ByteScan.number(bytes, at: row.end + 1), ByteScan.has(bytes, ": ", at: column.end) {
+                let file = ByteScan.trimmed(bytes, 0, colon)
                 guard !file.isEmpty else { return nil }
                 return (file, row.value, column.end + 2)
             }
@@ -184,14 +184,14 @@ struct ESLintLines {
 
     /// `path: line 3, col 5, Error - message (rule)`.
     static func compactRow(_ bytes: NpmLine.Bytes, marker: Int) -> Row? {
-        guard marker > 0, NpmScan.has(bytes, ": line ", at: marker),
-              let row = NpmScan.number(bytes, at: marker + 7), NpmScan.has(bytes, ", col ", at: row.end),
-              let column = NpmScan.number(bytes, at: row.end + 6), NpmScan.has(bytes, ", ", at: column.end) else { return nil }
+        guard marker > 0, ByteScan.has(bytes, ": line ", at: marker),
+              let row = ByteScan.number(bytes, at: marker + 7), ByteScan.has(bytes, ", col ", at: row.end),
+              let column = ByteScan.number(bytes, at: row.end + 6), ByteScan.has(bytes, ", ", at: column.end) else { return nil }
         let severity: Issue.Severity
         let messageStart: Int
-        if NpmScan.has(bytes, "Error - ", at: column.end + 2) {
+        if ByteScan.has(bytes, "Error - ", at: column.end + 2) {
             severity = .error; messageStart = column.end + 10
-        } else if NpmScan.has(bytes, "Warning - ", at: column.end + 2) {
+        } else if ByteScan.has(bytes, "Warning - ", at: column.end + 2) {
             severity = .warning; messageStart = column.end + 12
         } else {
             return nil
@@ -199,34 +199,34 @@ struct ESLintLines {
         var messageEnd = bytes.count
         var rule: Range<Int>?
         if bytes.count > messageStart + 2, bytes[bytes.count - 1] == UInt8(ascii: ")"),
-           let open = NpmScan.lastIndex(of: UInt8(ascii: "("), in: bytes, from: messageStart),
+           let open = ByteScan.findLast(bytes, byte: UInt8(ascii: "("), from: messageStart),
            open > messageStart, bytes[open - 1] == 0x20, isRuleName(bytes, open + 1, bytes.count - 1) {
             rule = (open + 1)..<(bytes.count - 1)
             messageEnd = open
         }
-        let message = NpmText.trimmedRange(bytes, messageStart, messageEnd)
-        let file = NpmText.trimmedRange(bytes, 0, marker)
+        let message = ByteScan.trimmed(bytes, messageStart, messageEnd)
+        let file = ByteScan.trimmed(bytes, 0, marker)
         guard !message.isEmpty, !file.isEmpty else { return nil }
         return Row(file: file, line: row.value, message: message, rule: rule, severity: severity)
     }
 
     /// `✖ 3 problems (2 errors, 1 warning)`.
     private mutating func countSummary(_ bytes: NpmLine.Bytes) {
-        guard let open = NpmScan.find(bytes, "("), let errors = NpmScan.number(bytes, at: open + 1),
-              NpmScan.has(bytes, " error", at: errors.end) else { return }
+        guard let open = ByteScan.find(bytes, "("), let errors = ByteScan.number(bytes, at: open + 1),
+              ByteScan.has(bytes, " error", at: errors.end) else { return }
         if errors.value > 0 { failed = true }
     }
 
     /// The first line of text after `Oops! Something went wrong!` (skipping `ESLint: 6.4.0.`).
     private mutating func crash(_ line: NpmLine, _ issues: inout IssueCollector) -> Bool {
         let bytes = line.bytes
-        if NpmScan.has(bytes, "ESLint: ", at: 0) { return true }
+        if ByteScan.has(bytes, "ESLint: ", at: 0) { return true }
         crashed = false
         diagnostics &+= 1
-        var fingerprint = NpmFingerprint(3)
+        var fingerprint = Fingerprint(kind: 3)
         fingerprint.add(bytes)
-        guard seen.isNew(fingerprint.finish()) else { return true }
-        issues.add(Issue(file: nil, line: nil, message: "ESLint: " + NpmScan.text(bytes), severity: .error,
+        guard seen.isNew(fingerprint.value) else { return true }
+        issues.add(Issue(file: nil, line: nil, message: "ESLint: " + NpmText.text(bytes), severity: .error,
                          category: IssueCategory.buildError))
         return true
     }

@@ -49,51 +49,51 @@ struct JestLines {
         let lead = line.lead
         if line.indent <= 1 {
             if lead == UInt8(ascii: "F") || lead == UInt8(ascii: "P") {
-                if NpmScan.has(bytes, "FAIL ", at: line.indent) {
+                if ByteScan.has(bytes, "FAIL ", at: line.indent) {
                     commit(&issues)
                     Self.suitePath(bytes, from: line.indent + 5, into: &suite)
                     return
                 }
-                if NpmScan.has(bytes, "PASS ", at: line.indent) {
+                if ByteScan.has(bytes, "PASS ", at: line.indent) {
                     commit(&issues)
                     suite.reset()
                     return
                 }
             } else if lead == UInt8(ascii: "N") {
-                if line.indent == 0, NpmScan.has(bytes, "No tests found, exiting with code ", at: 0),
-                   !NpmScan.has(bytes, "0", at: 34) {
+                if line.indent == 0, ByteScan.has(bytes, "No tests found, exiting with code ", at: 0),
+                   !ByteScan.has(bytes, "0", at: 34) {
                     // Jest found no test to run and fails for it (without --passWithNoTests).
                     commit(&issues)
                     failed = true
                     diagnostics &+= 1
-                    var fingerprint = NpmFingerprint(7)
+                    var fingerprint = Fingerprint(kind: 7)
                     fingerprint.add(bytes)
-                    if seen.isNew(fingerprint.finish()) {
-                        issues.add(Issue(file: nil, line: nil, message: NpmScan.text(bytes), severity: .error,
+                    if seen.isNew(fingerprint.value) {
+                        issues.add(Issue(file: nil, line: nil, message: NpmText.text(bytes), severity: .error,
                                          category: IssueCategory.testFailure))
                     }
                     return
                 }
             } else if lead == UInt8(ascii: "T") {
-                if NpmScan.has(bytes, "Tests:", at: line.indent) {
+                if ByteScan.has(bytes, "Tests:", at: line.indent) {
                     commit(&issues)
                     count(bytes, from: line.indent + 6)
                     return
                 }
-                if NpmScan.has(bytes, "Test Suites:", at: line.indent) {
+                if ByteScan.has(bytes, "Test Suites:", at: line.indent) {
                     commit(&issues)
-                    if let failedAt = NpmScan.find(bytes, " failed"), failedAt > 0,
-                       NpmScan.isDigit(bytes[failedAt - 1]) { failed = true }
+                    if let failedAt = ByteScan.find(bytes, " failed"), failedAt > 0,
+                       ByteScan.isDigit(bytes[failedAt - 1]) { failed = true }
                     return
                 }
             }
             if open, line.indent == 0 { commit(&issues) }
             return
         }
-        if lead == 0xE2, NpmScan.has(bytes, "● ", at: line.indent) {
+        if lead == 0xE2, ByteScan.has(bytes, "● ", at: line.indent) {
             commit(&issues)
-            let range = NpmText.trimmedRange(bytes, line.indent + 4, bytes.count)
-            guard !range.isEmpty, !(range.count == 7 && NpmScan.has(bytes, "Console", at: range.lowerBound)) else { return }
+            let range = ByteScan.trimmed(bytes, line.indent + 4, bytes.count)
+            guard !range.isEmpty, !(range.count == 7 && ByteScan.has(bytes, "Console", at: range.lowerBound)) else { return }
             failed = true
             diagnostics &+= 1
             open = true
@@ -104,17 +104,17 @@ struct JestLines {
             file.set(suite)
             self.line = nil
             frames = 0
-            suiteFailure = range.count == 24 && NpmScan.has(bytes, "Test suite failed to run", at: range.lowerBound)
+            suiteFailure = range.count == 24 && ByteScan.has(bytes, "Test suite failed to run", at: range.lowerBound)
             syntaxError.reset()
             return
         }
         guard open else { return }
-        if line.indent == 2, lead == UInt8(ascii: "c"), NpmScan.has(bytes, "console.", at: 2) {
+        if line.indent == 2, lead == UInt8(ascii: "c"), ByteScan.has(bytes, "console.", at: 2) {
             // Console output of the next suite (printed before its FAIL line): not this failure's.
             commit(&issues)
             return
         }
-        if lead == UInt8(ascii: "a"), NpmScan.has(bytes, "at ", at: line.indent) {
+        if lead == UInt8(ascii: "a"), ByteScan.has(bytes, "at ", at: line.indent) {
             explained = true
             frame(bytes, from: line.indent + 3)
             return
@@ -123,7 +123,7 @@ struct JestLines {
             explained = true
             return
         }
-        if suiteFailure, syntaxError.isEmpty, NpmScan.has(bytes, "SyntaxError: ", at: line.indent) {
+        if suiteFailure, syntaxError.isEmpty, ByteScan.has(bytes, "SyntaxError: ", at: line.indent) {
             syntaxError.appendTrimmed(bytes, line.indent, bytes.count)
             return
         }
@@ -138,13 +138,13 @@ struct JestLines {
     private mutating func commit(_ issues: inout IssueCollector) {
         guard open else { return }
         open = false
-        var fingerprint = NpmFingerprint(4)
+        var fingerprint = Fingerprint(kind: 4)
         fingerprint.add(title)
         fingerprint.add(details)
         fingerprint.add(file)
         fingerprint.add(line)
         fingerprint.add(syntaxError)
-        guard seen.isNew(fingerprint.finish()) else { return }
+        guard seen.isNew(fingerprint.value) else { return }
         if let syntax = syntaxIssue() {
             issues.add(syntax)
             return
@@ -163,13 +163,13 @@ struct JestLines {
         var errorLine = line
         // `SyntaxError: <path>: <message> (line:column)`
         let start = 13
-        if let separator = NpmScan.find(bytes, ": ", from: start), separator > start {
+        if let separator = ByteScan.find(bytes, ": ", from: start), separator > start {
             let path = UnsafeBufferPointer(rebasing: bytes[start..<separator])
-            if NpmScan.index(of: 0x20, in: path) == nil { errorFile = NpmScan.text(path) }
+            if ByteScan.find(path, byte: 0x20) == nil { errorFile = NpmText.text(path) }
         }
         if bytes.count > 4, bytes[bytes.count - 1] == UInt8(ascii: ")"),
-           let open = NpmScan.lastIndex(of: UInt8(ascii: "("), in: bytes),
-           let row = NpmScan.number(bytes, at: open + 1), NpmScan.has(bytes, ":", at: row.end) {
+           let open = ByteScan.findLast(bytes, byte: UInt8(ascii: "(")),
+           let row = ByteScan.number(bytes, at: open + 1), ByteScan.has(bytes, ":", at: row.end) {
             errorLine = row.value
         }
         let message = "Test suite failed to run: " + syntaxError.string
@@ -194,8 +194,8 @@ struct JestLines {
     /// `    > 4 |     expect(…)`, `      5 |   });`, `        |      ^`.
     private static func isCodeFrame(_ bytes: NpmLine.Bytes, from start: Int) -> Bool {
         var index = start
-        if index < bytes.count, bytes[index] == UInt8(ascii: ">") { index = NpmScan.skipSpaces(bytes, from: index + 1) }
-        if let number = NpmScan.number(bytes, at: index) { index = NpmScan.skipSpaces(bytes, from: number.end) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ">") { index = ByteScan.skipSpaces(bytes, from: index + 1) }
+        if let number = ByteScan.number(bytes, at: index) { index = ByteScan.skipSpaces(bytes, from: number.end) }
         return index < bytes.count && bytes[index] == UInt8(ascii: "|")
     }
 
@@ -204,11 +204,11 @@ struct JestLines {
         var end = bytes.count
         while end > start, bytes[end - 1] == 0x20 { end -= 1 }
         if end >= 2, bytes[end - 1] == UInt8(ascii: ")"), bytes[end - 2] == UInt8(ascii: "s"),
-           let open = NpmScan.findLast(bytes, " (", before: end), open > start {
+           let open = ByteScan.findLast(bytes, " (", before: end), open > start {
             end = open
         }
-        var from = NpmScan.skipSpaces(bytes, from: start)
-        if let gap = NpmScan.findLast(bytes, "  ", before: end), gap >= from { from = NpmScan.skipSpaces(bytes, from: gap) }
+        var from = ByteScan.skipSpaces(bytes, from: start)
+        if let gap = ByteScan.findLast(bytes, "  ", before: end), gap >= from { from = ByteScan.skipSpaces(bytes, from: gap) }
         buffer.setPath(bytes, from, end)
     }
 
@@ -218,15 +218,15 @@ struct JestLines {
         var index = start
         var sawTotal = false
         while index < bytes.count {
-            index = NpmScan.skipSpaces(bytes, from: index)
-            guard let number = NpmScan.number(bytes, at: index) else { break }
+            index = ByteScan.skipSpaces(bytes, from: index)
+            guard let number = ByteScan.number(bytes, at: index) else { break }
             let word = number.end + 1
-            if NpmScan.has(bytes, "failed", at: word) { summary.failed &+= number.value }
-            else if NpmScan.has(bytes, "passed", at: word) { summary.passed &+= number.value }
-            else if NpmScan.has(bytes, "skipped", at: word) || NpmScan.has(bytes, "todo", at: word)
-                        || NpmScan.has(bytes, "pending", at: word) { summary.skipped &+= number.value }
-            else if NpmScan.has(bytes, "total", at: word) { summary.total = number.value; sawTotal = true }
-            guard let comma = NpmScan.index(of: UInt8(ascii: ","), in: bytes, from: word) else { break }
+            if ByteScan.has(bytes, "failed", at: word) { summary.failed &+= number.value }
+            else if ByteScan.has(bytes, "passed", at: word) { summary.passed &+= number.value }
+            else if ByteScan.has(bytes, "skipped", at: word) || ByteScan.has(bytes, "todo", at: word)
+                        || ByteScan.has(bytes, "pending", at: word) { summary.skipped &+= number.value }
+            else if ByteScan.has(bytes, "total", at: word) { summary.total = number.value; sawTotal = true }
+            guard let comma = ByteScan.find(bytes, byte: UInt8(ascii: ","), from: word) else { break }
             index = comma + 1
         }
         guard sawTotal else { return }

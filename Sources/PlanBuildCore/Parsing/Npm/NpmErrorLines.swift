@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CPlanBuildSupport
 
 /// npm's own errors, `npm error …` (npm 10) or `npm ERR! …` (older npm). npm prints one error as
 /// a block of consecutive lines (a `code E404` line, the lines explaining it, context such as
@@ -41,9 +40,9 @@ struct NpmErrorLines {
     mutating func consume(_ line: NpmLine, _ issues: inout IssueCollector, _ output: inout ScriptOutput) -> Bool {
         let bytes = line.bytes
         let contentStart: Int
-        if line.indent == 0, NpmScan.has(bytes, "npm error", at: 0) {
+        if line.indent == 0, ByteScan.has(bytes, "npm error", at: 0) {
             contentStart = 9
-        } else if line.indent == 0, NpmScan.has(bytes, "npm ERR!", at: 0) {
+        } else if line.indent == 0, ByteScan.has(bytes, "npm ERR!", at: 0) {
             contentStart = 8
         } else {
             close(&issues, &output)
@@ -54,59 +53,59 @@ struct NpmErrorLines {
             return false
         }
         failed = true
-        let content = NpmText.trimmedRange(bytes, contentStart, bytes.count)
+        let content = ByteScan.trimmed(bytes, contentStart, bytes.count)
         guard !content.isEmpty else { return true }
         let start = content.lowerBound
         if skipPath {
             skipPath = false
-            if bytes[start] == UInt8(ascii: "/") || NpmScan.find(bytes, "_logs", from: start) != nil
-                || NpmScan.find(bytes, ":\\", from: start) != nil { return true }
+            if bytes[start] == UInt8(ascii: "/") || ByteScan.find(bytes, "_logs", from: start) != nil
+                || ByteScan.find(bytes, ":\\", from: start) != nil { return true }
         }
         var context = false
         switch bytes[start] {
         case UInt8(ascii: "A"), UInt8(ascii: "L"):
-            if NpmScan.has(bytes, "A complete log of this run can be found in", at: start)
-                || NpmScan.has(bytes, "Log files were not written", at: start) {
+            if ByteScan.has(bytes, "A complete log of this run can be found in", at: start)
+                || ByteScan.has(bytes, "Log files were not written", at: start) {
                 // npm's last words: the error above is complete (npm 9 names the file on the next line).
                 close(&issues, &output)
                 skipPath = bytes[content.upperBound - 1] == UInt8(ascii: ":")
                 return true
             }
-            if NpmScan.has(bytes, "Lifecycle script ", at: start) { lifecycle = true }
+            if ByteScan.has(bytes, "Lifecycle script ", at: start) { lifecycle = true }
         case UInt8(ascii: "F"):
-            if NpmScan.has(bytes, "For a full report see:", at: start) {
+            if ByteScan.has(bytes, "For a full report see:", at: start) {
                 skipPath = bytes[content.upperBound - 1] == UInt8(ascii: ":")
                 return true
             }
         case UInt8(ascii: "Y"):
-            if NpmScan.has(bytes, "You can rerun the command with `--loglevel=verbose`", at: start) { return true }
+            if ByteScan.has(bytes, "You can rerun the command with `--loglevel=verbose`", at: start) { return true }
         case UInt8(ascii: "s"), UInt8(ascii: "e"):
             // `syscall open`, `errno -2`: details of the code line that help no reader.
-            if NpmScan.has(bytes, "syscall ", at: start) || NpmScan.has(bytes, "errno ", at: start) { return true }
-            context = NpmScan.has(bytes, "signal ", at: start)
+            if ByteScan.has(bytes, "syscall ", at: start) || ByteScan.has(bytes, "errno ", at: start) { return true }
+            context = ByteScan.has(bytes, "signal ", at: start)
         case UInt8(ascii: "c"):
-            if NpmScan.has(bytes, "code ", at: start) {
-                let value = NpmText.trimmedRange(bytes, start + 5, content.upperBound)
+            if ByteScan.has(bytes, "code ", at: start) {
+                let value = ByteScan.trimmed(bytes, start + 5, content.upperBound)
                 if !value.isEmpty, bytes[value.lowerBound] == UInt8(ascii: "E") {
                     // A second error code starts the next error.
                     if !code.isEmpty { close(&issues, &output) }
                     code.set(UnsafeBufferPointer(rebasing: bytes[value]))
-                    if NpmScan.has(bytes, "ELIFECYCLE", at: value.lowerBound) { lifecycle = true }
+                    if ByteScan.has(bytes, "ELIFECYCLE", at: value.lowerBound) { lifecycle = true }
                 }
             }
-            context = NpmScan.has(bytes, "command sh ", at: start) || NpmScan.has(bytes, "cwd ", at: start)
+            context = ByteScan.has(bytes, "command sh ", at: start) || ByteScan.has(bytes, "cwd ", at: start)
         case UInt8(ascii: "p"):
-            if NpmScan.has(bytes, "path ", at: start) {
+            if ByteScan.has(bytes, "path ", at: start) {
                 context = true
                 if path.isEmpty { path.setPath(bytes, start + 5, content.upperBound) }
             }
         case UInt8(ascii: "M"):
-            if NpmScan.has(bytes, "Missing script:", at: start) { missingScript = true }
+            if ByteScan.has(bytes, "Missing script:", at: start) { missingScript = true }
         case UInt8(ascii: "E"):
-            if NpmScan.has(bytes, "Error: Missing script:", at: start) { missingScript = true }
+            if ByteScan.has(bytes, "Error: Missing script:", at: start) { missingScript = true }
         case UInt8(ascii: "w"), UInt8(ascii: "l"), UInt8(ascii: "i"), UInt8(ascii: "a"):
-            context = NpmScan.has(bytes, "workspace ", at: start) || NpmScan.has(bytes, "location ", at: start)
-                || NpmScan.has(bytes, "in workspace:", at: start) || NpmScan.has(bytes, "at location:", at: start)
+            context = ByteScan.has(bytes, "workspace ", at: start) || ByteScan.has(bytes, "location ", at: start)
+                || ByteScan.has(bytes, "in workspace:", at: start) || ByteScan.has(bytes, "at location:", at: start)
         default:
             break
         }
@@ -142,10 +141,10 @@ struct NpmErrorLines {
         guard !coreLines.isEmpty else { return }
         // A failed script that printed no diagnostic: its last output lines say why.
         let explained = lifecycle && !missingScript && !output.diagnosticsSinceStart
-        var fingerprint = NpmFingerprint(6)
+        var fingerprint = Fingerprint(kind: 6)
         fingerprint.add(block)
         if explained { output.fingerprint(&fingerprint) }
-        guard seen.isNew(fingerprint.finish()) else { return }
+        guard seen.isNew(fingerprint.value) else { return }
         let normalized = normalizedCore()
         if lastCoreScript == output.scripts, lastCore.count > normalized.count, Self.contains(lastCore, normalized) { return }
         lastCore = normalized
@@ -154,8 +153,8 @@ struct NpmErrorLines {
         var message = block.string
         if explained, let lines = output.text { message += " — output: " + lines }
         let codeText = code.string
-        let dependency = Self.dependencyCodes.contains(codeText) || NpmScan.find(block.bytes, "ERESOLVE") != nil
-            || NpmScan.find(block.bytes, "ENOTCACHED") != nil
+        let dependency = Self.dependencyCodes.contains(codeText) || ByteScan.find(block.bytes, "ERESOLVE") != nil
+            || ByteScan.find(block.bytes, "ENOTCACHED") != nil
         let file = !code.isEmpty && !path.isEmpty && !lifecycle ? path.string : nil
         issues.add(Issue(file: file, line: nil, message: message, severity: .error,
                          category: dependency ? IssueCategory.dependencyError : IssueCategory.buildError))
@@ -203,11 +202,6 @@ struct NpmErrorLines {
 
     private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard needle.count <= haystack.count else { return false }
-        return haystack.withUnsafeBufferPointer { hay in
-            needle.withUnsafeBufferPointer { pin in
-                guard let h = hay.baseAddress, let n = pin.baseAddress, pin.count > 0 else { return pin.count == 0 }
-                return pbs_memmem(h, hay.count, n, pin.count) != nil
-            }
-        }
+        return haystack.withUnsafeBufferPointer { hay in needle.withUnsafeBufferPointer { ByteScan.contains(hay, $0) } }
     }
 }

@@ -124,19 +124,19 @@ enum NpmPathLine {
 
     @inline(__always) static func classify(_ bytes: UnsafeBufferPointer<UInt8>) -> NpmPathLine {
         guard bytes.count > 8 else { return .none }
-        if bytes[0] == UInt8(ascii: "e"), NpmScan.has(bytes, "error TS", at: 0) { return .typescript(marker: 0) }
+        if bytes[0] == UInt8(ascii: "e"), ByteScan.has(bytes, "error TS", at: 0) { return .typescript(marker: 0) }
         // The first colon, after a Windows drive letter (`C:\…`).
         let from = bytes[1] == UInt8(ascii: ":") && bytes[2] == UInt8(ascii: "\\") ? 3 : 1
-        guard let colon = NpmScan.index(of: UInt8(ascii: ":"), in: bytes, from: from) else { return .none }
+        guard let colon = ByteScan.find(bytes, byte: UInt8(ascii: ":"), from: from) else { return .none }
         if bytes[colon - 1] == UInt8(ascii: ")") {
-            return NpmScan.has(bytes, " error TS", at: colon + 1) ? .typescript(marker: colon + 2) : .none
+            return ByteScan.has(bytes, " error TS", at: colon + 1) ? .typescript(marker: colon + 2) : .none
         }
-        if let row = NpmScan.number(bytes, at: colon + 1) {
-            guard NpmScan.has(bytes, ":", at: row.end), let column = NpmScan.number(bytes, at: row.end + 1) else { return .none }
-            if NpmScan.has(bytes, " - error TS", at: column.end) { return .typescript(marker: column.end + 3) }
-            if NpmScan.has(bytes, ": ", at: column.end), bytes[bytes.count - 1] == UInt8(ascii: "]") { return .unix }
+        if let row = ByteScan.number(bytes, at: colon + 1) {
+            guard ByteScan.has(bytes, ":", at: row.end), let column = ByteScan.number(bytes, at: row.end + 1) else { return .none }
+            if ByteScan.has(bytes, " - error TS", at: column.end) { return .typescript(marker: column.end + 3) }
+            if ByteScan.has(bytes, ": ", at: column.end), bytes[bytes.count - 1] == UInt8(ascii: "]") { return .unix }
             return .none
         }
-        return NpmScan.has(bytes, ": line ", at: colon) ? .compact(marker: colon) : .none
+        return ByteScan.has(bytes, ": line ", at: colon) ? .compact(marker: colon) : .none
     }
 }

@@ -43,14 +43,14 @@ struct ScriptOutput {
         // A script's own messages start at the margin; indented lines are a tool's detail.
         guard line.indent == 0 else { return }
         let bytes = line.bytes
-        if line.lead == UInt8(ascii: ">"), NpmScan.has(bytes, "> ", at: 0) {
+        if line.lead == UInt8(ascii: ">"), ByteScan.has(bytes, "> ", at: 0) {
             // `> app@1.0.0 test` then `> node check.js`: the banner of a script.
             restart()
             running = true
             scripts &+= 1
             return
         }
-        if line.lead == UInt8(ascii: "n"), NpmScan.has(bytes, "npm ", at: 0) { return }
+        if line.lead == UInt8(ascii: "n"), ByteScan.has(bytes, "npm ", at: 0) { return }
         guard running else { return }
         let length = min(bytes.count, Self.maximumLine)
         if length > 0, let base = bytes.baseAddress {
@@ -72,13 +72,13 @@ struct ScriptOutput {
         var parts: [String] = []
         for offset in 0..<stored {
             let line = slot(offset)
-            let range = NpmText.trimmedRange(line, 0, line.count)
+            let range = ByteScan.trimmed(line, 0, line.count)
             if !range.isEmpty { parts.append(String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self)) }
         }
         return parts.isEmpty ? nil : parts.joined(separator: " ")
     }
 
-    func fingerprint(_ fingerprint: inout NpmFingerprint) {
+    func fingerprint(_ fingerprint: inout Fingerprint) {
         for offset in 0..<stored { fingerprint.add(slot(offset)) }
     }
 }

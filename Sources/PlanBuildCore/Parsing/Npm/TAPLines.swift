@@ -79,15 +79,15 @@ struct TAPLines {
         let bytes = line.bytes
         switch line.lead {
         case UInt8(ascii: "n"):
-            if NpmScan.has(bytes, "not ok ", at: line.indent) {
+            if ByteScan.has(bytes, "not ok ", at: line.indent) {
                 commit(&issues)
                 notOk(line)
                 return
             }
         case UInt8(ascii: "o"):
-            if NpmScan.has(bytes, "ok ", at: line.indent) { commit(&issues); return }
+            if ByteScan.has(bytes, "ok ", at: line.indent) { commit(&issues); return }
         case UInt8(ascii: "-"):
-            if open, !spec, NpmScan.has(bytes, "---", at: line.indent), line.indent + 3 == bytes.count {
+            if open, !spec, ByteScan.has(bytes, "---", at: line.indent), line.indent + 3 == bytes.count {
                 yamlIndent = line.indent
                 yamlValue = .none
                 return
@@ -96,8 +96,8 @@ struct TAPLines {
             if line.indent == 0 { summary(bytes, from: 2) }
         case 0xE2:
             if line.indent == 0 {
-                if NpmScan.has(bytes, "ℹ ", at: 0) { summary(bytes, from: 4) }
-                else if NpmScan.has(bytes, "✖ failing tests:", at: 0) { commit(&issues); specFailures = true; return }
+                if ByteScan.has(bytes, "ℹ ", at: 0) { summary(bytes, from: 4) }
+                else if ByteScan.has(bytes, "✖ failing tests:", at: 0) { commit(&issues); specFailures = true; return }
             }
         default:
             break
@@ -131,14 +131,14 @@ struct TAPLines {
         let bytes = line.bytes
         start(spec: false)
         var from = line.indent + 7
-        if let number = NpmScan.number(bytes, at: from) { from = number.end }
-        from = NpmScan.skipSpaces(bytes, from: from)
-        if NpmScan.has(bytes, "- ", at: from) { from += 2 }
+        if let number = ByteScan.number(bytes, at: from) { from = number.end }
+        from = ByteScan.skipSpaces(bytes, from: from)
+        if ByteScan.has(bytes, "- ", at: from) { from += 2 }
         var end = bytes.count
-        if let hash = NpmScan.findLast(bytes, " # ", before: end), hash >= from {
-            let directive = NpmScan.skipSpaces(bytes, from: hash + 3)
-            if NpmScan.has(bytes, "TODO", at: directive) || NpmScan.has(bytes, "todo", at: directive)
-                || NpmScan.has(bytes, "SKIP", at: directive) || NpmScan.has(bytes, "skip", at: directive) {
+        if let hash = ByteScan.findLast(bytes, " # ", before: end), hash >= from {
+            let directive = ByteScan.skipSpaces(bytes, from: hash + 3)
+            if ByteScan.has(bytes, "TODO", at: directive) || ByteScan.has(bytes, "todo", at: directive)
+                || ByteScan.has(bytes, "SKIP", at: directive) || ByteScan.has(bytes, "skip", at: directive) {
                 notFailure = true
                 end = hash
             }
@@ -152,7 +152,7 @@ struct TAPLines {
         let bytes = line.bytes
         if line.isBlank { return true }
         if line.indent <= keys {
-            if NpmScan.has(bytes, "...", at: line.indent), line.indent + 3 == bytes.count {
+            if ByteScan.has(bytes, "...", at: line.indent), line.indent + 3 == bytes.count {
                 commit(&issues)
                 return true
             }
@@ -177,12 +177,12 @@ struct TAPLines {
         }
         yamlValue = .none
         let key = line.indent
-        if NpmScan.has(bytes, "location: ", at: key) {
+        if ByteScan.has(bytes, "location: ", at: key) {
             location(bytes, from: key + 10)
-        } else if NpmScan.has(bytes, "failureType: ", at: key) {
-            if NpmScan.find(bytes, "subtestsFailed", from: key) != nil { notFailure = true }
-        } else if NpmScan.has(bytes, "error: ", at: key) {
-            let value = NpmText.trimmedRange(bytes, key + 7, bytes.count)
+        } else if ByteScan.has(bytes, "failureType: ", at: key) {
+            if ByteScan.find(bytes, "subtestsFailed", from: key) != nil { notFailure = true }
+        } else if ByteScan.has(bytes, "error: ", at: key) {
+            let value = ByteScan.trimmed(bytes, key + 7, bytes.count)
             if value.count <= 2, value.count > 0, bytes[value.lowerBound] == UInt8(ascii: "|") || bytes[value.lowerBound] == UInt8(ascii: ">") {
                 yamlValue = .error
             } else if !value.isEmpty {
@@ -194,7 +194,7 @@ struct TAPLines {
                 error.append(UnsafeBufferPointer(rebasing: bytes[range]), separator: 0x0A)
                 errorLines += 1
             }
-        } else if NpmScan.has(bytes, "stack: ", at: key) {
+        } else if ByteScan.has(bytes, "stack: ", at: key) {
             yamlValue = .stack
         }
         return true
@@ -202,7 +202,7 @@ struct TAPLines {
 
     /// `'/abs/x.test.js:12:3'`: the test's file and declaration line.
     private mutating func location(_ bytes: NpmLine.Bytes, from start: Int) {
-        var range = NpmText.trimmedRange(bytes, start, bytes.count)
+        var range = ByteScan.trimmed(bytes, start, bytes.count)
         if range.count >= 2, bytes[range.lowerBound] == UInt8(ascii: "'") || bytes[range.lowerBound] == UInt8(ascii: "\""),
            bytes[range.upperBound - 1] == bytes[range.lowerBound] {
             range = (range.lowerBound + 1)..<(range.upperBound - 1)
@@ -216,12 +216,12 @@ struct TAPLines {
     private mutating func stackFrame(_ bytes: NpmLine.Bytes, from start: Int) {
         guard failingLine == nil, frames < Self.maximumFrames else { return }
         frames += 1
-        let from = NpmScan.has(bytes, "at ", at: start) ? start + 3 : start
+        let from = ByteScan.has(bytes, "at ", at: start) ? start + 3 : start
         guard let frame = NpmText.frame(bytes, from: from) else { return }
         let path = UnsafeBufferPointer(rebasing: bytes[frame.path])
         if !file.isEmpty {
             if NpmText.samePath(file.bytes, path) { failingLine = frame.line }
-        } else if stackFile.isEmpty, !NpmText.isForeignFrame(path), NpmScan.index(of: UInt8(ascii: "/"), in: path) != nil {
+        } else if stackFile.isEmpty, !NpmText.isForeignFrame(path), ByteScan.find(path, byte: UInt8(ascii: "/")) != nil {
             stackFile.setPath(bytes, frame.path.lowerBound, frame.path.upperBound)
             stackLine = frame.line
         }
@@ -229,10 +229,10 @@ struct TAPLines {
 
     /// `path:line:col` or `path:line` exactly filling `start..<end`.
     static func position(_ bytes: NpmLine.Bytes, _ start: Int, _ end: Int) -> (path: Range<Int>, line: Int)? {
-        guard let last = NpmScan.lastIndex(of: UInt8(ascii: ":"), in: bytes, from: start, to: end),
-              let lastNumber = NpmScan.wholeNumber(bytes, last + 1, end) else { return nil }
-        if let previous = NpmScan.lastIndex(of: UInt8(ascii: ":"), in: bytes, from: start, to: last),
-           let row = NpmScan.wholeNumber(bytes, previous + 1, last) {
+        guard let last = ByteScan.findLast(bytes, byte: UInt8(ascii: ":"), from: start, to: end),
+              let lastNumber = ByteScan.wholeNumber(bytes, last + 1, end) else { return nil }
+        if let previous = ByteScan.findLast(bytes, byte: UInt8(ascii: ":"), from: start, to: last),
+           let row = ByteScan.wholeNumber(bytes, previous + 1, last) {
             return previous > start ? (start..<previous, row) : nil
         }
         return last > start ? (start..<last, lastNumber) : nil
@@ -244,23 +244,23 @@ struct TAPLines {
         let bytes = line.bytes
         if line.isBlank { return true }
         if line.indent == 0 {
-            if NpmScan.has(bytes, "test at ", at: 0) {
+            if ByteScan.has(bytes, "test at ", at: 0) {
                 commit(&issues)
                 start(spec: true)
-                let range = NpmText.trimmedRange(bytes, 8, bytes.count)
+                let range = ByteScan.trimmed(bytes, 8, bytes.count)
                 if let position = Self.position(bytes, range.lowerBound, range.upperBound) {
                     file.setPath(bytes, position.path.lowerBound, position.path.upperBound)
                     declarationLine = position.line
                 }
                 return true
             }
-            if open, spec, name.isEmpty, NpmScan.has(bytes, "✖ ", at: 0) {
-                var end = NpmText.trimmedRange(bytes, 0, bytes.count).upperBound
-                if let hash = NpmScan.findLast(bytes, " # ", before: end) {
-                    if NpmScan.has(bytes, "TODO", at: hash + 3) || NpmScan.has(bytes, "SKIP", at: hash + 3) { notFailure = true }
+            if open, spec, name.isEmpty, ByteScan.has(bytes, "✖ ", at: 0) {
+                var end = ByteScan.trimmed(bytes, 0, bytes.count).upperBound
+                if let hash = ByteScan.findLast(bytes, " # ", before: end) {
+                    if ByteScan.has(bytes, "TODO", at: hash + 3) || ByteScan.has(bytes, "SKIP", at: hash + 3) { notFailure = true }
                     end = hash
                 }
-                if end > 4, bytes[end - 1] == UInt8(ascii: ")"), let paren = NpmScan.findLast(bytes, " (", before: end), paren > 4 {
+                if end > 4, bytes[end - 1] == UInt8(ascii: ")"), let paren = ByteScan.findLast(bytes, " (", before: end), paren > 4 {
                     end = paren
                 }
                 name.appendTrimmed(bytes, 4, end)
@@ -271,7 +271,7 @@ struct TAPLines {
             return false
         }
         guard open, spec else { return true }
-        if NpmScan.has(bytes, "at ", at: line.indent) {
+        if ByteScan.has(bytes, "at ", at: line.indent) {
             errorDone = true
             stackFrame(bytes, from: line.indent)
         } else if !errorDone {
@@ -294,12 +294,12 @@ struct TAPLines {
         diagnostics &+= 1
         let useStack = file.isEmpty
         let line = useStack ? stackLine : (failingLine ?? declarationLine)
-        var fingerprint = NpmFingerprint(5)
+        var fingerprint = Fingerprint(kind: 5)
         fingerprint.add(name)
         fingerprint.add(error)
         fingerprint.add(useStack ? stackFile : file)
         fingerprint.add(line)
-        guard seen.isNew(fingerprint.finish()) else { return }
+        guard seen.isNew(fingerprint.value) else { return }
         var message = name.isEmpty ? "test failed" : name.string
         if !error.isEmpty { message += "\n" + error.string }
         let path = useStack ? stackFile : file
@@ -312,9 +312,9 @@ struct TAPLines {
         // Labels start with a lower-case letter (`# Subtest: …` does not).
         guard start < bytes.count, bytes[start] >= UInt8(ascii: "a"), bytes[start] <= UInt8(ascii: "z") else { return }
         func value(_ label: StaticString) -> Int? {
-            guard NpmScan.has(bytes, label, at: start) else { return nil }
-            guard let number = NpmScan.number(bytes, at: start + label.utf8CodeUnitCount),
-                  number.end == NpmText.trimmedRange(bytes, 0, bytes.count).upperBound else { return nil }
+            guard ByteScan.has(bytes, label, at: start) else { return nil }
+            guard let number = ByteScan.number(bytes, at: start + label.utf8CodeUnitCount),
+                  number.end == ByteScan.trimmed(bytes, 0, bytes.count).upperBound else { return nil }
             return number.value
         }
         if let n = value("tests ") { counts.tests &+= n; counts.seen = true }

@@ -43,7 +43,7 @@ struct TypeScriptLines {
         }
         continuationLines += 1
         if let index = open, continuationBytes < NpmText.maximumMessage {
-            let text = NpmScan.text(line.body, 0, line.body.count, limit: NpmText.maximumMessage - continuationBytes)
+            let text = ByteScan.text(line.body, 0, line.body.count, limit: NpmText.maximumMessage - continuationBytes)
             continuationBytes += text.utf8.count + 1
             issues.appendToMessage(at: index, text)
         }
@@ -59,16 +59,16 @@ struct TypeScriptLines {
         continuationLines = 0
         continuationBytes = 0
         open = nil
-        var fingerprint = NpmFingerprint(1)
+        var fingerprint = Fingerprint(kind: 1)
         fingerprint.add(line.body)
-        guard seen.isNew(fingerprint.finish()) else {
+        guard seen.isNew(fingerprint.value) else {
             skipping = true
             return true
         }
         skipping = false
         let bytes = line.bytes
-        let file = location.file.map { NpmText.normalizedPath(NpmScan.text(bytes, $0.lowerBound, $0.upperBound)) }
-        let message = NpmScan.text(bytes, location.message.lowerBound, location.message.upperBound)
+        let file = location.file.map { NpmText.normalizedPath(NpmText.text(bytes, $0.lowerBound, $0.upperBound)) }
+        let message = NpmText.text(bytes, location.message.lowerBound, location.message.upperBound)
         open = issues.add(Issue(file: file, line: location.line, message: message, severity: .error,
                                 category: IssueCategory.compilationError))
         return true
@@ -78,9 +78,9 @@ struct TypeScriptLines {
     mutating func summary(_ line: NpmLine) {
         let bytes = line.bytes
         var start = line.indent
-        if line.lead == UInt8(ascii: "["), let close = NpmScan.find(bytes, "] Found ") { start = close + 2 }
-        guard NpmScan.has(bytes, "Found ", at: start), let number = NpmScan.number(bytes, at: start + 6),
-              NpmScan.has(bytes, " error", at: number.end) else { return }
+        if line.lead == UInt8(ascii: "["), let close = ByteScan.find(bytes, "] Found ") { start = close + 2 }
+        guard ByteScan.has(bytes, "Found ", at: start), let number = ByteScan.number(bytes, at: start + 6),
+              ByteScan.has(bytes, " error", at: number.end) else { return }
         if number.value > 0 { failed = true }
     }
 
@@ -92,31 +92,31 @@ struct TypeScriptLines {
     /// The parts of a diagnostic whose `error TS` is at `marker`, or nil when the line is not one.
     static func locate(_ bytes: NpmLine.Bytes, marker: Int, indent: Int) -> Location? {
         // The code: `TS` digits `: ` message.
-        guard let code = NpmScan.number(bytes, at: marker + 8), NpmScan.has(bytes, ": ", at: code.end) else { return nil }
+        guard let code = ByteScan.number(bytes, at: marker + 8), ByteScan.has(bytes, ": ", at: code.end) else { return nil }
         let message = (marker + 6)..<bytes.count
         if marker == indent {
             // A diagnostic of no file (options, tsconfig discovery).
             return Location(file: nil, line: nil, message: message)
         }
         guard marker >= 3 else { return nil }
-        if NpmScan.has(bytes, "): ", at: marker - 3) {
+        if ByteScan.has(bytes, "): ", at: marker - 3) {
             // `file(line,col): error` — the last `(` before the marker opens the position.
             let close = marker - 3
-            guard let open = NpmScan.lastIndex(of: UInt8(ascii: "("), in: bytes, from: indent, to: close),
+            guard let open = ByteScan.findLast(bytes, byte: UInt8(ascii: "("), from: indent, to: close),
                   open > indent,
-                  let comma = NpmScan.index(of: UInt8(ascii: ","), in: bytes, from: open, to: close),
-                  let row = NpmScan.wholeNumber(bytes, open + 1, comma),
-                  NpmScan.wholeNumber(bytes, comma + 1, close) != nil else { return nil }
+                  let comma = ByteScan.find(bytes, byte: UInt8(ascii: ","), from: open, to: close),
+                  let row = ByteScan.wholeNumber(bytes, open + 1, comma),
+                  ByteScan.wholeNumber(bytes, comma + 1, close) != nil else { return nil }
             return Location(file: indent..<open, line: row, message: message)
         }
-        if NpmScan.has(bytes, " - ", at: marker - 3) {
+        if ByteScan.has(bytes, " - ", at: marker - 3) {
             // `file:line:col - error`.
             let end = marker - 3
-            guard let colon2 = NpmScan.lastIndex(of: UInt8(ascii: ":"), in: bytes, from: indent, to: end),
-                  NpmScan.wholeNumber(bytes, colon2 + 1, end) != nil,
-                  let colon1 = NpmScan.lastIndex(of: UInt8(ascii: ":"), in: bytes, from: indent, to: colon2),
+            guard let colon2 = ByteScan.findLast(bytes, byte: UInt8(ascii: ":"), from: indent, to: end),
+                  ByteScan.wholeNumber(bytes, colon2 + 1, end) != nil,
+                  let colon1 = ByteScan.findLast(bytes, byte: UInt8(ascii: ":"), from: indent, to: colon2),
                   colon1 > indent,
-                  let row = NpmScan.wholeNumber(bytes, colon1 + 1, colon2) else { return nil }
+                  let row = ByteScan.wholeNumber(bytes, colon1 + 1, colon2) else { return nil }
             return Location(file: indent..<colon1, line: row, message: message)
         }
         return nil

@@ -27,12 +27,10 @@ struct JVMIssueSink {
     /// Adds an issue identified by its file, line, message and severity.
     @discardableResult
     mutating func add(_ issue: Issue) -> Bool {
-        var hasher = JVMHasher()
+        var hasher = Fingerprint()
         hasher.add(issue.file ?? "")
-        hasher.separator()
         hasher.add(issue.line ?? -1)
         hasher.add(issue.message)
-        hasher.separator()
         hasher.add(issue.severity == .error ? 1 : 2)
         return add(issue, key: hasher.value)
     }
@@ -67,13 +65,11 @@ struct JVMPendingDiagnostic {
 
     static func key(file: UnsafeBufferPointer<UInt8>, line: Int?, column: Int?, message: UnsafeBufferPointer<UInt8>,
                     severity: Issue.Severity) -> UInt64 {
-        var hasher = JVMHasher()
+        var hasher = Fingerprint()
         hasher.add(file)
-        hasher.separator()
         hasher.add(line ?? -1)
         hasher.add(column ?? -1)
         hasher.add(message)
-        hasher.separator()
         hasher.add(severity == .error ? 1 : 2)
         return hasher.value
     }
@@ -113,7 +109,7 @@ struct JVMPendingDiagnostic {
     /// continue a bracketed diagnostic (Maven's `[ERROR]`-prefixed repeat).
     mutating func offer(_ text: JVMLine, from: Int, indentedOnly: Bool) -> Bool {
         guard active else { return false }
-        let start = JVMBytes.skipSpaces(text, from: from)
+        let start = ByteScan.skipSpaces(text, from: from)
         if start >= text.count { return false }
         let indented = start > from
         switch phase {
@@ -133,7 +129,7 @@ struct JVMPendingDiagnostic {
         }
         if !duplicate, detailLines < Self.maximumDetailLines {
             message.append(byte: 0x0A)
-            message.append(text, start, JVMBytes.trimEnd(text, from: start, to: text.count))
+            message.append(text, start, ByteScan.trimEnd(text, from: start, to: text.count))
         }
         detailLines &+= 1
         return true
@@ -190,9 +186,8 @@ struct JVMTestFailures {
     }
 
     static func key(className: String, method: String) -> UInt64 {
-        var hasher = JVMHasher()
+        var hasher = Fingerprint()
         hasher.add(simpleName(className))
-        hasher.separator()
         hasher.add(method)
         return hasher.value
     }
@@ -286,21 +281,21 @@ struct JVMTestDetail {
     /// One line of the block (from `from` on).
     mutating func feed(_ text: JVMLine, from: Int) {
         guard active, !skipping else { return }
-        let start = JVMBytes.skipSpaces(text, from: from)
+        let start = ByteScan.skipSpaces(text, from: from)
         guard start < text.count else { return }
         if let frame = JVMDiagnostics.frame(UnsafeBufferPointer(rebasing: text[start...])) {
             inTrace = true
             let classStart = start + frame.classStart
             let classEnd = start + frame.classEnd
             guard classMatches(text, classStart, classEnd) else { return }
-            let frameMethod = JVMBytes.string(text, start + frame.methodStart, start + frame.methodEnd)
+            let frameMethod = ByteScan.string(text, start + frame.methodStart, start + frame.methodEnd)
             let isMethod = frameMethod == method || method.hasPrefix(frameMethod + "(") || method.hasPrefix(frameMethod + "[")
             if line == nil || (isMethod && !lineFromMethodFrame) {
                 line = frame.line
-                file = JVMBytes.string(text, start + frame.fileStart, start + frame.fileEnd)
+                file = ByteScan.string(text, start + frame.fileStart, start + frame.fileEnd)
                 lineFromMethodFrame = isMethod
                 if !classIsQualified {
-                    let frameClass = JVMBytes.string(text, classStart, classEnd)
+                    let frameClass = ByteScan.string(text, classStart, classEnd)
                     if frameClass.contains(".") {
                         className = frameClass.split(separator: "$", maxSplits: 1).first.map(String.init) ?? frameClass
                     }
@@ -308,18 +303,18 @@ struct JVMTestDetail {
             }
             return
         }
-        if JVMBytes.has(text, "Caused by:", at: start) || (JVMBytes.has(text, "...", at: start) && JVMBytes.hasSuffix(text, " more")) {
+        if ByteScan.has(text, "Caused by:", at: start) || (ByteScan.has(text, "...", at: start) && ByteScan.hasSuffix(text, " more")) {
             inTrace = true
             return
         }
         guard !inTrace else { return }
         // Gradle's short form: `java.lang.AssertionError at CalcTest.java:18`.
-        let end = JVMBytes.trimEnd(text, from: start, to: text.count)
+        let end = ByteScan.trimEnd(text, from: start, to: text.count)
         if messageLines == 0, let at = lastShortAt(text, start, end) {
             let location = UnsafeBufferPointer(rebasing: text[(at + 4)..<end])
-            if let colon = JVMBytes.findLast(location, byte: UInt8(ascii: ":")), colon > 0,
-               let (value, numberEnd) = JVMBytes.number(location, at: colon + 1), numberEnd == location.count {
-                file = JVMBytes.string(location, 0, colon)
+            if let colon = ByteScan.findLast(location, byte: UInt8(ascii: ":")), colon > 0,
+               let (value, numberEnd) = ByteScan.number(location, at: colon + 1), numberEnd == location.count {
+                file = ByteScan.string(location, 0, colon)
                 line = value
                 lineFromMethodFrame = true
                 message.append(text, start, at)
@@ -338,7 +333,7 @@ struct JVMTestDetail {
     private func lastShortAt(_ text: JVMLine, _ start: Int, _ end: Int) -> Int? {
         var found: Int?
         var cursor = start
-        while let at = JVMBytes.find(text, " at ", from: cursor, to: end) {
+        while let at = ByteScan.find(text, " at ", from: cursor, to: end) {
             found = at
             cursor = at + 4
         }
@@ -349,7 +344,7 @@ struct JVMTestDetail {
     /// test class is known only by its simple name) a class of that simple name.
     private func classMatches(_ text: JVMLine, _ from: Int, _ to: Int) -> Bool {
         var start = from
-        if !classIsQualified, let dot = JVMBytes.findLast(text, byte: UInt8(ascii: "."), from: from, to: to) { start = dot + 1 }
+        if !classIsQualified, let dot = ByteScan.findLast(text, byte: UInt8(ascii: "."), from: from, to: to) { start = dot + 1 }
         let length = classBytes.count
         guard length > 0, to - start >= length else { return false }
         let same = classBytes.withUnsafeBufferPointer { own in

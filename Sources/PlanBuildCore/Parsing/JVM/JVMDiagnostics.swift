@@ -26,10 +26,10 @@ struct JVMDiagnosticMatch {
 enum JVMDiagnostics {
     /// Reads any of the shapes starting at `from`; nil when the line is none of them.
     static func match(_ line: JVMLine, from: Int) -> JVMDiagnosticMatch? {
-        let start = JVMBytes.skipSpaces(line, from: from)
+        let start = ByteScan.skipSpaces(line, from: from)
         guard start < line.count else { return nil }
         let first = line[start]
-        if (first == UInt8(ascii: "e") || first == UInt8(ascii: "w")), JVMBytes.has(line, ": ", at: start + 1) {
+        if (first == UInt8(ascii: "e") || first == UInt8(ascii: "w")), ByteScan.has(line, ": ", at: start + 1) {
             return kotlin(line, from: start)
         }
         guard mayBeDiagnostic(line, from: start) else { return nil }
@@ -41,17 +41,17 @@ enum JVMDiagnostics {
     /// followed by `[`, ` (`, ` error: ` or ` warning`, or starts with `file://`. Most lines have
     /// none, and are rejected without any substring search.
     static func mayBeDiagnostic(_ line: JVMLine, from: Int) -> Bool {
-        if JVMBytes.has(line, "file://", at: from) { return true }
+        if ByteScan.has(line, "file://", at: from) { return true }
         var cursor = from
-        while let colon = JVMBytes.find(line, byte: UInt8(ascii: ":"), from: cursor) {
-            switch JVMBytes.byte(line, colon + 1) {
+        while let colon = ByteScan.find(line, byte: UInt8(ascii: ":"), from: cursor) {
+            switch ByteScan.byte(line, colon + 1) {
             case UInt8(ascii: "["):
                 return true
-            case JVMBytes.space:
-                switch JVMBytes.byte(line, colon + 2) {
+            case ByteScan.space:
+                switch ByteScan.byte(line, colon + 2) {
                 case UInt8(ascii: "("): return true
-                case UInt8(ascii: "e"): if JVMBytes.has(line, "error: ", at: colon + 2) { return true }
-                case UInt8(ascii: "w"): if JVMBytes.has(line, "warning", at: colon + 2) { return true }
+                case UInt8(ascii: "e"): if ByteScan.has(line, "error: ", at: colon + 2) { return true }
+                case UInt8(ascii: "w"): if ByteScan.has(line, "warning", at: colon + 2) { return true }
                 default: break
                 }
             default:
@@ -65,20 +65,20 @@ enum JVMDiagnostics {
     /// `path:[l,c] message`, `path:[l] message` (maven-compiler-plugin), and the kotlin-maven-plugin's
     /// `path: (l, c) message` and `file:///path:l:c message`.
     static func bracketed(_ line: JVMLine, from: Int) -> JVMDiagnosticMatch? {
-        if let open = JVMBytes.find(line, ":[", from: from), open > from,
-           let (number, afterLine) = JVMBytes.number(line, at: open + 2) {
+        if let open = ByteScan.find(line, ":[", from: from), open > from,
+           let (number, afterLine) = ByteScan.number(line, at: open + 2) {
             var column: Int?
             var cursor = afterLine
-            if JVMBytes.byte(line, cursor) == UInt8(ascii: ",") {
-                if let (value, end) = JVMBytes.number(line, at: JVMBytes.skipSpaces(line, from: cursor + 1)) {
+            if ByteScan.byte(line, cursor) == UInt8(ascii: ",") {
+                if let (value, end) = ByteScan.number(line, at: ByteScan.skipSpaces(line, from: cursor + 1)) {
                     column = value
                     cursor = end
                 }
             }
-            guard JVMBytes.byte(line, cursor) == UInt8(ascii: "]"), plausibleFile(line, from, open) else { return nil }
-            let messageStart = JVMBytes.skipSpaces(line, from: cursor + 1)
+            guard ByteScan.byte(line, cursor) == UInt8(ascii: "]"), plausibleFile(line, from, open) else { return nil }
+            let messageStart = ByteScan.skipSpaces(line, from: cursor + 1)
             return JVMDiagnosticMatch(shape: .bracketed, fileStart: from, fileEnd: open, line: number, column: column,
-                                      messageStart: messageStart, messageEnd: JVMBytes.trimEnd(line, from: messageStart, to: line.count),
+                                      messageStart: messageStart, messageEnd: ByteScan.trimEnd(line, from: messageStart, to: line.count),
                                       severity: nil)
         }
         if let located = kotlinLocation(line, from: from) {
@@ -92,13 +92,13 @@ enum JVMDiagnostics {
     /// `path:line: error: message`, `path:line:col: warning: message`, javadoc's old
     /// `path:line: warning - message`.
     static func javac(_ line: JVMLine, from: Int) -> JVMDiagnosticMatch? {
-        let error = JVMBytes.find(line, ": error: ", from: from)
+        let error = ByteScan.find(line, ": error: ", from: from)
         let marker: Int
         let severity: Issue.Severity
         let markerLength: Int
-        if let w = JVMBytes.find(line, ": warning: ", from: from, to: error ?? line.count) {
+        if let w = ByteScan.find(line, ": warning: ", from: from, to: error ?? line.count) {
             marker = w; severity = .warning; markerLength = 11
-        } else if let w = JVMBytes.find(line, ": warning - ", from: from, to: error ?? line.count) {
+        } else if let w = ByteScan.find(line, ": warning - ", from: from, to: error ?? line.count) {
             marker = w; severity = .warning; markerLength = 12
         } else if let e = error {
             marker = e; severity = .error; markerLength = 9
@@ -110,30 +110,30 @@ enum JVMDiagnostics {
         var numbers: [Int] = []
         while numbers.count < 2 {
             var digitsStart = cursor
-            while digitsStart > from, JVMBytes.isDigit(line[digitsStart - 1]) { digitsStart -= 1 }
+            while digitsStart > from, ByteScan.isDigit(line[digitsStart - 1]) { digitsStart -= 1 }
             guard digitsStart < cursor, digitsStart > from, line[digitsStart - 1] == UInt8(ascii: ":"),
-                  let (value, _) = JVMBytes.number(line, at: digitsStart) else { break }
+                  let (value, _) = ByteScan.number(line, at: digitsStart) else { break }
             numbers.insert(value, at: 0)
             cursor = digitsStart - 1
         }
         guard !numbers.isEmpty, plausibleFile(line, from, cursor) else { return nil }
-        let messageStart = JVMBytes.skipSpaces(line, from: marker + markerLength)
+        let messageStart = ByteScan.skipSpaces(line, from: marker + markerLength)
         return JVMDiagnosticMatch(shape: .javac, fileStart: from, fileEnd: cursor, line: numbers.first,
                                   column: numbers.count > 1 ? numbers[1] : nil, messageStart: messageStart,
-                                  messageEnd: JVMBytes.trimEnd(line, from: messageStart, to: line.count), severity: severity)
+                                  messageEnd: ByteScan.trimEnd(line, from: messageStart, to: line.count), severity: severity)
     }
 
     /// `e: …` / `w: …` lines of the Kotlin compiler under Gradle (or Maven). A message without a
     /// location (`w: Runtime JAR files …`) has no file.
     static func kotlin(_ line: JVMLine, from: Int) -> JVMDiagnosticMatch? {
         let severity: Issue.Severity = line[from] == UInt8(ascii: "e") ? .error : .warning
-        let rest = JVMBytes.skipSpaces(line, from: from + 2)
+        let rest = ByteScan.skipSpaces(line, from: from + 2)
         if var located = kotlinLocation(line, from: rest) {
             located.severity = severity
             return located
         }
         if let javacShape = javac(line, from: rest) { return javacShape }
-        let end = JVMBytes.trimEnd(line, from: rest, to: line.count)
+        let end = ByteScan.trimEnd(line, from: rest, to: line.count)
         guard end > rest else { return nil }
         return JVMDiagnosticMatch(shape: .kotlin, fileStart: rest, fileEnd: rest, line: nil, column: nil,
                                   messageStart: rest, messageEnd: end, severity: severity)
@@ -142,34 +142,34 @@ enum JVMDiagnostics {
     /// `/path/F.kt: (12, 5): message` or `file:///path/F.kt:12:5 message` (also `…:12:5: message`).
     private static func kotlinLocation(_ line: JVMLine, from: Int) -> JVMDiagnosticMatch? {
         var fileStart = from
-        if JVMBytes.has(line, "file://", at: from) { fileStart = from + 7 }
-        if let paren = JVMBytes.find(line, ": (", from: fileStart), paren > fileStart,
-           let (number, afterLine) = JVMBytes.number(line, at: paren + 3),
-           JVMBytes.byte(line, afterLine) == UInt8(ascii: ","),
-           let (column, afterColumn) = JVMBytes.number(line, at: JVMBytes.skipSpaces(line, from: afterLine + 1)),
-           JVMBytes.byte(line, afterColumn) == UInt8(ascii: ")"), plausibleFile(line, fileStart, paren) {
+        if ByteScan.has(line, "file://", at: from) { fileStart = from + 7 }
+        if let paren = ByteScan.find(line, ": (", from: fileStart), paren > fileStart,
+           let (number, afterLine) = ByteScan.number(line, at: paren + 3),
+           ByteScan.byte(line, afterLine) == UInt8(ascii: ","),
+           let (column, afterColumn) = ByteScan.number(line, at: ByteScan.skipSpaces(line, from: afterLine + 1)),
+           ByteScan.byte(line, afterColumn) == UInt8(ascii: ")"), plausibleFile(line, fileStart, paren) {
             var messageStart = afterColumn + 1
-            if JVMBytes.byte(line, messageStart) == UInt8(ascii: ":") { messageStart += 1 }
-            messageStart = JVMBytes.skipSpaces(line, from: messageStart)
+            if ByteScan.byte(line, messageStart) == UInt8(ascii: ":") { messageStart += 1 }
+            messageStart = ByteScan.skipSpaces(line, from: messageStart)
             return JVMDiagnosticMatch(shape: .kotlin, fileStart: fileStart, fileEnd: paren, line: number, column: column,
-                                      messageStart: messageStart, messageEnd: JVMBytes.trimEnd(line, from: messageStart, to: line.count),
+                                      messageStart: messageStart, messageEnd: ByteScan.trimEnd(line, from: messageStart, to: line.count),
                                       severity: nil)
         }
         guard fileStart > from else { return nil }
         // file:///path:l:c message — the first `:digits:digits` followed by a space or colon.
         var cursor = fileStart
-        while let colon = JVMBytes.find(line, byte: UInt8(ascii: ":"), from: cursor) {
+        while let colon = ByteScan.find(line, byte: UInt8(ascii: ":"), from: cursor) {
             cursor = colon + 1
-            guard let (number, afterLine) = JVMBytes.number(line, at: colon + 1),
-                  JVMBytes.byte(line, afterLine) == UInt8(ascii: ":"),
-                  let (column, afterColumn) = JVMBytes.number(line, at: afterLine + 1) else { continue }
+            guard let (number, afterLine) = ByteScan.number(line, at: colon + 1),
+                  ByteScan.byte(line, afterLine) == UInt8(ascii: ":"),
+                  let (column, afterColumn) = ByteScan.number(line, at: afterLine + 1) else { continue }
             var messageStart = afterColumn
-            if JVMBytes.byte(line, messageStart) == UInt8(ascii: ":") { messageStart += 1 }
-            guard messageStart >= line.count || JVMBytes.isSpace(line[messageStart]),
+            if ByteScan.byte(line, messageStart) == UInt8(ascii: ":") { messageStart += 1 }
+            guard messageStart >= line.count || ByteScan.isSpace(line[messageStart]),
                   plausibleFile(line, fileStart, colon) else { continue }
-            messageStart = JVMBytes.skipSpaces(line, from: messageStart)
+            messageStart = ByteScan.skipSpaces(line, from: messageStart)
             return JVMDiagnosticMatch(shape: .kotlin, fileStart: fileStart, fileEnd: colon, line: number, column: column,
-                                      messageStart: messageStart, messageEnd: JVMBytes.trimEnd(line, from: messageStart, to: line.count),
+                                      messageStart: messageStart, messageEnd: ByteScan.trimEnd(line, from: messageStart, to: line.count),
                                       severity: nil)
         }
         return nil
@@ -180,17 +180,17 @@ enum JVMDiagnostics {
     static func plausibleFile(_ line: JVMLine, _ from: Int, _ to: Int) -> Bool {
         guard to > from, from >= 0, to <= line.count, to - from <= 4096 else { return false }
         let first = line[from]
-        if JVMBytes.isSpace(first) || first == UInt8(ascii: "[") || first == UInt8(ascii: "<") || first == UInt8(ascii: "(") {
+        if ByteScan.isSpace(first) || first == UInt8(ascii: "[") || first == UInt8(ascii: "<") || first == UInt8(ascii: "(") {
             return false
         }
-        return JVMBytes.find(line, byte: UInt8(ascii: "."), from: from, to: to) != nil
-            || JVMBytes.find(line, byte: UInt8(ascii: "/"), from: from, to: to) != nil
+        return ByteScan.find(line, byte: UInt8(ascii: "."), from: from, to: to) != nil
+            || ByteScan.find(line, byte: UInt8(ascii: "/"), from: from, to: to) != nil
     }
 
     /// A caret line under javac's source line: only spaces, tabs and one `^`.
     static func isCaretLine(_ line: JVMLine, from: Int = 0) -> Bool {
-        let start = JVMBytes.skipSpaces(line, from: from)
-        return JVMBytes.byte(line, start) == UInt8(ascii: "^") && JVMBytes.skipSpaces(line, from: start + 1) == line.count
+        let start = ByteScan.skipSpaces(line, from: from)
+        return ByteScan.byte(line, start) == UInt8(ascii: "^") && ByteScan.skipSpaces(line, from: start + 1) == line.count
     }
 
     /// The category of a warning from javac's lint tag or its wording (Kotlin has no tags).
@@ -229,18 +229,18 @@ enum JVMDiagnostics {
     }
 
     static func frame(_ line: JVMLine) -> Frame? {
-        let start = JVMBytes.skipSpaces(line)
-        guard JVMBytes.has(line, "at ", at: start) else { return nil }
+        let start = ByteScan.skipSpaces(line)
+        guard ByteScan.has(line, "at ", at: start) else { return nil }
         var nameStart = start + 3
-        guard let open = JVMBytes.find(line, byte: UInt8(ascii: "("), from: nameStart),
-              let close = JVMBytes.findLast(line, byte: UInt8(ascii: ")"), from: open) else { return nil }
+        guard let open = ByteScan.find(line, byte: UInt8(ascii: "("), from: nameStart),
+              let close = ByteScan.findLast(line, byte: UInt8(ascii: ")"), from: open) else { return nil }
         // Java 9+ may prefix a module: `at java.base/java.lang.Thread.run(Thread.java:833)`.
-        if let slash = JVMBytes.findLast(line, byte: UInt8(ascii: "/"), from: nameStart, to: open) { nameStart = slash + 1 }
-        guard let dot = JVMBytes.findLast(line, byte: UInt8(ascii: "."), from: nameStart, to: open), dot > nameStart else { return nil }
+        if let slash = ByteScan.findLast(line, byte: UInt8(ascii: "/"), from: nameStart, to: open) { nameStart = slash + 1 }
+        guard let dot = ByteScan.findLast(line, byte: UInt8(ascii: "."), from: nameStart, to: open), dot > nameStart else { return nil }
         var fileEnd = close
         var number: Int?
-        if let colon = JVMBytes.findLast(line, byte: UInt8(ascii: ":"), from: open + 1, to: close),
-           let (value, end) = JVMBytes.number(line, at: colon + 1), end == close {
+        if let colon = ByteScan.findLast(line, byte: UInt8(ascii: ":"), from: open + 1, to: close),
+           let (value, end) = ByteScan.number(line, at: colon + 1), end == close {
             fileEnd = colon
             number = value
         }
