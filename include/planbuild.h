@@ -255,6 +255,11 @@ char *pb_run_config(const char *request_json);
  *               "text":"…"} (without "module" the root module).
  *   "module":   {"module": M?} → {"status":"success","module":{…its derived-data.json entry…},
  *               "text":"…"}.
+ *   "graph":    {} → {"status":"success","modules":[name…],"edges":[{"from","to","declared"}…],
+ *               "external":[{"module","declared"}…],"cycle":[name…]|null,"text":"…","dot":"…"}:
+ *               the internal module graph (planbuild graph) — "dependencies" entries resolved from
+ *               bare names, Maven groupId:artifactId:scope, Gradle project:NAME:scope and npm
+ *               name:scope; entries naming no module of the project are "external".
  *   "text" is what architecture.py prints. Errors of the architecture queries are those of
  *   pb_resolve.
  */
@@ -281,8 +286,10 @@ typedef void (*pb_progress_fn)(const char *event_json, void *context);
  *           A module's command line that names PlanBuild's own notation
  *           (… execute-script.py pm-dev-java:plan-marshall-plugin:maven run --commandArgs "…") runs
  *           in this process; any other runs as a process of its own with the same log capture,
- *           timeout and process-group handling. A module waits for the modules of this run it lists
- *           in "dependencies"; when one of them did not succeed it is "skipped".
+ *           timeout and process-group handling. A module waits for the modules of this run its
+ *           "dependencies" name (see "graph" in pb_query); when one of them did not succeed it is
+ *           "skipped". Among ready builds the one with the longest remaining chain of learned
+ *           durations starts first (critical-path order).
  * Events:   {"event":"run_started","handle":H,"total":N,"jobs":J,"modules":[…]},
  *           {"event":"build_started","module","command","index","elapsed_seconds"},
  *           {"event":"build_finished","module","command","index","status","duration_seconds",
