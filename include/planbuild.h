@@ -52,7 +52,9 @@
  *   no_builds             pb_run: no module has the command
  *   dependency_cycle      pb_run: the modules of the run depend on each other in a cycle
  *   configuration_invalid run-configuration.json cannot be read, parsed, locked or written
- *   not_found             pb_parse: the log does not exist
+ *   invalid_category      pb_run_config: a warning category outside the known ones
+ *   invalid_value         pb_run_config: a canonical or value the operation does not accept
+ *   not_found             pb_parse: the log does not exist (pb_run_config "validate": the file)
  *   is_directory          pb_parse: the log is a directory
  *   unreadable            pb_parse: the log cannot be read, or is no regular file
  *   log_file_failed       pb_create_log_file: the file cannot be created
@@ -211,6 +213,28 @@ char *pb_timeout_get(const char *request_json);
 char *pb_timeout_set(const char *request_json);
 
 /*
+ * pb_run_config — run_config's other operations on run-configuration.json, chosen by "operation".
+ *
+ * Request:  {"project_dir": D?, "plan_dir_name": N?, "operation": OP, …}, OP and its members:
+ *   "init" {"force": false?} · "validate" {"file": F? (default the project's file)}
+ *   "warning_add" | "warning_remove" {"category": C, "pattern": P, "build_system": "maven"?}
+ *   "warning_list" {"category": C?, "build_system": "maven"?}
+ *   "profile_mapping_set" {"profile_id": I, "canonical": C} · "profile_mapping_get" |
+ *   "profile_mapping_remove" {"profile_id": I} · "profile_mapping_list" {"canonical": C?}
+ *   "profile_mapping_batch_set" {"mappings": "JSON text of an object id → canonical"}
+ *   "extension_defaults_set" | "extension_defaults_set_default" {"key": K, "value": any JSON, or
+ *   "value_text": T (JSON when it parses, else the string)} · "extension_defaults_get" |
+ *   "extension_defaults_remove" {"key": K} · "extension_defaults_list" {}
+ *           Changes are one locked read-modify-write with an atomic rename (as pb_timeout_set);
+ *           keys PlanBuild does not own are kept; a refused argument leaves the file untouched.
+ * Reply:    {"status":"success", members of the operation ("action": "added" | "updated" |
+ *            "removed" | "skipped" | "created" | "recreated" | "batch_set", …), "text": the TOON
+ *            lines run_config.py prints}
+ * Errors:   "invalid_category", "invalid_value", "configuration_invalid", "invalid_request".
+ */
+char *pb_run_config(const char *request_json);
+
+/*
  * pb_query — questions that change nothing, chosen by "what".
  *
  * Request and reply by "what" (every request may carry "project_dir": D? and "plan_dir_name": N?):
@@ -232,6 +256,11 @@ char *pb_timeout_set(const char *request_json);
  *               "text":"…"} (without "module" the root module).
  *   "module":   {"module": M?} → {"status":"success","module":{…its derived-data.json entry…},
  *               "text":"…"}.
+ *   "graph":    {} → {"status":"success","modules":[name…],"edges":[{"from","to","declared"}…],
+ *               "external":[{"module","declared"}…],"cycle":[name…]|null,"text":"…","dot":"…"}:
+ *               the internal module graph (planbuild graph) — "dependencies" entries resolved from
+ *               bare names, Maven groupId:artifactId:scope, Gradle project:NAME:scope and npm
+ *               name:scope; entries naming no module of the project are "external".
  *   "text" is what architecture.py prints. Errors of the architecture queries are those of
  *   pb_resolve.
  */
@@ -258,8 +287,10 @@ typedef void (*pb_progress_fn)(const char *event_json, void *context);
  *           A module's command line that names PlanBuild's own notation
  *           (… execute-script.py pm-dev-java:plan-marshall-plugin:maven run --commandArgs "…") runs
  *           in this process; any other runs as a process of its own with the same log capture,
- *           timeout and process-group handling. A module waits for the modules of this run it lists
- *           in "dependencies"; when one of them did not succeed it is "skipped".
+ *           timeout and process-group handling. A module waits for the modules of this run its
+ *           "dependencies" name (see "graph" in pb_query); when one of them did not succeed it is
+ *           "skipped". Among ready builds the one with the longest remaining chain of learned
+ *           durations starts first (critical-path order).
  * Events:   {"event":"run_started","handle":H,"total":N,"jobs":J,"modules":[…]},
  *           {"event":"build_started","module","command","index","elapsed_seconds"},
  *           {"event":"build_finished","module","command","index","status","duration_seconds",

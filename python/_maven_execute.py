@@ -2,6 +2,7 @@
 
 detect_wrapper(project_dir='.') -> str
 execute_direct(args, command_key, default_timeout=None (the library's: 300), project_dir='.') -> DirectCommandResult
+get_bash_timeout(timeout) -> timeout + 30
 cmd_run(args) -> int      (argparse namespace: command_args, timeout, format, mode, project_dir)
 """
 
@@ -16,6 +17,8 @@ def __getattr__(name):
         import _planbuild
         return _planbuild.defaults()['timeout_seconds']
     raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
+
+get_bash_timeout = _planbuild_cli.get_bash_timeout
 
 
 def detect_wrapper(project_dir='.'):

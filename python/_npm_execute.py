@@ -1,7 +1,8 @@
 """npm/npx execution (drop-in for the reference ``_npm_execute``): everything runs in libplanbuild.
 
 detect_command_type(args) -> 'npm' | 'npx'
-execute_direct(args, command_key, default_timeout=None (the library's: 300), project_dir='.', env_vars=None, working_dir=None)
+execute_direct(args, command_key, default_timeout=None (the library's: 300), project_dir='.', working_dir=None, env_vars=None)
+get_bash_timeout(timeout) -> timeout + 30
 cmd_run(args) -> int      (argparse namespace: command_args, timeout, format, mode, project_dir, env)
 parse_with_detector(log_file, command='') -> (issues, tests, build_status)
 """
@@ -24,16 +25,18 @@ def detect_command_type(args):
     return _planbuild_cli.dry_run(SYSTEM, args, 'command_type')
 
 
+get_bash_timeout = _planbuild_cli.get_bash_timeout
+
+
 def execute_direct(args, command_key, default_timeout=None, project_dir='.',
-                   env_vars=None, working_dir=None):
+                   working_dir=None, env_vars=None):
     """Run ``npm``/``npx`` ``args`` with the output in a log file; the pb_execute reply, log not parsed.
 
-    ``env_vars`` are set on top of the inherited environment. ``working_dir`` is not supported by
-    libplanbuild yet (pb_execute has no such member) and raises ValueError rather than being ignored.
+    ``working_dir`` (relative to ``project_dir``) is where npm runs, e.g. one workspace package;
+    ``env_vars`` (``"NAME=value NAME2=value2"`` or a dict) are set on top of the inherited environment.
     """
-    if working_dir:
-        raise ValueError('working_dir is not supported by libplanbuild (pb_execute has no "working_dir")')
-    return _planbuild_cli.execute_direct(SYSTEM, args, command_key, default_timeout, project_dir, env_vars)
+    return _planbuild_cli.execute_direct(SYSTEM, args, command_key, default_timeout, project_dir, env_vars,
+                                         working_dir)
 
 
 def cmd_run(args):

@@ -49,7 +49,11 @@ def candidates():
     configured = os.environ.get('PLANBUILD_LIBRARY')
     if configured:
         return [configured]
-    return [os.path.join(REPO_DIR, '.build', flavour, LIBRARY_NAME) for flavour in ('release', 'debug')]
+    # A library copied next to the shims comes first: a project may copy this folder (with the
+    # library) next to its own scripts, far from any PlanBuild checkout.
+    here = os.path.dirname(os.path.abspath(__file__))
+    return [os.path.join(here, LIBRARY_NAME)] + [os.path.join(REPO_DIR, '.build', flavour, LIBRARY_NAME)
+                                                  for flavour in ('release', 'debug')]
 
 
 def _rebuild_hint():

@@ -5,6 +5,7 @@ and their start-up time is part of every build. Options are ``--name value`` or 
 """
 
 import json
+import os
 import sys
 
 import _planbuild
@@ -172,11 +173,17 @@ def run_main(system, argv, prog, options=RUN_OPTIONS, usage=RUN_USAGE):
     """``{prog} run --commandArgs "…" …`` — the whole CLI of maven.py / gradle.py / npm.py."""
     if not argv:
         return usage_error(prog, usage, 'the following arguments are required: run')
+    import _build_subcommands
     if argv[0] in ('-h', '--help'):
-        sys.stdout.write(f'usage: {prog} {usage}\n')
+        others = ''.join(f'\n       {prog} {text}' for text in _build_subcommands.USAGES.values())
+        sys.stdout.write(f'usage: {prog} {usage}{others}\n')
         return 0
     if argv[0] not in ('run', 'run-config-key'):
-        return usage_error(prog, usage, f"invalid choice: '{argv[0]}' (choose from 'run', 'run-config-key')")
+        handled = _build_subcommands.dispatch(system, argv, prog)
+        if handled is not None:
+            return handled
+        choices = ', '.join(repr(name) for name in ['run', 'run-config-key', *_build_subcommands.USAGES])
+        return usage_error(prog, usage, f"invalid choice: '{argv[0]}' (choose from {choices})")
     if '-h' in argv[1:] or '--help' in argv[1:]:
         sys.stdout.write(f'usage: {prog} {usage}\n')
         return 0
@@ -202,15 +209,28 @@ def dry_run(system, args, field, project_dir='.'):
     return reply[field]
 
 
-def execute_direct(system, args, command_key, default_timeout=None, project_dir='.', env_vars=None):
+def execute_direct(system, args, command_key, default_timeout=None, project_dir='.', env_vars=None, working_dir=None):
     """One build through pb_execute without parsing: the DirectCommandResult dict.
 
-    ``default_timeout`` None: the library's default (``pb_query`` "defaults").
+    ``default_timeout`` None: the library's default (``pb_query`` "defaults"). ``env_vars`` is a dict
+    or the reference's ``"NAME=value NAME2=value2"`` text (split by the library); ``working_dir``
+    (relative to the project) is where the tool runs.
     """
     request = _planbuild.project(project_dir, system=system, args=args, parse=False,
                                  timeout=None if default_timeout is None else int(default_timeout),
-                                 command_key=command_key or None, env=dict(env_vars) if env_vars else None)
+                                 command_key=command_key or None,
+                                 env=(env_vars if isinstance(env_vars, str) else dict(env_vars)) if env_vars else None,
+                                 working_dir=os.fspath(working_dir) if working_dir else None)
     return _planbuild.result('pb_execute', request)
+
+
+BASH_TIMEOUT_BUFFER_SECONDS = 30
+"""What the Bash tool's own timeout adds to the inner build timeout, so the build times out first."""
+
+
+def get_bash_timeout(timeout):
+    """The outer (Bash tool) timeout for a build given ``timeout`` seconds: ``timeout + 30``."""
+    return int(timeout) + BASH_TIMEOUT_BUFFER_SECONDS
 
 
 def cmd_run(system, args):

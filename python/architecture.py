@@ -7,6 +7,9 @@ CLI:  architecture.py [--project-dir D] resolve --command C [--name M]
       architecture.py [--project-dir D] modules [--command C]    module names (that provide C)
       architecture.py [--project-dir D] commands [--name M]      canonical commands of a module
       architecture.py [--project-dir D] module [--name M]        one module's paths and commands
+      architecture.py [--project-dir D] graph [--format toon|json|dot]
+          the internal module graph as libplanbuild understands the dependencies (pb_query "graph")
+Python: graph(project_dir='.') -> {'modules', 'edges', 'external', 'cycle', ...}
 M defaults to the root module.
 """
 
@@ -15,7 +18,7 @@ import sys
 import _planbuild
 
 USAGE = ('[--project-dir DIR] {resolve --command C [--name M] | modules [--command C] | '
-         'commands [--name M] | module [--name M]}')
+         'commands [--name M] | module [--name M] | graph [--format toon|json|dot]}')
 PROG = 'architecture.py'
 
 SUBCOMMANDS = {
@@ -23,6 +26,7 @@ SUBCOMMANDS = {
     'modules': ({'--command': ('command', str)}, ()),
     'commands': ({'--name': ('name', str)}, ()),
     'module': ({'--name': ('name', str)}, ()),
+    'graph': ({'--format': ('format', str)}, ()),
 }
 
 
@@ -56,8 +60,29 @@ query_commands = _query('commands', module='name')
 query_module = _query('module', module='name')
 
 
+def graph(project_dir='.'):
+    """The internal module graph: ``modules``, ``edges`` ({from, to, declared}), ``external``
+    ({module, declared}: entries naming no module of the project), ``cycle`` (None or a path)."""
+    reply = _planbuild.call('pb_query', _planbuild.project(project_dir, what='graph'))
+    if reply.get('status') != 'success':
+        raise QueryError(reply.get('message') or reply.get('error'))
+    return reply
+
+
+def query_graph(project_dir, options):
+    import json
+    reply = graph(project_dir)
+    form = options.__dict__.get('format') or 'toon'
+    if form == 'json':
+        members = {key: reply[key] for key in ('status', 'modules', 'edges', 'external', 'cycle')}
+        return [json.dumps(members, indent=2)]
+    if form not in ('toon', 'dot'):
+        raise QueryError(f"--format must be toon, json or dot, not '{form}'")
+    return [reply['text' if form == 'toon' else 'dot']]
+
+
 QUERIES = {'resolve': query_resolve, 'modules': query_modules, 'commands': query_commands,
-           'module': query_module}
+           'module': query_module, 'graph': query_graph}
 
 
 def main(argv=None):

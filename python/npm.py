@@ -3,12 +3,14 @@
 
 CLI:     npm.py run --commandArgs "run test" [--format toon|json] [--mode actionable|structured|errors]
                     [--timeout N] [--project-dir DIR] [--env "NAME=value …"]
+                    [--working-dir DIR]
 Module:  detect_command_type(args), execute_direct(...), cmd_run(args), parse_with_detector(log_file, command)
 """
 
 import sys
 
-from _npm_execute import cmd_run, detect_command_type, execute_direct, parse_with_detector  # noqa: F401
+from _npm_execute import (cmd_run, detect_command_type, execute_direct, get_bash_timeout,  # noqa: F401
+                          parse_with_detector)
 
 
 def main(argv=None):

@@ -68,6 +68,11 @@ public func pb_timeout_set(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePoi
     Boundary.answer(request, SingleBuildHandlers.timeoutSet)
 }
 
+@_cdecl("pb_run_config")
+public func pb_run_config(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+    Boundary.answer(request, RunConfigHandlers.runConfig)
+}
+
 @_cdecl("pb_create_log_file")
 public func pb_create_log_file(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
     Boundary.answer(request, SingleBuildHandlers.createLogFile)

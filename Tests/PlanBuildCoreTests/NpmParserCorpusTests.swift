@@ -368,7 +368,7 @@ import Testing
         """
         let outcome = try ParserRegistry.run(NpmLogParser.self, text: two)
         #expect(outcome.issues.count == 2)
-        #expect(outcome.issues.allSatisfy { $0.category == IssueCategory.buildError && $0.file == nil })
+        #expect(outcome.issues.allSatisfy { $0.category == IssueCategory.npmError && $0.file == nil })
         #expect(outcome.issues.first?.message.contains("a: config missing") == true, "the script's output says why")
     }
 
@@ -392,12 +392,12 @@ import Testing
         """
         let first = try ParserRegistry.run(NpmLogParser.self, text: modern)
         #expect(first.issues.count == 1)
-        #expect(first.issues.first?.category == IssueCategory.dependencyError)
+        #expect(first.issues.first?.category == IssueCategory.npmError)  // E404: an npm command error
         #expect(first.issues.first?.message.contains("'ghost@^1.0.0' is not in this registry.") == true)
         #expect(first.issues.first?.message.contains("complete log") == false)
         let second = try ParserRegistry.run(NpmLogParser.self, text: older)
         #expect(second.issues.count == 1)
-        #expect(second.issues.first?.category == IssueCategory.buildError)
+        #expect(second.issues.first?.category == IssueCategory.npmError)
         #expect(second.issues.first?.message.hasPrefix("Missing script: \"lint\"") == true)
         #expect(second.buildStatus == .failure)
     }

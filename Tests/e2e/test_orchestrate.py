@@ -125,3 +125,45 @@ def test_sigint_cancels_running_builds_and_leaves_no_process(tmp_path: Path):
     for name in ("m0", "m1"):
         for suffix in (".pid", ".grandchild.pid"):
             assert not alive(int((project / f"{name}{suffix}").read_text())), f"{name}{suffix} survived"
+
+
+def test_critical_path_starts_the_long_chain_before_short_leaves(tmp_path: Path):
+    # One lane: the chain a → b → c is the longest remaining path, so a starts first although
+    # derived-data.json lists the leaves first; the leaves fill in after.
+    project = make_project(tmp_path, {
+        "leaf1": {"sleep": 0.2}, "leaf2": {"sleep": 0.2},
+        "a": {"sleep": 0.2}, "b": {"sleep": 0.2, "deps": ["a"]}, "c": {"sleep": 0.2, "deps": ["b"]},
+    })
+    run, report = orchestrate(project, "--jobs", "1")
+    assert run.returncode == 0, run.stderr
+    order = [b["module"] for b in sorted(report["builds"], key=lambda b: b["started_ms"])]
+    assert order[:2] == ["a", "b"]
+
+
+def test_critical_path_uses_learned_durations(tmp_path: Path):
+    # A leaf learned as long (60 s) outranks a chain of two builds of unknown length (1 s each).
+    project = make_project(tmp_path, {
+        "a": {"sleep": 0.1}, "b": {"sleep": 0.1, "deps": ["a"]}, "slow": {"sleep": 0.1},
+    })
+    (project / ".plan" / "run-configuration.json").write_text(json.dumps(
+        {"version": 1, "commands": {"command:verify@slow": {"timeout_seconds": 60}}}))
+    run, report = orchestrate(project, "--jobs", "1")
+    assert run.returncode == 0, run.stderr
+    order = [b["module"] for b in sorted(report["builds"], key=lambda b: b["started_ms"])]
+    assert order == ["slow", "a", "b"]
+
+
+def test_dependencies_in_gradle_and_npm_forms_order_builds(tmp_path: Path):
+    project = make_project(tmp_path, {
+        "app": {"sleep": 0.1, "deps": ["project::lib:implementation", "@acme/ui:runtime", "react:runtime"]},
+        "lib": {"sleep": 0.3},
+        "ui": {"sleep": 0.3, "exit": 1},
+    })
+    path = project / ".plan" / "project-architecture" / "derived-data.json"
+    data = json.loads(path.read_text())
+    data["modules"]["ui"]["metadata"] = {"package_name": "@acme/ui"}
+    path.write_text(json.dumps(data))
+    run, report = orchestrate(project, "--jobs", "3")
+    builds = by_module(report)
+    assert builds["lib"]["status"] == "success"
+    assert builds["app"]["status"] == "skipped" and "ui" in builds["app"]["reason"]

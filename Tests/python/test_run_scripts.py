@@ -238,5 +238,22 @@ def test_npm_module_api(project, tmp_path, monkeypatch):
     result = npm.execute_direct('run build', 'npm:build', 120, str(project), env_vars={'NODE_ENV': 'test'})
     assert result['status'] == 'success' and result['command_type'] == 'npm'
     assert 'NODE_ENV=test args=run build' in Path(result['log_file']).read_text()
-    with pytest.raises(ValueError):
-        npm.execute_direct('run build', 'npm:build', working_dir=str(project))
+    # the reference's positional order, env_vars as "K=V K2=V2" text, working_dir honoured
+    package = project / 'packages' / 'web'
+    package.mkdir(parents=True)
+    (tools / 'npm').write_text('#!/bin/sh\necho "NODE_ENV=$NODE_ENV CI=$CI pwd=$(pwd)"\n')
+    result = npm.execute_direct('run build', 'npm:build', 120, str(project), 'packages/web', 'NODE_ENV=prod CI=1')
+    assert result['status'] == 'success'
+    assert f'NODE_ENV=prod CI=1 pwd={package.resolve()}' in Path(result['log_file']).read_text()
+    missing = npm.execute_direct('run build', 'npm:build', working_dir='packages/none', project_dir=str(project))
+    assert missing['status'] == 'error' and 'packages/none' in missing['message']
+    completed = run([PYTHON_DIR / 'npm.py', 'run', '--commandArgs', 'run build', '--working-dir', 'packages/web'],
+                    project, subprocess_env(PATH=f"{tools}{os.pathsep}{os.environ['PATH']}"))
+    assert completed.returncode == 0, completed.stderr
+    assert 'status\tsuccess' in completed.stdout
+
+
+def test_get_bash_timeout():
+    for module in (npm, _maven_execute, _gradle_execute):
+        assert module.get_bash_timeout(300) == 330
+        assert module.get_bash_timeout(0) == 30

@@ -10,8 +10,9 @@ enum QueryHandlers {
         case "weighted_timeout": return try weightedTimeout(request)
         case "defaults": return defaults()
         case "modules", "commands", "module": return try architecture(what, request)
+        case "graph": return try graph(request)
         default:
-            throw invalid("\"what\" has an unknown value '\(what)'; known: wrapper, patterns, weighted_timeout, defaults, modules, commands, module")
+            throw invalid("\"what\" has an unknown value '\(what)'; known: wrapper, patterns, weighted_timeout, defaults, modules, commands, module, graph")
         }
     }
 
@@ -38,6 +39,12 @@ enum QueryHandlers {
             .learnedValue(existing: try request.optionalInt("existing", range: 0...31_536_000),
                           newDuration: try request.int("duration", range: 0...31_536_000))
         return Reply.success([("timeout_seconds", .int(seconds))])
+    }
+
+    /// The internal module graph (`planbuild graph`), with its TOON and DOT forms as `text`/`dot`.
+    private static func graph(_ request: Request) throws(PlanBuildError) -> JSONValue {
+        let graph = ModuleGraph(try ProjectArchitecture.load(try request.layout()))
+        return Reply.success(graph.members + [("text", .string(graph.text(.toon))), ("dot", .string(graph.text(.dot)))])
     }
 
     /// The library's defaults, for shims that must show them (constants of the Python API).

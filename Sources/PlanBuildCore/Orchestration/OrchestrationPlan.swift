@@ -51,29 +51,32 @@ public struct OrchestrationPlan: Equatable, Sendable {
 
     init(builds: [PlannedBuild]) { self.builds = builds }
 
-    /// A cycle as a path that returns to its start, or nil (depth-first search with colours).
+    /// A cycle as a path that returns to its start, or nil.
     func findCycle() -> [String]? {
         let dependencies = Dictionary(builds.map { ($0.module, $0.dependencies) }, uniquingKeysWith: { first, _ in first })
-        var state: [String: Int] = [:] // 1 visiting, 2 done
-        var path: [String] = []
-        func visit(_ module: String) -> [String]? {
-            if state[module] == 2 { return nil }
-            if state[module] == 1 {
-                let start = path.firstIndex(of: module) ?? 0
-                return Array(path[start...]) + [module]
+        return ModuleGraph.findCycle(order: builds.map(\.module), dependencies: dependencies)
+    }
+
+    /// For each build, the longest chain of expected durations from its start to the end of the
+    /// builds waiting on it (itself included): critical-path order starts the largest first, so a
+    /// long chain is not starved by short leaves. A build without a learned duration counts as
+    /// `unknown` milliseconds, so chains of unknown builds still rank by their length.
+    func remainingPathMilliseconds(expected: [Int?], unknown: Int = 1000) -> [Int] {
+        var dependents: [[Int]] = builds.map { _ in [] }
+        let indexOf = Dictionary(builds.enumerated().map { ($1.module, $0) }, uniquingKeysWith: { first, _ in first })
+        for (index, build) in builds.enumerated() {
+            for dependency in build.dependencies {
+                if let other = indexOf[dependency] { dependents[other].append(index) }
             }
-            state[module] = 1
-            path.append(module)
-            for dependency in dependencies[module] ?? [] {
-                if let cycle = visit(dependency) { return cycle }
-            }
-            path.removeLast()
-            state[module] = 2
-            return nil
         }
-        for build in builds {
-            if let cycle = visit(build.module) { return cycle }
+        var memo: [Int?] = builds.map { _ in nil }
+        func path(_ index: Int) -> Int {
+            if let known = memo[index] { return known }
+            let own = max(1, expected.indices.contains(index) ? (expected[index] ?? unknown) : unknown)
+            let longest = own + (dependents[index].map(path).max() ?? 0) // acyclic: checked by make
+            memo[index] = longest
+            return longest
         }
-        return nil
+        return builds.indices.map(path)
     }
 }

@@ -69,8 +69,11 @@ final class OrchestratedRun: @unchecked Sendable {
         self.layout = layout
         self.cancellation = cancellation
         self.reports = plan.builds.map { BuildReport(module: $0.module, command: $0.command, status: .skipped) }
-        self.pending = Array(plan.builds.indices)
-        self.expectedMilliseconds = OrchestratedRun.learnedDurations(plan: plan, layout: layout)
+        let expected = OrchestratedRun.learnedDurations(plan: plan, layout: layout)
+        let priority = plan.remainingPathMilliseconds(expected: expected)
+        self.expectedMilliseconds = expected
+        // Critical-path order (OrchestrationPlan.remainingPathMilliseconds): ready builds start longest remaining path first; ties keep derived-data.json's order.
+        self.pending = plan.builds.indices.sorted { priority[$0] != priority[$1] ? priority[$0] > priority[$1] : $0 < $1 }
     }
 
     private var elapsed: Int { MonotonicClock.milliseconds() - started }
@@ -117,11 +120,6 @@ final class OrchestratedRun: @unchecked Sendable {
         var waiting = Set(pending) // not yet decided in this pass, or kept pending
         for index in pending {
             let build = plan.builds[index]
-            if options.stopOnFailure && failureSeen {
-                skip(index, because: "not started: an earlier build failed (stop on failure)", events: &events)
-                waiting.remove(index)
-                continue
-            }
             var ready = true
             var broken: BuildReport?
             for dependency in build.dependencies {
@@ -129,8 +127,12 @@ final class OrchestratedRun: @unchecked Sendable {
                 if waiting.contains(other) || running.contains(other) { ready = false; continue }
                 if reports[other].status != .success { broken = reports[other]; break }
             }
+            // A failed dependency is named in both modes: it is the more specific reason.
             if let broken {
                 skip(index, because: "dependency \(broken.module) did not succeed (\(broken.status.rawValue))", events: &events)
+                waiting.remove(index)
+            } else if options.stopOnFailure && failureSeen {
+                skip(index, because: "not started: an earlier build failed (stop on failure)", events: &events)
                 waiting.remove(index)
             } else if ready && running.count < options.concurrencyLimit {
                 start(index)

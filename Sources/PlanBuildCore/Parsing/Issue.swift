@@ -35,6 +35,10 @@ public enum IssueCategory {
     /// A module that cannot be imported: mypy's import codes, pytest collection errors.
     public static let importError = "import_error"
     public static let buildError = "build_error"
+    /// npm's own errors, as plan-marshall names them: dependency-tree conflicts (ERESOLVE, peer
+    /// dependencies) and every other npm command error (E404, ENOENT, a missing or failed script).
+    public static let npmDependency = "npm_dependency"
+    public static let npmError = "npm_error"
     public static let deprecationWarning = "deprecation_warning"
     public static let uncheckedWarning = "unchecked_warning"
     public static let javadocWarning = "javadoc_warning"

@@ -4,7 +4,10 @@ public struct ProjectArchitecture: Sendable {
         public let name: String
         public let path: String
         public let buildSystems: [String]
-        public let dependencies: [String]
+        /// The modules of this project it depends on (resolved from `declaredDependencies`).
+        public internal(set) var dependencies: [String]
+        /// `dependencies` and `internal_dependencies` entries as written (see `DependencyReference`).
+        public let declaredDependencies: [String]
         /// Canonical command name → complete command line, in file order.
         public let commands: [(name: String, commandLine: String)]
         public let raw: JSONValue
@@ -71,18 +74,47 @@ public struct ProjectArchitecture: Sendable {
                 name: module["name"]?.stringValue ?? key,
                 path: paths?["module"]?.stringValue ?? "",
                 buildSystems: module["build_systems"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-                dependencies: Self.internalDependencies(module["dependencies"]),
+                dependencies: [],
+                declaredDependencies: Self.declaredDependencies(value),
                 commands: commands,
                 raw: value
             ))
         }
+        let targets = moduleMap.entries.enumerated().map { index, entry in
+            DependencyReference.Target(name: modules[index].name, module: entry.value)
+        }
+        for index in modules.indices {
+            var resolved: [String] = []
+            for declared in modules[index].declaredDependencies {
+                if let target = DependencyReference.resolve(declared, among: targets),
+                   target != modules[index].name, !resolved.contains(target) {
+                    resolved.append(target)
+                }
+            }
+            modules[index].dependencies = resolved
+        }
+        self.targets = targets
         self.modules = modules
         self.raw = object
     }
 
-    /// Dependencies are listed by module name, either as strings or as objects with a `name`.
-    private static func internalDependencies(_ value: JSONValue?) -> [String] {
-        guard let list = value?.arrayValue else { return [] }
-        return list.compactMap { $0.stringValue ?? $0["name"]?.stringValue }
+    private let targets: [DependencyReference.Target]
+
+    /// The module a `dependencies` entry names, or nil when it is external.
+    public func resolveDependency(_ declared: String) -> String? {
+        DependencyReference.resolve(declared, among: targets)
+    }
+
+    /// Entries are strings, or objects with a `name` (or Maven-style `group_id`/`artifact_id`).
+    private static func declaredDependencies(_ module: JSONValue) -> [String] {
+        var declared: [String] = []
+        for key in ["dependencies", "internal_dependencies"] {
+            for entry in module[key]?.arrayValue ?? [] {
+                let text = entry.stringValue ?? entry["name"]?.stringValue ?? entry["coordinates"]?.stringValue
+                    ?? entry["artifact_id"]?.stringValue.map { "\(entry["group_id"]?.stringValue ?? ""):\($0):\(entry["scope"]?.stringValue ?? "compile")" }
+                if let text, !declared.contains(text) { declared.append(text) }
+            }
+        }
+        return declared
     }
 }

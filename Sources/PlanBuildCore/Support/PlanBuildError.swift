@@ -13,6 +13,10 @@ public struct PlanBuildError: Error, Equatable, CustomStringConvertible {
         case dependencyCycle = "dependency_cycle"
         /// run-configuration.json cannot be read, parsed, locked or written.
         case configurationInvalid = "configuration_invalid"
+        /// run_config: a warning category outside the known ones.
+        case invalidCategory = "invalid_category"
+        /// run_config: a value the operation does not accept (a canonical, malformed JSON).
+        case invalidValue = "invalid_value"
         case notFound = "not_found"
         case isDirectory = "is_directory"
         case unreadable

@@ -135,8 +135,19 @@ public struct RunConfiguration: Sendable {
         return outcome
     }
 
-    /// Runs `change` on the current document under the exclusive lock and writes the result.
+    /// Runs `change` on the current document under the exclusive lock and writes the result;
+    /// when `change` throws, the file stays as it was.
     public func modify(_ change: (inout JSONObject) throws(PlanBuildError) -> Void) throws(PlanBuildError) {
+        try modifyRaw { _ throws(PlanBuildError) -> JSONObject? in
+            var document = try load()
+            try change(&document)
+            return document
+        }
+    }
+
+    /// Under the exclusive lock: `change` sees the file's bytes (nil when it does not exist) and
+    /// returns the document to write, or nil to leave the file alone.
+    public func modifyRaw(_ change: ([UInt8]?) throws(PlanBuildError) -> JSONObject?) throws(PlanBuildError) {
         do {
             try FileSystem.makeDirectories(FileSystem.join(layout.planDir, "temp"))
         } catch {
@@ -151,8 +162,13 @@ public struct RunConfiguration: Sendable {
         guard rc == 0 else { throw PlanBuildError(.configurationInvalid, "cannot lock \(lockPath): \(String(cString: strerror(rc)))") }
         defer { _ = pbs_unlock(lock) }
 
-        var document = try load()
-        try change(&document)
+        var existing: [UInt8]?
+        do {
+            existing = try FileSystem.readFile(path)
+        } catch {
+            if error.kind != .notFound { throw PlanBuildError(.configurationInvalid, "cannot read \(path): \(error.reason)") }
+        }
+        guard let document = try change(existing) else { return }
         let text = JSONWriter.write(.object(document), indent: 2) + "\n"
         do {
             try FileSystem.writeAtomically(Array(text.utf8), to: path)

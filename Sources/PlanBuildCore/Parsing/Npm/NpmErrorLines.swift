@@ -7,8 +7,8 @@ import Glibc
 /// `path …`) and ends with `A complete log of this run can be found in: …` (boilerplate, like its
 /// path line in npm 9): a block is one issue, its lines merged into one message.
 ///
-/// Registry and dependency-tree failures (E404, ENOTCACHED, ERESOLVE, …) are `dependency_error`,
-/// everything else (missing script, ENOENT with the missing file, a failed script) `build_error`.
+/// Dependency-tree conflicts (ERESOLVE, peer dependencies) are `npm_dependency`, every other
+/// npm error (E404, ENOTCACHED, a missing script, ENOENT, a failed script) `npm_error`.
 /// A failed script (`Lifecycle script `x` failed`, npm 6's `ELIFECYCLE`) is an issue of its own
 /// beside the diagnostics of the tools it ran; when no tool's diagnostic was read in its output,
 /// the script's last output lines are added to its message to say why it failed.
@@ -153,18 +153,13 @@ struct NpmErrorLines {
         var message = block.string
         if explained, let lines = output.text { message += " — output: " + lines }
         let codeText = code.string
-        let dependency = Self.dependencyCodes.contains(codeText) || ByteScan.find(block.bytes, "ERESOLVE") != nil
-            || ByteScan.find(block.bytes, "ENOTCACHED") != nil
+        let conflict = Self.conflictCodes.contains(codeText) || ByteScan.find(block.bytes, "ERESOLVE") != nil
         let file = !code.isEmpty && !path.isEmpty && !lifecycle ? path.string : nil
         issues.add(Issue(file: file, line: nil, message: message, severity: .error,
-                         category: dependency ? IssueCategory.dependencyError : IssueCategory.buildError))
+                         category: conflict ? IssueCategory.npmDependency : IssueCategory.npmError))
     }
 
-    private static let dependencyCodes: Set<String> = [
-        "E404", "ENOTCACHED", "ERESOLVE", "ETARGET", "ENOVERSIONS", "EINTEGRITY", "ENOTFOUND",
-        "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EAI_AGAIN", "E401", "E403", "E500", "E502", "E503",
-        "EPEERINVALID", "ENOMATCH",
-    ]
+    private static let conflictCodes: Set<String> = ["ERESOLVE", "EPEERINVALID"]
 
     /// `404` for `E404`, `enoent` for `ENOENT` (case-insensitive).
     private static func isCodeWord(_ bytes: NpmLine.Bytes, _ content: Range<Int>, _ code: NpmLine.Bytes) -> Bool {

@@ -4,7 +4,7 @@
 /// - `tsc`, plain and pretty (TypeScriptLines) → `compilation_error`
 /// - ESLint stylish, unix and compact (ESLintLines) → `lint_error` / `lint_warning`
 /// - Jest (JestLines) and node's test runner, TAP or spec (TAPLines) → `test_failure`, test counts
-/// - npm's own errors, `npm error` and `npm ERR!` (NpmErrorLines) → `dependency_error` / `build_error`
+/// - npm's own errors, `npm error` and `npm ERR!` (NpmErrorLines) → `npm_dependency` / `npm_error`
 ///
 /// A line goes only to the recognizers that are in the middle of something (`busy`) and to those
 /// whose lines can look like it, judged on its indentation, its first byte and, at the margin,

@@ -1,0 +1,78 @@
+/// `run_config init` and `run_config validate`.
+enum RunConfigInit {
+    /// The document `init` writes (plan-marshall's default structure).
+    static var initialDocument: JSONObject {
+        JSONObject([
+            ("version", 1),
+            ("commands", .object(JSONObject())),
+            ("maven", .object(JSONObject([("acceptable_warnings", .object(JSONObject(
+                RunConfigEdit.warningCategories.map { ($0, JSONValue.array([])) })))]))),
+            ("ci", .object(JSONObject([("authenticated_tools", .array([])), ("verified_at", .null)]))),
+            ("profile_mappings", .object(JSONObject())),
+            ("extension_defaults", .object(JSONObject())),
+        ])
+    }
+
+    /// Writes the initial document unless one exists; `force` replaces it, even when unreadable.
+    static func initialize(_ file: RunConfiguration, force: Bool) throws(PlanBuildError) -> RunConfigEdit.Answer {
+        var action = "created"
+        try file.modifyRaw { existing throws(PlanBuildError) -> JSONObject? in
+            if existing != nil {
+                if !force { action = "skipped"; return nil }
+                action = "recreated"
+            }
+            return initialDocument
+        }
+        var members: [(String, JSONValue)] = [("action", .string(action)), ("path", .string(file.path))]
+        if action == "skipped" { members.append(("reason", "file already exists (use --force to overwrite)")) }
+        return RunConfigEdit.Answer(members: members)
+    }
+
+    /// Checks the shape of a run configuration; an invalid file is an answer (`valid false`), a
+    /// missing one an error.
+    static func validate(_ path: String) throws(PlanBuildError) -> RunConfigEdit.Answer {
+        var checks: [(String, Bool, String)] = []
+        let members: [(String, JSONValue)] = [("file", .string(path))]
+        func answer() -> RunConfigEdit.Answer {
+            let valid = checks.allSatisfy(\.1)
+            return RunConfigEdit.Answer(members: [("valid", .bool(valid))] + members + [("checks", .array(checks.map { check in
+                .object(JSONObject([("check", .string(check.0)), ("passed", .bool(check.1)), ("message", .string(check.2))]))
+            }))])
+        }
+        let document: JSONObject
+        do throws(any Error) {
+            guard let object = try JSONParser.parse(bytes: try FileSystem.readFile(path)).objectValue else {
+                checks.append(("json_syntax", false, "the file must hold a JSON object"))
+                return answer()
+            }
+            document = object
+        } catch let error as FileError {
+            if error.kind == .notFound { throw PlanBuildError(.notFound, "file not found: \(path)") }
+            checks.append(("file_readable", false, error.reason))
+            return answer()
+        } catch {
+            checks.append(("json_syntax", false, "\(error)"))
+            return answer()
+        }
+        checks.append(("json_syntax", true, "valid JSON"))
+        let missing = ["version", "commands"].filter { document[$0] == nil }
+        checks.append(("required_fields", missing.isEmpty, missing.isEmpty ? "version, commands present" : "missing: \(missing.joined(separator: ", "))"))
+        if let version = document["version"] {
+            checks.append(("version_type", version.intValue != nil, version.intValue != nil ? "version is an integer" : "version must be an integer"))
+        }
+        if let commands = document["commands"] {
+            if let entries = commands.objectValue {
+                let bad = entries.entries.filter { $0.value.objectValue == nil }.map(\.key)
+                checks.append(("command_entries", bad.isEmpty, bad.isEmpty ? "\(entries.count) commands" : "not objects: \(bad.joined(separator: ", "))"))
+            } else {
+                checks.append(("commands_object", false, "commands must be an object"))
+            }
+        }
+        for section in ["maven", "gradle", "npm", "profile_mappings", "extension_defaults"] {
+            if let value = document[section], value.objectValue == nil {
+                checks.append(("\(section)_object", false, "\(section) must be an object"))
+            }
+        }
+        return answer()
+    }
+}

@@ -1,0 +1,48 @@
+"""The module graph from Maven coordinates (graph() and `architecture.py graph`) on a copy of
+examples/maven-multi whose derived-data.json lists dependencies as the discovery tools write them."""
+
+import json
+import shutil
+
+import pytest
+
+import architecture
+from conftest import EXAMPLE, PYTHON_DIR, run
+
+
+@pytest.fixture
+def chained(tmp_path):
+    """service depends on core, web on service, in groupId:artifactId:scope form, plus libraries."""
+    project = tmp_path / 'maven-multi'
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns('target'))
+    path = project / '.plan' / 'project-architecture' / 'derived-data.json'
+    data = json.loads(path.read_text())
+    data['modules']['service']['dependencies'] = ['com.example.planbuild:core:compile', 'junit:junit:test']
+    data['modules']['web']['dependencies'] = ['com.example.planbuild:service:compile']
+    path.write_text(json.dumps(data, indent=2))
+    return project
+
+
+def test_graph_resolves_maven_coordinates(chained):
+    reply = architecture.graph(chained)
+    assert reply['modules'] == ['maven-multi', 'core', 'service', 'web']
+    assert [(e['from'], e['to']) for e in reply['edges']] == [('service', 'core'), ('web', 'service')]
+    assert reply['external'] == [{'module': 'service', 'declared': 'junit:junit:test'}]
+    assert reply['cycle'] is None
+
+
+def test_graph_script_formats(chained):
+    toon = run([PYTHON_DIR / 'architecture.py', '--project-dir', chained, 'graph'], chained)
+    assert toon.returncode == 0, toon.stderr
+    assert 'edges[2]{from,to,declared}:\n  service\tcore\tcom.example.planbuild:core:compile\n' in toon.stdout
+    dot = run([PYTHON_DIR / 'architecture.py', '--project-dir', chained, 'graph', '--format', 'dot'], chained)
+    assert '"web" -> "service"' in dot.stdout
+    as_json = run([PYTHON_DIR / 'architecture.py', '--project-dir', chained, 'graph', '--format', 'json'], chained)
+    assert json.loads(as_json.stdout)['edges'][0]['declared'] == 'com.example.planbuild:core:compile'
+    bad = run([PYTHON_DIR / 'architecture.py', '--project-dir', chained, 'graph', '--format', 'svg'], chained)
+    assert bad.returncode == 1 and 'toon, json or dot' in bad.stderr
+
+
+def test_graph_of_a_missing_architecture_is_an_error(tmp_path):
+    with pytest.raises(architecture.QueryError, match='not found'):
+        architecture.graph(tmp_path)
