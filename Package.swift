@@ -10,14 +10,19 @@ let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
 //   PlanBuildCore     – every piece of logic; Swift types only, no C types in its API.
 //   PlanBuildABI      – @_cdecl exports and JSON marshalling; built as libplanbuild.so.
 //   PlanBuildCLI      – the `planbuild` command line (product `planbuild-cli`, launched by bin/planbuild).
+//   PlanBuildDigest   – SHA-256 from swift-crypto as a plugin (libplanbuild-digest.so) that the core
+//                       loads beside itself only when the build cache needs a digest: swift-crypto
+//                       links FoundationEssentials, which a shim start-up must not pay for.
 let package = Package(
     name: "PlanBuild",
     products: [
         .library(name: "planbuild", type: .dynamic, targets: ["PlanBuildABI"]),
         .executable(name: "planbuild-cli", targets: ["PlanBuildCLI"]),
+        .library(name: "planbuild-digest", type: .dynamic, targets: ["PlanBuildDigest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .target(name: "CPlanBuildSupport"),
@@ -36,6 +41,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(name: "PlanBuildDigest", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PlanBuildCoreTests", dependencies: ["PlanBuildCore"], exclude: ["Resources"]),
     ]
 )

@@ -19,6 +19,10 @@ struct OrchestrateCommand: ParsableCommand {
     @Option(help: "Timeout of each build in seconds (default: learned).") var timeout: Int?
     @Option(help: "toon or json") var format: ResultFormatter.Format = .toon
     @Option(help: "actionable, structured or errors") var mode: WarningMode = .actionable
+    @Flag(name: .customLong("no-cache"), help: "Ignore the build cache: run every build (nothing is taken from or added to it).")
+    var noCache = false
+    @Option(name: .customLong("force"), help: "Rebuild this module even when cached (repeatable); its dependents follow.")
+    var forced: [String] = []
 
     func validate() throws {
         if sequential && jobs != nil { throw ValidationError("--jobs and --sequential exclude each other") }
@@ -32,6 +36,7 @@ struct OrchestrateCommand: ParsableCommand {
         var options = OrchestrationOptions(jobs: jobs, sequential: sequential, stopOnFailure: stopOnFailure,
                                            timeoutSeconds: timeout, modules: modules, mode: mode)
         options.mode = mode
+        options.cache = IncrementalRun.Request(disabled: noCache, forced: Set(forced))
         let display = ProgressDisplay(live: isatty(1) == 1 && isatty(2) == 1)
         do {
             let report = try Orchestrator.run(command: command, options: options, layout: project.layout,

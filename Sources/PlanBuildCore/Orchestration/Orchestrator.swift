@@ -11,6 +11,9 @@ public struct OrchestrationOptions: Sendable {
     public var modules: [String]?
     public var mode: WarningMode = .actionable
     public var learnTimeouts: Bool = true
+    /// The build cache (SPEC 5 "Incremental"): on by default; `disabled` is `--no-cache`,
+    /// `forced` the modules of `--force` (their dependents follow through the input digests).
+    public var cache = IncrementalRun.Request()
 
     public init(jobs: Int? = nil, sequential: Bool = false, stopOnFailure: Bool = false, timeoutSeconds: Int? = nil,
                 modules: [String]? = nil, mode: WarningMode = .actionable) {
@@ -41,7 +44,18 @@ public enum Orchestrator {
                            progress: ProgressHandler = { _ in }) throws(PlanBuildError) -> RunReport {
         let architecture = try ProjectArchitecture.load(layout)
         let plan = try OrchestrationPlan.make(command: command, modules: options.modules, architecture: architecture)
-        let run = OrchestratedRun(plan: plan, options: options, layout: layout, cancellation: cancellation)
+        var cacheProblems: [String] = []
+        var incremental: IncrementalRun?
+        do {
+            incremental = try IncrementalRun(plan: plan, architecture: architecture, layout: layout,
+                                             settings: IncrementalSettings.load(layout), request: options.cache)
+            cacheProblems = incremental?.problems ?? []
+        } catch {
+            // The cache is an optimisation: without it every build runs, as before, and the report says why.
+            cacheProblems = ["build cache not used: \(error.message)"]
+        }
+        let run = OrchestratedRun(plan: plan, options: options, layout: layout, cancellation: cancellation,
+                                  incremental: incremental, cacheProblems: cacheProblems)
         return run.execute(progress: progress)
     }
 }
@@ -55,6 +69,9 @@ final class OrchestratedRun: @unchecked Sendable {
     private let monitor = Monitor()
     private let started = MonotonicClock.milliseconds()
     private let expectedMilliseconds: [Int?]
+    private let incremental: IncrementalRun?
+    // Guarded by `monitor` once builds run.
+    private var cacheProblems: [String]
 
     // Guarded by `monitor`.
     private var reports: [BuildReport]
@@ -63,12 +80,20 @@ final class OrchestratedRun: @unchecked Sendable {
     private var finishedUnreported: [Int] = []
     private var failureSeen = false
 
-    init(plan: OrchestrationPlan, options: OrchestrationOptions, layout: ProjectLayout, cancellation: CancellationToken) {
+    init(plan: OrchestrationPlan, options: OrchestrationOptions, layout: ProjectLayout, cancellation: CancellationToken,
+         incremental: IncrementalRun? = nil, cacheProblems: [String] = []) {
         self.plan = plan
+        self.incremental = incremental
+        self.cacheProblems = cacheProblems
         self.options = options
         self.layout = layout
         self.cancellation = cancellation
         self.reports = plan.builds.map { BuildReport(module: $0.module, command: $0.command, status: .skipped) }
+        if let incremental {
+            for index in reports.indices {
+                if case .miss(let miss) = incremental.decisions[index] { reports[index].cacheMiss = miss }
+            }
+        }
         let expected = OrchestratedRun.learnedDurations(plan: plan, layout: layout)
         let priority = plan.remainingPathMilliseconds(expected: expected)
         self.expectedMilliseconds = expected
@@ -99,7 +124,18 @@ final class OrchestratedRun: @unchecked Sendable {
             for event in events { progress(event) }
             if done { break }
         }
-        let report = monitor.withLock { RunReport(command: plan.builds.first?.command ?? "", builds: reports, durationMilliseconds: elapsed) }
+        var report = monitor.withLock { RunReport(command: plan.builds.first?.command ?? "", builds: reports, durationMilliseconds: elapsed) }
+        report.cacheProblems = monitor.withLock { cacheProblems }
+        if let incremental {
+            let hits = report.builds.filter { $0.status == .cached }
+            let misses = report.builds.filter { $0.ran && $0.status != .cached }.count
+            do {
+                try CacheStatistics.add(hits: hits.count, misses: misses,
+                                        timeSavedSeconds: hits.reduce(0) { $0 + ($1.timeSavedSeconds ?? 0) }, to: incremental.store)
+            } catch {
+                report.cacheProblems.append(error.message)
+            }
+        }
         progress(JSONObject([("event", "run_finished"), ("status", .string(report.status.rawValue)),
                              ("duration_seconds", .int(report.durationSeconds)), ("total", .int(report.builds.count))]))
         return report
@@ -125,7 +161,7 @@ final class OrchestratedRun: @unchecked Sendable {
             for dependency in build.dependencies {
                 guard let other = plan.builds.firstIndex(where: { $0.module == dependency }) else { continue }
                 if waiting.contains(other) || running.contains(other) { ready = false; continue }
-                if reports[other].status != .success { broken = reports[other]; break }
+                if !reports[other].succeeded { broken = reports[other]; break }
             }
             // A failed dependency is named in both modes: it is the more specific reason.
             if let broken {
@@ -134,6 +170,12 @@ final class OrchestratedRun: @unchecked Sendable {
             } else if options.stopOnFailure && failureSeen {
                 skip(index, because: "not started: an earlier build failed (stop on failure)", events: &events)
                 waiting.remove(index)
+            } else if ready, case .hit(let record)? = incremental?.decisions[index] {
+                // A hit is not run: it takes no slot and is finished at once.
+                takeFromCache(index, record)
+                waiting.remove(index)
+                events.append(startedEvent(index))
+                events.append(finishedEvent(index))
             } else if ready && running.count < options.concurrencyLimit {
                 start(index)
                 waiting.remove(index)
@@ -152,14 +194,34 @@ final class OrchestratedRun: @unchecked Sendable {
         events.append(skippedEvent(index))
     }
 
+    private func takeFromCache(_ index: Int, _ record: CacheRecord) {
+        var report = reports[index]
+        report.status = .cached
+        report.startedAtMilliseconds = elapsed
+        report.finishedAtMilliseconds = report.startedAtMilliseconds
+        report.logFile = record.logFile
+        report.tests = record.tests
+        report.warningCount = record.warnings
+        report.timeSavedSeconds = record.durationSeconds
+        report.exitCode = 0
+        reports[index] = report
+    }
+
     private func start(_ index: Int) {
         running.insert(index)
         reports[index].startedAtMilliseconds = elapsed
         let build = plan.builds[index]
         let started = DetachedThread.start { [self] in
             let result = self.perform(build)
+            var cacheProblem: String?
+            if result.status == .success, let incremental = self.incremental {
+                cacheProblem = incremental.recordSuccess(index: index, durationMilliseconds: result.durationMilliseconds,
+                                                         tests: result.tests, warnings: result.warnings?.count ?? 0,
+                                                         logFile: result.logFile.isEmpty ? nil : result.logFile)
+            }
             self.monitor.withLock {
                 self.record(result, at: index)
+                if let cacheProblem { self.cacheProblems.append(cacheProblem) }
                 self.running.remove(index)
                 self.finishedUnreported.append(index)
             }
@@ -240,6 +302,8 @@ final class OrchestratedRun: @unchecked Sendable {
         event["errors"] = .int(report.errors.count)
         event["warnings"] = .int(report.warningCount)
         event["log_file"] = report.logFile.map(JSONValue.string) ?? .null
+        if let saved = report.timeSavedSeconds { event["time_saved_seconds"] = .int(saved) }
+        if report.ran, report.status != .cached, let miss = report.cacheMiss { event["cache_miss"] = .string(miss.reason.rawValue) }
         return event
     }
 
@@ -265,10 +329,11 @@ final class OrchestratedRun: @unchecked Sendable {
 
     /// Learned durations when there are any, else the average of the builds finished so far.
     private func remainingEstimate() -> Int? {
-        let finishedDurations = reports.filter { $0.ran && $0.finishedAtMilliseconds != nil }.map(\.durationMilliseconds)
+        let finishedDurations = reports.filter { $0.ran && $0.status != .cached && $0.finishedAtMilliseconds != nil }.map(\.durationMilliseconds)
         let average = finishedDurations.isEmpty ? nil : finishedDurations.reduce(0, +) / finishedDurations.count
         var work = 0
         for index in pending {
+            if case .hit? = incremental?.decisions[index] { continue }
             guard let expected = expectedMilliseconds[index] ?? average else { return nil }
             work += expected
         }

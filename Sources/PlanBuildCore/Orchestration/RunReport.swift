@@ -1,6 +1,6 @@
 /// What happened to one build of an orchestrated run.
 public struct BuildReport: Equatable, Sendable {
-    public enum Status: String, Sendable { case success, error, timeout, skipped, cancelled }
+    public enum Status: String, Sendable { case success, error, timeout, skipped, cancelled, cached }
 
     public let module: String
     public let command: String
@@ -17,6 +17,10 @@ public struct BuildReport: Equatable, Sendable {
     /// Milliseconds from the start of the run; nil for builds that never started.
     public var startedAtMilliseconds: Int?
     public var finishedAtMilliseconds: Int?
+    /// A cache hit: the recorded duration of the build it stands for.
+    public var timeSavedSeconds: Int?
+    /// Why a build that ran (or would run) was not taken from the cache.
+    public var cacheMiss: CacheMiss?
 
     public init(module: String, command: String, status: Status) {
         self.module = module
@@ -26,6 +30,8 @@ public struct BuildReport: Equatable, Sendable {
 
     var ran: Bool { startedAtMilliseconds != nil }
     var failed: Bool { status == .error || status == .timeout }
+    /// What dependents may build on: a success, or a cache hit that stands for one.
+    var succeeded: Bool { status == .success || status == .cached }
 }
 
 /// The completion report of an orchestrated run (SPEC section 5, "Orchestration").
@@ -35,15 +41,18 @@ public struct RunReport: Equatable, Sendable {
     public let command: String
     public var builds: [BuildReport]
     public var durationMilliseconds: Int
+    /// Build-cache problems of this run (a corrupt record, a cache that could not be used), once each.
+    public var cacheProblems: [String] = []
 
-    /// `success`: every build succeeded; `failure`: none did; `partial`: some did, some did not.
+    /// `success`: every build succeeded (or was a cache hit); `failure`: none did; `partial`: some did.
     public var status: Status {
-        let succeeded = builds.filter { $0.status == .success }.count
+        let succeeded = builds.filter(\.succeeded).count
         if succeeded == builds.count { return .success }
         return succeeded == 0 ? .failure : .partial
     }
 
     public var durationSeconds: Int { durationMilliseconds / 1000 }
+    public var timeSavedSeconds: Int { builds.reduce(0) { $0 + ($1.timeSavedSeconds ?? 0) } }
 
     func count(_ status: BuildReport.Status) -> Int { builds.filter { $0.status == status }.count }
 
@@ -55,7 +64,7 @@ public struct RunReport: Equatable, Sendable {
 
     /// Over the builds that ran to an end (success, error, timeout).
     public var statistics: Statistics {
-        let ran = builds.filter { $0.ran && $0.status != .cancelled }
+        let ran = builds.filter { $0.ran && $0.status != .cancelled && $0.status != .cached }
         guard !ran.isEmpty else { return Statistics(averageSeconds: 0, fastest: nil, slowest: nil) }
         let total = ran.reduce(0) { $0 + $1.durationMilliseconds }
         let average = (Double(total) / Double(ran.count) / 1000 * 10).rounded() / 10
@@ -81,13 +90,15 @@ public struct RunReport: Equatable, Sendable {
             ("failed", .int(builds.filter(\.failed).count)),
             ("skipped", .int(count(.skipped))),
             ("cancelled", .int(count(.cancelled))),
+            ("cached", .int(count(.cached))),
+            ("time_saved_seconds", .int(timeSavedSeconds)),
             ("builds", .array(builds.map { .object($0.json) })),
             ("stats", .object(JSONObject([
                 ("average_seconds", .double(stats.averageSeconds)),
                 ("fastest", brief(stats.fastest)),
                 ("slowest", brief(stats.slowest)),
             ]))),
-        ])
+        ] + (cacheProblems.isEmpty ? [] : [("cache_warnings", JSONValue.array(cacheProblems.map(JSONValue.string)))]))
     }
 
     // MARK: TOON
@@ -111,6 +122,11 @@ public struct RunReport: Equatable, Sendable {
             "failed\t\(builds.filter(\.failed).count)",
             "skipped\t\(count(.skipped))",
             "cancelled\t\(count(.cancelled))",
+            "cached\t\(count(.cached))",
+            "time_saved_seconds\t\(timeSavedSeconds)",
+        ]
+        for problem in cacheProblems { lines.append("cache_warning\t\(ResultFormatter.flatten(problem))") }
+        lines += [
             "",
             "builds[\(builds.count)]{module,command,status,duration_seconds,errors,warnings,log_file}:",
         ]
@@ -118,6 +134,16 @@ public struct RunReport: Equatable, Sendable {
             lines.append([build.module, build.command, build.status.rawValue, String(build.durationSeconds),
                           String(build.errors.count), String(build.warningCount), build.logFile ?? "-"]
                 .map(ResultFormatter.flatten).joined(separator: "\t"))
+        }
+        let misses = builds.filter { $0.ran && $0.status != .cached && $0.cacheMiss != nil }
+        if !misses.isEmpty {
+            lines.append("")
+            lines.append("cache_misses[\(misses.count)]{module,reason,added,modified,deleted}:")
+            for build in misses {
+                let miss = build.cacheMiss!
+                lines.append([ResultFormatter.flatten(build.module), miss.reason.rawValue, String(miss.changes.added.count),
+                              String(miss.changes.modified.count), String(miss.changes.deleted.count)].joined(separator: "\t"))
+            }
         }
         let stats = statistics
         lines.append("")
@@ -156,6 +182,8 @@ extension BuildReport {
         ])
         if let exitCode { object["exit_code"] = .int(exitCode) }
         if let reason { object["reason"] = .string(reason) }
+        if let timeSavedSeconds { object["time_saved_seconds"] = .int(timeSavedSeconds) }
+        if ran, status != .cached, let cacheMiss { object["cache_miss"] = .object(cacheMiss.json) }
         if !errors.isEmpty { object["first_errors"] = .array(errors.prefix(5).map { $0.rowJSON(includeAccepted: false) }) }
         object["duration_ms"] = .int(durationMilliseconds)
         object["started_ms"] = startedAtMilliseconds.map(JSONValue.int) ?? .null

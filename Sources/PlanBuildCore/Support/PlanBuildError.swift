@@ -21,6 +21,8 @@ public struct PlanBuildError: Error, Equatable, CustomStringConvertible {
         case isDirectory = "is_directory"
         case unreadable
         case logFileFailed = "log_file_failed"
+        /// The build cache cannot be read or written, or its digest plugin cannot be loaded.
+        case cacheUnavailable = "cache_unavailable"
         /// A fault of PlanBuild itself; never the caller's doing.
         case `internal`
     }

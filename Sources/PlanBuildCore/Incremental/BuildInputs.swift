@@ -1,0 +1,114 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Which project-relative paths are a build's inputs (issue 8, "What a build's inputs are").
+enum BuildInputs {
+    /// Files every module depends on: root descriptors and lock files, Maven's `.mvn/`, the wrappers.
+    static let projectWide = ["pom.xml", "settings.gradle", "settings.gradle.kts", "build.gradle", "build.gradle.kts",
+                              "gradle.properties", "package.json", "package-lock.json", "npm-shrinkwrap.json",
+                              "yarn.lock", "pnpm-lock.yaml", "pyproject.toml", ".mvn", "mvnw", "mvnw.cmd",
+                              "gradlew", "gradlew.bat", "gradle/wrapper", "pw"]
+
+    /// The project-wide inputs plus the expansion of `incremental.global_inputs` globs.
+    static func globalPaths(settings: IncrementalSettings, projectDirectory: String) -> [String] {
+        var paths = projectWide
+        for pattern in settings.globalInputs {
+            guard let normalised = InputScanner.normalise(pattern), !normalised.isEmpty else { continue }
+            paths.append(contentsOf: expand(normalised, in: projectDirectory))
+        }
+        return paths
+    }
+
+    /// A module's `paths.sources`, `paths.tests` and `paths.descriptor`; `paths.module` when none
+    /// of them is given.
+    static func modulePaths(_ module: ProjectArchitecture.Module) -> [String] {
+        let paths = module.raw["paths"]?.objectValue
+        var found: [String] = []
+        var declared = false
+        for key in ["sources", "tests", "descriptor"] {
+            guard let value = paths?[key] else { continue }
+            declared = true
+            if let single = value.stringValue { found.append(single) }
+            for entry in value.arrayValue ?? [] { if let text = entry.stringValue { found.append(text) } }
+        }
+        if !declared { found.append(module.path) }
+        return found
+    }
+
+    /// glob(3) relative to the project; only matches inside it.
+    static func expand(_ pattern: String, in projectDirectory: String) -> [String] {
+        var result = glob_t()
+        defer { globfree(&result) }
+        let prefix = projectDirectory.hasSuffix("/") ? projectDirectory : projectDirectory + "/"
+        guard glob(prefix + pattern, 0, nil, &result) == 0 else { return [] }
+        var matches: [String] = []
+        for index in 0..<Int(result.gl_pathc) {
+            guard let pointer = result.gl_pathv[index] else { continue }
+            let path = String(cString: pointer)
+            if path.hasPrefix(prefix) { matches.append(String(path.dropFirst(prefix.count))) }
+        }
+        return matches
+    }
+
+    /// What a successful build leaves that a cache hit needs to still be there: Maven's
+    /// `target/*.jar|war|ear|pom`, Gradle's `build/libs/*`, npm's package.json `main` and `files`.
+    static func artifacts(of module: ProjectArchitecture.Module, projectDirectory: String) -> [CacheRecord.Artifact] {
+        let base = InputScanner.normalise(module.path) ?? ""
+        func relative(_ path: String) -> String { base.isEmpty ? path : base + "/" + path }
+        let systems = module.buildSystems.map { $0.lowercased() }
+        var paths: [String] = []
+        if systems.contains("maven") {
+            for suffix in ["jar", "war", "ear", "pom"] { paths += expand(relative("target/*.\(suffix)"), in: projectDirectory) }
+        }
+        if systems.contains("gradle") {
+            paths += expand(relative("build/libs/*"), in: projectDirectory)
+        }
+        if systems.contains("npm"),
+           let bytes = try? FileSystem.readFile(FileSystem.join(projectDirectory, relative("package.json"))),
+           let package = try? JSONParser.parse(bytes: bytes) {
+            var declared: [String] = []
+            if let main = package["main"]?.stringValue { declared.append(main) }
+            declared += package["files"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            for entry in declared {
+                guard let path = InputScanner.normalise(entry), !path.isEmpty else { continue }
+                paths += expand(relative(path), in: projectDirectory)
+            }
+        }
+        var artifacts: [CacheRecord.Artifact] = []
+        var seen: Set<String> = []
+        for path in paths.sorted() where seen.insert(path).inserted {
+            var info = stat()
+            let absolute = FileSystem.join(projectDirectory, path)
+            guard stat(absolute, &info) == 0 else { continue }
+            if (info.st_mode & S_IFMT) == S_IFREG {
+                artifacts.append(CacheRecord.Artifact(path: path, size: Int64(info.st_size)))
+            } else if (info.st_mode & S_IFMT) == S_IFDIR {
+                var total: Int64 = 0
+                var scanner = InputScanner(projectDirectory: projectDirectory, applyIgnoreRules: false)
+                for file in scanner.scan([path]) { total += file.identity.size }
+                artifacts.append(CacheRecord.Artifact(path: path + "/", size: total))
+            }
+        }
+        return artifacts
+    }
+
+    /// The first artifact that is gone or changed size since `record`, or nil when all are there.
+    static func missingArtifacts(_ record: CacheRecord, projectDirectory: String) -> [String] {
+        var missing: [String] = []
+        for artifact in record.artifacts {
+            let path = artifact.path.hasSuffix("/") ? String(artifact.path.dropLast()) : artifact.path
+            var info = stat()
+            let absolute = FileSystem.join(projectDirectory, path)
+            guard stat(absolute, &info) == 0 else { missing.append(artifact.path); continue }
+            if artifact.path.hasSuffix("/") {
+                var scanner = InputScanner(projectDirectory: projectDirectory, applyIgnoreRules: false)
+                let total = scanner.scan([path]).reduce(Int64(0)) { $0 + $1.identity.size }
+                if total != artifact.size { missing.append(artifact.path) }
+            } else if Int64(info.st_size) != artifact.size {
+                missing.append(artifact.path)
+            }
+        }
+        return missing
+    }
+}

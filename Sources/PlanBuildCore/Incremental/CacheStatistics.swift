@@ -1,0 +1,80 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `planbuild cache stats`: what the cache holds (entries, bytes, oldest and newest record) and
+/// what it did (hits and misses of the last run and in total, time saved in total), the latter
+/// kept in `.plan/build-cache/stats.json` and updated under the cache's lock after every run.
+public struct CacheStatistics: Equatable, Sendable {
+    public struct Counts: Equatable, Sendable {
+        public var hits = 0
+        public var misses = 0
+        public var timeSavedSeconds = 0
+
+        var json: JSONObject {
+            JSONObject([("hits", .int(hits)), ("misses", .int(misses)), ("time_saved_seconds", .int(timeSavedSeconds))])
+        }
+
+        init() {}
+
+        init(json: JSONValue?) {
+            hits = json?["hits"]?.intValue ?? 0
+            misses = json?["misses"]?.intValue ?? 0
+            timeSavedSeconds = json?["time_saved_seconds"]?.intValue ?? 0
+        }
+    }
+
+    public var entries = 0
+    public var bytes = 0
+    public var oldestAgeSeconds: Int?
+    public var newestAgeSeconds: Int?
+    public var lastRun = Counts()
+    public var total = Counts()
+
+    public static func read(_ store: BuildCacheStore, now: Int = Int(time(nil))) -> CacheStatistics {
+        var statistics = CacheStatistics()
+        let listed = store.entries().entries
+        statistics.entries = listed.count
+        statistics.bytes = listed.reduce(0) { $0 + $1.bytes }
+        let ages = listed.map { max(0, now - $0.record.recordedAt) }
+        statistics.oldestAgeSeconds = ages.max()
+        statistics.newestAgeSeconds = ages.min()
+        if let bytes = try? FileSystem.readFile(store.statsPath), let value = try? JSONParser.parse(bytes: bytes) {
+            statistics.lastRun = Counts(json: value["last_run"])
+            statistics.total = Counts(json: value["total"])
+        }
+        return statistics
+    }
+
+    /// Adds one run's counts; the file is rewritten under the lock, so concurrent runs add up.
+    public static func add(hits: Int, misses: Int, timeSavedSeconds: Int, to store: BuildCacheStore) throws(PlanBuildError) {
+        try store.withLock { () throws(PlanBuildError) in
+            var total = Counts()
+            if let bytes = try? FileSystem.readFile(store.statsPath), let value = try? JSONParser.parse(bytes: bytes) {
+                total = Counts(json: value["total"])
+            }
+            var run = Counts()
+            run.hits = hits
+            run.misses = misses
+            run.timeSavedSeconds = timeSavedSeconds
+            total.hits += hits
+            total.misses += misses
+            total.timeSavedSeconds += timeSavedSeconds
+            let document = JSONValue.object(JSONObject([("version", .int(1)), ("last_run", .object(run.json)), ("total", .object(total.json))]))
+            do {
+                try FileSystem.writeAtomically(Array(JSONWriter.write(document, indent: 2).utf8), to: store.statsPath)
+            } catch {
+                throw PlanBuildError(.cacheUnavailable, "cannot write \(store.statsPath): \(error)")
+            }
+        }
+    }
+
+    public var json: JSONObject {
+        JSONObject([
+            ("entries", .int(entries)), ("bytes", .int(bytes)),
+            ("oldest_age_seconds", oldestAgeSeconds.map(JSONValue.int) ?? .null),
+            ("newest_age_seconds", newestAgeSeconds.map(JSONValue.int) ?? .null),
+            ("last_run", .object(lastRun.json)), ("total", .object(total.json)),
+        ])
+    }
+}

@@ -1,0 +1,91 @@
+import CPlanBuildSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// SHA-256 for the build cache, computed by swift-crypto in the digest plugin
+/// (`libplanbuild-digest.so`, target PlanBuildDigest) beside the library or the CLI.
+///
+/// Why a plugin: swift-crypto links FoundationEssentials, and libplanbuild.so is loaded by every
+/// Python shim start; only a run that uses the cache pays for loading it, once per process.
+/// `PLANBUILD_DIGEST_LIBRARY` names another location (tests, unusual installs).
+public struct ContentHasher: Sendable {
+    public static let libraryName = "libplanbuild-digest.so"
+
+    private typealias FileFunction = @convention(c) (UnsafePointer<CChar>, UnsafeMutablePointer<UInt8>) -> Int32
+    private typealias BytesFunction = @convention(c) (UnsafeRawPointer?, Int, UnsafeMutablePointer<UInt8>) -> Void
+
+    private let hashFile: FileFunction
+    private let hashBytes: BytesFunction
+
+    /// The loaded plugin, or the reason it could not be loaded (kept: every caller gets the same answer).
+    public static func shared() throws(PlanBuildError) -> ContentHasher {
+        switch loaded {
+        case .success(let hasher): return hasher
+        case .failure(let error): throw error
+        }
+    }
+
+    private static let loaded: Result<ContentHasher, PlanBuildError> = load()
+
+    private static func load() -> Result<ContentHasher, PlanBuildError> {
+        var candidates: [String] = []
+        if let explicit = FileSystem.environment("PLANBUILD_DIGEST_LIBRARY"), !explicit.isEmpty { candidates.append(explicit) }
+        var directory = [CChar](repeating: 0, count: 4096)
+        if pbs_image_directory(&directory, directory.count) == 0 {
+            candidates.append(FileSystem.join(Self.text(directory), libraryName))
+        }
+        var reasons: [String] = []
+        for path in candidates {
+            var error = [CChar](repeating: 0, count: 512)
+            guard let library = pbs_load_library(path, &error, error.count) else {
+                reasons.append(Self.text(error))
+                continue
+            }
+            guard let file = pbs_library_symbol(library, "pbd_sha256_file"),
+                  let bytes = pbs_library_symbol(library, "pbd_sha256_bytes") else {
+                reasons.append("\(path) lacks pbd_sha256_file/pbd_sha256_bytes")
+                continue
+            }
+            return .success(ContentHasher(hashFile: unsafeBitCast(file, to: FileFunction.self),
+                                          hashBytes: unsafeBitCast(bytes, to: BytesFunction.self)))
+        }
+        let looked = candidates.isEmpty ? "no location known" : reasons.joined(separator: "; ")
+        return .failure(PlanBuildError(.cacheUnavailable,
+            "the build cache needs \(libraryName) beside the library (swift build -c release --product planbuild-digest): \(looked)"))
+    }
+
+    /// The hex SHA-256 of a file's content.
+    public func hexDigest(ofFile path: String) throws(FileError) -> String {
+        var digest = [UInt8](repeating: 0, count: 32)
+        let code = digest.withUnsafeMutableBufferPointer { hashFile(path, $0.baseAddress!) }
+        if code != 0 { throw FileError(errno: code, path: path) }
+        return Self.hex(digest)
+    }
+
+    /// The hex SHA-256 of a text (manifests, digests of digests).
+    public func hexDigest(of text: String) -> String {
+        var digest = [UInt8](repeating: 0, count: 32)
+        var copy = text
+        copy.withUTF8 { bytes in
+            digest.withUnsafeMutableBufferPointer { hashBytes(UnsafeRawPointer(bytes.baseAddress), bytes.count, $0.baseAddress!) }
+        }
+        return Self.hex(digest)
+    }
+
+    /// A NUL-terminated C buffer as text.
+    private static func text(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,181 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The cache's view of one orchestrated run: computed once before anything starts, it knows for
+/// every planned build whether it is a hit (and its record) or a miss (and why), and records the
+/// builds that succeed. Thread-safe after `init`: `decision` only reads, `recordSuccess` writes
+/// files of its own build.
+public final class IncrementalRun: Sendable {
+    public enum Decision: Sendable {
+        case hit(CacheRecord)
+        case miss(CacheMiss)
+    }
+
+    /// What the caller asked for: `disabled` (`--no-cache`) rebuilds all and records nothing new;
+    /// `forced` modules rebuild (and, through the dependency digests, nothing else needs to).
+    public struct Request: Sendable {
+        public var disabled = false
+        public var forced: Set<String> = []
+        public init(disabled: Bool = false, forced: Set<String> = []) {
+            self.disabled = disabled
+            self.forced = forced
+        }
+    }
+
+    private struct Prepared: Sendable {
+        let inputDigest: String
+        let moduleManifest: InputManifest
+        let dependencyDigests: [String: String]
+    }
+
+    public let store: BuildCacheStore
+    public let decisions: [Decision]
+    /// Corrupt or foreign cache files met while deciding, each reported once.
+    public let problems: [String]
+    private let prepared: [Prepared]
+    private let builds: [PlannedBuild]
+    private let modules: [String: ProjectArchitecture.Module]
+    private let globalManifest: InputManifest
+    private let disabled: Bool
+
+    /// Scans and hashes the inputs of every planned build and decides hits and misses.
+    public init(plan: OrchestrationPlan, architecture: ProjectArchitecture, layout: ProjectLayout,
+                settings: IncrementalSettings, request: Request,
+                now: Int = Int(time(nil))) throws(PlanBuildError) {
+        let hasher = try ContentHasher.shared()
+        let store = BuildCacheStore(layout: layout)
+        let project = layout.projectDir
+        let threads = SystemInfo.processorCount
+        var problems: [String] = []
+
+        var records: [Int: CacheRecord] = [:]
+        for (index, build) in plan.builds.enumerated() {
+            switch store.record(module: build.module, command: build.command) {
+            case .record(let record): records[index] = record
+            case .unreadable(let problem): problems.append(problem)
+            case .none: break
+            }
+        }
+
+        var scanner = InputScanner(projectDirectory: project)
+        let globalFiles = scanner.scan(BuildInputs.globalPaths(settings: settings, projectDirectory: project))
+        let globalPaths = Set(globalFiles.map(\.path))
+        let previousGlobal = records.values.lazy.compactMap {
+            store.manifest(module: $0.module, command: $0.command, kind: .global, digest: $0.globalDigest)
+        }.first
+        let globalManifest = InputManifest.build(globalFiles, projectDirectory: project, previous: previousGlobal,
+                                                 hasher: hasher, threads: threads)
+
+        // Module manifests for the planned modules and everything they depend on, transitively.
+        let byName = Dictionary(architecture.modules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var moduleManifests: [String: InputManifest] = [:]
+        func manifest(of name: String) -> InputManifest? {
+            if let known = moduleManifests[name] { return known }
+            guard let module = byName[name] else { return nil }
+            // The project-wide files belong to the global manifest only, so a change there is never
+            // reported as a change of the module (the root module's pom.xml, say).
+            let files = scanner.scan(BuildInputs.modulePaths(module)).filter { !globalPaths.contains($0.path) }
+            let previous = plan.builds.indices.lazy.filter { plan.builds[$0].module == name }
+                .compactMap { records[$0] }
+                .compactMap { store.manifest(module: $0.module, command: $0.command, kind: .module, digest: $0.moduleDigest) }
+                .first
+            let built = InputManifest.build(files, projectDirectory: project, previous: previous, hasher: hasher, threads: threads)
+            moduleManifests[name] = built
+            return built
+        }
+        // A module's content digest covers its files and, transitively, those of its dependencies.
+        var contentDigests: [String: String] = [:]
+        var visiting: Set<String> = []
+        func contentDigest(_ name: String) -> String {
+            if let known = contentDigests[name] { return known }
+            guard visiting.insert(name).inserted else { return "cycle" }
+            defer { visiting.remove(name) }
+            var text = "module\t\(manifest(of: name)?.digest ?? "absent")\n"
+            for dependency in (byName[name]?.dependencies ?? []).sorted() {
+                text += "dependency\t\(dependency)\t\(contentDigest(dependency))\n"
+            }
+            let digest = hasher.hexDigest(of: text)
+            contentDigests[name] = digest
+            return digest
+        }
+
+        var prepared: [Prepared] = []
+        var decisions: [Decision] = []
+        let maximumAge = settings.maximumAgeDays * 86_400
+        for (index, build) in plan.builds.enumerated() {
+            let moduleManifest = manifest(of: build.module) ?? InputManifest(entries: [], hasher: hasher)
+            var dependencyDigests: [String: String] = [:]
+            for dependency in byName[build.module]?.dependencies ?? [] { dependencyDigests[dependency] = contentDigest(dependency) }
+            var text = "planbuild-input-v1\ncommand\t\(build.commandLine)\nglobal\t\(globalManifest.digest)\nmodule\t\(moduleManifest.digest)\n"
+            for name in dependencyDigests.keys.sorted() { text += "dependency\t\(name)\t\(dependencyDigests[name]!)\n" }
+            let inputDigest = hasher.hexDigest(of: text)
+            prepared.append(Prepared(inputDigest: inputDigest, moduleManifest: moduleManifest, dependencyDigests: dependencyDigests))
+
+            let decision: Decision
+            if request.disabled {
+                decision = .miss(CacheMiss(.disabled))
+            } else if request.forced.contains(build.module) {
+                decision = .miss(CacheMiss(.forced))
+            } else if let record = records[index] {
+                if record.inputDigest == inputDigest {
+                    let missing = BuildInputs.missingArtifacts(record, projectDirectory: project)
+                    if !missing.isEmpty {
+                        decision = .miss(CacheMiss(.artifactMissing, subjects: missing))
+                    } else if now - record.recordedAt > maximumAge {
+                        decision = .miss(CacheMiss(.expired))
+                    } else {
+                        decision = .hit(record)
+                    }
+                } else if record.commandLine != build.commandLine {
+                    decision = .miss(CacheMiss(.commandChanged))
+                } else if record.globalDigest != globalManifest.digest {
+                    let old = store.manifest(module: record.module, command: record.command, kind: .global, digest: record.globalDigest)
+                    decision = .miss(CacheMiss(.globalInputChanged, changes: old.map { globalManifest.changes(since: $0) } ?? .init()))
+                } else if record.moduleDigest != moduleManifest.digest {
+                    let old = store.manifest(module: record.module, command: record.command, kind: .module, digest: record.moduleDigest)
+                    decision = .miss(CacheMiss(.inputsChanged, changes: old.map { moduleManifest.changes(since: $0) } ?? .init()))
+                } else {
+                    let changed = Set(record.dependencyDigests.keys).union(dependencyDigests.keys)
+                        .filter { record.dependencyDigests[$0] != dependencyDigests[$0] }.sorted()
+                    decision = .miss(CacheMiss(.dependencyChanged, subjects: changed))
+                }
+            } else {
+                decision = .miss(CacheMiss(.noRecord))
+            }
+            decisions.append(decision)
+        }
+        self.store = store
+        self.decisions = decisions
+        self.problems = problems
+        self.prepared = prepared
+        self.builds = plan.builds
+        self.modules = byName
+        self.globalManifest = globalManifest
+        self.disabled = request.disabled
+    }
+
+    /// Records a successful build of `plan.builds[index]` (failed builds are never recorded).
+    /// A failure to write is returned as a message, never thrown: the build itself succeeded.
+    public func recordSuccess(index: Int, durationMilliseconds: Int, tests: TestSummary?, warnings: Int,
+                              logFile: String?, now: Int = Int(time(nil))) -> String? {
+        guard !disabled, prepared.indices.contains(index), let module = modules[builds[index].module] else { return nil }
+        // Without input files there is nothing to compare a later run with: never recorded, always run.
+        guard !prepared[index].moduleManifest.entries.isEmpty else { return nil }
+        let build = builds[index]
+        let inputs = prepared[index]
+        let record = CacheRecord(module: build.module, command: build.command, commandLine: build.commandLine,
+                                 inputDigest: inputs.inputDigest, moduleDigest: inputs.moduleManifest.digest,
+                                 globalDigest: globalManifest.digest, dependencyDigests: inputs.dependencyDigests,
+                                 durationMilliseconds: durationMilliseconds, tests: tests, warnings: warnings,
+                                 logFile: logFile,
+                                 artifacts: BuildInputs.artifacts(of: module, projectDirectory: store.layout.projectDir),
+                                 recordedAt: now)
+        do {
+            try store.write(record, moduleManifest: inputs.moduleManifest, globalManifest: globalManifest)
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+}

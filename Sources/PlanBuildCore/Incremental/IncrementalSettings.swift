@@ -1,0 +1,25 @@
+/// The `incremental` object of run-configuration.json:
+/// `{"enabled": false, "max_age_days": 7, "global_inputs": ["globs", …]}`.
+/// `enabled` concerns a single `run` only (the drop-in default stays the reference behaviour);
+/// orchestration uses the cache unless told `--no-cache`.
+public struct IncrementalSettings: Equatable, Sendable {
+    public static let defaultMaximumAgeDays = 7
+
+    public var enabled = false
+    public var maximumAgeDays = IncrementalSettings.defaultMaximumAgeDays
+    public var globalInputs: [String] = []
+
+    public init() {}
+
+    /// Reads the settings; a missing or unreadable file or object gives the defaults, since the
+    /// cache is an optimisation that must never stop a build.
+    public static func load(_ layout: ProjectLayout) -> IncrementalSettings {
+        var settings = IncrementalSettings()
+        guard let document = try? RunConfiguration(layout: layout).load(),
+              let object = document["incremental"]?.objectValue else { return settings }
+        settings.enabled = object["enabled"]?.boolValue ?? false
+        if let days = object["max_age_days"]?.intValue, days >= 0 { settings.maximumAgeDays = days }
+        settings.globalInputs = object["global_inputs"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        return settings
+    }
+}

@@ -1,0 +1,47 @@
+// The digest plugin: SHA-256 of a file or a buffer, computed by swift-crypto. The core loads this
+// library with dlopen the first time the build cache needs a digest (Incremental/ContentHasher.swift)
+// and calls these two C functions; nothing else of it is API.
+import Crypto
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Hashes the file at `path` into `out` (32 bytes), reading it in 256 KiB chunks.
+/// Returns 0, or the errno value of the failed open/read. Thread-safe: no shared state.
+@_cdecl("pbd_sha256_file")
+public func pbd_sha256_file(_ path: UnsafePointer<CChar>, _ out: UnsafeMutablePointer<UInt8>) -> Int32 {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return errno }
+    defer { close(descriptor) }
+    let chunkSize = 256 << 10
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+    defer { chunk.deallocate() }
+    var hasher = SHA256()
+    while true {
+        let count = read(descriptor, chunk.baseAddress, chunkSize)
+        if count < 0 {
+            if errno == EINTR { continue }
+            return errno
+        }
+        if count == 0 { break }
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
+    }
+    store(hasher.finalize(), out)
+    return 0
+}
+
+/// Hashes `count` bytes at `bytes` into `out` (32 bytes). Always succeeds.
+@_cdecl("pbd_sha256_bytes")
+public func pbd_sha256_bytes(_ bytes: UnsafeRawPointer?, _ count: Int, _ out: UnsafeMutablePointer<UInt8>) {
+    var hasher = SHA256()
+    hasher.update(bufferPointer: UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : count))
+    store(hasher.finalize(), out)
+}
+
+private func store(_ digest: SHA256.Digest, _ out: UnsafeMutablePointer<UInt8>) {
+    var index = 0
+    for byte in digest {
+        out[index] = byte
+        index += 1
+    }
+}
