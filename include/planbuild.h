@@ -58,6 +58,8 @@
  *   is_directory          pb_parse: the log is a directory
  *   unreadable            pb_parse: the log cannot be read, or is no regular file
  *   log_file_failed       pb_create_log_file: the file cannot be created
+ *   cache_unavailable     pb_cache: the build cache cannot be read, locked or written, or its
+ *                         digest plugin (libplanbuild-digest.so beside the library) is missing
  *   internal              a fault of PlanBuild itself, never the caller's
  */
 #ifndef PLANBUILD_H
@@ -275,6 +277,27 @@ char *pb_query(const char *request_json);
 typedef void (*pb_progress_fn)(const char *event_json, void *context);
 
 /*
+ * pb_cache — the build cache under .plan/build-cache/ (records of successful builds with their
+ * input digests; see SPEC 5 "Incremental").
+ *
+ * Request:  {"project_dir": D?, "plan_dir_name": N?, "action": "stats" | "list" | "clear" | "explain",
+ *            "module": M? (list/clear: only this module; explain: required), "command": C? (explain;
+ *            default "verify")}
+ * Reply:    stats:   {"status":"success","entries","bytes","oldest_age_seconds","newest_age_seconds",
+ *                     "directory","last_run":{"hits","misses","time_saved_seconds"},"total":{…},"text"}
+ *           list:    {"status":"success","entries":[{"module","command","duration_seconds","bytes",
+ *                     "recorded_at","artifacts","input_digest"}…],"unreadable"?:[paths],"text"}
+ *           clear:   {"status":"success","cleared":N,"module":M | null,"text"}
+ *           explain: {"status":"success","module","command","decision":"cached" | "rebuild",
+ *                     "time_saved_seconds"? | "cache_miss"? (as in pb_run's builds),"text"}
+ *           "text" is what `planbuild cache ACTION` prints (TOON). explain scans and hashes the
+ *           module's inputs but builds nothing and records nothing.
+ * Errors:   "invalid_request", "cache_unavailable", and for explain those of pb_run's plan.
+ * Threads:  any; clear holds the cache's lock, so it never tears a record another run is writing.
+ */
+char *pb_cache(const char *request_json);
+
+/*
  * pb_run — one canonical command over many modules, orchestrated.
  *
  * Request:  {"project_dir": D?, "plan_dir_name": N?, "command": "verify",
@@ -283,7 +306,12 @@ typedef void (*pb_progress_fn)(const char *event_json, void *context);
  *            "jobs": 4?                    (concurrency limit; default the number of CPUs; 0 unlimited),
  *            "sequential": false?, "stop_on_failure": false?,
  *            "timeout": 600?               (hard limit per build in seconds; default learned),
- *            "mode": "actionable"?, "learn": true?, "format": "toon" | "json"?}
+ *            "mode": "actionable"?, "learn": true?, "format": "toon" | "json"?,
+ *            "cache": true?                (false: ignore the build cache, as --no-cache),
+ *            "force": ["core"]?            (modules rebuilt even when cached; dependents follow)}
+ *           Builds whose inputs are unchanged since a recorded success are not run: they are
+ *           "cached" (see pb_cache). A cache that cannot be used never fails the run: every build
+ *           runs and "cache_warnings" says why.
  *           A module's command line that names PlanBuild's own notation
  *           (… execute-script.py pm-dev-java:plan-marshall-plugin:maven run --commandArgs "…") runs
  *           in this process; any other runs as a process of its own with the same log capture,
@@ -294,16 +322,23 @@ typedef void (*pb_progress_fn)(const char *event_json, void *context);
  * Events:   {"event":"run_started","handle":H,"total":N,"jobs":J,"modules":[…]},
  *           {"event":"build_started","module","command","index","elapsed_seconds"},
  *           {"event":"build_finished","module","command","index","status","duration_seconds",
- *            "duration_ms","errors","warnings","log_file"},
+ *            "duration_ms","errors","warnings","log_file","time_saved_seconds"? (cached),
+ *            "cache_miss"? (the reason word of a build that ran although the cache was on)},
  *           {"event":"build_skipped","module","command","index","status","reason"},
  *           {"event":"progress","total","completed","failed","running","pending","percent",
  *            "elapsed_seconds","eta_seconds" (null until it can be estimated)},
  *           {"event":"run_finished","status","duration_seconds","total"}.
  * Reply:    {"status":"success" | "failure" | "partial","command","duration_seconds","total",
- *            "succeeded","failed","skipped","cancelled",
- *            "builds":[{"module","command","status" (success | error | timeout | skipped | cancelled),
+ *            "succeeded","failed","skipped","cancelled","cached","time_saved_seconds",
+ *            "builds":[{"module","command","status" (success | error | timeout | skipped | cancelled | cached),
  *                       "duration_seconds","log_file","errors" (count),"warnings" (count),"tests",
- *                       "exit_code"?,"reason"?,"first_errors"?,"duration_ms","started_ms","finished_ms"}…],
+ *                       "exit_code"?,"reason"?,"first_errors"?,"duration_ms","started_ms","finished_ms",
+ *                       "time_saved_seconds"? (cached), "cache_miss"? ({"reason": no_record |
+ *                       inputs_changed | dependency_changed | global_input_changed | command_changed |
+ *                       artifact_missing | expired | forced | disabled, "added","modified","deleted"
+ *                       (first 20 project-relative paths each), "added_count","modified_count",
+ *                       "deleted_count", "dependencies"? | "artifacts"?})}…],
+ *            "cache_warnings"?: ["…"] (a corrupt record, a cache that could not be used),
  *            "stats":{"average_seconds","fastest":{"module","duration_seconds"},"slowest":{…}},
  *            "handle":H, "text": "…" (with "format")}
  * Errors:   "architecture_missing"/"architecture_invalid", "unknown_module", "no_builds",

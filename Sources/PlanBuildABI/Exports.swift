@@ -73,6 +73,11 @@ public func pb_run_config(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePoin
     Boundary.answer(request, RunConfigHandlers.runConfig)
 }
 
+@_cdecl("pb_cache")
+public func pb_cache(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+    Boundary.answer(request, CacheHandlers.cache)
+}
+
 @_cdecl("pb_create_log_file")
 public func pb_create_log_file(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
     Boundary.answer(request, SingleBuildHandlers.createLogFile)

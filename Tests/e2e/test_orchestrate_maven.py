@@ -30,8 +30,9 @@ def test_parallel_and_sequential_match_single_builds(maven_example: Path):
     assert singles["service"]["status"] == "error"
     assert singles["web"]["status"] == "error"
 
-    parallel_run, parallel = orchestrate(maven_example, "--jobs", "3", timeout=900)
-    sequential_run, sequential = orchestrate(maven_example, "--sequential", timeout=900)
+    # --no-cache: both runs must really build (the second would take core, which succeeded, from the cache).
+    parallel_run, parallel = orchestrate(maven_example, "--jobs", "3", "--no-cache", timeout=900)
+    sequential_run, sequential = orchestrate(maven_example, "--sequential", "--no-cache", timeout=900)
     for run, report in ((parallel_run, parallel), (sequential_run, sequential)):
         assert run.returncode == 1, run.stderr
         assert report["status"] == "partial"

@@ -35,7 +35,7 @@ def test_dependents_of_a_failed_build_are_skipped(maven_example: Path):
     # The unfixed copy: service does not compile, so web (which depends on it) never starts.
     chain(maven_example)
     for mode in ([], ["--stop-on-failure"]):
-        run, report = orchestrate(maven_example, "--jobs", "3", *mode, timeout=900)
+        run, report = orchestrate(maven_example, "--jobs", "3", "--no-cache", *mode, timeout=900)
         assert run.returncode == 1
         builds = by_module(report)
         assert builds["core"]["status"] == "success"

@@ -21,6 +21,8 @@ enum OrchestrationHandlers {
         options.timeoutSeconds = try request.optionalInt("timeout", range: 1...31_536_000)
         if let mode: WarningMode = try request.enumValue("mode") { options.mode = mode }
         if let learn = try request.optionalBool("learn") { options.learnTimeouts = learn }
+        options.cache = IncrementalRun.Request(disabled: !(try request.optionalBool("cache") ?? true),
+                                               forced: Set(try request.stringList("force") ?? []))
         let format: ResultFormatter.Format? = try request.enumValue("format")
         let layout = try request.layout()
 
