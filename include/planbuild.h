@@ -83,7 +83,9 @@ void pb_free(char *text);
  *
  * Request:  {"project_dir": D?, "plan_dir_name": N?, "command": "verify", "module": "core"?}
  *           Without "module", the root module (paths.module "." or empty, else the first).
- * Reply:    {"status":"success","module":"core","command":"verify","executable":"python3 … --commandArgs \"verify -pl core\""}
+ * Reply:    {"status":"success","module":"core","command":"verify","executable":"python3 … --commandArgs \"verify -pl core\"",
+ *            "text":"module: core\ncommand: verify\nexecutable: …\n"} ("text": the three lines
+ *            planbuild resolve prints, each value escaped as docs/formats.md says)
  * Errors:   "architecture_missing" (no .plan/project-architecture/derived-data.json),
  *           "architecture_invalid" (not JSON, or no "modules" object),
  *           "unknown_module", "unknown_command" (the message lists what exists and the closest name).
@@ -307,6 +309,9 @@ char *pb_cache(const char *request_json);
  *            "sequential": false?, "stop_on_failure": false?,
  *            "timeout": 600?               (hard limit per build in seconds; default learned),
  *            "mode": "actionable"?, "learn": true?, "format": "toon" | "json"?,
+ *            "progress": "events" | "lines"?  (default "events"; "lines": the callback receives each
+ *                                           event's display line instead of its JSON, and nothing
+ *                                           for run_started / run_finished — docs/events.md),
  *            "cache": true?                (false: ignore the build cache, as --no-cache),
  *            "force": ["core"]?            (modules rebuilt even when cached; dependents follow)}
  *           Builds whose inputs are unchanged since a recorded success are not run: they are
@@ -319,7 +324,8 @@ char *pb_cache(const char *request_json);
  *           "dependencies" name (see "graph" in pb_query); when one of them did not succeed it is
  *           "skipped". Among ready builds the one with the longest remaining chain of learned
  *           durations starts first (critical-path order).
- * Events:   {"event":"run_started","handle":H,"total":N,"jobs":J,"modules":[…]},
+ * Events:   (docs/events.md; members in this order)
+ *           {"event":"run_started","command","total","jobs" (null: unlimited),"modules":[…],"handle":H},
  *           {"event":"build_started","module","command","index","elapsed_seconds"},
  *           {"event":"build_finished","module","command","index","status","duration_seconds",
  *            "duration_ms","errors","warnings","log_file","time_saved_seconds"? (cached),
