@@ -10,7 +10,7 @@ CLI (also ``python3 .plan/execute-script.py plan-marshall:build-orchestrator:orc
 
     orchestrate.py run --command C [--module M]… [--jobs N | --sequential] [--stop-on-failure]
                        [--timeout S] [--format toon|json] [--mode actionable|structured|errors]
-                       [--project-dir D]
+                       [--project-dir D] [--no-cache] [--force M]…
 
 Ctrl-C (KeyboardInterrupt) cancels: running builds are stopped with their whole process tree,
 nothing new starts, and the report so far is still returned, unfinished builds ``cancelled``.
@@ -41,7 +41,8 @@ def _functions():
 
 
 def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure=False, on_progress=None,
-             project_dir='.', timeout=None, mode=None, format=None, *, project_dir_option=None, progress_lines=False):
+             project_dir='.', timeout=None, mode=None, format=None, *, project_dir_option=None, progress_lines=False,
+             cache=True, force=None):
     """Run ``command`` over ``modules`` (default: every module that has it); returns the report dict.
 
     ``on_progress(event)`` receives each progress event (a dict); an exception it raises is
@@ -49,6 +50,7 @@ def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure
     rendered report as ``report['text']``. Members left None take the library's defaults.
     ``progress_lines`` True: ``on_progress(line)`` receives the library's one-line text of each
     event instead (what the command line prints; events without a line are not delivered).
+    ``cache`` False ignores the build cache (--no-cache); ``force`` names modules rebuilt even when cached.
     """
     lib, start, wait, cancel = _functions()
     request = _planbuild.project(project_dir, option=project_dir_option, command=command,
@@ -56,7 +58,8 @@ def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure
                                  modules=list(modules) if modules else None,
                                  jobs=None if jobs is None else int(jobs),
                                  timeout=None if timeout is None else int(timeout), format=format,
-                                 progress='lines' if progress_lines else None)
+                                 progress='lines' if progress_lines else None,
+                                 cache=None if cache else False, force=list(force) if force else None)
     state = {'reply': None, 'callback_failed': False}
     finished = threading.Event()
 
@@ -107,9 +110,10 @@ OPTIONS = {
     '--timeout': ('timeout', int), '--format': ('format', ('toon', 'json')),
     '--mode': ('mode', ('actionable', 'structured', 'errors')), '--project-dir': ('project_dir', str),
     '--sequential': ('sequential', bool), '--stop-on-failure': ('stop_on_failure', bool),
+    '--no-cache': ('no_cache', bool), '--force': ('force', list),
 }
 USAGE = ('run --command C [--module M]... [--jobs N | --sequential] [--stop-on-failure] [--timeout S] '
-         '[--format toon|json] [--mode actionable|structured|errors] [--project-dir D]')
+         '[--format toon|json] [--mode actionable|structured|errors] [--project-dir D] [--no-cache] [--force M]...')
 
 
 def _print_progress(line):
@@ -137,7 +141,7 @@ def main(argv=None):
         report = run_many(get('command'), modules=get('modules'), jobs=get('jobs'), sequential=get('sequential'),
                           stop_on_failure=get('stop_on_failure'), on_progress=_print_progress, progress_lines=True,
                           project_dir_option=get('project_dir'), timeout=get('timeout'), mode=get('mode'),
-                          format=get('format') or 'toon')
+                          format=get('format') or 'toon', cache=not get('no_cache'), force=get('force'))
     except _planbuild.PlanBuildError as error:
         sys.stderr.write(f'error: {error.message}\n')
         return 1
