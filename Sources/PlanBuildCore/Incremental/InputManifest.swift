@@ -37,13 +37,15 @@ public struct InputManifest: Equatable, Sendable {
     /// A file that vanished between the scan and the hashing is left out.
     static func build(_ files: [ScannedFile], projectDirectory: String, previous: InputManifest?,
                       hasher: ContentHasher, threads: Int) -> InputManifest {
-        var known: [String: Entry] = [:]
-        if let previous { for entry in previous.entries { known[entry.path] = entry } }
+        // Both lists are sorted by path: one merge walk pairs each file with its previous entry.
+        let earlier = previous?.entries ?? []
+        var cursor = 0
         var hashes = [String?](repeating: nil, count: files.count)
         var toHash: [Int] = []
         for (index, file) in files.enumerated() {
-            if let entry = known[file.path], entry.identity == file.identity {
-                hashes[index] = entry.hash
+            while cursor < earlier.count, earlier[cursor].path < file.path { cursor += 1 }
+            if cursor < earlier.count, earlier[cursor].path == file.path, earlier[cursor].identity == file.identity {
+                hashes[index] = earlier[cursor].hash
             } else {
                 toHash.append(index)
             }
@@ -109,26 +111,52 @@ public struct InputManifest: Equatable, Sendable {
     }
 
     /// Parses `storedText`; nil when the text is not such a manifest (then it is treated as absent).
+    /// Works on the bytes: tens of thousands of lines are read on every run, and String's
+    /// Character-level splitting costs ten times more than this.
     public static func parse(stored bytes: [UInt8]) -> InputManifest? {
-        var entries: [Entry] = []
-        var digest: String?
-        var fields: [Substring] = []
-        let text = String(decoding: bytes, as: UTF8.self)
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            if digest == nil {
-                guard line.hasPrefix("digest\t") else { return nil }
-                digest = String(line.dropFirst(7))
-                continue
+        bytes.withUnsafeBufferPointer { buffer -> InputManifest? in
+            let tab = UInt8(ascii: "\t"), newline = UInt8(ascii: "\n")
+            var position = 0
+            func field(until terminator: UInt8) -> UnsafeBufferPointer<UInt8>? {
+                let start = position
+                while position < buffer.count, buffer[position] != terminator { position += 1 }
+                guard position < buffer.count || terminator == newline else { return nil }
+                let slice = UnsafeBufferPointer(rebasing: buffer[start..<position])
+                position += 1
+                return slice
             }
-            fields = line.split(separator: "\t", maxSplits: 5, omittingEmptySubsequences: false)
-            guard fields.count == 6, let size = Int64(fields[1]), let modified = Int64(fields[2]),
-                  let inode = UInt64(fields[3]), let changed = Int64(fields[4]) else { return nil }
-            entries.append(Entry(path: unescape(fields[5]),
-                                 identity: FileIdentity(size: size, modifiedNanoseconds: modified, inode: inode, changedNanoseconds: changed),
-                                 hash: String(fields[0])))
+            func number(_ slice: UnsafeBufferPointer<UInt8>) -> Int64? {
+                guard !slice.isEmpty, slice.count <= 19 else { return nil }
+                var value: Int64 = 0
+                var index = 0
+                var negative = false
+                if slice[0] == UInt8(ascii: "-") { negative = true; index = 1 }
+                guard index < slice.count else { return nil }
+                while index < slice.count {
+                    let digit = slice[index] &- UInt8(ascii: "0")
+                    guard digit < 10 else { return nil }
+                    value = value &* 10 &+ Int64(digit) // wrapping: a corrupt file must not trap
+                    index += 1
+                }
+                return negative ? -value : value
+            }
+            func text(_ slice: UnsafeBufferPointer<UInt8>) -> String { String(decoding: slice, as: UTF8.self) }
+
+            guard let header = field(until: newline), header.starts(with: "digest\t".utf8) else { return nil }
+            let digest = String(decoding: UnsafeBufferPointer(rebasing: header[7...]), as: UTF8.self)
+            var entries: [Entry] = []
+            while position < buffer.count {
+                guard let hash = field(until: tab), let size = field(until: tab).flatMap(number),
+                      let modified = field(until: tab).flatMap(number), let inode = field(until: tab).flatMap(number),
+                      let changed = field(until: tab).flatMap(number), let path = field(until: newline) else { return nil }
+                let rawPath = text(path)
+                entries.append(Entry(path: rawPath.utf8.contains(UInt8(ascii: "\\")) ? unescape(Substring(rawPath)) : rawPath,
+                                     identity: FileIdentity(size: size, modifiedNanoseconds: modified,
+                                                            inode: UInt64(bitPattern: inode), changedNanoseconds: changed),
+                                     hash: text(hash)))
+            }
+            return InputManifest(entries: entries, digest: digest)
         }
-        guard let digest else { return nil }
-        return InputManifest(entries: entries, digest: digest)
     }
 
     static func escape(_ path: String) -> String {

@@ -38,7 +38,7 @@ struct InputScanner {
 
     /// The files under `paths` (relative to the project), sorted by path, each once.
     mutating func scan(_ paths: [String]) -> [ScannedFile] {
-        var found: [String: FileIdentity] = [:]
+        var found: [ScannedFile] = []
         for raw in paths {
             guard let path = Self.normalise(raw) else { continue }
             readGitIgnores(upTo: path)
@@ -49,10 +49,15 @@ struct InputScanner {
                 walk(folder: path, into: &found)
             } else if (info.st_mode & S_IFMT) == S_IFREG {
                 let name = path.split(separator: "/").last.map(String.init) ?? path
-                if !ignores(path, name: name, isFolder: false) { found[path] = Self.identity(info) }
+                if !ignores(path, name: name, isFolder: false) { found.append(ScannedFile(path: path, identity: Self.identity(info))) }
             }
         }
-        return found.keys.sorted().map { ScannedFile(path: $0, identity: found[$0]!) }
+        // Sorted by path, each once (sources and tests may overlap).
+        found.sort { $0.path < $1.path }
+        var unique: [ScannedFile] = []
+        unique.reserveCapacity(found.count)
+        for file in found where unique.last?.path != file.path { unique.append(file) }
+        return unique
     }
 
     /// `path` without `./`, trailing `/` and `.` parts; nil when it leaves the project (`..`, absolute).
@@ -81,7 +86,7 @@ struct InputScanner {
         rules.addGitIgnore(in: folder, projectDirectory: projectDirectory)
     }
 
-    private mutating func walk(folder: String, into found: inout [String: FileIdentity]) {
+    private mutating func walk(folder: String, into found: inout [ScannedFile]) {
         readGitIgnore(in: folder)
         let absolute = folder.isEmpty ? projectDirectory : FileSystem.join(projectDirectory, folder)
         guard let directory = opendir(absolute) else { return }
@@ -104,7 +109,7 @@ struct InputScanner {
             guard fstatat(descriptor, name, &info, 0) == 0 else { continue }
             switch info.st_mode & S_IFMT {
             case S_IFREG:
-                if !ignores(relative, name: name, isFolder: false) { found[relative] = Self.identity(info) }
+                if !ignores(relative, name: name, isFolder: false) { found.append(ScannedFile(path: relative, identity: Self.identity(info))) }
             case S_IFDIR where type == UInt8(DT_UNKNOWN):
                 if !ignores(relative, name: name, isFolder: true) { subfolders.append(relative) }
             default:
