@@ -139,7 +139,8 @@ def run_build(system, options):
     if result.get('message'):
         sys.stderr.write(f"error: {result['message']}\n")
     print_text(_planbuild.checked('pb_format', {'result': result, 'format': fmt})['text'])
-    return 0 if result.get('status') == 'success' else 1
+    # 'cached': the build cache answered for an earlier success (incremental.enabled).
+    return 0 if result.get('status') in ('success', 'cached') else 1
 
 
 RUN_USAGE = ('run --commandArgs ARGS [--format {toon,json}] [--mode {actionable,structured,errors}] '

@@ -145,3 +145,39 @@ def test_incremental_builds_on_real_maven(maven_example: Path):
     assert stats["total"]["hits"] >= 9 and stats["total"]["time_saved_seconds"] > 0
     assert stats["last_run"] == {"hits": 2, "misses": 1, "time_saved_seconds": stats["last_run"]["time_saved_seconds"]}
     assert cache(project, "explain", "--module", "core")["cache_miss"]["reason"] == "no_record"
+
+
+def test_single_run_uses_the_cache_only_when_enabled(maven_example: Path):
+    """The maven script's `run`: the reference behaviour (always build) by default; with
+    "incremental": {"enabled": true} a repeated unchanged build prints status cached."""
+    from conftest import run_script
+    project = maven_example
+    maven = "pm-dev-java:plan-marshall-plugin:maven"
+
+    def run():
+        completed = run_script(project, maven, "run", "--commandArgs", "verify -pl core", "--format", "json")
+        assert completed.returncode == 0, completed.stderr
+        return json.loads(completed.stdout)
+
+    first, second = run(), run()
+    assert (first["status"], second["status"]) == ("success", "success")  # not enabled: both build
+    assert first["log_file"] != second["log_file"]
+
+    config = project / ".plan" / "run-configuration.json"
+    settings = json.loads(config.read_text())
+    settings["incremental"] = {"enabled": True}
+    config.write_text(json.dumps(settings, indent=2))
+    recorded = run()
+    assert recorded["status"] == "success"
+    before = logs(project)
+    cached = run()
+    assert cached["status"] == "cached" and cached["exit_code"] == 0
+    assert cached["log_file"] == recorded["log_file"]
+    assert cached["time_saved_seconds"] == recorded["duration_seconds"]
+    assert logs(project) == before  # no Maven process, no new log
+    toon = run_script(project, maven, "run", "--commandArgs", "verify -pl core")
+    assert toon.returncode == 0 and "status\tcached" in toon.stdout.splitlines()
+
+    source = next((project / "core" / "src" / "main").rglob("*.java"))
+    source.write_text(source.read_text() + "\n// changed\n")
+    assert run()["status"] == "success"

@@ -22,6 +22,6 @@ struct RunCommand: ParsableCommand {
         request.limitLikeRun()
         let result = BuildExecutor.execute(request)
         print(ResultFormatter.format(result.json(includeAccepted: mode == .structured), as: format))
-        if result.status != .success { throw ExitCode(1) }
+        if !result.succeeded { throw ExitCode(1) }
     }
 }

@@ -31,6 +31,9 @@ public struct BuildRequest: Sendable {
     /// Where the tool runs, relative to the project (an npm workspace folder); default the project.
     /// Wrapper detection, logs and learning stay with the project.
     public var workingDirectory: String?
+    /// Consult the build cache when run-configuration.json has `"incremental": {"enabled": true}`
+    /// (SPEC 5 "Incremental"); false inside an orchestration, which uses the cache itself.
+    public var singleRunCache: Bool = true
 
     /// The timeout to start from when nothing was learned and the caller named none (SPEC: 300 s).
     public static let defaultTimeout = 300
@@ -113,6 +116,12 @@ public enum BuildExecutor {
             return planned
         }
 
+        // The drop-in default is the reference behaviour: the cache answers only when enabled.
+        let cache = request.singleRunCache ? SingleRunCache.prepare(request, arguments: arguments, key: key) : nil
+        if let cache, case .hit(let record) = cache.decisions[0] {
+            return SingleRunCache.result(record, command: commandLine, launcher: launcher)
+        }
+
         let log: LogFiles.Created
         do {
             log = try LogFiles.create(system: request.system.rawValue, scope: arguments.module, layout: request.layout, keepOpen: true)
@@ -156,6 +165,10 @@ public enum BuildExecutor {
             }
         }
 
+        if result.status == .success, let cache {
+            _ = cache.recordSuccess(index: 0, durationMilliseconds: result.durationMilliseconds, tests: result.tests,
+                                    warnings: result.warnings?.count ?? 0, logFile: result.logFile)
+        }
         if result.status != .success && request.parseOnFailure {
             attachDiagnostics(to: &result, request: request, configuration: configuration)
         }

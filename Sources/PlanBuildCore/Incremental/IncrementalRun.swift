@@ -67,23 +67,29 @@ public final class IncrementalRun: Sendable {
         let globalManifest = InputManifest.build(globalFiles, projectDirectory: project, previous: previousGlobal,
                                                  hasher: hasher, threads: threads)
 
-        // Module manifests for the planned modules and everything they depend on, transitively.
+        // Module manifests for the planned modules and everything they depend on, transitively:
+        // all scanned first, then hashed in one batch.
         let byName = Dictionary(architecture.modules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        var moduleManifests: [String: InputManifest] = [:]
-        func manifest(of name: String) -> InputManifest? {
-            if let known = moduleManifests[name] { return known }
-            guard let module = byName[name] else { return nil }
+        var needed: [String] = []
+        var queue = plan.builds.map(\.module)
+        while let name = queue.popLast() {
+            guard !needed.contains(name), let module = byName[name] else { continue }
+            needed.append(name)
+            queue.append(contentsOf: module.dependencies)
+        }
+        let groups: [(files: [ScannedFile], previous: InputManifest?)] = needed.map { name in
             // The project-wide files belong to the global manifest only, so a change there is never
             // reported as a change of the module (the root module's pom.xml, say).
-            let files = scanner.scan(BuildInputs.modulePaths(module)).filter { !globalPaths.contains($0.path) }
+            let files = scanner.scan(BuildInputs.modulePaths(byName[name]!)).filter { !globalPaths.contains($0.path) }
             let previous = plan.builds.indices.lazy.filter { plan.builds[$0].module == name }
                 .compactMap { records[$0] }
                 .compactMap { store.manifest(module: $0.module, command: $0.command, kind: .module, digest: $0.moduleDigest) }
                 .first
-            let built = InputManifest.build(files, projectDirectory: project, previous: previous, hasher: hasher, threads: threads)
-            moduleManifests[name] = built
-            return built
+            return (files, previous)
         }
+        let built = InputManifest.buildMany(groups, projectDirectory: project, hasher: hasher, threads: threads)
+        let moduleManifests = Dictionary(uniqueKeysWithValues: zip(needed, built))
+        func manifest(of name: String) -> InputManifest? { moduleManifests[name] }
         // A module's content digest covers its files and, transitively, those of its dependencies.
         var contentDigests: [String: String] = [:]
         var visiting: Set<String> = []

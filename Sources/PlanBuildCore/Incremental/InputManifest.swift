@@ -37,30 +37,44 @@ public struct InputManifest: Equatable, Sendable {
     /// A file that vanished between the scan and the hashing is left out.
     static func build(_ files: [ScannedFile], projectDirectory: String, previous: InputManifest?,
                       hasher: ContentHasher, threads: Int) -> InputManifest {
-        // Both lists are sorted by path: one merge walk pairs each file with its previous entry.
-        let earlier = previous?.entries ?? []
-        var cursor = 0
-        var hashes = [String?](repeating: nil, count: files.count)
-        var toHash: [Int] = []
-        for (index, file) in files.enumerated() {
-            while cursor < earlier.count, earlier[cursor].path < file.path { cursor += 1 }
-            if cursor < earlier.count, earlier[cursor].path == file.path, earlier[cursor].identity == file.identity {
-                hashes[index] = earlier[cursor].hash
-            } else {
-                toHash.append(index)
+        buildMany([(files, previous)], projectDirectory: projectDirectory, hasher: hasher, threads: threads)[0]
+    }
+
+    /// `build` for many file lists at once: every file that needs hashing, whichever list it is in,
+    /// goes into one batch, so all cores stay busy even when each module changed only a little.
+    static func buildMany(_ groups: [(files: [ScannedFile], previous: InputManifest?)], projectDirectory: String,
+                          hasher: ContentHasher, threads: Int) -> [InputManifest] {
+        var hashes: [[String?]] = []
+        var toHash: [(group: Int, index: Int)] = []
+        for (group, (files, previous)) in groups.enumerated() {
+            // Both lists are sorted by path: one merge walk pairs each file with its previous entry.
+            let earlier = previous?.entries ?? []
+            var cursor = 0
+            var known = [String?](repeating: nil, count: files.count)
+            for (index, file) in files.enumerated() {
+                while cursor < earlier.count, earlier[cursor].path < file.path { cursor += 1 }
+                if cursor < earlier.count, earlier[cursor].path == file.path, earlier[cursor].identity == file.identity {
+                    known[index] = earlier[cursor].hash
+                } else {
+                    toHash.append((group, index))
+                }
             }
+            hashes.append(known)
         }
         if !toHash.isEmpty {
-            let computed = ParallelHashing.hash(toHash.map { FileSystem.join(projectDirectory, files[$0].path) },
+            let computed = ParallelHashing.hash(toHash.map { FileSystem.join(projectDirectory, groups[$0.group].files[$0.index].path) },
                                                 hasher: hasher, threads: threads)
-            for (position, index) in toHash.enumerated() { hashes[index] = computed[position] }
+            for (position, target) in toHash.enumerated() { hashes[target.group][target.index] = computed[position] }
         }
-        var entries: [Entry] = []
-        entries.reserveCapacity(files.count)
-        for (index, file) in files.enumerated() {
-            if let hash = hashes[index] { entries.append(Entry(path: file.path, identity: file.identity, hash: hash)) }
+        return groups.enumerated().map { group, entry in
+            var entries: [Entry] = []
+            entries.reserveCapacity(entry.files.count)
+            for (index, file) in entry.files.enumerated() {
+                // A file that vanished between the scan and the hashing is left out.
+                if let hash = hashes[group][index] { entries.append(Entry(path: file.path, identity: file.identity, hash: hash)) }
+            }
+            return InputManifest(entries: entries, hasher: hasher)
         }
-        return InputManifest(entries: entries, hasher: hasher)
     }
 
     // MARK: Differences (what a cache miss reports)

@@ -245,6 +245,7 @@ final class OrchestratedRun: @unchecked Sendable {
             var request = BuildRequest(system: system, commandArgs: commandArgs, layout: layout, mode: mode ?? options.mode)
             request.fixedTimeoutSeconds = options.timeoutSeconds
             request.learnTimeout = options.learnTimeouts
+            request.singleRunCache = false // orchestration has the cache of its own
             return BuildExecutor.execute(request, cancellation: cancellation)
         case .process(let words):
             return ProcessBuild.run(words: words, module: build.module, command: build.command, layout: layout,
@@ -265,7 +266,7 @@ final class OrchestratedRun: @unchecked Sendable {
         report.tests = result.tests
         report.reason = result.message
         switch (result.status, result.error) {
-        case (.success, _): report.status = .success
+        case (.success, _), (.cached, _): report.status = .success // cached: never from orchestration (useCache off)
         case (.timeout, _): report.status = .timeout
         case (.error, "cancelled"?): report.status = .cancelled
         case (.error, _): report.status = .error

@@ -1,6 +1,7 @@
 /// The outcome of one build (SPEC section 5, "Result fields").
 public struct BuildResult: Equatable, Sendable {
-    public enum Status: String, Sendable { case success, error, timeout }
+    /// `cached`: a single run that the build cache answered (only with `incremental.enabled`).
+    public enum Status: String, Sendable { case success, error, timeout, cached }
 
     /// Error kinds of SPEC section 5.
     public enum ErrorKind {
@@ -26,6 +27,8 @@ public struct BuildResult: Equatable, Sendable {
     public var errors: [Issue]?
     public var warnings: [Issue]?
     public var tests: TestSummary?
+    /// A cached result: the recorded duration of the build it stands for.
+    public var timeSavedSeconds: Int?
     /// Durations below one second, for orchestration statistics; not part of the result fields.
     public var durationMilliseconds: Int
 
@@ -45,6 +48,9 @@ public struct BuildResult: Equatable, Sendable {
         self.durationMilliseconds = durationMilliseconds
     }
 
+    /// Exit code 0 for the caller: a success, or a cached result standing for one.
+    public var succeeded: Bool { status == .success || status == .cached }
+
     /// The result object in the documented field order.
     public func json(includeAccepted: Bool = false) -> JSONObject {
         var object = JSONObject([
@@ -58,6 +64,7 @@ public struct BuildResult: Equatable, Sendable {
         if let timeoutUsedSeconds { object["timeout_used_seconds"] = .int(timeoutUsedSeconds) }
         if let wrapper { object["wrapper"] = .string(wrapper) }
         if let commandType { object["command_type"] = .string(commandType) }
+        if let timeSavedSeconds { object["time_saved_seconds"] = .int(timeSavedSeconds) }
         if let message { object["message"] = .string(message) }
         if let errors { object["errors"] = .array(errors.map { $0.rowJSON(includeAccepted: false) }) }
         if let warnings {
