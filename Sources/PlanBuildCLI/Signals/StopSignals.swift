@@ -29,7 +29,8 @@ enum StopSignals {
         Glibc.signal(SIGPIPE, SIG_IGN)
         var signals = sigset_t()
         sigemptyset(&signals)
-        for number in handled { sigaddset(&signals, number) }
+        // A signal the command was started with ignored (SIGHUP under nohup) stays ignored.
+        for number in handled where !ignored(number) { sigaddset(&signals, number) }
         pthread_sigmask(SIG_BLOCK, &signals, nil)
         let waiter = SignalWaiter(signals: signals)
         var thread = pthread_t()
@@ -41,6 +42,12 @@ enum StopSignals {
         }, box) == 0 {
             pthread_detach(thread)
         }
+    }
+
+    private static func ignored(_ number: Int32) -> Bool {
+        var current = sigaction()
+        guard sigaction(number, nil, &current) == 0 else { return false }
+        return unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
     }
 
     /// Records the stop and cancels the builds; a second stop signal ends the process at once.
