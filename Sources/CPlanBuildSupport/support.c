@@ -136,6 +136,7 @@ const void *pbs_memmem(const void *haystack, size_t haystack_length, const void 
 
 #include <dlfcn.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -146,26 +147,34 @@ static int executable_beside(const char *file, char *out, size_t size) {
     return written > 0 && (size_t)written < size && access(out, X_OK) == 0;
 }
 
-const char *pbs_supervisor_path(void) {
-    static char path[PATH_MAX];
-    static int looked = 0;
-    static int found = 0;
-    if (looked) return found ? path : NULL;
+static char supervisor_path[PATH_MAX];
+static int supervisor_found = 0;
+
+static void find_supervisor(void) {
     const char *configured = getenv("PLANBUILD_SUPERVISOR");
     if (configured != NULL && configured[0] != '\0') {
-        found = snprintf(path, sizeof path, "%s", configured) < (int)sizeof path && access(path, X_OK) == 0;
-    } else {
-        // Beside the object that holds this code: libplanbuild.so, or the planbuild-cli executable.
-        Dl_info info;
-        if (dladdr((void *)&pbs_supervisor_path, &info) != 0) found = executable_beside(info.dli_fname, path, sizeof path);
-        if (!found) {
-            char self[PATH_MAX];
-            ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
-            if (length > 0) { self[length] = '\0'; found = executable_beside(self, path, sizeof path); }
+        supervisor_found = snprintf(supervisor_path, sizeof supervisor_path, "%s", configured) < (int)sizeof supervisor_path
+            && access(supervisor_path, X_OK) == 0;
+        return;
+    }
+    // Beside the object that holds this code: libplanbuild.so, or the planbuild-cli executable.
+    Dl_info info;
+    if (dladdr((void *)&find_supervisor, &info) != 0)
+        supervisor_found = executable_beside(info.dli_fname, supervisor_path, sizeof supervisor_path);
+    if (!supervisor_found) {
+        char self[PATH_MAX];
+        ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
+        if (length > 0) {
+            self[length] = '\0';
+            supervisor_found = executable_beside(self, supervisor_path, sizeof supervisor_path);
         }
     }
-    looked = 1;
-    return found ? path : NULL;
+}
+
+const char *pbs_supervisor_path(void) {
+    static pthread_once_t once = PTHREAD_ONCE_INIT; // builds start on many threads at once
+    pthread_once(&once, find_supervisor);
+    return supervisor_found ? supervisor_path : NULL;
 }
 
 // Moves fd to a number >= 5 (close-on-exec), so the dup2 to 3 and 4 in the child never collide.

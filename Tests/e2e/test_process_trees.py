@@ -302,3 +302,22 @@ def test_run_many_with_bytes_raises_at_once(tmp_path: Path):
     assert "no error" not in run.stdout, run.stdout
     assert len(run.stdout.split()) == 5
     assert time.monotonic() - started < 5
+
+
+def test_copied_shims_find_the_supervisor_beside_the_library(tmp_path: Path):
+    """The README's way to install: python/ copied with the library and the supervisor beside it.
+    A timeout there still ends a setsid'ed grandchild (only the supervisor can)."""
+    import shutil
+    scripts = tmp_path / "scripts"
+    shutil.copytree(PYTHON_SHIMS, scripts)
+    release = Path(os.environ.get("PLANBUILD_LIBRARY", REPO / ".build" / "release" / "libplanbuild.so")).parent
+    for name in ("libplanbuild.so", "planbuild-supervisor"):
+        shutil.copy2(release / name, scripts / name)
+    marker = new_marker()
+    project = orchestration_project(tmp_path / "p", {"m0": (marker, hanging(marker))})
+    env = {k: v for k, v in os.environ.items() if k not in ("PLANBUILD_LIBRARY", "PLANBUILD_SUPERVISOR")}
+    run = subprocess.run([sys.executable, str(scripts / "orchestrate.py"), "run", "--command", "verify",
+                          "--timeout", "1", "--project-dir", str(project), "--format", "json"],
+                         capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
+    assert [b["status"] for b in json.loads(run.stdout)["builds"]] == ["timeout"], run.stderr
+    assert_no_survivor(marker, within=0.5)
