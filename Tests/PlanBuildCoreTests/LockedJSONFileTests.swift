@@ -108,7 +108,7 @@ import Testing
     @Test func keepsValuesItDoesNotOwnByteForByte() throws {
         try TestSupport.withTemporaryDirectory { dir throws in
             let path = "\(dir)/run-configuration.json"
-            let foreign = #"{"big": 12345678901234567890, "huge": 1e400, "lone": "\ud800", "pair": "\ud83d\ude00", "# "# +
+            let foreign = #"{"big": 12345678901234567890, "huge": 1e400, "lone": "\ud800", "pair": "\ud83d\ude00", "# +
                 #""escaped": "caf\u00e9 \/ \"q\"", "raw": "café", "minus_zero": -0, "decimal": 1.50, "# +
                 #""exponent": 2E+3, "list": [1.0, 12345678901234567890, "\udfff"], "\u006bey": true}"#
             TestSupport.write(#"{"version": 1, "commands": {"a": {"timeout_seconds": 5, "note": 1e400}}, "foreign": "# + foreign + "}", to: path)
