@@ -14,11 +14,12 @@ public enum TimeoutLimits {
         return min(seconds, maximumSeconds)
     }
 
-    /// A timeout given as JSON number: whole numbers of any size (1e30 is a year), but not 2.5.
+    /// A timeout given as JSON number: whole numbers of any size (1e30 is a year), but not 2.5
+    /// and not 1e400 (infinite: no number of seconds at all).
     public static func checked(_ value: JSONValue, _ what: String = "timeout") throws(PlanBuildError) -> Int {
         switch value {
         case .int(let seconds): return try checked(seconds, what)
-        case .double(let seconds) where seconds.rounded() == seconds && !seconds.isNaN:
+        case .double(let seconds) where seconds.isFinite && seconds.rounded() == seconds:
             if seconds >= Double(maximumSeconds) { return maximumSeconds }
             return try checked(Int(seconds), what)
         default:
