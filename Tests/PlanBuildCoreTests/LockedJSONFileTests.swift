@@ -66,6 +66,20 @@ import Testing
         }
     }
 
+    @Test func keepsTheOwnerOfTheFile() throws {
+        // Only root can give a file to someone else, so only root can see an owner change.
+        guard geteuid() == 0 else { return }
+        try TestSupport.withTemporaryDirectory { dir throws in
+            let path = "\(dir)/run-configuration.json"
+            TestSupport.write("{}", to: path)
+            #expect(chown(path, 4321, 4322) == 0)
+            try Self.add("a", to: LockedJSONFile(path: path))
+            var info = stat()
+            #expect(stat(path, &info) == 0)
+            #expect(info.st_uid == 4321 && info.st_gid == 4322)
+        }
+    }
+
     @Test func refusesAReadOnlyFileAndLeavesItAlone() throws {
         try TestSupport.withTemporaryDirectory { dir throws in
             let path = "\(dir)/run-configuration.json"

@@ -9,7 +9,7 @@ public enum TimeoutLimits {
     /// `seconds` capped at a year; zero or negative is an `invalid_request` naming `what`.
     public static func checked(_ seconds: Int, _ what: String = "timeout") throws(PlanBuildError) -> Int {
         guard seconds > 0 else {
-            throw PlanBuildError(.invalidRequest, "\(what) must be at least 1 second (got \(seconds))")
+            throw PlanBuildError(.invalidRequest, "\(what) must be at least 1 second")
         }
         return min(seconds, maximumSeconds)
     }
@@ -21,6 +21,7 @@ public enum TimeoutLimits {
         case .int(let seconds): return try checked(seconds, what)
         case .double(let seconds) where seconds.isFinite && seconds.rounded() == seconds:
             if seconds >= Double(maximumSeconds) { return maximumSeconds }
+            if seconds < 1 { return try checked(0 as Int, what) }  // -1e30 has no Int: never convert it to one
             return try checked(Int(seconds), what)
         default:
             throw PlanBuildError(.invalidRequest, "\(what) must be a whole number of seconds")
