@@ -157,7 +157,8 @@ char *pb_create_log_file(const char *request_json);
  *
  * Request:  {"log_file": "/path/to/maven.log", "system": "maven" | "gradle" | "npm"}
  *           ("parser" is accepted as a synonym of "system"; one of the two is required).
- * Reply:    {"status":"success","build_status":"SUCCESS" | "FAILURE",
+ * Reply:    {"status":"success","build_status":"SUCCESS" | "FAILURE" | null (the log shows no outcome:
+ *            a -q Maven success, compiler output without errors; maven and gradle parsers),
  *            "issues":[{"file","line","message","severity","category","stack_trace","accepted"}…],
  *            "tests":{"passed","failed","skipped","total"} | null}
  *           The log is read as a stream with a fixed buffer: memory stays bounded for any size.
