@@ -142,6 +142,9 @@ def run_build(system, options):
         # The cancelled result is the report so far; the exit code says which signal stopped it.
         print_text(_planbuild.checked('pb_format', {'result': stopped.reply, 'format': fmt})['text'])
         return 128 + stopped.signal
+    except _planbuild.PlanBuildError as error:
+        # The library refused a value typed on the command line (a zero --timeout): a usage error.
+        raise UsageError(error.message) from None
     sys.stderr.write(f"[EXEC] {result.get('command', '')}\n")
     if result.get('message'):
         sys.stderr.write(f"error: {result['message']}\n")
