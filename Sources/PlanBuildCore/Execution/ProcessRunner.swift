@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CPlanBuildSupport
 import Synchronization
 
@@ -55,7 +52,8 @@ public struct ProcessOutcome: Equatable, Sendable {
 /// The program could not be started at all.
 public struct SpawnError: Error, Equatable, CustomStringConvertible {
     public let program: String
-    public let code: Int32
+    /// The errno of the failed start (internal: errno codes stay out of the public API).
+    let code: Int32
     public var notFound: Bool { code == ENOENT }
     public var description: String {
         code == ENOENT ? "\(program): command not found (is it installed and on PATH?)"
@@ -69,7 +67,7 @@ public struct SpawnError: Error, Equatable, CustomStringConvertible {
 public enum ProcessRunner {
     public static let defaultGraceMilliseconds = 1000
 
-    public static func run(_ arguments: [String], workingDirectory: String, environment: [String]? = nil,
+    static func run(_ arguments: [String], workingDirectory: String, environment: [String]? = nil,
                            outputDescriptor: Int32, timeoutMilliseconds: Int?,
                            cancellation: CancellationToken? = nil,
                            graceMilliseconds: Int = defaultGraceMilliseconds) -> Result<ProcessOutcome, SpawnError> {
