@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// What CI systems put in front of a tool's own text (issue 12), removed before any parser sees a
 /// line, so that every parser reads a CI log like the tool's plain output:
 ///
