@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import PlanBuildCore
 
@@ -16,7 +13,7 @@ struct OrchestrateCommand: ParsableCommand {
     @Option(help: "Builds at once (default: the number of CPUs; 0: unlimited).") var jobs: Int?
     @Flag(help: "One build at a time.") var sequential = false
     @Flag(name: .customLong("stop-on-failure"), help: "Start nothing new after the first failure.") var stopOnFailure = false
-    @Option(help: "Timeout of each build in seconds (default: learned).") var timeout: Int?
+    @Option(help: "Timeout of each build in seconds (default: learned; a year at most).") var timeout: TimeoutOption?
     @Option(help: "toon or json") var format: ResultFormatter.Format = .toon
     @Option(help: "actionable, structured or errors") var mode: WarningMode = .actionable
     @Flag(name: .customLong("no-cache"), help: "Ignore the build cache: run every build (nothing is taken from or added to it).")
@@ -27,14 +24,14 @@ struct OrchestrateCommand: ParsableCommand {
     func validate() throws {
         if sequential && jobs != nil { throw ValidationError("--jobs and --sequential exclude each other") }
         if let jobs, jobs < 0 { throw ValidationError("--jobs must be 0 (unlimited) or more") }
-        if let timeout, timeout < 1 { throw ValidationError("--timeout must be at least 1 second") }
+        _ = try timeout?.checked()
     }
 
     func run() throws {
         let token = CancellationToken()
-        SignalCancellation.install(token)
+        StopSignals.install(token)
         var options = OrchestrationOptions(jobs: jobs, sequential: sequential, stopOnFailure: stopOnFailure,
-                                           timeoutSeconds: timeout, modules: modules, mode: mode)
+                                           timeoutSeconds: try timeout?.checked(), modules: modules, mode: mode)
         options.mode = mode
         options.cache = IncrementalRun.Request(disabled: noCache, forced: Set(forced))
         let display = ProgressDisplay(live: isatty(1) == 1 && isatty(2) == 1)
@@ -42,52 +39,14 @@ struct OrchestrateCommand: ParsableCommand {
             let report = try Orchestrator.run(command: command, options: options, layout: project.layout,
                                               cancellation: token) { display.show($0) }
             display.finish()
-            print(report.text(format))
+            // A closed pipe stops without more output; any other stop signal prints the report so far.
+            if StopSignals.signal != SIGPIPE { printOutput(report.text(format)) }
+            if let code = StopSignals.exitCode { throw ExitCode(code) }
             if token.isCancelled { throw ExitCode(130) }
             if report.status != .success { throw ExitCode(1) }
         } catch let error as PlanBuildError {
             printError("error: \(error.message)")
             throw ExitCode(1)
-        }
-    }
-}
-
-/// SIGINT and SIGTERM cancel the run instead of killing the CLI: the signals are blocked in
-/// every thread and a dedicated thread takes them with sigwait, where calling into the
-/// cancellation token is safe (a signal handler could not lock).
-enum SignalCancellation {
-    static func install(_ token: CancellationToken) {
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGINT)
-        sigaddset(&signals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
-        let waiter = SignalWaiter(signals: signals, token: token)
-        var thread = pthread_t()
-        let box = Unmanaged.passRetained(waiter).toOpaque()
-        if pthread_create(&thread, nil, { argument in
-            let waiter = Unmanaged<SignalWaiter>.fromOpaque(argument!).takeRetainedValue()
-            waiter.wait()
-            return nil
-        }, box) == 0 {
-            pthread_detach(thread)
-        }
-    }
-
-    final class SignalWaiter: @unchecked Sendable {
-        var signals: sigset_t
-        let token: CancellationToken
-        init(signals: sigset_t, token: CancellationToken) {
-            self.signals = signals
-            self.token = token
-        }
-
-        func wait() {
-            var received: Int32 = 0
-            while sigwait(&signals, &received) == 0 {
-                printError("planbuild: signal \(received) received, cancelling running builds…")
-                token.cancel()
-            }
         }
     }
 }
