@@ -172,4 +172,19 @@ import Testing
             if case .miss(let miss) = run.decisions[0] { #expect(miss.reason == .expired) } else { Issue.record("not expired") }
         }
     }
+
+    @Test func displayLinesShowCachedBuildsAndTheMissInAWord() {
+        let build = ProgressEvent.BuildIdentity(module: "core", command: "verify", index: 0)
+        let cached = ProgressEvent.buildFinished(build, .init(status: .cached, durationSeconds: 0, durationMilliseconds: 0,
+                                                             errors: 0, warnings: 0, logFile: nil, timeSavedSeconds: 21))
+        #expect(cached.line == "cached   core  saved 21s")
+        #expect(cached.json()["time_saved_seconds"] == .int(21))
+        let rebuilt = ProgressEvent.buildFinished(build, .init(status: .success, durationSeconds: 3, durationMilliseconds: 3100,
+                                                              errors: 0, warnings: 0, logFile: nil, cacheMiss: .inputsChanged))
+        #expect(rebuilt.line == "success  core  3s  errors 0  (changed)")
+        #expect(rebuilt.json()["cache_miss"] == .string("inputs_changed"))
+        let first = ProgressEvent.buildFinished(build, .init(status: .success, durationSeconds: 3, durationMilliseconds: 3100,
+                                                            errors: 0, warnings: 0, logFile: nil, cacheMiss: .noRecord))
+        #expect(first.line == "success  core  3s  errors 0")
+    }
 }

@@ -16,8 +16,9 @@ extension ProgressEvent {
             if outcome.status == .cached {
                 return "\(column)\(OneLine.escape(build.module))  saved \(outcome.timeSavedSeconds ?? 0)s"
             }
-            // Why the cache could not serve the build, in a word (`planbuild cache explain` says more).
-            let miss = outcome.cacheMiss.map { "  (\($0.word))" } ?? ""
+            // Why the cache could not serve a build it had seen before, in a word (`planbuild cache
+            // explain` says more); a first build (no record) says nothing, or every line would.
+            let miss = outcome.cacheMiss.flatMap { $0 == .noRecord ? nil : "  (\($0.word))" } ?? ""
             return "\(column)\(OneLine.escape(build.module))  \(outcome.durationSeconds)s  errors \(outcome.errors)\(miss)"
         case let .buildSkipped(build, _, reason):
             return "skipped  \(OneLine.escape(build.module))  \(OneLine.escape(reason ?? ""))"
