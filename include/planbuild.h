@@ -81,7 +81,9 @@ void pb_free(char *text);
  *
  * Request:  {"project_dir": D?, "plan_dir_name": N?, "command": "verify", "module": "core"?}
  *           Without "module", the root module (paths.module "." or empty, else the first).
- * Reply:    {"status":"success","module":"core","command":"verify","executable":"python3 … --commandArgs \"verify -pl core\""}
+ * Reply:    {"status":"success","module":"core","command":"verify","executable":"python3 … --commandArgs \"verify -pl core\"",
+ *            "text":"module: core\ncommand: verify\nexecutable: …\n"} ("text": the three lines
+ *            planbuild resolve prints, each value escaped as docs/formats.md says)
  * Errors:   "architecture_missing" (no .plan/project-architecture/derived-data.json),
  *           "architecture_invalid" (not JSON, or no "modules" object),
  *           "unknown_module", "unknown_command" (the message lists what exists and the closest name).
@@ -309,7 +311,10 @@ typedef void (*pb_progress_fn)(const char *event_json, void *context);
  *            "jobs": 4?                    (concurrency limit; default the number of CPUs; 0 unlimited),
  *            "sequential": false?, "stop_on_failure": false?,
  *            "timeout": 600?               (hard limit per build in seconds; default learned),
- *            "mode": "actionable"?, "learn": true?, "format": "toon" | "json"?}
+ *            "mode": "actionable"?, "learn": true?, "format": "toon" | "json"?,
+ *            "progress": "events" | "lines"?  (default "events"; "lines": the callback receives each
+ *                                           event's display line instead of its JSON, and nothing
+ *                                           for run_started / run_finished — docs/events.md)}
  *           A module's command line that names PlanBuild's own notation
  *           (… execute-script.py pm-dev-java:plan-marshall-plugin:maven run --commandArgs "…") runs
  *           in this process; any other runs as a process of its own with the same log capture,
@@ -317,7 +322,8 @@ typedef void (*pb_progress_fn)(const char *event_json, void *context);
  *           "dependencies" name (see "graph" in pb_query); when one of them did not succeed it is
  *           "skipped". Among ready builds the one with the longest remaining chain of learned
  *           durations starts first (critical-path order).
- * Events:   {"event":"run_started","handle":H,"total":N,"jobs":J,"modules":[…]},
+ * Events:   (docs/events.md; members in this order)
+ *           {"event":"run_started","command","total","jobs" (null: unlimited),"modules":[…],"handle":H},
  *           {"event":"build_started","module","command","index","elapsed_seconds"},
  *           {"event":"build_finished","module","command","index","status","duration_seconds",
  *            "duration_ms","errors","warnings","log_file"},

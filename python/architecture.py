@@ -44,7 +44,7 @@ def _answer(export, request):
 def query_resolve(project_dir, options):
     reply = _answer('pb_resolve', _planbuild.project(option=project_dir, command=options.command,
                                                      module=options.__dict__.get('name')))
-    return [f"module: {reply['module']}", f"command: {reply['command']}", f"executable: {reply['executable']}"]
+    return reply['text'].rstrip('\n').split('\n')
 
 
 def _query(what, **members):

@@ -41,19 +41,22 @@ def _functions():
 
 
 def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure=False, on_progress=None,
-             project_dir='.', timeout=None, mode=None, format=None, *, project_dir_option=None):
+             project_dir='.', timeout=None, mode=None, format=None, *, project_dir_option=None, progress_lines=False):
     """Run ``command`` over ``modules`` (default: every module that has it); returns the report dict.
 
     ``on_progress(event)`` receives each progress event (a dict); an exception it raises is
     reported once on stderr and does not stop the run. ``format`` 'toon' or 'json' adds the
     rendered report as ``report['text']``. Members left None take the library's defaults.
+    ``progress_lines`` True: ``on_progress(line)`` receives the library's one-line text of each
+    event instead (what the command line prints; events without a line are not delivered).
     """
     lib, start, wait, cancel = _functions()
     request = _planbuild.project(project_dir, option=project_dir_option, command=command,
                                  sequential=bool(sequential), stop_on_failure=bool(stop_on_failure), mode=mode,
                                  modules=list(modules) if modules else None,
                                  jobs=None if jobs is None else int(jobs),
-                                 timeout=None if timeout is None else int(timeout), format=format)
+                                 timeout=None if timeout is None else int(timeout), format=format,
+                                 progress='lines' if progress_lines else None)
     state = {'reply': None, 'callback_failed': False}
     finished = threading.Event()
 
@@ -61,7 +64,8 @@ def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure
         if on_progress is None:
             return
         try:
-            on_progress(json.loads(event_text.decode('utf-8', 'replace')))
+            text = event_text.decode('utf-8', 'replace')
+            on_progress(text if progress_lines else json.loads(text))
         except Exception as error:  # a progress callback must never break the run
             if not state['callback_failed']:
                 state['callback_failed'] = True
@@ -108,20 +112,8 @@ USAGE = ('run --command C [--module M]... [--jobs N | --sequential] [--stop-on-f
          '[--format toon|json] [--mode actionable|structured|errors] [--project-dir D]')
 
 
-def _print_progress(event):
-    kind = event.get('event')
-    if kind == 'build_started':
-        line = f"started  {event['module']}"
-    elif kind == 'build_finished':
-        line = f"{event['status']:<9}{event['module']}  {event['duration_seconds']}s  errors {event['errors']}"
-    elif kind == 'build_skipped':
-        line = f"skipped  {event['module']}  {event.get('reason') or ''}"
-    elif kind == 'progress':
-        eta = event.get('eta_seconds')
-        line = (f"[{event['completed']}/{event['total']}] {event['percent']}%  running {event['running']}"
-                f"  failed {event['failed']}" + (f"  about {round(eta)}s left" if eta is not None else ''))
-    else:
-        return
+def _print_progress(line):
+    """The library renders each line (pb_run "progress": "lines"); it is printed as it comes."""
     sys.stderr.write(line + '\n')
     sys.stderr.flush()
 
@@ -143,7 +135,7 @@ def main(argv=None):
     try:
         # The command line always prints the report: TOON unless --format says otherwise.
         report = run_many(get('command'), modules=get('modules'), jobs=get('jobs'), sequential=get('sequential'),
-                          stop_on_failure=get('stop_on_failure'), on_progress=_print_progress,
+                          stop_on_failure=get('stop_on_failure'), on_progress=_print_progress, progress_lines=True,
                           project_dir_option=get('project_dir'), timeout=get('timeout'), mode=get('mode'),
                           format=get('format') or 'toon')
     except _planbuild.PlanBuildError as error:

@@ -1106,6 +1106,35 @@ static void *cancel_run_thread(void *argument) {
     return NULL;
 }
 
+/* "progress": "lines": the callback receives display lines, never JSON and never a line break. */
+struct lines { int count, json, breaks, started_core; };
+
+static void on_line(const char *line, void *context) {
+    struct lines *l = context;
+    l->count++;
+    if (line[0] == '{') l->json++;
+    if (strpbrk(line, "\r\n\t")) l->breaks++;
+    if (strcmp(line, "started  core") == 0) l->started_core++;
+}
+
+static void test_run_progress_lines(void) {
+    struct lines l = {0};
+    char *r = format_text("{\"project_dir\":\"%s\",\"command\":\"verify\",\"modules\":[\"core\"],\"learn\":false,"
+                          "\"progress\":\"lines\"}", project);
+    char *reply = pb_run(r, on_line, &l);
+    report(reply_problem(reply) == NULL && strstr(reply, "{\"status\":\"success\"") == reply && l.count >= 3 &&
+           l.json == 0 && l.breaks == 0 && l.started_core == 1, reply,
+           "pb_run \"progress\":\"lines\" → %d display lines (started, finished, summaries), no JSON", l.count);
+    pb_free(reply);
+    free(r);
+    r = format_text("{\"project_dir\":\"%s\",\"command\":\"verify\",\"progress\":\"xml\"}", project);
+    reply = pb_run(r, on_line, &l);
+    report(reply && strstr(reply, "\"error\":\"invalid_request\"") && strstr(reply, "progress"), reply,
+           "pb_run \"progress\":\"xml\" → invalid_request naming \"progress\"");
+    pb_free(reply);
+    free(r);
+}
+
 static void test_run_and_cancel(void) {
     struct events e;
     char *r, *reply;
@@ -1890,6 +1919,7 @@ int main(void) {
     SECTION(test_format);
     SECTION(test_timeouts);
     SECTION(test_run_and_cancel);
+    SECTION(test_run_progress_lines);
     SECTION(test_start_and_wait);
     SECTION(test_queries);
     SECTION(test_generic_garbage);

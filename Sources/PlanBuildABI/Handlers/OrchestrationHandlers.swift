@@ -9,6 +9,12 @@ struct ProgressSink: @unchecked Sendable {
     let context: UnsafeMutableRawPointer?
 }
 
+/// What pb_run's callback receives: each event's JSON (docs/events.md), or its display line
+/// (`ProgressEvent.line`; events without one are not delivered) for a caller that only prints them.
+enum ProgressForm: String {
+    case events, lines
+}
+
 enum OrchestrationHandlers {
     /// Decodes a pb_run request, runs it under `handle` and encodes the report.
     static func run(_ request: Request, handle: Int64, token: CancellationToken, progress: ProgressSink) throws(PlanBuildError) -> JSONValue {
@@ -22,13 +28,18 @@ enum OrchestrationHandlers {
         if let mode: WarningMode = try request.enumValue("mode") { options.mode = mode }
         if let learn = try request.optionalBool("learn") { options.learnTimeouts = learn }
         let format: ResultFormatter.Format? = try request.enumValue("format")
+        let form: ProgressForm = try request.enumValue("progress") ?? .events
         let layout = try request.layout()
 
         let report = try Orchestrator.run(command: command, options: options, layout: layout, cancellation: token) { event in
             guard let callback = progress.callback else { return }
-            var withHandle = event
-            if event["event"]?.stringValue == "run_started" { withHandle["handle"] = .int(Int(handle)) }
-            JSONWriter.writeCompact(.object(withHandle)).withCString { callback($0, progress.context) }
+            // Each event is encoded here, once; the handle rides on run_started (ProgressEvent.json).
+            let text: String?
+            switch form {
+            case .events: text = event.jsonText(handle: Int(handle))
+            case .lines: text = event.line
+            }
+            text?.withCString { callback($0, progress.context) }
         }
         var reply = report.json
         reply["handle"] = .int(Int(handle))

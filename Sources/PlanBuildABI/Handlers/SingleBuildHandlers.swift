@@ -8,7 +8,7 @@ enum SingleBuildHandlers {
         let resolved = try CommandResolver.resolve(command: try request.string("command"), module: try request.optionalString("module"),
                                                    in: try request.layout())
         return Reply.success([("module", .string(resolved.module)), ("command", .string(resolved.command)),
-                              ("executable", .string(resolved.executable))])
+                              ("executable", .string(resolved.executable)), ("text", .string(resolved.text))])
     }
 
     /// The BuildRequest of pb_execute (and pb_execute_start); only members present are set.

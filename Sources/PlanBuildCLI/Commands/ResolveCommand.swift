@@ -12,9 +12,7 @@ struct ResolveCommand: ParsableCommand {
     func run() throws {
         do {
             let resolved = try CommandResolver.resolve(command: command, module: module, in: project.layout)
-            print("module: \(resolved.module)")
-            print("command: \(resolved.command)")
-            print("executable: \(resolved.executable)")
+            print(resolved.text, terminator: "")
         } catch {
             printError("error: \(error.message)")
             throw ExitCode(1)

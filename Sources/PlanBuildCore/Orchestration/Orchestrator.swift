@@ -34,7 +34,7 @@ public struct OrchestrationOptions: Sendable {
 /// the calling thread, so a slow or failing callback delays scheduling but never corrupts it
 /// and never stops running builds.
 public enum Orchestrator {
-    public typealias ProgressHandler = (JSONObject) -> Void
+    public typealias ProgressHandler = (ProgressEvent) -> Void
 
     public static func run(command: String, options: OrchestrationOptions, layout: ProjectLayout,
                            cancellation: CancellationToken = CancellationToken(),
@@ -79,12 +79,11 @@ final class OrchestratedRun: @unchecked Sendable {
     private var elapsed: Int { MonotonicClock.milliseconds() - started }
 
     func execute(progress: Orchestrator.ProgressHandler) -> RunReport {
-        progress(JSONObject([("event", "run_started"), ("command", .string(plan.builds.first?.command ?? "")),
-                             ("total", .int(plan.builds.count)),
-                             ("jobs", options.concurrencyLimit == Int.max ? .null : .int(options.concurrencyLimit)),
-                             ("modules", .array(plan.builds.map { .string($0.module) }))]))
+        progress(.runStarted(command: plan.builds.first?.command ?? "", total: plan.builds.count,
+                             jobs: options.concurrencyLimit == Int.max ? nil : options.concurrencyLimit,
+                             modules: plan.builds.map(\.module)))
         while true {
-            var events: [JSONObject] = []
+            var events: [ProgressEvent] = []
             let done: Bool = monitor.withLock {
                 for index in finishedUnreported {
                     events.append(finishedEvent(index))
@@ -100,14 +99,13 @@ final class OrchestratedRun: @unchecked Sendable {
             if done { break }
         }
         let report = monitor.withLock { RunReport(command: plan.builds.first?.command ?? "", builds: reports, durationMilliseconds: elapsed) }
-        progress(JSONObject([("event", "run_finished"), ("status", .string(report.status.rawValue)),
-                             ("duration_seconds", .int(report.durationSeconds)), ("total", .int(report.builds.count))]))
+        progress(.runFinished(status: report.status, durationSeconds: report.durationSeconds, total: report.builds.count))
         return report
     }
 
     /// With the lock held: starts what may start, skips what never can; returns the events.
-    private func schedule() -> [JSONObject] {
-        var events: [JSONObject] = []
+    private func schedule() -> [ProgressEvent] {
+        var events: [ProgressEvent] = []
         if cancellation.isCancelled {
             for index in pending {
                 reports[index].status = .cancelled
@@ -146,7 +144,7 @@ final class OrchestratedRun: @unchecked Sendable {
         return events
     }
 
-    private func skip(_ index: Int, because reason: String, events: inout [JSONObject]) {
+    private func skip(_ index: Int, because reason: String, events: inout [ProgressEvent]) {
         reports[index].status = .skipped
         reports[index].reason = reason
         events.append(skippedEvent(index))
@@ -220,47 +218,34 @@ final class OrchestratedRun: @unchecked Sendable {
 
     // MARK: Events
 
-    private func base(_ name: String, _ index: Int) -> JSONObject {
-        JSONObject([("event", .string(name)), ("module", .string(plan.builds[index].module)),
-                    ("command", .string(plan.builds[index].command)), ("index", .int(index))])
+    private func identity(_ index: Int) -> ProgressEvent.BuildIdentity {
+        ProgressEvent.BuildIdentity(module: plan.builds[index].module, command: plan.builds[index].command, index: index)
     }
 
-    private func startedEvent(_ index: Int) -> JSONObject {
-        var event = base("build_started", index)
-        event["elapsed_seconds"] = .double(Double(elapsed) / 1000)
-        return event
+    private func startedEvent(_ index: Int) -> ProgressEvent {
+        .buildStarted(identity(index), elapsedSeconds: Double(elapsed) / 1000)
     }
 
-    private func finishedEvent(_ index: Int) -> JSONObject {
-        var event = base("build_finished", index)
+    private func finishedEvent(_ index: Int) -> ProgressEvent {
         let report = reports[index]
-        event["status"] = .string(report.status.rawValue)
-        event["duration_seconds"] = .int(report.durationSeconds)
-        event["duration_ms"] = .int(report.durationMilliseconds)
-        event["errors"] = .int(report.errors.count)
-        event["warnings"] = .int(report.warningCount)
-        event["log_file"] = report.logFile.map(JSONValue.string) ?? .null
-        return event
+        return .buildFinished(identity(index), ProgressEvent.BuildOutcome(
+            status: report.status, durationSeconds: report.durationSeconds, durationMilliseconds: report.durationMilliseconds,
+            errors: report.errors.count, warnings: report.warningCount, logFile: report.logFile))
     }
 
-    private func skippedEvent(_ index: Int) -> JSONObject {
-        var event = base("build_skipped", index)
-        event["status"] = .string(reports[index].status.rawValue)
-        event["reason"] = reports[index].reason.map(JSONValue.string) ?? .null
-        return event
+    private func skippedEvent(_ index: Int) -> ProgressEvent {
+        .buildSkipped(identity(index), status: reports[index].status, reason: reports[index].reason)
     }
 
     /// Counts, percentage, elapsed and estimated remaining time.
-    private func summaryEvent() -> JSONObject {
+    private func summaryEvent() -> ProgressEvent {
         let total = reports.count
         let completed = reports.indices.filter { !pending.contains($0) && !running.contains($0) }.count
         let failed = reports.filter(\.failed).count
         let percent = total == 0 ? 100.0 : (Double(completed) / Double(total) * 1000).rounded() / 10
-        var event = JSONObject([("event", "progress"), ("total", .int(total)), ("completed", .int(completed)),
-                                ("failed", .int(failed)), ("running", .int(running.count)), ("pending", .int(pending.count)),
-                                ("percent", .double(percent)), ("elapsed_seconds", .double(Double(elapsed) / 1000))])
-        event["eta_seconds"] = remainingEstimate().map { JSONValue.double(Double($0) / 1000) } ?? .null
-        return event
+        return .progress(ProgressEvent.ProgressSummary(
+            total: total, completed: completed, failed: failed, running: running.count, pending: pending.count,
+            percent: percent, elapsedSeconds: Double(elapsed) / 1000, etaSeconds: remainingEstimate().map { Double($0) / 1000 }))
     }
 
     /// Learned durations when there are any, else the average of the builds finished so far.

@@ -12,7 +12,7 @@ public enum ArchitectureQuery {
         let names = architecture.modules
             .filter { command == nil || command!.isEmpty || $0.raw["commands"]?[command!] != nil }
             .map(\.name)
-        var lines = command.map { ["command: \($0)", ""] } ?? []
+        var lines = command.map { ["command: \(OneLine.escape($0))", ""] } ?? []
         if command?.isEmpty == true { lines = [] }
         lines += list("modules", names)
         return Answer(members: [("modules", .array(names.map(JSONValue.string)))], text: text(lines))
@@ -24,8 +24,8 @@ public enum ArchitectureQuery {
         let commands = (module.raw["commands"]?.objectValue ?? JSONObject()).entries.map { entry in
             (name: entry.key, description: entry.value["description"]?.stringValue ?? "")
         }
-        var lines = ["module: \(module.name)", "", "commands[\(commands.count)]{name,description}:"]
-        lines += commands.map { "\($0.name)\t\($0.description)" }
+        var lines = ["module: \(OneLine.escape(module.name))", "", "commands[\(commands.count)]{name,description}:"]
+        lines += commands.map { "\(OneLine.escape($0.name))\t\(OneLine.escape($0.description))" }
         let rows = commands.map { JSONValue.object(JSONObject([("name", .string($0.name)), ("description", .string($0.description))])) }
         return Answer(members: [("module", .string(module.name)), ("commands", .array(rows))], text: text(lines))
     }
@@ -35,7 +35,7 @@ public enum ArchitectureQuery {
         let module = try CommandResolver.module(name, in: try ProjectArchitecture.load(layout))
         let raw = module.raw
         let paths = raw["paths"]?.objectValue ?? JSONObject()
-        var lines = ["module:", "  name: \(module.name)"]
+        var lines = ["module:", "  name: \(OneLine.escape(module.name))"]
         for key in ["responsibility", "purpose"] {
             if let value = raw[key], isPresent(value) { lines.append("  \(key): \(shown(value))") }
         }
@@ -56,7 +56,7 @@ public enum ArchitectureQuery {
     }
 
     private static func list(_ name: String, _ items: [String]) -> [String] {
-        ["\(name)[\(items.count)]:"] + items.map { "  - \($0)" }
+        ["\(name)[\(items.count)]:"] + items.map { "  - \(OneLine.escape($0))" }
     }
 
     private static func text(_ lines: [String]) -> String { lines.joined(separator: "\n") + "\n" }
@@ -73,8 +73,8 @@ public enum ArchitectureQuery {
         }
     }
 
-    /// A value as text: strings as they are, anything else as compact JSON.
+    /// A value as text: strings as they are, anything else as compact JSON; escaped by `OneLine`.
     private static func shown(_ value: JSONValue) -> String {
-        value.stringValue ?? JSONWriter.writeCompact(value)
+        OneLine.escape(value.stringValue ?? JSONWriter.writeCompact(value))
     }
 }

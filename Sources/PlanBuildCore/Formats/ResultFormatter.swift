@@ -55,37 +55,17 @@ public enum ResultFormatter {
         return lines.joined(separator: "\n")
     }
 
-    /// One TOON cell: never a raw tab or line break (they would break the table), `-` for a
-    /// missing file or line.
+    /// One TOON cell: escaped by `OneLine` (a raw tab or line break would break the table), `-`
+    /// for a missing file or line.
     static func cell(_ value: JSONValue?, dash: Bool = true) -> String {
         switch value {
         case nil, .null?: return dash ? "-" : ""
-        case .string(let text)?: return flatten(text)
+        case .string(let text)?: return OneLine.escape(text)
         case .int(let number)?: return String(number)
         case .double(let number)?: return number.description
         case .bool(let flag)?: return flag ? "true" : "false"
-        case let other?: return flatten(JSONWriter.writeCompact(other))
+        case let other?: return OneLine.escape(JSONWriter.writeCompact(other))
         }
-    }
-
-    /// Line breaks inside a message (a javac `symbol:` continuation) become ` | `; tabs a space.
-    static func flatten(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return text }
-        var output = ""
-        var pendingBreak = false
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n", "\r":
-                pendingBreak = true
-            default:
-                if pendingBreak {
-                    if !output.isEmpty { output += " | " }
-                    pendingBreak = false
-                }
-                output.unicodeScalars.append(scalar == "\t" ? " " : scalar)
-            }
-        }
-        return output
     }
 
     // MARK: JSON
