@@ -149,11 +149,16 @@ char *pb_create_log_file(const char *request_json);
 /*
  * pb_parse — read a build log into issues, a test summary and the build status.
  *
- * Request:  {"log_file": "/path/to/maven.log", "system": "maven" | "gradle" | "npm"}
+ * Request:  {"log_file": "/path/to/maven.log", "system": "maven" | "gradle" | "npm",
+ *            "mode": "default" | "errors" | "structured" | "no-openrewrite"?}
  *           ("parser" is accepted as a synonym of "system"; one of the two is required).
+ *           "errors" keeps only errors, "no-openrewrite" drops category "openrewrite_info".
  * Reply:    {"status":"success","build_status":"SUCCESS" | "FAILURE",
  *            "issues":[{"file","line","message","severity","category","stack_trace","accepted"}…],
- *            "tests":{"passed","failed","skipped","total"} | null}
+ *            "tests":{"passed","failed","skipped","total"} | null,
+ *            "summary":{"compilation_errors","test_failures","javadoc_warnings","deprecation_warnings",
+ *            "unchecked_warnings","dependency_errors","openrewrite_info","other_warnings","other_errors",
+ *            "total_issues"} (counts of the issues returned)}
  *           The log is read as a stream with a fixed buffer: memory stays bounded for any size.
  * Errors:   "not_found", "is_directory", "unreadable".
  */

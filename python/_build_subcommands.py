@@ -42,16 +42,13 @@ def _print(value):
 
 
 def cmd_parse(system, options):
-    reply = _planbuild.call('pb_parse', {'log_file': options.log, 'system': system})
+    reply = _planbuild.call('pb_parse', {'log_file': options.log, 'system': system, 'mode': options.mode})
     if reply.get('status') != 'success':
         return _fail(reply.get('message', reply.get('error')))
-    issues = reply.get('issues', [])
-    if options.mode == 'errors':
-        issues = [issue for issue in issues if issue.get('severity') == 'error']
     tests = reply.get('tests') or {}
     build_status = reply.get('build_status')
     _print({'status': 'success' if build_status == 'SUCCESS' else 'error',
-            'data': {'build_status': build_status, 'issues': issues},
+            'data': {'build_status': build_status, 'issues': reply.get('issues', []), 'summary': reply.get('summary')},
             'metrics': {'tests_run': tests.get('total', 0), 'tests_failed': tests.get('failed', 0)}})
     return 0
 

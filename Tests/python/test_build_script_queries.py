@@ -191,3 +191,18 @@ def test_bad_requests_are_clear_errors(request_, message):
     import _planbuild
     reply = _planbuild.call('pb_query', request_)
     assert reply['status'] == 'error' and message in reply['message'], reply
+
+
+@pytest.mark.parametrize('system, log', [('maven', 'maven/compile-warnings.log'), ('gradle', 'gradle/compile-error.log')])
+def test_parse_summary_counts_what_it_returns(system, log, tmp_path):
+    path = REPO / 'Tests' / 'Fixtures' / 'logs' / log
+    for mode in ('structured', 'errors'):
+        data = json.loads(run([script(system), 'parse', '--log', path, '--mode', mode], tmp_path).stdout)['data']
+        summary, issues = data['summary'], data['issues']
+        assert summary['total_issues'] == len(issues)
+        assert summary['compilation_errors'] == sum(issue['category'] == 'compilation_error' for issue in issues)
+        assert summary['deprecation_warnings'] == sum(issue['category'] == 'deprecation_warning' for issue in issues)
+        assert sum(value for key, value in summary.items() if key != 'total_issues') == len(issues)
+        if mode == 'errors':
+            assert all(issue['severity'] == 'error' for issue in issues)
+            assert summary['deprecation_warnings'] == summary['other_warnings'] == 0
