@@ -37,7 +37,11 @@
  *   Paths     The library reads no global state of the caller to find a project: the project
  *             directory is the request member "project_dir" (default ".", relative to the
  *             caller's working directory) and the plan folder's name is "plan_dir_name"
- *             (default ".plan"). Builds inherit the caller's environment.
+ *             (default ".plan"). Builds inherit the caller's environment. Every request that
+ *             takes "project_dir" also takes two optional members through which a command-line
+ *             tool passes its conventions, and the library applies one rule to all three:
+ *             "project_dir_option" (a --project-dir typed on a command line) wins over
+ *             "plan_base_dir" (the caller's PLAN_BASE_DIR), which wins over "project_dir".
  *
  *   Versions  pb_abi_version() returns PB_ABI_VERSION of the library that was built. A caller
  *             compiled against this header must refuse to use a library whose version differs.
@@ -97,7 +101,9 @@ char *pb_resolve(const char *request_json);
  *            "system": "maven" | "gradle" | "npm",
  *            "args": "verify -pl core"        (a string split like shell words, never run by a shell,
  *                                              or an array of words),
- *            "timeout": 300?                  (seconds to start from when nothing was learned),
+ *            "timeout": 300?                  (seconds to start from when nothing was learned;
+ *                                              more than a year is a year, 0 or less is
+ *                                              "invalid_request"),
  *            "command_key": "maven:verify"?   (learn under this key instead of the derived one),
  *            "mode": "actionable" | "structured" | "errors"?   (default actionable),
  *            "parse": true?                   (parse the log when the build did not succeed),
@@ -153,7 +159,8 @@ char *pb_create_log_file(const char *request_json);
  *            "mode": "default" | "errors" | "structured" | "no-openrewrite"?}
  *           ("parser" is accepted as a synonym of "system"; one of the two is required).
  *           "errors" keeps only errors, "no-openrewrite" drops category "openrewrite_info".
- * Reply:    {"status":"success","build_status":"SUCCESS" | "FAILURE",
+ * Reply:    {"status":"success","build_status":"SUCCESS" | "FAILURE" | null (the log shows no outcome:
+ *            a -q Maven success, compiler output without errors; maven and gradle parsers),
  *            "issues":[{"file","line","message","severity","category","stack_trace","accepted"}…],
  *            "tests":{"passed","failed","skipped","total"} | null,
  *            "summary":{"compilation_errors","test_failures","javadoc_warnings","deprecation_warnings",
@@ -232,8 +239,10 @@ char *pb_timeout_set(const char *request_json);
  *   "extension_defaults_set" | "extension_defaults_set_default" {"key": K, "value": any JSON, or
  *   "value_text": T (JSON when it parses, else the string)} · "extension_defaults_get" |
  *   "extension_defaults_remove" {"key": K} · "extension_defaults_list" {}
- *           Changes are one locked read-modify-write with an atomic rename (as pb_timeout_set);
- *           keys PlanBuild does not own are kept; a refused argument leaves the file untouched.
+ *           Changes are one locked read-modify-write with an atomic rename (as pb_timeout_set):
+ *           through a symbolic link to its target, keeping the file's mode and owner, refusing a
+ *           read-only file ("configuration_invalid", file unchanged); every value PlanBuild does
+ *           not own is kept byte for byte; a refused argument leaves the file untouched.
  * Reply:    {"status":"success", members of the operation ("action": "added" | "updated" |
  *            "removed" | "skipped" | "created" | "recreated" | "batch_set", …), "text": the TOON
  *            lines run_config.py prints}
@@ -315,7 +324,9 @@ typedef void (*pb_progress_fn)(const char *event_json, void *context);
  *                                           root aggregator when other modules exist),
  *            "jobs": 4?                    (concurrency limit; default the number of CPUs; 0 unlimited),
  *            "sequential": false?, "stop_on_failure": false?,
- *            "timeout": 600?               (hard limit per build in seconds; default learned),
+ *            "timeout": 600?               (hard limit per build in seconds; default learned;
+ *                                           more than a year is a year, 0 or less is
+ *                                           "invalid_request"),
  *            "mode": "actionable"?, "learn": true?, "format": "toon" | "json"?,
  *            "progress": "events" | "lines"?  (default "events"; "lines": the callback receives each
  *                                           event's display line instead of its JSON, and nothing

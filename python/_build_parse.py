@@ -135,7 +135,7 @@ def parse_log_with(system, log_file):
     tests = reply.get('tests')
     return ([Issue.from_dict(row) for row in reply.get('issues', [])],
             UnitTestSummary.from_dict(tests) if tests else None,
-            reply.get('build_status', 'FAILURE'))
+            reply.get('build_status', 'FAILURE'))  # None: the log shows no outcome (issue 12)
 
 
 def _issue_row(issue):

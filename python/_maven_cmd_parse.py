@@ -6,5 +6,5 @@ PARSER = 'maven'
 
 
 def parse_log(log_file):
-    """``(issues, UnitTestSummary | None, 'SUCCESS' | 'FAILURE')``; FileNotFoundError for a missing log."""
+    """``(issues, UnitTestSummary | None, 'SUCCESS' | 'FAILURE' | None)`` (None: the log shows no outcome); FileNotFoundError for a missing log."""
     return parse_log_with(PARSER, log_file)

@@ -12,8 +12,9 @@ The library is loaded on the first call, once per process. A missing library or 
 ``pb_abi_version()`` differs from :data:`ABI_VERSION` raises :class:`LibraryUnavailable`
 (an ``ImportError``) with a message that names the fix.
 
-Environment conventions applied by :func:`project`: ``PLAN_BASE_DIR``, when set, is the project
-directory whatever the caller passed; ``PLAN_DIR_NAME`` replaces ``.plan``.
+Environment conventions passed on by :func:`project`: ``PLAN_BASE_DIR`` (the library decides that
+it wins over a ``project_dir`` argument and loses to a ``--project-dir`` option); ``PLAN_DIR_NAME``
+replaces ``.plan``.
 """
 
 import ctypes
@@ -154,13 +155,17 @@ def result(name, request):
 
 
 def project(project_dir='.', *, option=None, **fields):
-    """A request for the project in ``project_dir`` with the environment conventions applied.
+    """A request for the project in ``project_dir`` with the environment conventions attached.
 
-    ``option`` is a ``--project-dir`` given on a command line: like ``bin/planbuild --project-dir``
-    it wins over ``PLAN_BASE_DIR``, which in turn wins over the ``project_dir`` of the Python API.
+    ``option`` is a ``--project-dir`` given on a command line. Which of the option, ``PLAN_BASE_DIR``
+    and ``project_dir`` names the project is the library's rule (the same as ``bin/planbuild``'s).
     """
+    request = {'project_dir': os.fspath(project_dir or '.')}
     base = os.environ.get('PLAN_BASE_DIR')
-    request = {'project_dir': os.fspath(option) if option else base if base else os.fspath(project_dir or '.')}
+    if base:
+        request['plan_base_dir'] = base
+    if option:
+        request['project_dir_option'] = os.fspath(option)
     plan_dir_name = os.environ.get('PLAN_DIR_NAME')
     if plan_dir_name:
         request['plan_dir_name'] = plan_dir_name

@@ -134,7 +134,11 @@ def run_build(system, options):
     """Execute one build, print its formatted result; 0 on success, else 1."""
     request = execute_request(system, options)
     fmt = getattr(options, 'format', None)
-    result = _planbuild.result('pb_execute', request)
+    try:
+        result = _planbuild.result('pb_execute', request)
+    except _planbuild.PlanBuildError as error:
+        # The library refused a value typed on the command line (a zero --timeout): a usage error.
+        raise UsageError(error.message) from None
     sys.stderr.write(f"[EXEC] {result.get('command', '')}\n")
     if result.get('message'):
         sys.stderr.write(f"error: {result['message']}\n")

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import PlanBuildCore
 
 // The C entry points of libplanbuild.so, declared in include/planbuild.h. Each one routes to a

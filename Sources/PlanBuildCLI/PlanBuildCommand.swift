@@ -17,8 +17,8 @@ struct ProjectOptions: ParsableArguments {
     var projectDir: String?
 
     var layout: ProjectLayout {
-        ProjectLayout(projectDir: projectDir ?? FileSystem.environment("PLAN_BASE_DIR") ?? ".",
-                      planDirName: FileSystem.environment("PLAN_DIR_NAME"))
+        ProjectLayout.chosen(option: projectDir, baseDir: FileSystem.environment("PLAN_BASE_DIR"), given: nil,
+                             planDirName: FileSystem.environment("PLAN_DIR_NAME"))
     }
 }
 

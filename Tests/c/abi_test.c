@@ -557,6 +557,8 @@ static void make_projects(void) {
     write_file(path, MAVEN_LOG, 0644);
     snprintf(path, sizeof path, "%s/success.log", log_dir);
     write_file(path, "[INFO] Scanning for projects...\n[INFO] BUILD SUCCESS\n", 0644);
+    snprintf(path, sizeof path, "%s/no-outcome.log", log_dir);
+    write_file(path, "[INFO] Scanning for projects...\n", 0644);
     /* Invalid UTF-8 bytes and a 1 MiB line: tolerated by the streaming reader. */
     {
         size_t size = (1u << 20) + 256;
@@ -880,6 +882,11 @@ static void test_parse(void) {
     r = format_text("{\"log_file\":\"%s/success.log\",\"parser\":\"maven\"}", log_dir);
     expect("pb_parse \"parser\" synonym, success log → SUCCESS, tests null", pb_parse, r, "\"status\":\"success\"",
            "\"build_status\":\"SUCCESS\"", "\"tests\":null", NULL);
+    free(r);
+
+    r = format_text("{\"log_file\":\"%s/no-outcome.log\",\"system\":\"maven\"}", log_dir);
+    expect("pb_parse log without an outcome → build_status null", pb_parse, r, "\"status\":\"success\"",
+           "\"build_status\":null", NULL);
     free(r);
 
     r = format_text("{\"log_file\":\"%s/hostile.log\",\"system\":\"maven\"}", log_dir);

@@ -113,14 +113,22 @@ def test_malformed_request_text_does_not_abort():
     assert '"invalid_request"' in reply
 
 
-def test_project_applies_environment_conventions(monkeypatch):
+def test_project_applies_environment_conventions(monkeypatch, tmp_path):
+    """The shim passes the conventions on; the library's one rule picks the project:
+    a --project-dir option > PLAN_BASE_DIR > the project_dir argument (as bin/planbuild)."""
     assert _planbuild.project('/p', command='x') == {'project_dir': '/p', 'command': 'x'}
-    monkeypatch.setenv('PLAN_BASE_DIR', '/base')
+    option, base, given = (tmp_path / name for name in ('option', 'base', 'given'))
+
+    def chosen(**kwargs):
+        reply = _planbuild.checked('pb_run_config', _planbuild.project(given, operation='init', force=True, **kwargs))
+        return reply['path']
+
+    assert chosen() == f'{given}/.plan/run-configuration.json'
+    monkeypatch.setenv('PLAN_BASE_DIR', str(base))
     monkeypatch.setenv('PLAN_DIR_NAME', '.plan-test')
-    assert _planbuild.project('/p') == {'project_dir': '/base', 'plan_dir_name': '.plan-test'}
-    # A --project-dir on a command line wins over PLAN_BASE_DIR, as with bin/planbuild --project-dir.
-    assert _planbuild.project('/p', option='/cli')['project_dir'] == '/cli'
-    assert _planbuild.project('/p', option=None)['project_dir'] == '/base'
+    assert chosen() == f'{base}/.plan-test/run-configuration.json'
+    assert chosen(option=str(option)) == f'{option}/.plan-test/run-configuration.json'
+    assert chosen(option=None) == f'{base}/.plan-test/run-configuration.json'
 
 
 def test_import_is_cheap():

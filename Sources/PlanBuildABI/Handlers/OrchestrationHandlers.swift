@@ -24,7 +24,7 @@ enum OrchestrationHandlers {
         options.jobs = try request.optionalInt("jobs", range: 0...100_000)
         if let sequential = try request.optionalBool("sequential") { options.sequential = sequential }
         if let stop = try request.optionalBool("stop_on_failure") { options.stopOnFailure = stop }
-        options.timeoutSeconds = try request.optionalInt("timeout", range: 1...31_536_000)
+        options.timeoutSeconds = try request.optionalTimeout("timeout")
         if let mode: WarningMode = try request.enumValue("mode") { options.mode = mode }
         if let learn = try request.optionalBool("learn") { options.learnTimeouts = learn }
         let format: ResultFormatter.Format? = try request.enumValue("format")

@@ -23,7 +23,7 @@ enum QueryHandlers {
     private static func wrapper(_ request: Request) throws(PlanBuildError) -> JSONValue {
         var build = BuildRequest(system: try request.system(), commandArgs: try request.words("args") ?? "", layout: try request.layout())
         build.commandKey = try request.optionalString("command_key")
-        if let seconds = try request.optionalInt("timeout", range: 0...31_536_000) { build.defaultTimeoutSeconds = seconds }
+        if let seconds = try request.optionalTimeout("timeout") { build.defaultTimeoutSeconds = seconds }
         var answer = BuildExecutor.plan(build).json(includeAccepted: false)
         // The key `run` learns the timeout under (the build scripts' `run-config-key`).
         if let key = build.commandKey ?? (try? CommandArguments(system: build.system, commandArgs: build.commandArgs))?.commandKey {

@@ -15,7 +15,7 @@ enum SingleBuildHandlers {
     static func buildRequest(_ request: Request) throws(PlanBuildError) -> BuildRequest {
         guard let args = try request.words("args") else { throw invalid("\"args\" is required (a string or an array of strings)") }
         var build = BuildRequest(system: try request.system(), commandArgs: args, layout: try request.layout())
-        if let seconds = try request.optionalInt("timeout", range: 0...31_536_000) { build.defaultTimeoutSeconds = seconds }
+        if let seconds = try request.optionalTimeout("timeout") { build.defaultTimeoutSeconds = seconds }
         build.commandKey = try request.optionalString("command_key")
         if let mode: WarningMode = try request.enumValue("mode") { build.mode = mode }
         if let parse = try request.optionalBool("parse") { build.parseOnFailure = parse }

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import PlanBuildCore
 
 /// The crossing between C and Swift: request bytes in, a malloc'd reply out. Every export goes

@@ -47,6 +47,13 @@ struct Request {
         return number
     }
 
+    /// A timeout in seconds, checked by the core's one rule (TimeoutLimits): above a year is a
+    /// year, zero or less is refused.
+    func optionalTimeout(_ key: String) throws(PlanBuildError) -> Int? {
+        guard let value = present(key) else { return nil }
+        return try TimeoutLimits.checked(value, "\"\(key)\"")
+    }
+
     func optionalBool(_ key: String) throws(PlanBuildError) -> Bool? {
         guard let value = present(key) else { return nil }
         guard let flag = value.boolValue else { throw invalid("\"\(key)\" must be true or false") }
@@ -106,10 +113,11 @@ struct Request {
         return variables
     }
 
-    /// `project_dir?` and `plan_dir_name?` (their defaults are ProjectLayout's).
+    /// `project_dir?`, `plan_base_dir?`, `project_dir_option?` and `plan_dir_name?`; which one
+    /// wins is the core's rule (ProjectLayout.chosen).
     func layout() throws(PlanBuildError) -> ProjectLayout {
-        ProjectLayout(projectDir: try optionalString("project_dir"),
-                      planDirName: try optionalString("plan_dir_name"))
+        ProjectLayout.chosen(option: try optionalString("project_dir_option"), baseDir: try optionalString("plan_base_dir"),
+                             given: try optionalString("project_dir"), planDirName: try optionalString("plan_dir_name"))
     }
 
     func enumValue<E: RawRepresentable>(_ key: String) throws(PlanBuildError) -> E? where E.RawValue == String {

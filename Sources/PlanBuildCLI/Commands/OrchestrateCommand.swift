@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import PlanBuildCore
 
@@ -16,21 +13,21 @@ struct OrchestrateCommand: ParsableCommand {
     @Option(help: "Builds at once (default: the number of CPUs; 0: unlimited).") var jobs: Int?
     @Flag(help: "One build at a time.") var sequential = false
     @Flag(name: .customLong("stop-on-failure"), help: "Start nothing new after the first failure.") var stopOnFailure = false
-    @Option(help: "Timeout of each build in seconds (default: learned).") var timeout: Int?
+    @Option(help: "Timeout of each build in seconds (default: learned; a year at most).") var timeout: TimeoutOption?
     @Option(help: "toon or json") var format: ResultFormatter.Format = .toon
     @Option(help: "actionable, structured or errors") var mode: WarningMode = .actionable
 
     func validate() throws {
         if sequential && jobs != nil { throw ValidationError("--jobs and --sequential exclude each other") }
         if let jobs, jobs < 0 { throw ValidationError("--jobs must be 0 (unlimited) or more") }
-        if let timeout, timeout < 1 { throw ValidationError("--timeout must be at least 1 second") }
+        _ = try timeout?.checked()
     }
 
     func run() throws {
         let token = CancellationToken()
         SignalCancellation.install(token)
         var options = OrchestrationOptions(jobs: jobs, sequential: sequential, stopOnFailure: stopOnFailure,
-                                           timeoutSeconds: timeout, modules: modules, mode: mode)
+                                           timeoutSeconds: try timeout?.checked(), modules: modules, mode: mode)
         options.mode = mode
         let display = ProgressDisplay(live: isatty(1) == 1 && isatty(2) == 1)
         do {

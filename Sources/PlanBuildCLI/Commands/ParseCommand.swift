@@ -14,7 +14,7 @@ struct ParseCommand: ParsableCommand {
             let outcome = try ParserRegistry.parse(logFile: logFile, parser: system)
             if summary {
                 let tests = outcome.tests.map { "tests \($0.passed)/\($0.failed)/\($0.skipped)" } ?? "tests -"
-                print("\(outcome.buildStatus.rawValue) errors \(outcome.errors.count) warnings \(outcome.warnings.count) \(tests)")
+                print("\(outcome.buildStatus?.rawValue ?? "UNKNOWN") errors \(outcome.errors.count) warnings \(outcome.warnings.count) \(tests)")
             } else {
                 print(JSONWriter.write(outcome.json, indent: 2))
             }

@@ -12,13 +12,16 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var project: ProjectOptions
     @Option(help: "maven, gradle or npm") var system: BuildSystem
     @Option(name: .customLong("args"), help: "The tool's arguments, e.g. \"verify -pl core\".") var commandArgs: String
-    @Option(help: "Seconds to start from when nothing was learned yet (default 300).") var timeout: Int?
+    @Option(help: "Seconds to start from when nothing was learned yet (default 300; a year at most).")
+    var timeout: TimeoutOption?
     @Option(help: "actionable, structured or errors") var mode: WarningMode = .actionable
     @Option(help: "toon or json") var format: ResultFormatter.Format = .toon
 
+    func validate() throws { _ = try timeout?.checked() }
+
     func run() throws {
         var request = BuildRequest(system: system, commandArgs: commandArgs, layout: project.layout,
-                                   defaultTimeoutSeconds: max(0, timeout ?? BuildRequest.defaultTimeout), mode: mode)
+                                   defaultTimeoutSeconds: try timeout?.checked() ?? BuildRequest.defaultTimeout, mode: mode)
         request.limitLikeRun()
         let result = BuildExecutor.execute(request)
         print(ResultFormatter.format(result.json(includeAccepted: mode == .structured), as: format))

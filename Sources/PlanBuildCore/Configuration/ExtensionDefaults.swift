@@ -56,12 +56,11 @@ enum ExtensionDefaults {
 
     /// One locked change of `extension_defaults`; `change` returns whether to write.
     private static func change(_ file: RunConfiguration, _ change: (inout JSONObject) -> Bool) throws(PlanBuildError) {
-        try file.modifyRaw { _ throws(PlanBuildError) -> JSONObject? in
-            var document = try file.load()
+        try file.modify { document throws(PlanBuildError) in
             var defaults = try RunConfigEdit.section("extension_defaults", of: document, path: file.path)
-            guard change(&defaults) else { return nil }
+            guard change(&defaults) else { return false }
             document["extension_defaults"] = .object(defaults)
-            return document
+            return true
         }
     }
 }

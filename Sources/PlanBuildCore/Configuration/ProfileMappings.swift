@@ -66,14 +66,13 @@ enum ProfileMappings {
 
     /// One locked change of `profile_mappings`; nothing is written when it stays the same.
     private static func changeMappings(_ file: RunConfiguration, _ change: (inout JSONObject) -> Void) throws(PlanBuildError) {
-        try file.modifyRaw { _ throws(PlanBuildError) -> JSONObject? in
-            var document = try file.load()
+        try file.modify { document throws(PlanBuildError) in
             let before = try RunConfigEdit.section("profile_mappings", of: document, path: file.path)
             var mappings = before
             change(&mappings)
-            if mappings == before && document["profile_mappings"] != nil { return nil }
+            if mappings == before && document["profile_mappings"] != nil { return false }
             document["profile_mappings"] = .object(mappings)
-            return document
+            return true
         }
     }
 }

@@ -1,7 +1,7 @@
 /// The `run_config` operations beyond timeouts (plan-marshall's manage-run-config interface):
 /// accepted warnings by category, profile → canonical command mappings, extension defaults,
 /// `init` and `validate`. Every change is one locked read-modify-write of run-configuration.json
-/// (RunConfiguration.modify), so unknown keys survive and concurrent writers lose nothing; a
+/// (LockedJSONFile), so values PlanBuild does not own survive as written and concurrent writers lose nothing; a
 /// rejected argument is refused before the file is touched.
 public enum RunConfigEdit: Sendable {
     /// A value given on a command line is JSON when it parses, else the text itself; a value

@@ -16,7 +16,7 @@ enum RunConfigInit {
     /// Writes the initial document unless one exists; `force` replaces it, even when unreadable.
     static func initialize(_ file: RunConfiguration, force: Bool) throws(PlanBuildError) -> RunConfigEdit.Answer {
         var action = "created"
-        try file.modifyRaw { existing throws(PlanBuildError) -> JSONObject? in
+        try file.file.replace { existing throws(PlanBuildError) -> JSONObject? in
             if existing != nil {
                 if !force { action = "skipped"; return nil }
                 action = "recreated"

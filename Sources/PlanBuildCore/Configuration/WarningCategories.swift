@@ -42,8 +42,7 @@ enum WarningCategories {
         try checkCategory(category)
         if pattern.isEmpty { throw PlanBuildError(.invalidValue, "the pattern must not be empty") }
         var action = adding ? "added" : "removed"
-        try file.modifyRaw { _ throws(PlanBuildError) -> JSONObject? in
-            var document = try file.load()
+        try file.modify { document throws(PlanBuildError) in
             var systemSection = try RunConfigEdit.section(system, of: document, path: file.path)
             var warnings = try categories(of: systemSection, file: file, system: system)
             if warnings.isEmpty && adding {
@@ -57,12 +56,12 @@ enum WarningCategories {
                 patterns = list
             }
             let present = patterns.contains(.string(pattern))
-            if present == adding { action = "skipped"; return nil }
+            if present == adding { action = "skipped"; return false }
             if adding { patterns.append(.string(pattern)) } else { patterns.removeAll { $0 == .string(pattern) } }
             warnings[category] = .array(patterns)
             systemSection["acceptable_warnings"] = .object(warnings)
             document[system] = .object(systemSection)
-            return document
+            return true
         }
         var members: [(String, JSONValue)] = [("action", .string(action)), ("category", .string(category)),
                                               ("pattern", .string(pattern)), ("build_system", .string(system))]

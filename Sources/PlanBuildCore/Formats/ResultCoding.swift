@@ -58,7 +58,7 @@ extension TestSummary {
 extension ParseOutcome {
     public var json: JSONValue {
         .object(JSONObject([
-            ("build_status", .string(buildStatus.rawValue)),
+            ("build_status", buildStatus.map { .string($0.rawValue) } ?? .null),
             ("issues", .array(issues.map(\.fullJSON))),
             ("tests", tests?.json ?? .null),
         ]))

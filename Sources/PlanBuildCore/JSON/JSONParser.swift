@@ -13,8 +13,13 @@ public struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
     private var depth = 0
+    /// Whether to record every value's text as written (JSONSource), for files PlanBuild rewrites.
+    private let keepsSource: Bool
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    private init(bytes: UnsafeBufferPointer<UInt8>, keepsSource: Bool = false) {
+        self.bytes = bytes
+        self.keepsSource = keepsSource
+    }
 
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         var copy = text
@@ -25,12 +30,26 @@ public struct JSONParser {
     }
 
     public static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
+        try parse(bytes: bytes, keepingSource: false).value
+    }
+
+    /// The value and the text each part of it was written as, so that a rewrite can give back
+    /// what it did not change byte for byte (JSONWriter.write(_:indent:keeping:)).
+    public static func parseKeepingSource(bytes: [UInt8]) throws(JSONParseError) -> (value: JSONValue, source: JSONSource) {
+        let result: Result<(value: JSONValue, source: JSONSource), JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONParseError) -> (value: JSONValue, source: JSONSource) in try parse(bytes: buffer, keepingSource: true) }
+        }
+        return try result.get()
+    }
+
+    private static func parse(bytes: UnsafeBufferPointer<UInt8>, keepingSource: Bool) throws(JSONParseError) -> (value: JSONValue, source: JSONSource) {
+        var parser = JSONParser(bytes: bytes, keepsSource: keepingSource)
         parser.skipWhitespace()
-        let value = try parser.readValue()
+        var source = JSONSource.none
+        let value = try parser.readValue(&source)
         parser.skipWhitespace()
         guard parser.position == bytes.count else { throw parser.failure("unexpected text after the JSON value") }
-        return value
+        return (value, source)
     }
 
     public static func parse(bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
@@ -48,18 +67,28 @@ public struct JSONParser {
         while let byte = current, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { position += 1 }
     }
 
-    private mutating func readValue() throws(JSONParseError) -> JSONValue {
+    /// Reads one value; with `keepsSource`, `source` receives how it was written.
+    private mutating func readValue(_ source: inout JSONSource) throws(JSONParseError) -> JSONValue {
         guard let byte = current else { throw failure("unexpected end of input") }
+        let start = position
+        let value: JSONValue
         switch byte {
-        case UInt8(ascii: "{"): return try readObject()
-        case UInt8(ascii: "["): return try readArray()
-        case UInt8(ascii: "\""): return .string(try readString())
+        case UInt8(ascii: "{"): return try readObject(&source)
+        case UInt8(ascii: "["): return try readArray(&source)
+        case UInt8(ascii: "\""): value = .string(try readString())
         case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectWord("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try readNumber()
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): value = try readNumber()
         default: throw failure("unexpected character")
         }
+        if keepsSource { source = .scalar(text(from: start), value) }
+        return value
+    }
+
+    /// The input from `start` to the current position, as written.
+    private func text(from start: Int) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
     }
 
     private mutating func expectWord(_ word: StaticString) throws(JSONParseError) {
@@ -76,21 +105,27 @@ public struct JSONParser {
         if depth > JSONParser.maximumDepth { throw failure("nesting deeper than \(JSONParser.maximumDepth)") }
     }
 
-    private mutating func readObject() throws(JSONParseError) -> JSONValue {
+    private mutating func readObject(_ source: inout JSONSource) throws(JSONParseError) -> JSONValue {
         try enter()
         position += 1
         var object = JSONObject()
+        var members: [String: (key: String, source: JSONSource)] = [:]
+        defer { if keepsSource { source = .object(members) } }
         skipWhitespace()
         if current == UInt8(ascii: "}") { position += 1; depth -= 1; return .object(object) }
         while true {
             skipWhitespace()
             guard current == UInt8(ascii: "\"") else { throw failure("expected a string key") }
+            let keyStart = position
             let key = try readString()
+            let keyText = keepsSource ? text(from: keyStart) : ""
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { throw failure("expected ':'") }
             position += 1
             skipWhitespace()
-            object[key] = try readValue()
+            var member = JSONSource.none
+            object[key] = try readValue(&member)
+            if keepsSource { members[key] = (keyText, member) }
             skipWhitespace()
             guard let separator = current else { throw failure("unexpected end of input") }
             position += 1
@@ -101,15 +136,19 @@ public struct JSONParser {
         return .object(object)
     }
 
-    private mutating func readArray() throws(JSONParseError) -> JSONValue {
+    private mutating func readArray(_ source: inout JSONSource) throws(JSONParseError) -> JSONValue {
         try enter()
         position += 1
         var elements: [JSONValue] = []
+        var sources: [JSONSource] = []
+        defer { if keepsSource { source = .array(sources) } }
         skipWhitespace()
         if current == UInt8(ascii: "]") { position += 1; depth -= 1; return .array(elements) }
         while true {
             skipWhitespace()
-            elements.append(try readValue())
+            var element = JSONSource.none
+            elements.append(try readValue(&element))
+            if keepsSource { sources.append(element) }
             skipWhitespace()
             guard let separator = current else { throw failure("unexpected end of input") }
             position += 1

@@ -5,7 +5,17 @@ public enum JSONWriter {
     public static func write(_ value: JSONValue, indent: Int? = nil) -> String {
         var output = ""
         output.reserveCapacity(256)
-        append(value, to: &output, indent: indent.map { max(0, $0) }, level: 0)
+        append(value, to: &output, indent: indent.map { max(0, $0) }, level: 0, source: .none)
+        return output
+    }
+
+    /// Like `write(_:indent:)`, but every number, string and key that is still what `source`
+    /// recorded at its place is written as it stood in the file (numbers as written, escapes as
+    /// written), so a rewrite changes only what the writer changed.
+    public static func write(_ value: JSONValue, indent: Int?, keeping source: JSONSource) -> String {
+        var output = ""
+        output.reserveCapacity(256)
+        append(value, to: &output, indent: indent.map { max(0, $0) }, level: 0, source: source)
         return output
     }
 
@@ -17,14 +27,14 @@ public enum JSONWriter {
         return output
     }
 
-    private static func append(_ value: JSONValue, to output: inout String, indent: Int?, level: Int) {
+    private static func append(_ value: JSONValue, to output: inout String, indent: Int?, level: Int, source: JSONSource) {
         switch value {
         case .array(let elements):
             if elements.isEmpty { output += "[]"; return }
             output += "["
             for (index, element) in elements.enumerated() {
                 output += separator(first: index == 0, indent: indent, level: level + 1)
-                append(element, to: &output, indent: indent, level: level + 1)
+                append(element, to: &output, indent: indent, level: level + 1, source: source.element(index))
             }
             output += closing(indent: indent, level: level) + "]"
         case .object(let object):
@@ -32,13 +42,14 @@ public enum JSONWriter {
             output += "{"
             for (index, entry) in object.entries.enumerated() {
                 output += separator(first: index == 0, indent: indent, level: level + 1)
-                appendString(entry.key, to: &output)
+                let member = source.member(entry.key)
+                if let member { output += member.key } else { appendString(entry.key, to: &output) }
                 output += ": "
-                append(entry.value, to: &output, indent: indent, level: level + 1)
+                append(entry.value, to: &output, indent: indent, level: level + 1, source: member?.source ?? .none)
             }
             output += closing(indent: indent, level: level) + "}"
         default:
-            appendScalar(value, to: &output)
+            if let text = source.text(of: value) { output += text } else { appendScalar(value, to: &output) }
         }
     }
 

@@ -278,7 +278,7 @@ final class OrchestratedRun: @unchecked Sendable {
             case .process?, nil:
                 key = "command:\(build.command)@\(build.module)"
             }
-            return configuration.learnedTimeout(key, in: document).map { $0 * 1000 }
+            return configuration.learnedTimeout(key, in: document).map(TimeoutLimits.milliseconds)
         }
     }
 }

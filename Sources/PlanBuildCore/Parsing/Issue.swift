@@ -74,9 +74,12 @@ public struct ParseOutcome: Equatable, Sendable {
 
     public var issues: [Issue]
     public var tests: TestSummary?
-    public var buildStatus: BuildStatus
+    /// What the log shows of the build's outcome; nil when it shows none (a `-q` Maven log of a
+    /// successful build, plain compiler output without errors). A run's result never comes from
+    /// here: the exit code decides it.
+    public var buildStatus: BuildStatus?
 
-    public init(issues: [Issue], tests: TestSummary?, buildStatus: BuildStatus) {
+    public init(issues: [Issue], tests: TestSummary?, buildStatus: BuildStatus?) {
         self.issues = issues
         self.tests = tests
         self.buildStatus = buildStatus

@@ -1,11 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Reads a log as a stream of lines with one fixed-size buffer: memory stays bounded whatever
 /// the log's size. Lines longer than `maximumLineLength` are cut there (the rest of such a line
-/// is skipped); a trailing `\r` is dropped; ANSI escape sequences are removed; bytes are handed
-/// over as they are, so invalid UTF-8 or NUL bytes cannot stop the reading.
+/// is skipped); a trailing `\r` is dropped; ANSI escape sequences are removed, and so are the
+/// prefixes CI systems put in front of a tool's text (`CILinePrefix`: timestamps, branch and Ant
+/// task prefixes, GitLab section markers, `\r` redraws); bytes are handed over as they are, so
+/// invalid UTF-8 or NUL bytes cannot stop the reading.
 public struct LogReader {
     public static let bufferSize = 1 << 20
     public static let maximumLineLength = 64 << 10
@@ -76,7 +74,7 @@ public struct LogReader {
             var upper = to
             if upper > from, buffer[upper - 1] == 0x0D { upper -= 1 }
             let line = UnsafeBufferPointer(rebasing: buffer[from..<upper])
-            try body(stripEscapes(line, into: scratch))
+            try body(CILinePrefix.strip(stripEscapes(line, into: scratch)))
         }
 
         while true {

@@ -12,6 +12,16 @@ public struct ProjectLayout: Sendable, Equatable {
         self.planDirName = name.isEmpty ? ".plan" : name
     }
 
+    /// The one rule for which project a caller means, shared by the CLI and the Python shims:
+    /// a directory typed on a command line (`--project-dir`) wins; else the environment's
+    /// PLAN_BASE_DIR (passed in by the caller: the library reads no environment for this); else
+    /// the directory a program passed (the Python API's `project_dir`); else the current one.
+    /// Empty values count as absent.
+    public static func chosen(option: String?, baseDir: String?, given: String?, planDirName: String?) -> ProjectLayout {
+        func nonEmpty(_ value: String?) -> String? { value?.isEmpty == false ? value : nil }
+        return ProjectLayout(projectDir: nonEmpty(option) ?? nonEmpty(baseDir) ?? nonEmpty(given), planDirName: planDirName)
+    }
+
     public var planDir: String { FileSystem.join(projectDir, planDirName) }
     public var derivedDataPath: String { FileSystem.join(planDir, "project-architecture/derived-data.json") }
     public var runConfigurationPath: String { FileSystem.join(planDir, "run-configuration.json") }

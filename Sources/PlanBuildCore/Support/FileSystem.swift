@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// A file-system failure with the path and the system's reason, for messages a person can act on.
 public struct FileError: Error, Equatable, CustomStringConvertible {
     public enum Kind: Equatable, Sendable { case notFound, isDirectory, permissionDenied, other }
@@ -119,6 +113,27 @@ public enum FileSystem {
             unlink(temporary)
             throw failure
         }
+    }
+
+    /// What the symbolic link `path` points to, as written in the link; nil when `path` is not a link.
+    public static func symbolicLinkTarget(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink(path, &buffer, buffer.count - 1)
+        guard count >= 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The folder part of `path` (`.` for a bare name, `/` for a file at the root).
+    public static func directoryName(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let folder = String(path[..<slash])
+        return folder.isEmpty ? "/" : folder
+    }
+
+    /// The last component of `path`.
+    public static func baseName(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
     }
 
     /// The absolute, symlink-free form of `path`, or nil when it does not exist.

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The process environment as `NAME=value` entries.
 public enum ProcessEnvironment {
     public static func current() -> [String] {

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Starts `body` on a new detached thread. Builds block in waitpid/poll for minutes, so each
 /// running build gets a thread of its own rather than a slot in a shared pool.
 public enum DetachedThread {

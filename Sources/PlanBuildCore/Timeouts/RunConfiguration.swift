@@ -1,45 +1,22 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import CPlanBuildSupport
-
 /// `.plan/run-configuration.json`: learned timeouts and accepted warnings.
 ///
-/// Writers hold an exclusive `flock` on a lock file for the whole read-modify-write and replace
-/// the file by an atomic rename, so concurrent processes and threads lose no update and readers
-/// never see a partial file. Every key PlanBuild does not own is written back as it was.
+/// Every change is one locked read-modify-write of a LockedJSONFile, so concurrent processes
+/// and threads lose no update, readers never see a partial file, and every key PlanBuild does
+/// not own is written back as it was.
 public struct RunConfiguration: Sendable {
     public let layout: ProjectLayout
+    public let file: LockedJSONFile
 
-    public init(layout: ProjectLayout) { self.layout = layout }
+    public init(layout: ProjectLayout) {
+        self.layout = layout
+        self.file = LockedJSONFile(path: layout.runConfigurationPath, errorCode: .configurationInvalid)
+    }
 
-    public var path: String { layout.runConfigurationPath }
-    var lockPath: String { FileSystem.join(layout.planDir, "temp/run-configuration.lock") }
+    public var path: String { file.path }
 
     /// The whole document; an empty one when the file does not exist.
     public func load() throws(PlanBuildError) -> JSONObject {
-        let bytes: [UInt8]
-        do {
-            bytes = try FileSystem.readFile(path)
-        } catch {
-            if error.kind == .notFound { return JSONObject() }
-            throw PlanBuildError(.configurationInvalid, "cannot read \(path): \(error.reason)")
-        }
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
-            throw PlanBuildError(.configurationInvalid, "\(path) is empty: fix or delete it (PlanBuild does not overwrite it)")
-        }
-        do {
-            guard let object = try JSONParser.parse(bytes: bytes).objectValue else {
-                throw PlanBuildError(.configurationInvalid, "\(path) must hold a JSON object: fix or delete it (PlanBuild does not overwrite it)")
-            }
-            return object
-        } catch let error as JSONParseError {
-            throw PlanBuildError(.configurationInvalid, "\(path) is not valid JSON (\(error)): fix or delete it (PlanBuild does not overwrite it)")
-        } catch let error as PlanBuildError {
-            throw error
-        } catch {
-            throw PlanBuildError(.configurationInvalid, "\(path): \(error)")
-        }
+        try file.read() ?? JSONObject()
     }
 
     public func policy() throws(PlanBuildError) -> TimeoutPolicy {
@@ -131,50 +108,15 @@ public struct RunConfiguration: Sendable {
             commands[key] = .object(entry)
             document["commands"] = .object(commands)
             outcome = TimeoutUpdate(seconds: seconds, previous: previous)
+            return true
         }
         return outcome
     }
 
-    /// Runs `change` on the current document under the exclusive lock and writes the result;
-    /// when `change` throws, the file stays as it was.
-    public func modify(_ change: (inout JSONObject) throws(PlanBuildError) -> Void) throws(PlanBuildError) {
-        try modifyRaw { _ throws(PlanBuildError) -> JSONObject? in
-            var document = try load()
-            try change(&document)
-            return document
-        }
-    }
-
-    /// Under the exclusive lock: `change` sees the file's bytes (nil when it does not exist) and
-    /// returns the document to write, or nil to leave the file alone.
-    public func modifyRaw(_ change: ([UInt8]?) throws(PlanBuildError) -> JSONObject?) throws(PlanBuildError) {
-        do {
-            try FileSystem.makeDirectories(FileSystem.join(layout.planDir, "temp"))
-        } catch {
-            throw PlanBuildError(.configurationInvalid, "cannot create \(error.path): \(error.reason)")
-        }
-        let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard lock >= 0 else {
-            throw PlanBuildError(.configurationInvalid, "cannot open lock file \(lockPath): \(String(cString: strerror(errno)))")
-        }
-        defer { close(lock) }
-        let rc = pbs_lock_exclusive(lock)
-        guard rc == 0 else { throw PlanBuildError(.configurationInvalid, "cannot lock \(lockPath): \(String(cString: strerror(rc)))") }
-        defer { _ = pbs_unlock(lock) }
-
-        var existing: [UInt8]?
-        do {
-            existing = try FileSystem.readFile(path)
-        } catch {
-            if error.kind != .notFound { throw PlanBuildError(.configurationInvalid, "cannot read \(path): \(error.reason)") }
-        }
-        guard let document = try change(existing) else { return }
-        let text = JSONWriter.write(.object(document), indent: 2) + "\n"
-        do {
-            try FileSystem.writeAtomically(Array(text.utf8), to: path)
-        } catch {
-            throw PlanBuildError(.configurationInvalid, "cannot write \(path): \(error.reason)")
-        }
+    /// Runs `change` on the current document under the lock and writes the result when it
+    /// returns true; when `change` throws, the file stays as it was.
+    public func modify(_ change: (inout JSONObject) throws(PlanBuildError) -> Bool) throws(PlanBuildError) {
+        try file.modify(change)
     }
 
     // MARK: Accepted warnings

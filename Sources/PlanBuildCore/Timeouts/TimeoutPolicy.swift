@@ -23,17 +23,18 @@ public struct TimeoutPolicy: Equatable, Sendable {
     public init(json: JSONValue?) {
         self.init()
         guard let object = json?.objectValue else { return }
-        if let minimum = object["minimum_seconds"]?.doubleValue, minimum >= 0, minimum <= 31_536_000 {
+        if let minimum = object["minimum_seconds"]?.doubleValue, minimum >= 0, minimum <= Double(TimeoutLimits.maximumSeconds) {
             minimumSeconds = Int(minimum)
         }
         if let margin = object["safety_margin"]?.doubleValue, margin >= 1, margin <= 100 { safetyMargin = margin }
         if let weight = object["higher_weight"]?.doubleValue, weight >= 0, weight <= 1 { higherWeight = weight }
     }
 
-    /// `max(minimum, default)` when nothing was learned, else `max(minimum, int(learned × margin))`.
+    /// `max(minimum, default)` when nothing was learned, else `max(minimum, int(learned × margin))`;
+    /// a year at most (TimeoutLimits), whatever a file or a caller says.
     public func effectiveTimeout(learned: Int?, default defaultSeconds: Int) -> Int {
-        guard let learned else { return max(minimumSeconds, defaultSeconds) }
-        return max(minimumSeconds, Self.truncate(Double(learned) * safetyMargin))
+        guard let learned else { return min(max(minimumSeconds, defaultSeconds), TimeoutLimits.maximumSeconds) }
+        return min(max(minimumSeconds, Self.truncate(Double(learned) * safetyMargin)), TimeoutLimits.maximumSeconds)
     }
 
     /// The new learned value: the duration the first time, else the weighted mean leaning to the

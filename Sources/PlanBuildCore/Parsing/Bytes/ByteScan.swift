@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CPlanBuildSupport
 
 /// Byte-level scanning of one log line, for every parser (Maven, Gradle, npm and the tools they

@@ -18,6 +18,8 @@ public struct GradleLogParser: LogParser {
     /// error to be remembered), and whether it is a javadoc task.
     private var task = JVMTextBuffer(limit: 512)
     private var javadocTask = false
+    /// A hash of the task's name: file-less messages of two tasks are two issues (issue 12).
+    private var taskContext: UInt64 = 0
     /// Tasks during which an error was reported: their `Execution failed` block is explained.
     private var tasksWithErrors: Set<String> = []
     private var taskErrorKeys: Set<UInt64> = []
@@ -101,6 +103,13 @@ public struct GradleLogParser: LogParser {
             if ByteScan.has(line, "WARNING: ", at: start) { return } // the JVM's setSecurityManager notes
         case UInt8(ascii: "N"):
             if ByteScan.has(line, "Note: ", at: start) { return }
+        case UInt8(ascii: "L"), UInt8(ascii: "C"):
+            // The javadoc tool's first lines (run alone, outside a Gradle javadoc task): what
+            // follows are javadoc's diagnostics.
+            if ByteScan.has(line, "Loading source file", at: start) || ByteScan.has(line, "Constructing Javadoc information", at: start) {
+                javadocTask = true
+                return
+            }
         case UInt8(ascii: "O"):
             if ByteScan.has(line, "OpenJDK ", at: start) { return }
         case 0x30...0x39:
@@ -120,7 +129,7 @@ public struct GradleLogParser: LogParser {
         // javac/kotlinc messages without a location: `error: invalid source release: 99`,
         // `warning: [options] bootstrap class path not set in conjunction with -source 8`.
         if ByteScan.has(line, "error: ", at: start) || ByteScan.has(line, "warning: ", at: start) {
-            guard !seen.seenBefore(line, start, line.count, salt: 2) else { return }
+            guard !seen.seenBefore(line, start, line.count, salt: 2, context: taskContext) else { return }
             let isError = line[start] == UInt8(ascii: "e")
             let messageStart = ByteScan.skipSpaces(line, from: start + (isError ? 7 : 9))
             let message = ByteScan.string(line, messageStart, min(ByteScan.trimEnd(line, from: messageStart, to: line.count), messageStart + 4096))
@@ -128,7 +137,7 @@ public struct GradleLogParser: LogParser {
             if isError { noteTaskError() }
             sink.add(Issue(file: nil, line: nil, message: message, severity: isError ? .error : .warning,
                            category: isError ? (javadocTask ? IssueCategory.javadocWarning : IssueCategory.compilationError)
-                               : JVMDiagnostics.warningCategory(message, javadocTool: javadocTask)))
+                               : JVMDiagnostics.warningCategory(message, javadocTool: javadocTask)), context: taskContext)
         }
     }
 
@@ -144,8 +153,14 @@ public struct GradleLogParser: LogParser {
                 sink.add(Issue(file: block.file, line: block.line, message: text, severity: .error, category: IssueCategory.buildError))
             }
         }
-        let failed = sawFailure || (!sawSuccess && (sink.errorCount > 0 || !blocks.isEmpty))
-        return ParseOutcome(issues: sink.issues, tests: tests, buildStatus: failed ? .failure : .success)
+        // Gradle's BUILD line decides; without one (plain javac/kotlinc/javadoc output, a log cut
+        // short), what the log shows: errors, a FAILURE block, failed tests; else unknown.
+        let status: ParseOutcome.BuildStatus?
+        if sawFailure { status = .failure }
+        else if sawSuccess { status = .success }
+        else if sink.errorCount > 0 || !blocks.isEmpty || (tests?.failed ?? 0) > 0 { status = .failure }
+        else { status = nil }
+        return ParseOutcome(issues: sink.issues, tests: tests, buildStatus: status)
     }
 
     // MARK: Lines
@@ -159,6 +174,9 @@ public struct GradleLogParser: LogParser {
         guard to > from, to - from <= 512 else { return }
         task.reset()
         task.append(line, from, to)
+        var hasher = Fingerprint(kind: 9)
+        hasher.add(UnsafeBufferPointer(rebasing: line[from..<to]))
+        taskContext = hasher.value
         // The last segment of the path ends with `javadoc` (`:javadoc`, `:app:aggregateJavadoc`).
         javadocTask = ByteScan.hasSuffix(line, "javadoc", before: to) || ByteScan.hasSuffix(line, "Javadoc", before: to)
     }

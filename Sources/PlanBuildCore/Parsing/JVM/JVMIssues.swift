@@ -24,14 +24,18 @@ struct JVMIssueSink {
         return true
     }
 
-    /// Adds an issue identified by its file, line, message and severity.
+    /// Adds an issue identified by its file, line, message and severity. A message that names no
+    /// file is also identified by `context`, where it was printed (a Maven plugin execution, a
+    /// Gradle task): the same words from two modules are two issues (issue 12), the same words
+    /// printed twice by one execution are one.
     @discardableResult
-    mutating func add(_ issue: Issue) -> Bool {
+    mutating func add(_ issue: Issue, context: UInt64 = 0) -> Bool {
         var hasher = Fingerprint()
         hasher.add(issue.file ?? "")
         hasher.add(issue.line ?? -1)
         hasher.add(issue.message)
         hasher.add(issue.severity == .error ? 1 : 2)
+        if issue.file == nil, context != 0 { hasher.add(Int(truncatingIfNeeded: context)) }
         return add(issue, key: hasher.value)
     }
 }

@@ -32,17 +32,39 @@ public struct MavenLogParser: LogParser {
     private var goalFailures: [GoalFailure] = []
     private static let maximumGoalFailures = 256
     /// `[ERROR]` lines of no known shape: issues only when nothing else explains a failed build.
-    private var otherErrors: [Issue] = []
+    private var otherErrors: [(issue: Issue, execution: UInt64)] = []
     private static let maximumOtherErrors = 32
     private var javadocErrors = 0
     /// Lines whose handling is done once (goal failures, tool warnings, summary rows, test names).
     private var seen = JVMSeenLines()
     private var sawSuccess = false
     private var sawFailure = false
+    private var inReactorSummary = false
+    /// The plugin and module running now (a hash of them, from `--- plugin:version:goal (id) @ module ---`):
+    /// file-less messages of two modules or two plugins are two issues; the compile and testCompile
+    /// goals of one plugin in one module are one source.
+    private var execution: UInt64 = 0
+    /// An enforcer rule failure being read: `Rule 0: …RequireProperty failed with message:` and the
+    /// unprefixed lines of its message.
+    private var enforcerRule: EnforcerRule?
+    private var enforcerFailures = 0
+    private struct EnforcerRule {
+        var rule: String
+        var severity: Issue.Severity
+        var lines: [String] = []
+    }
+    /// A module reported FAILURE in the reactor summary: the build failed, with or without a BUILD line.
+    private var reactorFailure = false
 
     private enum Section { case none, failures, errors, flakes }
+    /// A level tag alone on its line (`[WARNING]` with nothing after it): the next line's level
+    /// when that line has no tag of its own (Maven prints a message that starts with a line break
+    /// so, e.g. the enforcer's dependency-convergence report). Maven's own blank `[ERROR] ` lines
+    /// are followed by tagged lines, so they stay blank.
+    private enum BareLevel { case none, info, warning, error }
+    private var bareLevel: BareLevel = .none
     private enum Plugin { case other, javadoc }
-    private enum GoalKind { case compile, tests, javadoc, dependency, other }
+    private enum GoalKind { case compile, tests, javadoc, dependency, enforcer, other }
     private struct GoalFailure {
         var message: String
         var kind: GoalKind
@@ -51,14 +73,50 @@ public struct MavenLogParser: LogParser {
     public init() {}
 
     public mutating func consume(_ line: UnsafeBufferPointer<UInt8>) {
-        guard let first = line.first else { endBlocks(); return }
+        guard let first = line.first else { bareLevel = .none; endBlocks(); return }
+        if bareLevel != .none {
+            // The text under a level tag that stood alone on its line (as some CI consoles and
+            // log splitters print it): the two lines are one.
+            let level = bareLevel
+            bareLevel = .none
+            if first != UInt8(ascii: "[") || Self.levelTag(line) == nil {
+                switch level {
+                case .info: info(line, at: 0)
+                case .error: prefixed(line, body: 0, severity: .error)
+                case .warning: prefixed(line, body: 0, severity: .warning)
+                case .none: break
+                }
+                return
+            }
+        }
         if first == UInt8(ascii: "[") {
-            if ByteScan.has(line, "[INFO]") { info(line); return }
-            if ByteScan.has(line, "[ERROR]") { prefixed(line, body: 7, severity: .error); return }
-            if ByteScan.has(line, "[WARNING]") { prefixed(line, body: 9, severity: .warning); return }
+            if ByteScan.has(line, "[INFO]") {
+                if line.count == 6 { bareLevel = .info; endBlocks(); return }
+                info(line)
+                return
+            }
+            if ByteScan.has(line, "[ERROR]") {
+                if ByteScan.skipSpaces(line, from: 7) == line.count { bareLevel = .error }
+                prefixed(line, body: 7, severity: .error)
+                return
+            }
+            if ByteScan.has(line, "[WARNING]") {
+                if ByteScan.skipSpaces(line, from: 9) == line.count { bareLevel = .warning }
+                prefixed(line, body: 9, severity: .warning)
+                return
+            }
             if ByteScan.has(line, "[DEBUG]") { return }
         }
         unprefixed(line)
+    }
+
+    /// `[INFO]`, `[ERROR]`, `[WARNING]`, `[DEBUG]` at the start of the line.
+    private static func levelTag(_ line: JVMLine) -> BareLevel? {
+        if ByteScan.has(line, "[INFO]") { return .info }
+        if ByteScan.has(line, "[ERROR]") { return .error }
+        if ByteScan.has(line, "[WARNING]") { return .warning }
+        if ByteScan.has(line, "[DEBUG]") { return BareLevel.none }
+        return nil
     }
 
     public mutating func finish() -> ParseOutcome {
@@ -73,6 +131,7 @@ public struct MavenLogParser: LogParser {
             case .compile: explained = sink.compileErrorCount > 0
             case .tests: explained = testsFailed
             case .javadoc: explained = javadocErrors > 0
+            case .enforcer: explained = enforcerFailures > 0
             case .other: explained = false
             }
             if !explained {
@@ -81,37 +140,46 @@ public struct MavenLogParser: LogParser {
             }
         }
         if sink.errorCount == 0, goalFailures.isEmpty, sawFailure || !sawSuccess {
-            for issue in otherErrors { sink.add(issue) }
+            for other in otherErrors { sink.add(other.issue, context: other.execution) }
         }
-        let failed = sawFailure || (!sawSuccess && (sink.errorCount > 0 || !goalFailures.isEmpty))
-        return ParseOutcome(issues: sink.issues, tests: totals, buildStatus: failed ? .failure : .success)
+        // Maven's BUILD line decides; without one (a log cut short, -q, a CI log of one step), what
+        // the log shows: errors, a failed goal or a FAILURE row of the reactor summary; else unknown.
+        let status: ParseOutcome.BuildStatus?
+        if sawFailure { status = .failure }
+        else if sawSuccess { status = .success }
+        else if sink.errorCount > 0 || !goalFailures.isEmpty || reactorFailure || testsFailed { status = .failure }
+        else { status = nil }
+        return ParseOutcome(issues: sink.issues, tests: totals, buildStatus: status)
     }
 
     // MARK: Line kinds
 
-    private mutating func info(_ line: JVMLine) {
+    private mutating func info(_ line: JVMLine, at: Int = 7) {
         endBlocks()
-        let at = 7
         switch ByteScan.byte(line, at) {
         case 0, ByteScan.space:
             return // a blank [INFO] line: the surefire summary goes on
         case UInt8(ascii: "B"):
-            if ByteScan.has(line, "BUILD SUCCESS", at: at) { sawSuccess = true }
-            else if ByteScan.has(line, "BUILD FAILURE", at: at) { sawFailure = true }
+            if ByteScan.has(line, "BUILD SUCCESS", at: at) { sawSuccess = true; inReactorSummary = false }
+            else if ByteScan.has(line, "BUILD FAILURE", at: at) { sawFailure = true; inReactorSummary = false }
         case UInt8(ascii: "T"):
             if ByteScan.has(line, "Tests run:", at: at) { countTests(line, from: at) }
         case UInt8(ascii: "R"):
             if ByteScan.has(line, "Running ", at: at) { rememberRunning(line, from: at + 8) }
+            else if ByteScan.has(line, "Reactor Summary", at: at) { inReactorSummary = true; return }
         case UInt8(ascii: "S"):
             if ByteScan.has(line, "Scanning for projects", at: at) { inGoalBlock = false; plugin = .other } // another build
         case UInt8(ascii: "-"):
             if ByteScan.has(line, "--- ", at: at) {
                 flushClassCounts()
+                execution = Self.pluginInModule(line, from: at + 4)
                 plugin = ByteScan.find(line, "maven-javadoc-plugin", from: at) != nil ? .javadoc : .other
             }
         default:
             break
         }
+        // `[INFO] core ..... FAILURE [  5.412 s]` (the rows end at the BUILD line).
+        if inReactorSummary, ByteScan.find(line, " FAILURE", from: at) != nil { reactorFailure = true }
         section = .none
     }
 
@@ -125,7 +193,9 @@ public struct MavenLogParser: LogParser {
             commitDiagnostic()
         }
         if detail.active { finishDetail() }
+        if enforcerRule != nil { commitEnforcerRule() }
 
+        if ByteScan.has(line, "Rule ", at: start), beginEnforcerRule(line, start, severity: severity) { return }
         if ByteScan.has(line, "Tests run:", at: start) {
             countTests(line, from: start)
             section = .none
@@ -162,11 +232,13 @@ public struct MavenLogParser: LogParser {
         }
         // Errors outside any goal failure: `Unknown lifecycle phase …`, `The build could not read 1
         // project` and its indented POM problems, … (issues only when nothing else explains the failure).
-        if !inGoalBlock, otherErrors.count < Self.maximumOtherErrors, !seen.seenBefore(line, start, line.count, salt: 1) {
+        if !inGoalBlock, otherErrors.count < Self.maximumOtherErrors,
+           !seen.seenBefore(line, start, line.count, salt: 1, context: execution) {
             var message = Self.trimmedString(line, start)
             if let help = message.firstRange(of: " -> [Help") { message = String(message[..<help.lowerBound]).trimmed }
-            otherErrors.append(Issue(file: nil, line: nil, message: message, severity: .error,
-                                     category: Self.isDependencyProblem(line, start) ? IssueCategory.dependencyError : IssueCategory.buildError))
+            otherErrors.append((Issue(file: nil, line: nil, message: message, severity: .error,
+                                      category: Self.isDependencyProblem(line, start) ? IssueCategory.dependencyError : IssueCategory.buildError),
+                                execution))
         }
     }
 
@@ -176,12 +248,12 @@ public struct MavenLogParser: LogParser {
     private mutating func buildToolWarning(_ line: JVMLine, _ start: Int, indented: Bool) {
         if ByteScan.has(line, "Javadoc Warnings", at: start) { plugin = .javadoc; return }
         guard plugin != .javadoc, !indented, !sink.isFull, !Self.isWarningBoilerplate(line, start),
-              !seen.seenBefore(line, start, line.count, salt: 2) else { return }
+              !seen.seenBefore(line, start, line.count, salt: 2, context: execution) else { return }
         let message = Self.trimmedString(line, start)
         let dependency = ByteScan.has(line, "The POM for ", at: start) || ByteScan.has(line, "Missing POM for ", at: start)
             || Self.isDependencyProblem(line, start)
         sink.add(Issue(file: nil, line: nil, message: message, severity: .warning,
-                       category: dependency ? IssueCategory.dependencyError : IssueCategory.other))
+                       category: dependency ? IssueCategory.dependencyError : IssueCategory.other), context: execution)
     }
 
     private static func isWarningBoilerplate(_ line: JVMLine, _ at: Int) -> Bool {
@@ -196,6 +268,13 @@ public struct MavenLogParser: LogParser {
     }
 
     private mutating func unprefixed(_ line: JVMLine) {
+        if enforcerRule != nil {
+            let start = ByteScan.skipSpaces(line)
+            if start < line.count, (enforcerRule?.lines.count ?? 0) < 16 {
+                enforcerRule?.lines.append(Self.trimmedString(line, start))
+            }
+            return
+        }
         if pending.active {
             if pending.offer(line, from: 0, indentedOnly: false) { return }
             commitDiagnostic()
@@ -228,8 +307,50 @@ public struct MavenLogParser: LogParser {
     }
 
     private mutating func endBlocks() {
+        if enforcerRule != nil { commitEnforcerRule() }
         if pending.active { commitDiagnostic() }
         if detail.active { finishDetail() }
+    }
+
+    /// `maven-compiler-plugin:3.10.1:compile (default-compile) @ core ---` → hash of the plugin and the module.
+    private static func pluginInModule(_ line: JVMLine, from: Int) -> UInt64 {
+        var hasher = Fingerprint(kind: 9)
+        let pluginEnd = ByteScan.find(line, byte: UInt8(ascii: ":"), from: from) ?? line.count
+        hasher.add(UnsafeBufferPointer(rebasing: line[min(from, pluginEnd)..<pluginEnd]))
+        if let at = ByteScan.find(line, " @ ", from: pluginEnd) {
+            let end = ByteScan.find(line, " ---", from: at + 3) ?? line.count
+            hasher.add(UnsafeBufferPointer(rebasing: line[(at + 3)..<max(at + 3, end)]))
+        }
+        return hasher.value
+    }
+
+    // MARK: Enforcer rules
+
+    /// `Rule 0: org.apache.maven.plugins.enforcer.RequireProperty failed with message:` (the
+    /// message follows on unprefixed lines).
+    private mutating func beginEnforcerRule(_ line: JVMLine, _ start: Int, severity: Issue.Severity) -> Bool {
+        guard let failed = ByteScan.find(line, " failed with message", from: start),
+              let (_, afterNumber) = ByteScan.number(line, at: start + 5), ByteScan.has(line, ": ", at: afterNumber),
+              failed > afterNumber + 2, failed - afterNumber <= 512 else { return false }
+        let qualified = ByteScan.string(line, afterNumber + 2, failed)
+        let rule = qualified.split(separator: ".").last.map(String.init) ?? qualified
+        enforcerRule = EnforcerRule(rule: rule, severity: severity)
+        return true
+    }
+
+    /// One issue per failed rule and plugin execution: `RequireProperty: Property "x" is required …`.
+    private mutating func commitEnforcerRule() {
+        guard let block = enforcerRule else { return }
+        enforcerRule = nil
+        let text = block.lines.isEmpty ? "failed" : block.lines.joined(separator: "\n")
+        let lowered = block.rule.lowercased()
+        let dependency = lowered.contains("dependenc") || lowered.contains("deps") || lowered.contains("convergence")
+            || lowered.contains("repositor")
+        let category = dependency ? IssueCategory.dependencyError
+            : (block.severity == .error ? IssueCategory.buildError : IssueCategory.other)
+        if block.severity == .error { enforcerFailures &+= 1 }
+        sink.add(Issue(file: nil, line: nil, message: "\(block.rule): \(text)", severity: block.severity, category: category),
+                 context: execution)
     }
 
     // MARK: Compiler diagnostics
@@ -428,6 +549,7 @@ public struct MavenLogParser: LogParser {
         else if message.contains("Compilation failure") { kind = .compile }
         else if message.contains("There are test failures") || message.contains("There was a timeout") { kind = .tests }
         else if message.contains("maven-javadoc-plugin") { kind = .javadoc }
+        else if message.contains("maven-enforcer-plugin") { kind = .enforcer }
         else { kind = .other }
         goalFailures.append(GoalFailure(message: message, kind: kind))
     }

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// One log line as the npm recognizers see it: the bytes after the last carriage return (a
 /// terminal redraw such as Jest's `RUNS` line overwrites what came before it), with the width of
 /// its indentation. Nothing here allocates; a `String` is made only for a line worth keeping.

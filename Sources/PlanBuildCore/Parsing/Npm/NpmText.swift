@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Text helpers shared by the recognizers.
 enum NpmText {
     /// Longest message kept for one issue: a log of any size keeps bounded memory.

@@ -1,0 +1,4 @@
+package demo.core;
+
+public class Core {
+}

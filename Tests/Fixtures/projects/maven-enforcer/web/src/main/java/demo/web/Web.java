@@ -1,0 +1,4 @@
+package demo.web;
+
+public class Web {
+}
