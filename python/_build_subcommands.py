@@ -47,7 +47,8 @@ def cmd_parse(system, options):
         return _fail(reply.get('message', reply.get('error')))
     tests = reply.get('tests') or {}
     build_status = reply.get('build_status')
-    _print({'status': 'success' if build_status == 'SUCCESS' else 'error',
+    # null: the log shows no outcome and no error (a -q success), which is not a failure.
+    _print({'status': 'error' if build_status == 'FAILURE' else 'success',
             'data': {'build_status': build_status, 'issues': reply.get('issues', []), 'summary': reply.get('summary')},
             'metrics': {'tests_run': tests.get('total', 0), 'tests_failed': tests.get('failed', 0)}})
     return 0
