@@ -9,18 +9,23 @@ let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
 //                       process group, wait on a pidfd with a deadline).
 //   PlanBuildCore     – every piece of logic; Swift types only, no C types in its API.
 //   PlanBuildABI      – @_cdecl exports and JSON marshalling; built as libplanbuild.so.
+//   PlanBuildSupervisor – a tiny C program between a runner and each build: reaps it, ends its
+//                       whole process tree, dies with the runner (product `planbuild-supervisor`).
 //   PlanBuildCLI      – the `planbuild` command line (product `planbuild-cli`, launched by bin/planbuild).
 let package = Package(
     name: "PlanBuild",
     products: [
         .library(name: "planbuild", type: .dynamic, targets: ["PlanBuildABI"]),
         .executable(name: "planbuild-cli", targets: ["PlanBuildCLI"]),
+        // Runs each build; installed beside libplanbuild.so and the CLI (docs/processes.md).
+        .executable(name: "planbuild-supervisor", targets: ["PlanBuildSupervisor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         .target(name: "CPlanBuildSupport"),
+        .executableTarget(name: "PlanBuildSupervisor"),
         .target(name: "PlanBuildCore", dependencies: ["CPlanBuildSupport"]),
         .target(
             name: "PlanBuildABI",

@@ -127,8 +127,13 @@ char *pb_resolve(const char *request_json);
  *           {"file","line","message","category"} with "accepted" in structured mode) and "tests"
  *           ({"passed","failed","skipped","total"}) when the log was parsed.
  *           Only an invalid request yields "error":"invalid_request"; everything else is a result.
- * Blocks:   until the build ends or its timeout kills the whole process group. To cancel it,
+ * Blocks:   until the build ends or its timeout ends its whole process tree. To cancel it,
  *           use pb_execute_start instead.
+ * Processes: each build runs under planbuild-supervisor (installed beside this library), which
+ *           reaps it (the status is right even when the caller ignores SIGCHLD), ends every
+ *           descendant — setsid'ed ones too — at a timeout or cancellation and when the calling
+ *           process dies (even by SIGKILL), and ends what is left in the build's process group
+ *           after it exits normally (docs/processes.md).
  */
 char *pb_execute(const char *request_json);
 
@@ -136,7 +141,7 @@ char *pb_execute(const char *request_json);
  * pb_execute_start — pb_execute on a thread of the library's; returns at once with a handle
  * (> 0) for pb_cancel and pb_wait. The request is read before the call returns (free it when
  * you like); an invalid one is answered by pb_wait. pb_cancel(handle) stops the build (SIGTERM
- * to its process group, SIGKILL after "grace_ms").
+ * to its whole process tree, SIGKILL after "grace_ms").
  */
 long long pb_execute_start(const char *request_json);
 

@@ -20,6 +20,8 @@ replaces ``.plan``.
 import ctypes
 import json
 import os
+import signal
+import threading
 
 ABI_VERSION = 2
 """The PB_ABI_VERSION these shims were written against (include/planbuild.h)."""
@@ -132,9 +134,108 @@ def call_text(name, request_text):
         _lib.pb_free(pointer)
 
 
+def request_text(request):
+    """The JSON text of a request. Anything that cannot become JSON raises ``TypeError`` (bytes, objects)
+    or ``ValueError`` (NaN, infinities) here, before the library is called."""
+    return json.dumps(request, default=_jsonable, allow_nan=False)
+
+
 def call(name, request):
     """Call export ``name`` (e.g. ``'pb_execute'``) with a request dict; returns the reply dict."""
-    return json.loads(call_text(name, json.dumps(request, default=_jsonable)))
+    return json.loads(call_text(name, request_text(request)))
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+"""The signals that cancel a build or run waited for by :func:`wait_stoppable`."""
+
+
+class Stopped(KeyboardInterrupt):
+    """A stop signal cancelled the build: ``signal`` (its number) and ``reply`` (the cancelled result,
+    which learned no duration). A ``KeyboardInterrupt``, so code that handles Ctrl-C handles it."""
+
+    def __init__(self, signal_number, reply):
+        self.signal = signal_number
+        self.reply = reply
+        super().__init__(f'stopped by signal {signal_number}')
+
+
+def _handle_functions():
+    lib = load()
+    wait = lib.pb_wait
+    wait.argtypes = [ctypes.c_int64]
+    wait.restype = ctypes.c_void_p
+    cancel = lib.pb_cancel
+    cancel.argtypes = [ctypes.c_int64]
+    cancel.restype = ctypes.c_int
+    return wait, cancel
+
+
+def wait_stoppable(handle):
+    """Wait for ``handle`` (pb_execute_start / pb_run_start) with the calling thread free for signals.
+
+    pb_wait blocks in C, where Python runs no signal handler; it runs on a thread of its own instead
+    while this thread waits on an Event. In the main thread, SIGINT, SIGTERM and SIGHUP (those not
+    ignored, as under nohup) call pb_cancel for the time of the wait. Returns ``(reply_text, signal)``
+    with ``signal`` the first stop signal received, or None.
+    """
+    wait, cancel = _handle_functions()
+    state = {'reply': None, 'signal': None}
+    finished = threading.Event()
+
+    def waiter():
+        try:
+            pointer = wait(handle)
+            if pointer:
+                try:
+                    state['reply'] = ctypes.string_at(pointer).decode('utf-8', 'replace')
+                finally:
+                    _lib.pb_free(pointer)
+        finally:
+            finished.set()  # whatever happened, the waiting thread must wake
+
+    def stop(number, _frame):
+        if state['signal'] is None:
+            state['signal'] = number
+        cancel(handle)
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for number in STOP_SIGNALS:
+            if signal.getsignal(number) is not signal.SIG_IGN:
+                previous[number] = signal.signal(number, stop)
+    try:
+        threading.Thread(target=waiter, name='planbuild-wait', daemon=True).start()
+        # Waiting on an Event, not on join(): a KeyboardInterrupt that interrupts Thread.join() can
+        # leave is_alive() False while the thread still runs (CPython before 3.13).
+        while not finished.is_set():
+            try:
+                finished.wait(0.1)
+            except KeyboardInterrupt:  # another handler's (a signal that arrived before ours was set)
+                stop(signal.SIGINT, None)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if state['reply'] is None:
+        raise MemoryError('pb_wait returned NULL')
+    return state['reply'], state['signal']
+
+
+def execute(request):
+    """pb_execute through pb_execute_start, stoppable: SIGINT, SIGTERM or SIGHUP cancel the build (its
+    whole process tree) and raise :class:`Stopped` with the cancelled result. An invalid request raises
+    :class:`PlanBuildError`; every other reply (success or failed build) is returned."""
+    lib = load()
+    start = lib.pb_execute_start
+    start.argtypes = [ctypes.c_char_p]
+    start.restype = ctypes.c_int64
+    handle = start(request_text(request).encode('utf-8', 'surrogateescape'))
+    text, stopped = wait_stoppable(handle)
+    reply = json.loads(text)
+    if reply.get('error') == 'invalid_request' and reply.get('status') == 'error':
+        raise PlanBuildError(reply)
+    if stopped is not None:
+        raise Stopped(stopped, reply)
+    return reply
 
 
 def checked(name, request):

@@ -108,6 +108,8 @@ def guarded(main, argv=None):
         return 1
     except _planbuild.PlanBuildError as error:
         return report_failure(error)
+    except _planbuild.Stopped as stopped:
+        return 128 + stopped.signal
     except KeyboardInterrupt:
         return 130
 
@@ -135,7 +137,11 @@ def run_build(system, options):
     request = execute_request(system, options)
     fmt = getattr(options, 'format', None)
     try:
-        result = _planbuild.result('pb_execute', request)
+        result = _planbuild.execute(request)
+    except _planbuild.Stopped as stopped:
+        # The cancelled result is the report so far; the exit code says which signal stopped it.
+        print_text(_planbuild.checked('pb_format', {'result': stopped.reply, 'format': fmt})['text'])
+        return 128 + stopped.signal
     except _planbuild.PlanBuildError as error:
         # The library refused a value typed on the command line (a zero --timeout): a usage error.
         raise UsageError(error.message) from None
@@ -225,7 +231,7 @@ def execute_direct(system, args, command_key, default_timeout=None, project_dir=
                                  command_key=command_key or None,
                                  env=(env_vars if isinstance(env_vars, str) else dict(env_vars)) if env_vars else None,
                                  working_dir=os.fspath(working_dir) if working_dir else None)
-    return _planbuild.result('pb_execute', request)
+    return _planbuild.execute(request)
 
 
 BASH_TIMEOUT_BUFFER_SECONDS = 30

@@ -12,32 +12,33 @@ CLI (also ``python3 .plan/execute-script.py plan-marshall:build-orchestrator:orc
                        [--timeout S] [--format toon|json] [--mode actionable|structured|errors]
                        [--project-dir D]
 
-Ctrl-C (KeyboardInterrupt) cancels: running builds are stopped with their whole process tree,
-nothing new starts, and the report so far is still returned, unfinished builds ``cancelled``.
+Ctrl-C, SIGTERM and SIGHUP cancel: running builds are stopped with their whole process tree,
+nothing new starts, and the report so far is still returned, unfinished builds ``cancelled``,
+with ``interrupted`` True and ``signal`` the signal's number (the CLI exits with 128 + it).
+An argument that cannot become JSON raises TypeError/ValueError before anything starts.
 """
 
 import ctypes
 import json
 import sys
-import threading
 
 import _planbuild
 
 PROGRESS_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_void_p)
 
 
-def _functions():
-    lib = _planbuild.load()
-    start = lib.pb_run_start
+def _start_function():
+    start = _planbuild.load().pb_run_start
     start.argtypes = [ctypes.c_char_p, PROGRESS_CALLBACK, ctypes.c_void_p]
     start.restype = ctypes.c_int64
-    wait = lib.pb_wait
-    wait.argtypes = [ctypes.c_int64]
-    wait.restype = ctypes.c_void_p
-    cancel = lib.pb_cancel
-    cancel.argtypes = [ctypes.c_int64]
-    cancel.restype = ctypes.c_int
-    return lib, start, wait, cancel
+    return start
+
+
+def _text_or_none(name, value):
+    """A str member, or None; anything else is a TypeError raised before the run starts."""
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f'run_many: {name} must be a str, not {type(value).__name__}')
+    return value
 
 
 def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure=False, on_progress=None,
@@ -50,15 +51,21 @@ def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure
     ``progress_lines`` True: ``on_progress(line)`` receives the library's one-line text of each
     event instead (what the command line prints; events without a line are not delivered).
     """
-    lib, start, wait, cancel = _functions()
-    request = _planbuild.project(project_dir, option=project_dir_option, command=command,
-                                 sequential=bool(sequential), stop_on_failure=bool(stop_on_failure), mode=mode,
-                                 modules=list(modules) if modules else None,
+    start = _start_function()
+    if isinstance(modules, (str, bytes)):
+        raise TypeError('run_many: modules must be a list of module names, not a single string')
+    modules = [_text_or_none('each module', module) for module in modules] if modules else None
+    request = _planbuild.project(project_dir, option=project_dir_option,
+                                 command=_text_or_none('command', command) or _missing_command(),
+                                 sequential=bool(sequential), stop_on_failure=bool(stop_on_failure),
+                                 mode=_text_or_none('mode', mode), modules=modules,
                                  jobs=None if jobs is None else int(jobs),
-                                 timeout=None if timeout is None else int(timeout), format=format,
+                                 timeout=None if timeout is None else int(timeout),
+                                 format=_text_or_none('format', format),
                                  progress='lines' if progress_lines else None)
-    state = {'reply': None, 'callback_failed': False}
-    finished = threading.Event()
+    # Converted before the run starts: a request that cannot become JSON raises TypeError/ValueError here.
+    text = _planbuild.request_text(request)
+    state = {'callback_failed': False}
 
     def deliver(event_text, _context):
         if on_progress is None:
@@ -72,34 +79,22 @@ def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure
                 sys.stderr.write(f'orchestrate: progress callback raised {error!r}; the run goes on\n')
 
     callback = PROGRESS_CALLBACK(deliver)  # referenced until pb_wait returned
-    handle = start(json.dumps(request).encode('utf-8'), callback, None)
-
-    def waiter():
-        pointer = wait(handle)
-        try:
-            state['reply'] = ctypes.string_at(pointer).decode('utf-8', 'replace')
-        finally:
-            lib.pb_free(pointer)
-            finished.set()
-
-    # pb_wait blocks until the run ends; it waits on a thread of its own so that the main thread
-    # stays free to receive KeyboardInterrupt and turn it into pb_cancel.
-    threading.Thread(target=waiter, name='planbuild-wait', daemon=True).start()
-    interrupted = False
-    # Waiting on an Event, not on join(): a KeyboardInterrupt that interrupts Thread.join() can
-    # leave is_alive() False while the thread still runs (CPython before 3.13).
-    while not finished.is_set():
-        try:
-            finished.wait(0.1)
-        except KeyboardInterrupt:
-            interrupted = True
-            cancel(handle)
-    reply = json.loads(state['reply'])
+    handle = start(text.encode('utf-8', 'surrogateescape'), callback, None)
+    # SIGINT, SIGTERM and SIGHUP cancel the run: running builds are stopped with their whole
+    # process tree, nothing new starts, and the report so far comes back.
+    reply_text, stopped = _planbuild.wait_stoppable(handle)
+    del callback
+    reply = json.loads(reply_text)
     if reply.get('status') == 'error':
         raise _planbuild.PlanBuildError(reply)
-    if interrupted:
+    if stopped is not None:
         reply['interrupted'] = True
+        reply['signal'] = stopped
     return reply
+
+
+def _missing_command():
+    raise ValueError('run_many: command must not be empty')
 
 
 OPTIONS = {
@@ -146,7 +141,7 @@ def main(argv=None):
         return 1
     print(report['text'])
     if report.get('interrupted'):
-        return 130
+        return 128 + report.get('signal', 2)
     return 0 if report['status'] == 'success' else 1
 
 

@@ -131,3 +131,201 @@ int pbs_unlock(int fd) {
 const void *pbs_memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length) {
     return memmem(haystack, haystack_length, needle, needle_length);
 }
+
+// ---- Builds under planbuild-supervisor (see Sources/PlanBuildSupervisor/main.c) ----
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static int executable_beside(const char *file, char *out, size_t size) {
+    if (file == NULL || file[0] != '/') return 0;
+    const char *slash = strrchr(file, '/');
+    int written = snprintf(out, size, "%.*s/planbuild-supervisor", (int)(slash - file), file);
+    return written > 0 && (size_t)written < size && access(out, X_OK) == 0;
+}
+
+static char supervisor_path[PATH_MAX];
+static int supervisor_found = 0;
+
+static void find_supervisor(void) {
+    const char *configured = getenv("PLANBUILD_SUPERVISOR");
+    if (configured != NULL && configured[0] != '\0') {
+        supervisor_found = snprintf(supervisor_path, sizeof supervisor_path, "%s", configured) < (int)sizeof supervisor_path
+            && access(supervisor_path, X_OK) == 0;
+        return;
+    }
+    // Beside the object that holds this code: libplanbuild.so, or the planbuild-cli executable.
+    Dl_info info;
+    if (dladdr((void *)&find_supervisor, &info) != 0)
+        supervisor_found = executable_beside(info.dli_fname, supervisor_path, sizeof supervisor_path);
+    if (!supervisor_found) {
+        char self[PATH_MAX];
+        ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
+        if (length > 0) {
+            self[length] = '\0';
+            supervisor_found = executable_beside(self, supervisor_path, sizeof supervisor_path);
+        }
+    }
+}
+
+const char *pbs_supervisor_path(void) {
+    static pthread_once_t once = PTHREAD_ONCE_INIT; // builds start on many threads at once
+    pthread_once(&once, find_supervisor);
+    return supervisor_found ? supervisor_path : NULL;
+}
+
+// Moves fd to a number >= 5 (close-on-exec), so the dup2 to 3 and 4 in the child never collide.
+static int lifted(int fd) {
+    int moved = fcntl(fd, F_DUPFD_CLOEXEC, 5);
+    close(fd);
+    return moved;
+}
+
+// Reads the next "K value\n" line of the supervisor; 1 when one was read, 0 at end of file or error.
+static int read_line(pbs_supervised *build, char *kind, long *value) {
+    for (;;) {
+        char *newline = memchr(build->buffer, '\n', (size_t)build->buffered);
+        if (newline != NULL) {
+            *newline = '\0';
+            int parsed = sscanf(build->buffer, "%c %ld", kind, value) == 2;
+            int used = (int)(newline - build->buffer) + 1;
+            memmove(build->buffer, build->buffer + used, (size_t)(build->buffered - used));
+            build->buffered -= used;
+            if (parsed) return 1;
+            continue;
+        }
+        if (build->buffered >= (int)sizeof build->buffer - 1) build->buffered = 0;
+        ssize_t got = read(build->status_fd, build->buffer + build->buffered,
+                           sizeof build->buffer - 1 - (size_t)build->buffered);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0 && errno == EAGAIN) {
+            struct pollfd wait_fd = {build->status_fd, POLLIN, 0};
+            poll(&wait_fd, 1, -1);
+            continue;
+        }
+        if (got <= 0) return 0;
+        build->buffered += (int)got;
+    }
+}
+
+int pbs_supervise(const char *supervisor, const char *const argv[], const char *const envp[], const char *cwd,
+                  int output_fd, int grace_ms, pbs_supervised *build) {
+    memset(build, 0, sizeof *build);
+    build->status_fd = build->control_fd = -1;
+    int status_pipe[2], control_pipe[2];
+    if (pipe2(status_pipe, O_CLOEXEC) != 0) return errno;
+    if (pipe2(control_pipe, O_CLOEXEC) != 0) { int e = errno; close(status_pipe[0]); close(status_pipe[1]); return e; }
+    int child_status = lifted(status_pipe[1]);
+    int child_control = lifted(control_pipe[0]);
+
+    size_t count = 0;
+    while (argv[count] != NULL) count++;
+    const char **arguments = calloc(count + 3, sizeof *arguments);
+    char grace[24];
+    snprintf(grace, sizeof grace, "%d", grace_ms < 0 ? 0 : grace_ms);
+    int rc = arguments == NULL ? ENOMEM : 0;
+    if (rc == 0) {
+        arguments[0] = supervisor;
+        arguments[1] = grace;
+        for (size_t i = 0; i < count; i++) arguments[i + 2] = argv[i];
+    }
+
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attributes;
+    if (rc == 0) rc = posix_spawn_file_actions_init(&actions);
+    if (rc == 0) rc = posix_spawnattr_init(&attributes);
+    if (rc == 0) rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, output_fd, 1);
+    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, output_fd, 2);
+    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, child_status, 3);
+    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, child_control, 4);
+    if (rc == 0 && cwd != NULL && cwd[0] != '\0') rc = posix_spawn_file_actions_addchdir_np(&actions, cwd);
+    // Its own process group: a terminal's Ctrl-C goes to the runner, which decides.
+    sigset_t defaults, empty;
+    sigfillset(&defaults);
+    sigemptyset(&empty);
+    if (rc == 0) rc = posix_spawnattr_setpgroup(&attributes, 0);
+    if (rc == 0) rc = posix_spawnattr_setsigdefault(&attributes, &defaults);
+    if (rc == 0) rc = posix_spawnattr_setsigmask(&attributes, &empty);
+    if (rc == 0) rc = posix_spawnattr_setflags(&attributes,
+        POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    if (rc == 0) {
+        rc = posix_spawn(&build->supervisor_pid, supervisor, &actions, &attributes,
+                         (char *const *)arguments, (char *const *)envp);
+        posix_spawnattr_destroy(&attributes);
+        posix_spawn_file_actions_destroy(&actions);
+    }
+    free(arguments);
+    close(child_status);
+    close(child_control);
+    build->status_fd = status_pipe[0];
+    build->control_fd = control_pipe[1];
+    if (rc != 0) {
+        pbs_supervised_close(build);
+        return rc;
+    }
+    char kind = 0;
+    long value = 0;
+    if (!read_line(build, &kind, &value) || (kind != 'S' && kind != 'E')) {
+        pbs_supervised_close(build);
+        return EIO;
+    }
+    if (kind == 'E') {
+        pbs_supervised_close(build);
+        return value > 0 ? (int)value : ENOENT;
+    }
+    build->build_pid = (pid_t)value;
+    return 0;
+}
+
+int pbs_supervised_wait(pbs_supervised *build, int cancel_fd, int timeout_ms, int *code) {
+    long deadline = timeout_ms < 0 ? -1 : monotonic_ms() + timeout_ms;
+    for (;;) {
+        char kind = 0;
+        long value = 0;
+        if (build->buffered > 0 && memchr(build->buffer, '\n', (size_t)build->buffered) != NULL) {
+            if (read_line(build, &kind, &value) && kind == 'X') { *code = (int)value; return PBS_WAIT_EXITED; }
+            continue;
+        }
+        long remaining = deadline < 0 ? -1 : deadline - monotonic_ms();
+        if (deadline >= 0 && remaining <= 0) return PBS_WAIT_TIMED_OUT;
+        struct pollfd fds[2] = {{build->status_fd, POLLIN, 0}, {cancel_fd, POLLIN, 0}};
+        int ready = poll(fds, cancel_fd >= 0 ? 2 : 1, remaining < 0 || remaining > 1000 ? 1000 : (int)remaining);
+        if (ready < 0 && errno != EINTR) return PBS_WAIT_FAILED;
+        if (cancel_fd >= 0 && ready > 0 && (fds[1].revents & (POLLIN | POLLHUP))) return PBS_WAIT_CANCELLED;
+        if (ready > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+            if (!read_line(build, &kind, &value)) { *code = -1; return PBS_WAIT_EXITED; } // supervisor died
+            if (kind == 'X') { *code = (int)value; return PBS_WAIT_EXITED; }
+        }
+    }
+}
+
+int pbs_supervised_stop(pbs_supervised *build) {
+    if (build->control_fd >= 0) {
+        char byte = 'T';
+        ssize_t written;
+        do { written = write(build->control_fd, &byte, 1); } while (written < 0 && errno == EINTR);
+    }
+    char kind = 0;
+    long value = 0;
+    while (read_line(build, &kind, &value)) {
+        if (kind == 'X') return (int)value;
+    }
+    return -1;
+}
+
+void pbs_supervised_close(pbs_supervised *build) {
+    if (build->control_fd >= 0) close(build->control_fd);
+    if (build->status_fd >= 0) close(build->status_fd);
+    build->control_fd = build->status_fd = -1;
+    if (build->supervisor_pid > 0) {
+        // The supervisor has written its last line and exits now. A host that ignores SIGCHLD has
+        // it reaped already: waitpid then answers ECHILD, which is fine.
+        pid_t got;
+        do { got = waitpid(build->supervisor_pid, NULL, 0); } while (got < 0 && errno == EINTR);
+        build->supervisor_pid = 0;
+    }
+}

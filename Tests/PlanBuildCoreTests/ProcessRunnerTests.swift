@@ -4,6 +4,7 @@ import Glibc
 import Dispatch
 import Synchronization
 import Testing
+import CPlanBuildSupport
 @testable import PlanBuildCore
 
 /// Running one program as a process group with a deadline and cancellation.
@@ -115,6 +116,35 @@ import Testing
             if Self.processTable().filter({ $0.group == leader }).isEmpty {
                 #expect(kill(-leader, 0) == -1 && errno == ESRCH)
             }
+        }
+    }
+
+    /// Under planbuild-supervisor (built beside the test binary by `swift build --build-tests`) a
+    /// timeout also ends a descendant that left the group with setsid (docs/processes.md).
+    @Test(.enabled(if: pbs_supervisor_path() != nil)) func timeoutEndsASetsidDescendant() throws {
+        try TestSupport.withTemporaryDirectory { dir throws in
+            let fd = Self.output(dir + "/out.log")
+            defer { close(fd) }
+            let script = "setsid sh -c 'echo $$ > daemon.pid; exec sleep 300' & sleep 300"
+            let outcome = try ProcessRunner.run(["/bin/sh", "-c", script], workingDirectory: dir, outputDescriptor: fd,
+                                                timeoutMilliseconds: 800).get()
+            #expect(outcome.ending == .timedOut)
+            let daemon = try #require(Self.readPid(dir + "/daemon.pid"))
+            #expect(!Self.isAlive(daemon), "the setsid'ed descendant \(daemon) survived the timeout")
+        }
+    }
+
+    /// After a normal exit, a background child left in the build's group is ended.
+    @Test(.enabled(if: pbs_supervisor_path() != nil)) func normalExitEndsWhatIsLeftInTheGroup() throws {
+        try TestSupport.withTemporaryDirectory { dir throws in
+            let fd = Self.output(dir + "/out.log")
+            defer { close(fd) }
+            let script = "sleep 300 & echo $! > background.pid; exit 0"
+            let outcome = try ProcessRunner.run(["/bin/sh", "-c", script], workingDirectory: dir, outputDescriptor: fd,
+                                                timeoutMilliseconds: 10_000).get()
+            #expect(outcome.ending == .exited(0))
+            let background = try #require(Self.readPid(dir + "/background.pid"))
+            #expect(!Self.isAlive(background), "background child \(background) survived the build")
         }
     }
 

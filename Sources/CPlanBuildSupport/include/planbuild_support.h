@@ -40,6 +40,39 @@ int pbs_make_wakeup_pipe(int fds[2]);
 int pbs_lock_exclusive(int fd);
 int pbs_unlock(int fd);
 
+/// A build running under planbuild-supervisor (Sources/PlanBuildSupervisor/main.c), which reaps
+/// it, reports its status through `status_fd` and ends its process tree (also when the runner dies).
+typedef struct {
+    pid_t supervisor_pid;
+    pid_t build_pid;
+    int status_fd;   // read end: the supervisor's "S"/"E"/"X" lines
+    int control_fd;  // write end: a byte stops the build; closing it (runner gone) does too
+    int buffered;
+    char buffer[128];
+} pbs_supervised;
+
+/// The planbuild-supervisor executable: $PLANBUILD_SUPERVISOR, else the file of that name beside
+/// the object holding this code (libplanbuild.so or the CLI), else beside /proc/self/exe; NULL
+/// when there is none (builds then run directly, without the supervisor's guarantees).
+const char *pbs_supervisor_path(void);
+
+/// Starts `argv` under the supervisor, like pbs_spawn (working directory, environment, output),
+/// and waits until the build runs. Returns 0, or the errno of the build that could not start
+/// (ENOENT, EACCES, …), or another errno when the supervisor itself failed.
+int pbs_supervise(const char *supervisor, const char *const argv[], const char *const envp[], const char *cwd,
+                  int output_fd, int grace_ms, pbs_supervised *build);
+
+/// Waits until the build and what remained of its group ended (PBS_WAIT_EXITED, status in *code),
+/// `timeout_ms` elapsed (negative: none) or `cancel_fd` became readable.
+int pbs_supervised_wait(pbs_supervised *build, int cancel_fd, int timeout_ms, int *code);
+
+/// Tells the supervisor to end the whole tree (SIGTERM, SIGKILL after the grace period) and waits
+/// until it has; returns the build's status.
+int pbs_supervised_stop(pbs_supervised *build);
+
+/// Closes the pipes and reaps the supervisor. Call once after the build ended or was stopped.
+void pbs_supervised_close(pbs_supervised *build);
+
 /// memmem(3), which Swift's Glibc module hides behind _GNU_SOURCE.
 const void *pbs_memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
 

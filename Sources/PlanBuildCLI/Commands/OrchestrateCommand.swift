@@ -25,7 +25,7 @@ struct OrchestrateCommand: ParsableCommand {
 
     func run() throws {
         let token = CancellationToken()
-        SignalCancellation.install(token)
+        StopSignals.install(token)
         var options = OrchestrationOptions(jobs: jobs, sequential: sequential, stopOnFailure: stopOnFailure,
                                            timeoutSeconds: try timeout?.checked(), modules: modules, mode: mode)
         options.mode = mode
@@ -34,52 +34,14 @@ struct OrchestrateCommand: ParsableCommand {
             let report = try Orchestrator.run(command: command, options: options, layout: project.layout,
                                               cancellation: token) { display.show($0) }
             display.finish()
-            print(report.text(format))
+            // A closed pipe stops without more output; any other stop signal prints the report so far.
+            if StopSignals.signal != SIGPIPE { printOutput(report.text(format)) }
+            if let code = StopSignals.exitCode { throw ExitCode(code) }
             if token.isCancelled { throw ExitCode(130) }
             if report.status != .success { throw ExitCode(1) }
         } catch let error as PlanBuildError {
             printError("error: \(error.message)")
             throw ExitCode(1)
-        }
-    }
-}
-
-/// SIGINT and SIGTERM cancel the run instead of killing the CLI: the signals are blocked in
-/// every thread and a dedicated thread takes them with sigwait, where calling into the
-/// cancellation token is safe (a signal handler could not lock).
-enum SignalCancellation {
-    static func install(_ token: CancellationToken) {
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGINT)
-        sigaddset(&signals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
-        let waiter = SignalWaiter(signals: signals, token: token)
-        var thread = pthread_t()
-        let box = Unmanaged.passRetained(waiter).toOpaque()
-        if pthread_create(&thread, nil, { argument in
-            let waiter = Unmanaged<SignalWaiter>.fromOpaque(argument!).takeRetainedValue()
-            waiter.wait()
-            return nil
-        }, box) == 0 {
-            pthread_detach(thread)
-        }
-    }
-
-    final class SignalWaiter: @unchecked Sendable {
-        var signals: sigset_t
-        let token: CancellationToken
-        init(signals: sigset_t, token: CancellationToken) {
-            self.signals = signals
-            self.token = token
-        }
-
-        func wait() {
-            var received: Int32 = 0
-            while sigwait(&signals, &received) == 0 {
-                printError("planbuild: signal \(received) received, cancelling running builds…")
-                token.cancel()
-            }
         }
     }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import PlanBuildCore
 
@@ -23,8 +26,13 @@ struct RunCommand: ParsableCommand {
         var request = BuildRequest(system: system, commandArgs: commandArgs, layout: project.layout,
                                    defaultTimeoutSeconds: try timeout?.checked() ?? BuildRequest.defaultTimeout, mode: mode)
         request.limitLikeRun()
-        let result = BuildExecutor.execute(request)
-        print(ResultFormatter.format(result.json(includeAccepted: mode == .structured), as: format))
+        let token = CancellationToken()
+        StopSignals.install(token)
+        let result = BuildExecutor.execute(request, cancellation: token)
+        if StopSignals.signal != SIGPIPE {
+            printOutput(ResultFormatter.format(result.json(includeAccepted: mode == .structured), as: format))
+        }
+        if let code = StopSignals.exitCode { throw ExitCode(code) }
         if result.status != .success { throw ExitCode(1) }
     }
 }

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// One build to run (what `pb_execute` and the `run` scripts ask for).
 public struct BuildRequest: Sendable {
     public var system: BuildSystem

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CPlanBuildSupport
 import Synchronization
 
@@ -55,7 +52,8 @@ public struct ProcessOutcome: Equatable, Sendable {
 /// The program could not be started at all.
 public struct SpawnError: Error, Equatable, CustomStringConvertible {
     public let program: String
-    public let code: Int32
+    /// The errno of the failed start (internal: errno codes stay out of the public API).
+    let code: Int32
     public var notFound: Bool { code == ENOENT }
     public var description: String {
         code == ENOENT ? "\(program): command not found (is it installed and on PATH?)"
@@ -63,12 +61,13 @@ public struct SpawnError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// Runs one program as the leader of a new process group with its output on a file, and ends
-/// the whole group (SIGTERM, a grace period, then SIGKILL) on timeout or cancellation.
+/// Runs one program, under planbuild-supervisor, as the leader of a new process group with its output
+/// on a file, and ends its whole tree (SIGTERM, a grace period, then SIGKILL) on timeout or
+/// cancellation; after a normal exit what remains in its group (docs/processes.md).
 public enum ProcessRunner {
     public static let defaultGraceMilliseconds = 1000
 
-    public static func run(_ arguments: [String], workingDirectory: String, environment: [String]? = nil,
+    static func run(_ arguments: [String], workingDirectory: String, environment: [String]? = nil,
                            outputDescriptor: Int32, timeoutMilliseconds: Int?,
                            cancellation: CancellationToken? = nil,
                            graceMilliseconds: Int = defaultGraceMilliseconds) -> Result<ProcessOutcome, SpawnError> {
@@ -76,21 +75,22 @@ public enum ProcessRunner {
             return .failure(SpawnError(program: "", code: ENOENT))
         }
         let started = MonotonicClock.milliseconds()
+        let timeout = timeoutMilliseconds.map { Int32(clamping: max(0, $0)) } ?? -1
+        let cancelFD = cancellation?.waitDescriptor ?? -1
+        if let supervisor = pbs_supervisor_path() {
+            return runSupervised(arguments, supervisor: supervisor, workingDirectory: workingDirectory,
+                                 environment: environment, outputDescriptor: outputDescriptor, timeout: timeout,
+                                 cancellation: cancellation, cancelFD: cancelFD,
+                                 graceMilliseconds: graceMilliseconds, started: started)
+        }
+        // Without planbuild-supervisor beside the library (a partial install) the build runs
+        // directly: its group is still ended on timeout, but not setsid'ed descendants.
         var pid: pid_t = 0
-        let spawnCode = CStringArray.with(arguments) { argv in
-            if let environment {
-                return CStringArray.with(environment) { envp in
-                    pbs_spawn(argv, envp, workingDirectory, outputDescriptor, &pid)
-                }
-            }
-            // The caller's own environment, as a shell would pass it on.
-            let inherited = UnsafeRawPointer(environ).map { $0.assumingMemoryBound(to: UnsafePointer<CChar>?.self) }
-            return pbs_spawn(argv, inherited, workingDirectory, outputDescriptor, &pid)
+        let spawnCode = withCEnvironment(arguments, environment) { argv, envp in
+            pbs_spawn(argv, envp, workingDirectory, outputDescriptor, &pid)
         }
         guard spawnCode == 0 else { return .failure(SpawnError(program: program, code: spawnCode)) }
 
-        let timeout = timeoutMilliseconds.map { Int32(clamping: max(0, $0)) } ?? -1
-        let cancelFD = cancellation?.waitDescriptor ?? -1
         let waited = cancellation?.isCancelled == true ? Int32(PBS_WAIT_CANCELLED) : pbs_wait_exit(pid, cancelFD, timeout)
         let ending: ProcessOutcome.Ending
         switch waited {
@@ -105,6 +105,47 @@ public enum ProcessRunner {
             ending = .exited(Int(pbs_reap(pid)))
         }
         return .success(ProcessOutcome(ending: ending, durationMilliseconds: MonotonicClock.milliseconds() - started))
+    }
+
+    /// The build under planbuild-supervisor: it reaps the build (so a host ignoring SIGCHLD still
+    /// gets the status), ends the whole tree on timeout/cancellation and when this process dies.
+    private static func runSupervised(_ arguments: [String], supervisor: UnsafePointer<CChar>, workingDirectory: String,
+                                      environment: [String]?, outputDescriptor: Int32, timeout: Int32,
+                                      cancellation: CancellationToken?, cancelFD: Int32,
+                                      graceMilliseconds: Int, started: Int) -> Result<ProcessOutcome, SpawnError> {
+        var build = pbs_supervised()
+        let spawnCode = withCEnvironment(arguments, environment) { argv, envp in
+            pbs_supervise(supervisor, argv, envp, workingDirectory, outputDescriptor,
+                          Int32(clamping: graceMilliseconds), &build)
+        }
+        guard spawnCode == 0 else { return .failure(SpawnError(program: arguments[0], code: spawnCode)) }
+        defer { pbs_supervised_close(&build) }
+        var code: Int32 = -1
+        let waited = cancellation?.isCancelled == true ? Int32(PBS_WAIT_CANCELLED)
+            : pbs_supervised_wait(&build, cancelFD, timeout, &code)
+        let ending: ProcessOutcome.Ending
+        switch waited {
+        case Int32(PBS_WAIT_EXITED):
+            ending = .exited(Int(code))
+        case Int32(PBS_WAIT_TIMED_OUT), Int32(PBS_WAIT_CANCELLED):
+            _ = pbs_supervised_stop(&build)
+            ending = waited == Int32(PBS_WAIT_TIMED_OUT) ? .timedOut : .cancelled
+        default:
+            ending = .exited(Int(pbs_supervised_stop(&build)))
+        }
+        return .success(ProcessOutcome(ending: ending, durationMilliseconds: MonotonicClock.milliseconds() - started))
+    }
+
+    /// argv and envp for posix_spawn; no environment given means the caller's own, as a shell would pass it on.
+    private static func withCEnvironment(_ arguments: [String], _ environment: [String]?,
+                                         _ body: (UnsafePointer<UnsafePointer<CChar>?>, UnsafePointer<UnsafePointer<CChar>?>?) -> Int32) -> Int32 {
+        CStringArray.with(arguments) { argv in
+            if let environment {
+                return CStringArray.with(environment) { envp in body(argv, envp) }
+            }
+            let inherited = UnsafeRawPointer(environ).map { $0.assumingMemoryBound(to: UnsafePointer<CChar>?.self) }
+            return body(argv, inherited)
+        }
     }
 
     /// SIGTERM to the group, up to `graceMilliseconds` for the leader to go, then SIGKILL to

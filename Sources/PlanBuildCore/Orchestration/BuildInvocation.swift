@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// How one planned build is carried out. A command line that names one of PlanBuild's own
 /// notations runs in this process through `BuildExecutor` (no Python per build); any other
 /// command line runs as a process of its own with the same log capture, timeout and
