@@ -160,12 +160,17 @@ char *pb_create_log_file(const char *request_json);
 /*
  * pb_parse — read a build log into issues, a test summary and the build status.
  *
- * Request:  {"log_file": "/path/to/maven.log", "system": "maven" | "gradle" | "npm"}
+ * Request:  {"log_file": "/path/to/maven.log", "system": "maven" | "gradle" | "npm",
+ *            "mode": "default" | "errors" | "structured" | "no-openrewrite"?}
  *           ("parser" is accepted as a synonym of "system"; one of the two is required).
+ *           "errors" keeps only errors, "no-openrewrite" drops category "openrewrite_info".
  * Reply:    {"status":"success","build_status":"SUCCESS" | "FAILURE" | null (the log shows no outcome:
  *            a -q Maven success, compiler output without errors; maven and gradle parsers),
  *            "issues":[{"file","line","message","severity","category","stack_trace","accepted"}…],
- *            "tests":{"passed","failed","skipped","total"} | null}
+ *            "tests":{"passed","failed","skipped","total"} | null,
+ *            "summary":{"compilation_errors","test_failures","javadoc_warnings","deprecation_warnings",
+ *            "unchecked_warnings","dependency_errors","openrewrite_info","other_warnings","other_errors",
+ *            "total_issues"} (counts of the issues returned)}
  *           The log is read as a stream with a fixed buffer: memory stays bounded for any size.
  * Errors:   "not_found", "is_directory", "unreadable".
  */
@@ -279,6 +284,32 @@ char *pb_run_config(const char *request_json);
  *               name:scope; entries naming no module of the project are "external".
  *   "text" is what architecture.py prints. Errors of the architecture queries are those of
  *   pb_resolve.
+ *   The build scripts' subcommands besides `run` answer {"status":"success","output":{…the JSON
+ *   the script prints…},"exit_code":0|1}; a folder or project that is not there is such an
+ *   output (exit 1), not an error reply:
+ *   "markers":  {"source_dir": "src"?, "extensions": ".java,.kt"? (default ".java"; Gradle
+ *               ".java,.kt"), "system": S?} → OpenRewrite `/\*~~(TODO: …)>*\/` markers under the
+ *               folder (build, target, .gradle, node_modules skipped): output {"status":"success",
+ *               "data":{"total_markers","files_affected","recipe_summary","by_category":
+ *               {"auto_suppress":[…],"ask_user":[…]},"auto_suppress_count","ask_user_count",
+ *               "markers":[{"file","line","column","message","recipe","raw_marker","action",
+ *               "suppression_comment"?,"category","reason"}…]}}, exit 1 while "ask_user" is not
+ *               empty; or {"status":"error","error":"source_not_found","message"}.
+ *   "gradle_project": {"root": "."?, "project_name": N | "project_path": P (exactly one)} → from
+ *               settings.gradle[.kts] and build.gradle[.kts] files, Gradle not run: output
+ *               {"status":"success","data":{"project_name","project_path",":a:b","build_file"
+ *               (relative, or null),"parent_projects":[":a"],"gradle_p_argument":"-p a/b"}}; or
+ *               {"status":"error","error": "root_not_found" | "path_not_found" | "no_build_file" |
+ *               "project_not_found" | "ambiguous_project_name" (with "choices"),"message"}.
+ *   "check_warnings": {"warnings": [obj…], "patterns": [str…]?, "acceptable_warnings": [..] |
+ *               {category: [..]}?, "system": S?} (each also as JSON text: "warnings_json", …;
+ *               without patterns those of run-configuration.json under S) → output {"success":true,
+ *               "total","acceptable","fixable","unknown","categorized":{"acceptable":[…],
+ *               "fixable":[…],"unknown":[…]}}: only severity "warning" (any case) counts; javadoc,
+ *               compilation, deprecation and unchecked warnings are fixable whatever the patterns;
+ *               accepted messages and "openrewrite_info" acceptable; category ("type") "other" unknown
+ *               (marked "requires_classification"); the rest fixable. Exit 1 while any is fixable
+ *               or unknown. Malformed JSON text or a non-array is "invalid_value".
  */
 char *pb_query(const char *request_json);
 

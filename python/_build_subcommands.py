@@ -1,9 +1,11 @@
-"""The build scripts' subcommands besides ``run``: ``parse`` and ``check-warnings``.
+"""The build scripts' subcommands besides ``run``: ``parse``, ``check-warnings``, ``search-markers``
+(Maven, Gradle) and ``find-project`` (Gradle).
 
 Shared by maven.py, gradle.py and npm.py (and any build script that wants them: call
 :func:`dispatch` with its system). Each converts its arguments, calls libplanbuild (pb_parse,
-pb_filter_warnings) and prints the reply as JSON, the reference's output form. Bad input — a
-missing log, malformed JSON — is one ``error: …`` line on stderr, a JSON error on stdout, exit 1.
+pb_query "check_warnings" / "markers" / "gradle_project") and prints the reply as JSON, the
+reference's output form, ending with the exit code the library chose. Bad input — a missing log,
+malformed JSON — is one ``error: …`` line on stderr, a JSON error on stdout, exit 1.
 """
 
 import json
@@ -14,7 +16,19 @@ from _planbuild_cli import UsageError, parse_options, usage_error
 
 PARSE_USAGE = 'parse --log FILE [--mode {default,errors,structured,no-openrewrite}]'
 CHECK_USAGE = 'check-warnings --warnings JSON [--patterns JSON | --acceptable-warnings JSON]'
-USAGES = {'parse': PARSE_USAGE, 'check-warnings': CHECK_USAGE}
+MARKERS_USAGE = 'search-markers [--source-dir DIR] [--extensions .java,.kt]'
+FIND_USAGE = 'find-project (--project-name NAME | --project-path PATH) [--root DIR]'
+USAGES = {'parse': PARSE_USAGE, 'check-warnings': CHECK_USAGE, 'search-markers': MARKERS_USAGE,
+          'find-project': FIND_USAGE}
+# Which build scripts have which subcommands (the reference's: markers only for JVM sources).
+AVAILABLE = {'maven': ('parse', 'check-warnings', 'search-markers'),
+             'gradle': ('parse', 'check-warnings', 'search-markers', 'find-project')}
+
+
+def usages(system):
+    """The usage lines of the subcommands ``system``'s script has, by name."""
+    names = AVAILABLE.get(system, ('parse', 'check-warnings'))
+    return {name: USAGES[name] for name in names}
 
 
 def _fail(message):
@@ -28,62 +42,52 @@ def _print(value):
 
 
 def cmd_parse(system, options):
-    reply = _planbuild.call('pb_parse', {'log_file': options.log, 'system': system})
+    reply = _planbuild.call('pb_parse', {'log_file': options.log, 'system': system, 'mode': options.mode})
     if reply.get('status') != 'success':
         return _fail(reply.get('message', reply.get('error')))
-    issues = reply.get('issues', [])
-    if options.mode == 'errors':
-        issues = [issue for issue in issues if issue.get('severity') == 'error']
     tests = reply.get('tests') or {}
     build_status = reply.get('build_status')
-    _print({'status': 'success' if build_status == 'SUCCESS' else 'error',
-            'data': {'build_status': build_status, 'issues': issues},
+    # null: the log shows no outcome and no error (a -q success), which is not a failure.
+    _print({'status': 'error' if build_status == 'FAILURE' else 'success',
+            'data': {'build_status': build_status, 'issues': reply.get('issues', []), 'summary': reply.get('summary')},
             'metrics': {'tests_run': tests.get('total', 0), 'tests_failed': tests.get('failed', 0)}})
     return 0
 
 
-def _json_argument(options, name, flag):
-    text = getattr(options, name, None)
-    if text is None:
-        return None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f'invalid JSON in {flag}: {error}') from None
+def _answer(request):
+    """Ask pb_query; print the output it answers and return its exit code."""
+    reply = _planbuild.call('pb_query', request)
+    if reply.get('status') != 'success':
+        return _fail(reply.get('message', reply.get('error')))
+    _print(reply['output'])
+    return reply['exit_code']
 
 
 def cmd_check_warnings(system, options):
-    """Sorts warnings into acceptable (the patterns accept them), unknown (category ``other``)
-    and fixable (the rest); exit 1 while any is fixable or unknown, as the reference does."""
-    try:
-        warnings = _json_argument(options, 'warnings', '--warnings')
-        patterns = _json_argument(options, 'patterns', '--patterns')
-        accepted = _json_argument(options, 'acceptable_warnings', '--acceptable-warnings')
-    except ValueError as error:
-        return _fail(str(error))
-    if not isinstance(warnings, list) or not all(isinstance(item, dict) for item in warnings):
-        return _fail('--warnings must be a JSON array of warning objects')
-    request = {'warnings': [dict(item, category=item.get('category', item.get('type', 'other')),
-                                 severity=str(item.get('severity', 'warning')).lower(),
-                                 message=str(item.get('message', ''))) for item in warnings],
-               'mode': 'structured', 'system': system}
-    if patterns is None and isinstance(accepted, (list, dict)):
-        patterns = accepted if isinstance(accepted, list) else [p for v in accepted.values() if isinstance(v, list) for p in v]
-    if patterns is not None:
-        if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
-            return _fail('--patterns must be a JSON array of strings')
-        request['patterns'] = patterns
-    reply = _planbuild.call('pb_filter_warnings', request)
-    if reply.get('status') != 'success':
-        return _fail(reply.get('message', reply.get('error')))
-    items = [item for item in reply['warnings'] if item.get('severity') == 'warning']
-    acceptable = [item for item in items if item.get('accepted')]
-    unknown = [dict(item, requires_classification=True) for item in items
-               if not item.get('accepted') and item.get('category') in ('other', 'other_warnings')]
-    fixable = [item for item in items if not item.get('accepted') and item.get('category') not in ('other', 'other_warnings')]
-    _print({'success': True, 'total': len(items), 'acceptable': len(acceptable), 'fixable': len(fixable),
-            'unknown': len(unknown), 'categorized': {'acceptable': acceptable, 'fixable': fixable, 'unknown': unknown}})
-    return 1 if fixable or unknown else 0
+    """Sorts warnings into acceptable, fixable and unknown (the rules live in the library)."""
+    request = _planbuild.project('.', what='check_warnings', system=system, warnings_json=options.warnings)
+    if getattr(options, 'patterns', None) is not None:
+        request['patterns_json'] = options.patterns
+    if getattr(options, 'acceptable_warnings', None) is not None:
+        request['acceptable_warnings_json'] = options.acceptable_warnings
+    return _answer(request)
+
+
+def cmd_search_markers(system, options):
+    """OpenRewrite TODO markers under --source-dir; exit 1 while any needs the user."""
+    request = {'what': 'markers', 'system': system, 'source_dir': options.source_dir}
+    if getattr(options, 'extensions', None) is not None:
+        request['extensions'] = options.extensions
+    return _answer(request)
+
+
+def cmd_find_project(system, options):
+    """The Gradle project a name or a folder means, from settings and build files."""
+    request = {'what': 'gradle_project', 'root': options.root}
+    for name in ('project_name', 'project_path'):
+        if getattr(options, name, None) is not None:
+            request[name] = getattr(options, name)
+    return _answer(request)
 
 
 SUBCOMMANDS = {
@@ -93,12 +97,26 @@ SUBCOMMANDS = {
     'check-warnings': (cmd_check_warnings, {'--warnings': ('warnings', str), '--patterns': ('patterns', str),
                                             '--acceptable-warnings': ('acceptable_warnings', str)},
                        ('--warnings',), {}),
+    'search-markers': (cmd_search_markers, {'--source-dir': ('source_dir', str), '--extensions': ('extensions', str)},
+                       (), {'source_dir': 'src'}),
+    'find-project': (cmd_find_project, {'--project-name': ('project_name', str), '--project-path': ('project_path', str),
+                                        '--root': ('root', str)}, (), {'root': '.'}),
 }
+
+
+def _exclusive(parsed):
+    """find-project takes exactly one of --project-name and --project-path, as argparse's group."""
+    given = [flag for flag, name in (('--project-name', 'project_name'), ('--project-path', 'project_path'))
+             if getattr(parsed, name, None) is not None]
+    if not given:
+        raise UsageError('one of the arguments --project-name --project-path is required')
+    if len(given) > 1:
+        raise UsageError('argument --project-path: not allowed with argument --project-name')
 
 
 def dispatch(system, argv, prog):
     """Run ``argv`` (starting with the subcommand) when it names one of these; else None."""
-    if not argv or argv[0] not in SUBCOMMANDS:
+    if not argv or argv[0] not in usages(system):
         return None
     name = argv[0]
     handler, options, required, defaults = SUBCOMMANDS[name]
@@ -107,6 +125,8 @@ def dispatch(system, argv, prog):
         return 0
     try:
         parsed = parse_options(argv[1:], options, required=required, defaults=defaults)
+        if name == 'find-project':
+            _exclusive(parsed)
     except UsageError as error:
         return usage_error(prog, USAGES[name], str(error))
     return handler(system, parsed)

@@ -185,14 +185,14 @@ def run_main(system, argv, prog, options=RUN_OPTIONS, usage=RUN_USAGE):
         return usage_error(prog, usage, 'the following arguments are required: run')
     import _build_subcommands
     if argv[0] in ('-h', '--help'):
-        others = ''.join(f'\n       {prog} {text}' for text in _build_subcommands.USAGES.values())
+        others = ''.join(f'\n       {prog} {text}' for text in _build_subcommands.usages(system).values())
         sys.stdout.write(f'usage: {prog} {usage}{others}\n')
         return 0
     if argv[0] not in ('run', 'run-config-key'):
         handled = _build_subcommands.dispatch(system, argv, prog)
         if handled is not None:
             return handled
-        choices = ', '.join(repr(name) for name in ['run', 'run-config-key', *_build_subcommands.USAGES])
+        choices = ', '.join(repr(name) for name in ['run', 'run-config-key', *_build_subcommands.usages(system)])
         return usage_error(prog, usage, f"invalid choice: '{argv[0]}' (choose from {choices})")
     if '-h' in argv[1:] or '--help' in argv[1:]:
         sys.stdout.write(f'usage: {prog} {usage}\n')

@@ -415,6 +415,48 @@ struct JVMParserShapeTests {
         #expect(gradle.buildStatus == .failure)
     }
 
+    /// Kotlin 1.8+ Gradle plugins print a plain path with `:L:C` after `e:`/`w:` (issue 12; no such
+    /// compiler is installable here, so these lines are written after its documented format).
+    @Test func kotlinPlainPathWithLineAndColumn() throws {
+        let gradle = try Self.gradle("""
+        > Task :compileKotlin FAILED
+        e: /src/main/kotlin/demo/Main.kt:7:13 Unresolved reference: y
+        w: /src/main/kotlin/demo/Main.kt:10:14: warning: Unchecked cast: List<Any> to List<String>
+        """)
+        #expect(gradle.errors.map(\.line) == [7])
+        #expect(gradle.errors.first?.file == "/src/main/kotlin/demo/Main.kt")
+        #expect(gradle.warnings.first?.line == 10)
+        #expect(gradle.warnings.first?.message.hasPrefix("Unchecked cast") == true)
+    }
+
+    /// Identical file-less messages of two tasks are two issues; printed twice by one task, one (issue 12).
+    @Test func fileLessMessagesAreIssuesPerTask() throws {
+        let gradle = try Self.gradle("""
+        > Task :a:compileJava
+        warning: [options] bootstrap class path not set in conjunction with -source 8
+        warning: [options] bootstrap class path not set in conjunction with -source 8
+        > Task :b:compileJava
+        warning: [options] bootstrap class path not set in conjunction with -source 8
+        """)
+        #expect(gradle.warnings.count == 2)
+        #expect(gradle.buildStatus == nil)
+    }
+
+    /// Maven 3.9 names a plugin by its prefix in the execution header: javadoc's progress lines
+    /// (all printed as [WARNING]) stay noise.
+    @Test func maven39PluginPrefixes() throws {
+        let maven = try Self.maven("""
+        [INFO] --- javadoc:3.6.3:javadoc (api-docs) @ demo ---
+        [WARNING] Javadoc Warnings
+        [WARNING] Loading source files for package demo...
+        [WARNING] /src/main/java/demo/Docs.java:14: warning: no comment
+        [INFO] BUILD SUCCESS
+        """)
+        #expect(maven.warnings.count == 1)
+        #expect(maven.warnings.first?.category == "javadoc_warning")
+        #expect(maven.buildStatus == .success)
+    }
+
     @Test func newerGradleTaskHeadersAndJUnit5Names() throws {
         let outcome = try Self.gradle("""
         > Task :app:compileJava

@@ -11,8 +11,11 @@ enum QueryHandlers {
         case "defaults": return defaults()
         case "modules", "commands", "module": return try architecture(what, request)
         case "graph": return try graph(request)
+        case "markers": return try ScriptQueryHandlers.markers(request)
+        case "gradle_project": return try ScriptQueryHandlers.gradleProject(request)
+        case "check_warnings": return try ScriptQueryHandlers.checkWarnings(request)
         default:
-            throw invalid("\"what\" has an unknown value '\(what)'; known: wrapper, patterns, weighted_timeout, defaults, modules, commands, module, graph")
+            throw invalid("\"what\" has an unknown value '\(what)'; known: wrapper, patterns, weighted_timeout, defaults, modules, commands, module, graph, markers, gradle_project, check_warnings")
         }
     }
 

@@ -53,9 +53,11 @@ enum SingleBuildHandlers {
         guard ParserRegistry.names.contains(parser.lowercased()) else {
             throw invalid("unknown parser '\(parser)'; known: \(ParserRegistry.names.joined(separator: ", "))")
         }
-        let outcome = try ParserRegistry.parse(logFile: path, parser: parser)
+        let mode: ParseMode = try request.enumValue("mode") ?? .default
+        var outcome = try ParserRegistry.parse(logFile: path, parser: parser)
+        outcome.issues = mode.keep(outcome.issues)
         guard case .object(let members) = outcome.json else { throw PlanBuildError(.internal, "unexpected parse result") }
-        return Reply.success(members.entries.map { ($0.key, $0.value) })
+        return Reply.success(members.entries.map { ($0.key, $0.value) } + [("summary", .object(IssueSummary.counts(outcome.issues)))])
     }
 
     static func filterWarnings(_ request: Request) throws(PlanBuildError) -> JSONValue {

@@ -14,14 +14,34 @@
 ///
 /// Works on the line's bytes without copying (the result is a slice of the line); a line that
 /// starts with none of the first bytes of a prefix (a letter, `[INFO]` …) costs a byte compare
-/// and one memchr for `\r`.
+/// (LogReader tells whether a `\r` is in the line: it looks once per `\r`, not once per line).
 enum CILinePrefix {
     typealias Bytes = UnsafeBufferPointer<UInt8>
 
-    static func strip(_ line: Bytes) -> Bytes {
+    /// `redrawn`: whether the line may hold a `\r` (the reader knows it without a look at each line).
+    @inline(__always)
+    static func strip(_ line: Bytes, redrawn: Bool = true) -> Bytes {
+        // The fast path, inlined into the reader's loop: a line that starts with a letter other
+        // than `s`, or with Maven's `[INFO]`/`[ERROR]`/`[WARNING]`, has no CI prefix.
+        if !redrawn, let first = line.first {
+            if first == UInt8(ascii: "[") {
+                switch ByteScan.byte(line, 1) {
+                case UInt8(ascii: "I"): if ByteScan.has(line, "[INFO]") { return line }
+                case UInt8(ascii: "E"): if ByteScan.has(line, "[ERROR]") { return line }
+                case UInt8(ascii: "W"): if ByteScan.has(line, "[WARNING]") { return line }
+                default: break
+                }
+            } else if ByteScan.isLetter(first), first != UInt8(ascii: "s") {
+                return line
+            }
+        }
+        return stripPrefixes(line, redrawn: redrawn)
+    }
+
+    private static func stripPrefixes(_ line: Bytes, redrawn: Bool) -> Bytes {
         guard let base = line.baseAddress, line.count > 0 else { return line }
         var start = 0
-        if memchr(base, 0x0D, line.count) != nil { start = afterRedraws(line) }
+        if redrawn, memchr(base, 0x0D, line.count) != nil { start = afterRedraws(line) }
         // A handful of prefixes at most; each pass removes one.
         for _ in 0..<4 {
             guard let next = prefixEnd(line, at: start) else { break }
@@ -47,6 +67,13 @@ enum CILinePrefix {
         case 0x30...0x39:
             return clockTime(line, at) ?? isoTimestamp(line, at).map { afterGitLabStream(line, spaceAfter(line, $0, maximum: 1)) }
         case UInt8(ascii: "["):
+            // Maven's own levels first: most lines of a Maven log are these.
+            switch ByteScan.byte(line, at + 1) {
+            case UInt8(ascii: "I"): if ByteScan.has(line, "[INFO]", at: at) { return nil }
+            case UInt8(ascii: "E"): if ByteScan.has(line, "[ERROR]", at: at) { return nil }
+            case UInt8(ascii: "W"): if ByteScan.has(line, "[WARNING]", at: at) { return nil }
+            default: break
+            }
             if ByteScan.isDigit(ByteScan.byte(line, at + 1)), let end = isoTimestamp(line, at + 1),
                ByteScan.byte(line, end) == UInt8(ascii: "]") {
                 return spaceAfter(line, end + 1, maximum: 1)

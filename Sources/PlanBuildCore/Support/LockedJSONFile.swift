@@ -24,7 +24,7 @@ public struct LockedJSONFile: Sendable {
     /// file does not exist.
     public func read() throws(PlanBuildError) -> JSONObject? {
         guard let bytes = try readBytes(path) else { return nil }
-        return try parse(bytes).value
+        return try parse(bytes, keepingSource: false).value
     }
 
     /// Runs `change` on the document (empty when the file does not exist) under the lock and
@@ -34,7 +34,7 @@ public struct LockedJSONFile: Sendable {
             var document = JSONObject()
             var source = JSONSource.none
             if let bytes = try readBytes(target) {
-                (document, source) = try parse(bytes)
+                (document, source) = try parse(bytes, keepingSource: true)
             }
             guard try change(&document) else { return }
             try replace(target, with: JSONWriter.write(.object(document), indent: 2, keeping: source) + "\n")
@@ -63,13 +63,14 @@ public struct LockedJSONFile: Sendable {
         }
     }
 
-    private func parse(_ bytes: [UInt8]) throws(PlanBuildError) -> (value: JSONObject, source: JSONSource) {
+    /// The document; with `keepingSource` also the text of its parts, which only a rewrite needs.
+    private func parse(_ bytes: [UInt8], keepingSource: Bool) throws(PlanBuildError) -> (value: JSONObject, source: JSONSource) {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             throw failure("\(path) is empty: fix or delete it (PlanBuild does not overwrite it)")
         }
         let parsed: (value: JSONValue, source: JSONSource)
         do {
-            parsed = try JSONParser.parseKeepingSource(bytes: bytes)
+            parsed = keepingSource ? try JSONParser.parseKeepingSource(bytes: bytes) : (try JSONParser.parse(bytes: bytes), .none)
         } catch {
             throw failure("\(path) is not valid JSON (\(error)): fix or delete it (PlanBuild does not overwrite it)")
         }

@@ -18,8 +18,9 @@ public struct GradleLogParser: LogParser {
     /// error to be remembered), and whether it is a javadoc task.
     private var task = JVMTextBuffer(limit: 512)
     private var javadocTask = false
-    /// A hash of the task's name: file-less messages of two tasks are two issues (issue 12).
-    private var taskContext: UInt64 = 0
+    /// A hash of the task's name, made when a file-less message needs it: file-less messages of
+    /// two tasks are two issues (issue 12).
+    private var taskHash: UInt64?
     /// Tasks during which an error was reported: their `Execution failed` block is explained.
     private var tasksWithErrors: Set<String> = []
     private var taskErrorKeys: Set<UInt64> = []
@@ -129,7 +130,7 @@ public struct GradleLogParser: LogParser {
         // javac/kotlinc messages without a location: `error: invalid source release: 99`,
         // `warning: [options] bootstrap class path not set in conjunction with -source 8`.
         if ByteScan.has(line, "error: ", at: start) || ByteScan.has(line, "warning: ", at: start) {
-            guard !seen.seenBefore(line, start, line.count, salt: 2, context: taskContext) else { return }
+            guard !seen.seenBefore(line, start, line.count, salt: 2, context: taskContext()) else { return }
             let isError = line[start] == UInt8(ascii: "e")
             let messageStart = ByteScan.skipSpaces(line, from: start + (isError ? 7 : 9))
             let message = ByteScan.string(line, messageStart, min(ByteScan.trimEnd(line, from: messageStart, to: line.count), messageStart + 4096))
@@ -137,7 +138,7 @@ public struct GradleLogParser: LogParser {
             if isError { noteTaskError() }
             sink.add(Issue(file: nil, line: nil, message: message, severity: isError ? .error : .warning,
                            category: isError ? (javadocTask ? IssueCategory.javadocWarning : IssueCategory.compilationError)
-                               : JVMDiagnostics.warningCategory(message, javadocTool: javadocTask)), context: taskContext)
+                               : JVMDiagnostics.warningCategory(message, javadocTool: javadocTask)), context: taskContext())
         }
     }
 
@@ -174,11 +175,17 @@ public struct GradleLogParser: LogParser {
         guard to > from, to - from <= 512 else { return }
         task.reset()
         task.append(line, from, to)
-        var hasher = Fingerprint(kind: 9)
-        hasher.add(UnsafeBufferPointer(rebasing: line[from..<to]))
-        taskContext = hasher.value
+        taskHash = nil
         // The last segment of the path ends with `javadoc` (`:javadoc`, `:app:aggregateJavadoc`).
         javadocTask = ByteScan.hasSuffix(line, "javadoc", before: to) || ByteScan.hasSuffix(line, "Javadoc", before: to)
+    }
+
+    private mutating func taskContext() -> UInt64 {
+        if let known = taskHash { return known }
+        var hasher = Fingerprint(kind: 9)
+        task.withBytes { hasher.add($0) }
+        taskHash = hasher.value
+        return hasher.value
     }
 
     private mutating func noteTaskError() {

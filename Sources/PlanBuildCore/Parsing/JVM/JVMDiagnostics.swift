@@ -128,7 +128,8 @@ enum JVMDiagnostics {
     static func kotlin(_ line: JVMLine, from: Int) -> JVMDiagnosticMatch? {
         let severity: Issue.Severity = line[from] == UInt8(ascii: "e") ? .error : .warning
         let rest = ByteScan.skipSpaces(line, from: from + 2)
-        if var located = kotlinLocation(line, from: rest) {
+        // After `e: `/`w: ` a plain path may carry `:L:C` too (Kotlin 1.8+ Gradle plugin: `e: /path/F.kt:12:5 msg`).
+        if var located = kotlinLocation(line, from: rest, plainPath: true) {
             located.severity = severity
             return located
         }
@@ -139,8 +140,10 @@ enum JVMDiagnostics {
                                   messageStart: rest, messageEnd: end, severity: severity)
     }
 
-    /// `/path/F.kt: (12, 5): message` or `file:///path/F.kt:12:5 message` (also `…:12:5: message`).
-    private static func kotlinLocation(_ line: JVMLine, from: Int) -> JVMDiagnosticMatch? {
+    /// `/path/F.kt: (12, 5): message` or `file:///path/F.kt:12:5 message` (also `…:12:5: message`);
+    /// with `plainPath`, also `/path/F.kt:12:5 message` (only after a Kotlin `e: `/`w: `, where
+    /// nothing else can be meant).
+    private static func kotlinLocation(_ line: JVMLine, from: Int, plainPath: Bool = false) -> JVMDiagnosticMatch? {
         var fileStart = from
         if ByteScan.has(line, "file://", at: from) { fileStart = from + 7 }
         if let paren = ByteScan.find(line, ": (", from: fileStart), paren > fileStart,
@@ -155,7 +158,7 @@ enum JVMDiagnostics {
                                       messageStart: messageStart, messageEnd: ByteScan.trimEnd(line, from: messageStart, to: line.count),
                                       severity: nil)
         }
-        guard fileStart > from else { return nil }
+        guard fileStart > from || plainPath else { return nil }
         // file:///path:l:c message — the first `:digits:digits` followed by a space or colon.
         var cursor = fileStart
         while let colon = ByteScan.find(line, byte: UInt8(ascii: ":"), from: cursor) {

@@ -43,7 +43,8 @@ public struct MavenLogParser: LogParser {
     /// The plugin and module running now (a hash of them, from `--- plugin:version:goal (id) @ module ---`):
     /// file-less messages of two modules or two plugins are two issues; the compile and testCompile
     /// goals of one plugin in one module are one source.
-    private var execution: UInt64 = 0
+    private var executionLine = JVMTextBuffer(limit: 512)
+    private var executionHash: UInt64?
     /// An enforcer rule failure being read: `Rule 0: …RequireProperty failed with message:` and the
     /// unprefixed lines of its message.
     private var enforcerRule: EnforcerRule?
@@ -51,6 +52,7 @@ public struct MavenLogParser: LogParser {
     private struct EnforcerRule {
         var rule: String
         var severity: Issue.Severity
+        var repeated: Bool
         var lines: [String] = []
     }
     /// A module reported FAILURE in the reactor summary: the build failed, with or without a BUILD line.
@@ -72,23 +74,10 @@ public struct MavenLogParser: LogParser {
 
     public init() {}
 
+    @inline(__always)
     public mutating func consume(_ line: UnsafeBufferPointer<UInt8>) {
         guard let first = line.first else { bareLevel = .none; endBlocks(); return }
-        if bareLevel != .none {
-            // The text under a level tag that stood alone on its line (as some CI consoles and
-            // log splitters print it): the two lines are one.
-            let level = bareLevel
-            bareLevel = .none
-            if first != UInt8(ascii: "[") || Self.levelTag(line) == nil {
-                switch level {
-                case .info: info(line, at: 0)
-                case .error: prefixed(line, body: 0, severity: .error)
-                case .warning: prefixed(line, body: 0, severity: .warning)
-                case .none: break
-                }
-                return
-            }
-        }
+        if bareLevel != .none, underBareLevel(line, first) { return }
         if first == UInt8(ascii: "[") {
             if ByteScan.has(line, "[INFO]") {
                 if line.count == 6 { bareLevel = .info; endBlocks(); return }
@@ -108,6 +97,21 @@ public struct MavenLogParser: LogParser {
             if ByteScan.has(line, "[DEBUG]") { return }
         }
         unprefixed(line)
+    }
+
+    /// The text under a level tag that stood alone on its line (as some CI consoles and log
+    /// splitters print it): the two lines are one. Returns whether the line was read so.
+    private mutating func underBareLevel(_ line: JVMLine, _ first: UInt8) -> Bool {
+        let level = bareLevel
+        bareLevel = .none
+        guard first != UInt8(ascii: "[") || Self.levelTag(line) == nil else { return false }
+        switch level {
+        case .info: info(line, at: 0)
+        case .error: prefixed(line, body: 0, severity: .error)
+        case .warning: prefixed(line, body: 0, severity: .warning)
+        case .none: return false
+        }
+        return true
     }
 
     /// `[INFO]`, `[ERROR]`, `[WARNING]`, `[DEBUG]` at the start of the line.
@@ -172,8 +176,13 @@ public struct MavenLogParser: LogParser {
         case UInt8(ascii: "-"):
             if ByteScan.has(line, "--- ", at: at) {
                 flushClassCounts()
-                execution = Self.pluginInModule(line, from: at + 4)
-                plugin = ByteScan.find(line, "maven-javadoc-plugin", from: at) != nil ? .javadoc : .other
+                // Kept as bytes; hashed only when a file-less issue needs it.
+                executionLine.reset()
+                executionLine.append(line, at + 4, line.count)
+                executionHash = nil
+                // Maven 3.9 names plugins by their prefix: `--- javadoc:3.6.3:javadoc (…) @ x ---`.
+                plugin = ByteScan.find(line, "maven-javadoc-plugin", from: at) != nil || ByteScan.has(line, "javadoc:", at: at + 4)
+                    ? .javadoc : .other
             }
         default:
             break
@@ -233,12 +242,12 @@ public struct MavenLogParser: LogParser {
         // Errors outside any goal failure: `Unknown lifecycle phase …`, `The build could not read 1
         // project` and its indented POM problems, … (issues only when nothing else explains the failure).
         if !inGoalBlock, otherErrors.count < Self.maximumOtherErrors,
-           !seen.seenBefore(line, start, line.count, salt: 1, context: execution) {
+           !seen.seenBefore(line, start, line.count, salt: 1, context: executionContext()) {
             var message = Self.trimmedString(line, start)
             if let help = message.firstRange(of: " -> [Help") { message = String(message[..<help.lowerBound]).trimmed }
             otherErrors.append((Issue(file: nil, line: nil, message: message, severity: .error,
                                       category: Self.isDependencyProblem(line, start) ? IssueCategory.dependencyError : IssueCategory.buildError),
-                                execution))
+                                executionContext()))
         }
     }
 
@@ -248,12 +257,12 @@ public struct MavenLogParser: LogParser {
     private mutating func buildToolWarning(_ line: JVMLine, _ start: Int, indented: Bool) {
         if ByteScan.has(line, "Javadoc Warnings", at: start) { plugin = .javadoc; return }
         guard plugin != .javadoc, !indented, !sink.isFull, !Self.isWarningBoilerplate(line, start),
-              !seen.seenBefore(line, start, line.count, salt: 2, context: execution) else { return }
+              !seen.seenBefore(line, start, line.count, salt: 2, context: executionContext()) else { return }
         let message = Self.trimmedString(line, start)
         let dependency = ByteScan.has(line, "The POM for ", at: start) || ByteScan.has(line, "Missing POM for ", at: start)
             || Self.isDependencyProblem(line, start)
         sink.add(Issue(file: nil, line: nil, message: message, severity: .warning,
-                       category: dependency ? IssueCategory.dependencyError : IssueCategory.other), context: execution)
+                       category: dependency ? IssueCategory.dependencyError : IssueCategory.other), context: executionContext())
     }
 
     private static func isWarningBoilerplate(_ line: JVMLine, _ at: Int) -> Bool {
@@ -270,7 +279,7 @@ public struct MavenLogParser: LogParser {
     private mutating func unprefixed(_ line: JVMLine) {
         if enforcerRule != nil {
             let start = ByteScan.skipSpaces(line)
-            if start < line.count, (enforcerRule?.lines.count ?? 0) < 16 {
+            if start < line.count, enforcerRule?.repeated == false, (enforcerRule?.lines.count ?? 0) < 16 {
                 enforcerRule?.lines.append(Self.trimmedString(line, start))
             }
             return
@@ -312,6 +321,13 @@ public struct MavenLogParser: LogParser {
         if detail.active { finishDetail() }
     }
 
+    private mutating func executionContext() -> UInt64 {
+        if let known = executionHash { return known }
+        let value = executionLine.withBytes { Self.pluginInModule($0, from: 0) }
+        executionHash = value
+        return value
+    }
+
     /// `maven-compiler-plugin:3.10.1:compile (default-compile) @ core ---` → hash of the plugin and the module.
     private static func pluginInModule(_ line: JVMLine, from: Int) -> UInt64 {
         var hasher = Fingerprint(kind: 9)
@@ -332,9 +348,12 @@ public struct MavenLogParser: LogParser {
         guard let failed = ByteScan.find(line, " failed with message", from: start),
               let (_, afterNumber) = ByteScan.number(line, at: start + 5), ByteScan.has(line, ": ", at: afterNumber),
               failed > afterNumber + 2, failed - afterNumber <= 512 else { return false }
-        let qualified = ByteScan.string(line, afterNumber + 2, failed)
+        // A rule already read in this plugin execution (a log that repeats itself): its lines are
+        // consumed without making Strings.
+        let repeated = seen.seenBefore(line, start, failed, salt: 6, context: executionContext())
+        let qualified = repeated ? "" : ByteScan.string(line, afterNumber + 2, failed)
         let rule = qualified.split(separator: ".").last.map(String.init) ?? qualified
-        enforcerRule = EnforcerRule(rule: rule, severity: severity)
+        enforcerRule = EnforcerRule(rule: rule, severity: severity, repeated: repeated)
         return true
     }
 
@@ -342,15 +361,16 @@ public struct MavenLogParser: LogParser {
     private mutating func commitEnforcerRule() {
         guard let block = enforcerRule else { return }
         enforcerRule = nil
+        if block.severity == .error { enforcerFailures &+= 1 }
+        guard !block.repeated else { return }
         let text = block.lines.isEmpty ? "failed" : block.lines.joined(separator: "\n")
         let lowered = block.rule.lowercased()
         let dependency = lowered.contains("dependenc") || lowered.contains("deps") || lowered.contains("convergence")
             || lowered.contains("repositor")
         let category = dependency ? IssueCategory.dependencyError
             : (block.severity == .error ? IssueCategory.buildError : IssueCategory.other)
-        if block.severity == .error { enforcerFailures &+= 1 }
         sink.add(Issue(file: nil, line: nil, message: "\(block.rule): \(text)", severity: block.severity, category: category),
-                 context: execution)
+                 context: executionContext())
     }
 
     // MARK: Compiler diagnostics
