@@ -59,14 +59,20 @@ def wait_for(predicate, seconds: float = 15):
 
 def kill_all(marker: str):
     for pid in with_marker(marker):
-        os.kill(pid, signal.SIGKILL)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def assert_no_survivor(marker: str, within: float = 3.0):
     gone = wait_for(lambda: not with_marker(marker), within)
     left = with_marker(marker)
     for pid in left:  # leave the machine clean even when the test fails
-        os.kill(pid, signal.SIGKILL)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     assert gone, f"processes of the build survived: {left}"
 
 
