@@ -22,8 +22,8 @@ struct OrchestrateCommand: ParsableCommand {
     var forced: [String] = []
 
     func validate() throws {
-        if sequential && jobs != nil { throw ValidationError("--jobs and --sequential exclude each other") }
-        if let jobs, jobs < 0 { throw ValidationError("--jobs must be 0 (unlimited) or more") }
+        // The core decides which option combinations are valid; here they become usage errors.
+        do { try OrchestrationOptions(jobs: jobs, sequential: sequential).validate() } catch { throw ValidationError(error.message) }
         _ = try timeout?.checked()
     }
 
