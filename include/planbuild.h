@@ -201,7 +201,10 @@ char *pb_filter_warnings(const char *request_json);
  * Request:  {"result": {…a result object…}, "format": "toon" | "json"? (default toon), "indent": 2?}
  *           ("indent": -1 gives one line, like Python's json.dumps(indent=None)). TOON shows the
  *           scalar fields in the documented order, then "message" when present, then the sections.
- * Reply:    {"status":"success","text":"status\tsuccess\nexit_code\t0\n…"}
+ * Reply:    {"status":"success","text":"status\tsuccess\nexit_code\t0\n…",
+ *            "notice":"[EXEC] mvn …\n"} — "notice" is what a build script's `run` writes to stderr
+ *           before the result (plus "error: message\n" when the tool could not run); every value in
+ *           "text" and "notice" has its tabs and line breaks escaped (no forged lines).
  */
 char *pb_format(const char *request_json);
 
@@ -266,7 +269,8 @@ char *pb_run_config(const char *request_json);
  *               → the result pb_execute would start from, nothing run and no log created:
  *               "status" "success" (or "error" with "error":"wrapper_not_found" …), "command",
  *               "timeout_used_seconds", "wrapper" (Maven, Gradle, Python), "command_type" (npm),
- *               "command_key" (the key the timeout is learned under: "python:pytest_q").
+ *               "command_key" (the key the timeout is learned under: "python:pytest_q") and
+ *               "command_key_text" (run-config-key's text answer, the key escaped).
  *   "patterns": {"system": S} → {"status":"success","patterns":[…]}, the accepted-warning
  *               patterns of run-configuration.json (errors: "configuration_invalid").
  *   "weighted_timeout": {"existing": N?, "duration": M, "policy": {…}?} → {"status":"success",

@@ -152,10 +152,10 @@ def run_build(system, options):
     except _planbuild.PlanBuildError as error:
         # The library refused a value typed on the command line (a zero --timeout): a usage error.
         raise UsageError(error.message) from None
-    sys.stderr.write(f"[EXEC] {result.get('command', '')}\n")
-    if result.get('message'):
-        sys.stderr.write(f"error: {result['message']}\n")
-    print_text(_planbuild.checked('pb_format', {'result': result, 'format': fmt})['text'])
+    formatted = _planbuild.checked('pb_format', {'result': result, 'format': fmt})
+    # "[EXEC] command" and "error: message", rendered (and escaped) by the library.
+    sys.stderr.write(formatted['notice'])
+    print_text(formatted['text'])
     # 'cached': the build cache answered for an earlier success (incremental.enabled).
     return 0 if result.get('status') in ('success', 'cached') else 1
 
@@ -177,13 +177,14 @@ def run_config_key(system, options):
     """Print the key ``run`` would learn the timeout under (``command_key: maven:verify@core``)."""
     request = _planbuild.project(option=options.__dict__.get('project_dir'), what='wrapper', system=system,
                                  args=options.command_args)
-    key = _planbuild.call('pb_query', request).get('command_key')
+    answer = _planbuild.call('pb_query', request)
+    key = answer.get('command_key')
     if key is None:
         raise UsageError(f"argument --command-args: no command key for '{options.command_args}'")
     if options.__dict__.get('format') == 'json':
         print_text(json.dumps({'status': 'success', 'command_key': key}))
     else:
-        print_text(f'status: success\ncommand_key: {key}')
+        print_text(answer['command_key_text'])
     return 0
 
 

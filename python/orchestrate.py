@@ -140,8 +140,6 @@ def main(argv=None):
         return 2
     try:
         options = parse_options(argv[1:], OPTIONS, required=('--command',))
-        if options.__dict__.get('sequential') and options.__dict__.get('jobs') is not None:
-            raise UsageError('--jobs and --sequential exclude each other')
     except UsageError as error:
         return usage_error(prog, USAGE, str(error))
     get = options.__dict__.get
@@ -153,6 +151,8 @@ def main(argv=None):
                           format=get('format') or 'toon', cache=not get('no_cache'), force=get('force'),
                           events=get('events'), trace=get('trace'), junit=get('junit'), sarif=get('sarif'))
     except _planbuild.PlanBuildError as error:
+        if error.error == 'invalid_request':  # options the library refused (--jobs with --sequential)
+            return usage_error(prog, USAGE, error.message)
         sys.stderr.write(f'error: {error.message}\n')
         return 1
     except _planbuild.LibraryUnavailable as error:

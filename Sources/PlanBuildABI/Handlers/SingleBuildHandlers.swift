@@ -98,7 +98,7 @@ enum SingleBuildHandlers {
         case nil: text = ResultFormatter.format(result, as: format)
         case let indent?: text = ResultFormatter.format(result, as: format, indent: indent < 0 ? nil : indent)
         }
-        return Reply.success([("text", .string(text))])
+        return Reply.success([("text", .string(text)), ("notice", .string(ResultFormatter.runNotice(result)))])
     }
 
     static func timeoutGet(_ request: Request) throws(PlanBuildError) -> JSONValue {

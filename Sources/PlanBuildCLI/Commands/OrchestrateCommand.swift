@@ -27,8 +27,8 @@ struct OrchestrateCommand: ParsableCommand {
     @Option(help: "Write the run's errors and warnings as SARIF 2.1.0 to this file.") var sarif: String?
 
     func validate() throws {
-        if sequential && jobs != nil { throw ValidationError("--jobs and --sequential exclude each other") }
-        if let jobs, jobs < 0 { throw ValidationError("--jobs must be 0 (unlimited) or more") }
+        // The core decides which option combinations are valid; here they become usage errors.
+        do { try OrchestrationOptions(jobs: jobs, sequential: sequential).validate() } catch { throw ValidationError(error.message) }
         _ = try timeout?.checked()
     }
 

@@ -25,6 +25,13 @@ public struct OrchestrationOptions: Sendable {
         self.mode = mode
     }
 
+    /// The options' own rules, checked before anything is read or started (the CLI, the ABI and
+    /// the Python shims all come through here): a limit and "one at a time" cannot both be asked for.
+    public func validate() throws(PlanBuildError) {
+        if let jobs, jobs < 0 { throw PlanBuildError(.invalidRequest, "jobs must be 0 (unlimited) or more") }
+        if sequential && jobs != nil { throw PlanBuildError(.invalidRequest, "jobs and sequential exclude each other") }
+    }
+
     var concurrencyLimit: Int {
         if sequential { return 1 }
         guard let jobs else { return SystemInfo.processorCount }
@@ -42,6 +49,7 @@ public enum Orchestrator {
     public static func run(command: String, options: OrchestrationOptions, layout: ProjectLayout,
                            cancellation: CancellationToken = CancellationToken(),
                            progress: ProgressHandler = { _ in }) throws(PlanBuildError) -> RunReport {
+        try options.validate()
         let architecture = try ProjectArchitecture.load(layout)
         let plan = try OrchestrationPlan.make(command: command, modules: options.modules, architecture: architecture)
         var cacheProblems: [String] = []
