@@ -8,6 +8,7 @@ from pathlib import Path
 import jsonschema
 from junitparser import Failure, JUnitXml, Skipped
 
+from conftest import run_script
 from orchestration_support import orchestrate
 
 SCHEMA = Path("/work/shared/schemas/sarif-2.1.0.json")
@@ -74,3 +75,30 @@ def test_junit_and_sarif_of_a_real_maven_run(maven_example: Path, tmp_path: Path
                 if error.get("line"):
                     assert location["region"]["startLine"] == error["line"]
     assert any(r["ruleId"] == "compilation_error" for r in errors)
+
+
+def test_junit_and_sarif_of_a_single_script_run(maven_example: Path, tmp_path: Path):
+    """`maven.py run --junit --sarif`: the build as one testsuite, its issues as SARIF results."""
+    junit, sarif = tmp_path / "one.xml", tmp_path / "one.sarif"
+    run = run_script(maven_example, "pm-dev-java:plan-marshall-plugin:maven", "run", "--commandArgs",
+                     "verify -fae", "--format", "json", "--mode", "structured", "--junit", str(junit), "--sarif", str(sarif))
+    assert run.returncode == 1, run.stderr
+    result = json.loads(run.stdout)
+    suites = list(JUnitXml.fromfile(str(junit)))
+    assert len(suites) == 1 and suites[0].name == "default"
+    cases = list(suites[0])
+    assert cases[0].name == "verify" and any(isinstance(r, Failure) for r in cases[0].result)
+    # Every error of the build, not only those the printed result keeps.
+    assert len(cases) - 1 >= len(result["errors"])
+    assert [case.name for case in cases[1:len(result["errors"]) + 1]] == [e["message"] for e in result["errors"]]
+    document = json.loads(sarif.read_text())
+    jsonschema.validate(document, json.loads((SCHEMA if SCHEMA.exists() else REPO_SCHEMA).read_text()))
+    results = document["runs"][0]["results"]
+    assert [r["message"]["text"] for r in results if r["level"] == "error"][:len(result["errors"])] \
+        == [e["message"] for e in result["errors"]]
+    assert len([r for r in results if r["level"] == "warning"]) >= len(result.get("warnings", []))
+    compile_error = next(r for r in results if r["ruleId"] == "compilation_error")
+    location = compile_error["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": "service/src/main/java/com/example/service/OrderService.java",
+                                            "uriBaseId": "%SRCROOT%"}
+    assert location["region"]["startLine"] == 19
