@@ -98,3 +98,19 @@ def test_sigint_restores_the_terminal_and_prints_the_report(tmp_path: Path):
     # Nothing of the block is left half drawn after the cursor came back: only the report follows.
     after = strip_colour(text[shown + len("\x1b[?25h"):]).replace("\r", "")
     assert after.startswith("status\t"), after[:200]
+
+
+def test_plain_output_has_a_heartbeat_while_builds_run(tmp_path: Path):
+    """Off a terminal (a pipe here) CI logs get a line at least every 30 s while a build runs."""
+    import subprocess
+    from orchestration_support import PLANBUILD
+    project = make_project(tmp_path, {"slow": {"sleep": 33}})
+    run = subprocess.run([str(PLANBUILD), "orchestrate", "--project-dir", str(project), "--command", "verify",
+                          "--no-cache"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "\x1b" not in run.stderr
+    lines = run.stderr.splitlines()
+    beats = [line for line in lines if line.startswith("still running: slow 3")]
+    assert len(beats) == 1, lines
+    assert beats[0].endswith(" · [0/1] elapsed " + beats[0].split("elapsed ")[1]) and "ETA" in beats[0]
+    assert lines.index(beats[0]) < lines.index(next(line for line in lines if line.startswith("success  slow")))
