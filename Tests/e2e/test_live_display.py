@@ -2,8 +2,11 @@
 while no event happens, its bars and counts are right, NO_COLOR and CI=true give no escape byte,
 and after SIGINT the terminal is restored and the report printed. The modules are shell scripts
 of known durations (orchestration_support)."""
+import os
 import signal
 import time
+
+import pytest
 from pathlib import Path
 
 from orchestration_support import make_project
@@ -77,22 +80,22 @@ def test_no_color_and_ci_give_no_escape_byte(tmp_path: Path):
     assert "started  a" in run.text and "error    b" in run.text
 
 
-def test_sigint_restores_the_terminal_and_prints_the_report(tmp_path: Path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_signal_restores_the_terminal_and_prints_the_report(tmp_path: Path, stop):
     project = make_project(tmp_path, {"long": {"sleep": 60}, "short": {"sleep": 0.2}})
     run = TerminalRun(project, "--no-cache")
     run.read_for(1.5)
     assert "\x1b[?25l" in run.text  # the cursor is hidden while the block is drawn
-    import os
-    os.kill(run.pid, signal.SIGINT)
+    os.kill(run.pid, stop)
     started = time.monotonic()
     code = run.read_to_end(timeout=30)
     assert time.monotonic() - started < 20
-    assert code == 130, run.text
+    assert code == 128 + stop, run.text
     text = run.text
     hidden, shown = text.rindex("\x1b[?25l"), text.rindex("\x1b[?25h")
     assert shown > hidden, text
     lines = written_lines(text)
-    assert "planbuild: signal 2 received, cancelling running builds…" in lines
+    assert f"planbuild: signal {int(stop)} received, cancelling running builds…" in lines
     assert any(line.startswith("⊘ long  cancelled after ") for line in lines), lines
     assert "status\tpartial" in lines and any(line.startswith("long\tverify\tcancelled\t") for line in lines)
     # Nothing of the block is left half drawn after the cursor came back: only the report follows.
@@ -114,3 +117,21 @@ def test_plain_output_has_a_heartbeat_while_builds_run(tmp_path: Path):
     assert len(beats) == 1, lines
     assert beats[0].endswith(" · [0/1] elapsed " + beats[0].split("elapsed ")[1]) and "ETA" in beats[0]
     assert lines.index(beats[0]) < lines.index(next(line for line in lines if line.startswith("success  slow")))
+
+
+def test_an_error_leaves_the_cursor_shown(tmp_path: Path):
+    run = TerminalRun(tmp_path)  # no derived-data.json: the run fails before any build
+    assert run.read_to_end() == 1
+    assert run.text.rindex("\x1b[?25h") > run.text.rindex("\x1b[?25l")
+    assert any("error: " in line for line in written_lines(run.text))
+
+
+def test_a_narrow_terminal_truncates_instead_of_wrapping(tmp_path: Path):
+    project = make_project(tmp_path, {"a-module-with-a-rather-long-name-indeed": {"sleep": 2}})
+    run = TerminalRun(project, "--no-cache", columns=40)
+    run.read_for(1.2)
+    block = run.live_block()
+    assert run.read_to_end() == 0
+    assert len(block) == 2 and all(len(line) <= 39 and line.endswith("…") for line in block), block
+    finished = [line for line in written_lines(run.text) if line.startswith("✔ ")]
+    assert finished and all(len(line) <= 39 for line in finished), finished
