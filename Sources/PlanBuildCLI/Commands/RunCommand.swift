@@ -16,6 +16,8 @@ struct RunCommand: ParsableCommand {
     var timeout: TimeoutOption?
     @Option(help: "actionable, structured or errors") var mode: WarningMode = .actionable
     @Option(help: "toon or json") var format: ResultFormatter.Format = .toon
+    @Option(help: "Also write the build as JUnit XML to this file.") var junit: String?
+    @Option(help: "Also write the build's errors and warnings as SARIF 2.1.0 to this file.") var sarif: String?
 
     func validate() throws { _ = try timeout?.checked() }
 
@@ -25,7 +27,13 @@ struct RunCommand: ParsableCommand {
         request.limitLikeRun()
         let token = CancellationToken()
         StopSignals.install(token)
-        let result = BuildExecutor.execute(request, cancellation: token)
+        let result: BuildResult
+        do {
+            result = try BuildExecutor.execute(request, cancellation: token, exports: RunExportPaths(junit: junit, sarif: sarif))
+        } catch {
+            printError("error: \(OneLine.escape(error.message))")
+            throw ExitCode(1)
+        }
         if StopSignals.signal != SIGPIPE {
             printOutput(ResultFormatter.format(result.json(includeAccepted: mode == .structured), as: format))
         }

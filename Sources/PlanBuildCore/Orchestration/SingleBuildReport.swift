@@ -2,10 +2,10 @@
 /// have one renderer for `orchestrate` and for the single `run` of the build scripts.
 extension RunReport {
     /// `module`: the module the arguments route to, else `default` (the log scope's name);
-    /// `command`: the goals as typed (`clean verify`).
+    /// `command`: the goals (`clean verify`; CommandArguments: options and their values left out).
     public init(singleBuild result: BuildResult, request: BuildRequest) {
         let arguments = try? CommandArguments(system: request.system, commandArgs: request.commandArgs)
-        let command = arguments.map { $0.words.filter { !$0.hasPrefix("-") }.joined(separator: " ") } ?? request.commandArgs
+        let command = arguments.map { $0.goals.joined(separator: " ") } ?? request.commandArgs
         var build = BuildReport(module: arguments?.module ?? "default", command: command.isEmpty ? request.commandArgs : command,
                                 status: .error)
         switch (result.status, result.error) {
@@ -36,5 +36,22 @@ extension BuildResult {
     public mutating func capIssues(errors: Int?, warnings: Int?) {
         if let limit = errors, let all = self.errors, all.count > limit { self.errors = Array(all.prefix(max(0, limit))) }
         if let limit = warnings, let all = self.warnings, all.count > limit { self.warnings = Array(all.prefix(max(0, limit))) }
+    }
+}
+
+extension BuildExecutor {
+    /// One build that also writes its JUnit / SARIF exports (`run --junit --sarif` of the build
+    /// scripts, pb_execute's members, `planbuild run`). The exports list every issue; the result
+    /// keeps the caps the request asked for (`run` shows 20 errors and 10 warnings).
+    public static func execute(_ request: BuildRequest, cancellation: CancellationToken? = nil,
+                               exports: RunExportPaths) throws(PlanBuildError) -> BuildResult {
+        guard !exports.isEmpty else { return execute(request, cancellation: cancellation) }
+        var uncapped = request
+        uncapped.maximumErrors = nil
+        uncapped.maximumWarnings = nil
+        var result = execute(uncapped, cancellation: cancellation)
+        try RunExports(exports, projectRoot: request.layout.projectDir).finish(RunReport(singleBuild: result, request: request))
+        result.capIssues(errors: request.maximumErrors, warnings: request.maximumWarnings)
+        return result
     }
 }
