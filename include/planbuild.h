@@ -116,7 +116,9 @@ char *pb_resolve(const char *request_json);
  *            "grace_ms": 1000?                (SIGTERM → SIGKILL grace on timeout),
  *            "env": {"NAME": "value"} | "NAME=value …"?   (set on top of the inherited
  *                                              environment; a text is split like "args")
- *            "working_dir": "packages/web"?}  (where the tool runs, relative to the project)
+ *            "working_dir": "packages/web"?,  (where the tool runs, relative to the project)
+ *            "junit": "build.xml"?, "sarif": "build.sarif"?}  (also write the build as JUnit XML /
+ *                                              SARIF 2.1.0 with every issue, whatever the caps)
  *           Absent members: timeout 300, mode actionable, parse true, learn true, grace_ms 1000,
  *           no caps, no env, working_dir the project. What would run, without running it:
  *           pb_query "wrapper".
@@ -129,7 +131,8 @@ char *pb_resolve(const char *request_json);
  *           tool could not run); then "errors" and "warnings" (arrays of
  *           {"file","line","message","category"} with "accepted" in structured mode) and "tests"
  *           ({"passed","failed","skipped","total"}) when the log was parsed.
- *           Only an invalid request yields "error":"invalid_request"; everything else is a result.
+ *           Only an invalid request yields "error":"invalid_request" (and a "junit" / "sarif" file
+ *           that cannot be written "export_failed", after the build); everything else is a result.
  * Blocks:   until the build ends or its timeout ends its whole process tree. To cancel it,
  *           use pb_execute_start instead.
  * Processes: each build runs under planbuild-supervisor (installed beside this library), which
