@@ -123,7 +123,8 @@ def test_an_error_leaves_the_cursor_shown(tmp_path: Path):
     run = TerminalRun(tmp_path)  # no derived-data.json: the run fails before any build
     assert run.read_to_end() == 1
     assert run.text.rindex("\x1b[?25h") > run.text.rindex("\x1b[?25l")
-    assert any("error: " in line for line in written_lines(run.text))
+    lines = [line for line in written_lines(run.text) if line]
+    assert len(lines) == 1 and lines[0].startswith("error: "), lines  # no block, no total of a run that never began
 
 
 def test_a_narrow_terminal_truncates_instead_of_wrapping(tmp_path: Path):

@@ -64,7 +64,8 @@ final class ProgressDisplay: @unchecked Sendable {
             guard !screen.closed else { return }
             let time = now
             var text = erase(&screen)
-            if mode != .plain {
+            // A run that never started (no project, a cycle) has no total to show: only its error.
+            if mode != .plain && screen.state.started {
                 text += screen.state.totalLine(at: time).rendered(width: width, color: mode == .live) + "\n"
             }
             if mode == .live { text += "\u{1B}[?25h" }

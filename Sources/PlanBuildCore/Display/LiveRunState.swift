@@ -23,6 +23,8 @@ public struct LiveRunState: Sendable {
     /// The orchestrator's last estimate (nil: unknown) and when it came.
     private var estimate: (seconds: Double?, at: Double) = (nil, 0)
     public private(set) var finished = false
+    /// run_started came: there is a run to show.
+    public private(set) var started = false
 
     public static let totalBarWidth = 12
     public static let buildBarWidth = 10
@@ -35,6 +37,7 @@ public struct LiveRunState: Sendable {
         case let .runStarted(command, total, _, _):
             self.command = command
             self.total = total
+            started = true
             return []
         case let .buildStarted(build, _, expected):
             running.append(RunningBuild(index: build.index, module: OneLine.escape(build.module), startedAt: now,
