@@ -364,10 +364,16 @@ char *pb_cache(const char *request_json);
  *                                           event's display line instead of its JSON, and nothing
  *                                           for run_started / run_finished — docs/events.md),
  *            "cache": true?                (false: ignore the build cache, as --no-cache),
- *            "force": ["core"]?            (modules rebuilt even when cached; dependents follow)}
+ *            "force": ["core"]?            (modules rebuilt even when cached; dependents follow),
+ *            "remote_cache": "http://…"?   (a shared cache, as --remote-cache; overrides
+ *                                           incremental.remote.url and PLANBUILD_REMOTE_CACHE),
+ *            "remote_cache_write": false?  (true: upload successful builds, as --remote-cache-write)}
  *           Builds whose inputs are unchanged since a recorded success are not run: they are
- *           "cached" (see pb_cache). A cache that cannot be used never fails the run: every build
- *           runs and "cache_warnings" says why.
+ *           "cached" (see pb_cache), with "cache": "local" or "remote" (downloaded from the
+ *           shared cache, its SHA-256 checked, put in place). A cache or remote cache that cannot
+ *           be used never fails the run: every build runs and "cache_warnings" says why (one line
+ *           for the remote cache; a bearer token never appears). The remote cache's HTTP plugin,
+ *           libplanbuild-remote.so, is loaded beside the library only when one is configured.
  *           A module's command line that names PlanBuild's own notation
  *           (… execute-script.py pm-dev-java:plan-marshall-plugin:maven run --commandArgs "…") runs
  *           in this process; any other runs as a process of its own with the same log capture,

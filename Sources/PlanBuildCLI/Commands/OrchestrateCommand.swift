@@ -20,6 +20,10 @@ struct OrchestrateCommand: ParsableCommand {
     var noCache = false
     @Option(name: .customLong("force"), help: "Rebuild this module even when cached (repeatable); its dependents follow.")
     var forced: [String] = []
+    @Option(name: .customLong("remote-cache"), help: "A shared build cache (bazel-remote or nginx WebDAV URL) to read from; overrides incremental.remote.url and PLANBUILD_REMOTE_CACHE.")
+    var remoteCache: String?
+    @Flag(name: .customLong("remote-cache-write"), help: "Upload successful builds to the remote cache (the usual set-up: CI writes, laptops read).")
+    var remoteCacheWrite = false
 
     func validate() throws {
         // The core decides which option combinations are valid; here they become usage errors.
@@ -33,7 +37,8 @@ struct OrchestrateCommand: ParsableCommand {
         var options = OrchestrationOptions(jobs: jobs, sequential: sequential, stopOnFailure: stopOnFailure,
                                            timeoutSeconds: try timeout?.checked(), modules: modules, mode: mode)
         options.mode = mode
-        options.cache = IncrementalRun.Request(disabled: noCache, forced: Set(forced))
+        options.cache = IncrementalRun.Request(disabled: noCache, forced: Set(forced), remoteURL: remoteCache,
+                                               remoteWrite: remoteCacheWrite)
         let display = ProgressDisplay(live: isatty(1) == 1 && isatty(2) == 1)
         do {
             let report = try Orchestrator.run(command: command, options: options, layout: project.layout,
