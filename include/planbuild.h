@@ -335,7 +335,8 @@ typedef void (*pb_progress_fn)(const char *event_json, void *context);
  *            "module": M? (list/clear: only this module; explain: required), "command": C? (explain;
  *            default "verify")}
  * Reply:    stats:   {"status":"success","entries","bytes","oldest_age_seconds","newest_age_seconds",
- *                     "directory","last_run":{"hits","misses","time_saved_seconds"},"total":{…},"text"}
+ *                     "directory","last_run":{"hits","misses","time_saved_seconds"},"total":{…},
+ *                     "remote":{"last_run":{"hits","misses","bytes_down","bytes_up"},"total":{…}},"text"}
  *           list:    {"status":"success","entries":[{"module","command","duration_seconds","bytes",
  *                     "recorded_at","artifacts","input_digest"}…],"unreadable"?:[paths],"text"}
  *           clear:   {"status":"success","cleared":N,"module":M | null,"text"}

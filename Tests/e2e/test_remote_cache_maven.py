@@ -4,6 +4,7 @@ cache. A writes what it builds; B, a clean copy, gets every module from the serv
 starting Maven; a bad blob, a dead or slow server and a wrong token each make the build run
 locally with one warning, and nothing wrong is put in place."""
 import contextlib
+import http.server
 import json
 import os
 import shutil
@@ -115,6 +116,17 @@ def test_remote_cache_shares_builds_between_checkouts(tmp_path: Path):
         assert statuses(fourth) == {"core": ("cached", "local"), "service": ("success", None), "web": ("success", None)}
         assert remote_warnings(fourth) == []
 
+        # The server stopped in the middle of a run: it answers the first two requests,
+        # then is gone. The run completes by building, with one warning, and nothing is put in place.
+        e = checkout(tmp_path / "machine-e")
+        with dying_server(server.data, answers=2) as url:  # a module needs 3
+            run, midway = package(e, "--remote-cache", url)
+        assert run.returncode == 0, (run.stdout, run.stderr)
+        assert statuses(midway) == {m: ("success", None) for m in ("core", "service", "web")}
+        assert len(remote_warnings(midway)) == 1 and "not reachable" in remote_warnings(midway)[0]
+        assert len(list(e.glob("*/target/classes"))) == 3  # all built by Maven
+        assert not any((e / ".plan" / "build-cache" / ".incoming").iterdir())
+
         # A blob altered on the server: detected, core rebuilt by Maven, the bad bytes not kept.
         c = checkout(tmp_path / "machine-c")
         core_record = next(json.loads((server.data / r.lstrip("/")).read_text()) for r in records
@@ -136,6 +148,48 @@ def test_remote_cache_shares_builds_between_checkouts(tmp_path: Path):
     assert run.returncode == 0, (run.stdout, run.stderr)
     assert statuses(down) == {"core": ("success", None)}
     assert len(remote_warnings(down)) == 1 and "not reachable" in remote_warnings(down)[0]
+
+
+@contextlib.contextmanager
+def dying_server(data: Path, answers: int):
+    """Serves GETs from nginx's data folder for the first `answers` requests, then stops
+    listening (later connections are refused), as a server that goes down during a run."""
+    state = {"served": 0}
+    lock = threading.Lock()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            with lock:
+                state["served"] += 1
+                last = state["served"] == answers
+                if state["served"] > answers:
+                    self.close_connection = True
+                    return  # no answer at all
+            path = data / self.path.lstrip("/")
+            body = path.read_bytes() if path.is_file() and data in path.resolve().parents else None
+            self.send_response(200 if body is not None else 404)
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            self.wfile.write(body or b"")
+            if last:
+                threading.Thread(target=stop, daemon=True).start()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+
+    def stop():
+        server.shutdown()
+        server.server_close()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        if thread.is_alive():
+            stop()
+        thread.join()
 
 
 @contextlib.contextmanager

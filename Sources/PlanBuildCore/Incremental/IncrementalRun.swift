@@ -76,8 +76,12 @@ public final class IncrementalRun: Sendable {
             previousGlobal = store.manifest(module: record.module, command: record.command, kind: .global, digest: record.globalDigest)
             if previousGlobal != nil { break }
         }
-        let globalManifest = InputManifest.build(globalFiles, projectDirectory: project, previous: previousGlobal,
+        var globalManifest = InputManifest.build(globalFiles, projectDirectory: project, previous: previousGlobal,
                                                  hasher: hasher, threads: threads)
+        if !settings.runtimeInputs.isEmpty {
+            let runtime = RuntimeInputs.entries(settings.runtimeInputs, projectDirectory: project, hasher: hasher)
+            globalManifest = InputManifest(entries: (globalManifest.entries + runtime).sorted { $0.path < $1.path }, hasher: hasher)
+        }
 
         // Module manifests for the planned modules and everything they depend on, transitively:
         // all scanned first, then hashed in one batch.
