@@ -241,8 +241,11 @@ final class OrchestratedRun: @unchecked Sendable {
             return BuildExecutor.failure(BuildResult.ErrorKind.executionFailed, command: build.commandLine, message: error.message)
         }
         switch invocation {
-        case .engine(let system, let commandArgs, let mode):
-            var request = BuildRequest(system: system, commandArgs: commandArgs, layout: layout, mode: mode ?? options.mode)
+        case .engine(let engine):
+            var request = BuildRequest(system: engine.system, commandArgs: engine.commandArgs, layout: layout,
+                                       mode: engine.mode ?? options.mode)
+            request.environmentOverrides = engine.environment.map { ($0.name, $0.value) }
+            request.workingDirectory = engine.workingDirectory
             request.fixedTimeoutSeconds = options.timeoutSeconds
             request.learnTimeout = options.learnTimeouts
             request.singleRunCache = false // orchestration has the cache of its own
@@ -337,8 +340,8 @@ final class OrchestratedRun: @unchecked Sendable {
         return plan.builds.map { build in
             let key: String
             switch try? BuildInvocation.from(commandLine: build.commandLine) {
-            case .engine(let system, let args, _)?:
-                guard let arguments = try? CommandArguments(system: system, commandArgs: args) else { return nil }
+            case .engine(let engine)?:
+                guard let arguments = try? CommandArguments(system: engine.system, commandArgs: engine.commandArgs) else { return nil }
                 key = arguments.commandKey
             case .process?, nil:
                 key = "command:\(build.command)@\(build.module)"
