@@ -60,6 +60,7 @@
  *   invalid_value         pb_run_config: a canonical or value the operation does not accept
  *   not_found             pb_parse: the log does not exist (pb_run_config "validate": the file)
  *   is_directory          pb_parse: the log is a directory
+ *   export_failed         pb_run / pb_execute: a file of "events", "trace", "junit" or "sarif" cannot be written
  *   unreadable            pb_parse: the log cannot be read, or is no regular file
  *   log_file_failed       pb_create_log_file: the file cannot be created
  *   cache_unavailable     pb_cache: the build cache cannot be read, locked or written, or its
@@ -200,7 +201,10 @@ char *pb_filter_warnings(const char *request_json);
  * Request:  {"result": {…a result object…}, "format": "toon" | "json"? (default toon), "indent": 2?}
  *           ("indent": -1 gives one line, like Python's json.dumps(indent=None)). TOON shows the
  *           scalar fields in the documented order, then "message" when present, then the sections.
- * Reply:    {"status":"success","text":"status\tsuccess\nexit_code\t0\n…"}
+ * Reply:    {"status":"success","text":"status\tsuccess\nexit_code\t0\n…",
+ *            "notice":"[EXEC] mvn …\n"} — "notice" is what a build script's `run` writes to stderr
+ *           before the result (plus "error: message\n" when the tool could not run); every value in
+ *           "text" and "notice" has its tabs and line breaks escaped (no forged lines).
  */
 char *pb_format(const char *request_json);
 
@@ -265,7 +269,8 @@ char *pb_run_config(const char *request_json);
  *               → the result pb_execute would start from, nothing run and no log created:
  *               "status" "success" (or "error" with "error":"wrapper_not_found" …), "command",
  *               "timeout_used_seconds", "wrapper" (Maven, Gradle, Python), "command_type" (npm),
- *               "command_key" (the key the timeout is learned under: "python:pytest_q").
+ *               "command_key" (the key the timeout is learned under: "python:pytest_q") and
+ *               "command_key_text" (run-config-key's text answer, the key escaped).
  *   "patterns": {"system": S} → {"status":"success","patterns":[…]}, the accepted-warning
  *               patterns of run-configuration.json (errors: "configuration_invalid").
  *   "weighted_timeout": {"existing": N?, "duration": M, "policy": {…}?} → {"status":"success",
@@ -360,7 +365,15 @@ char *pb_cache(const char *request_json);
  *                                           event's display line instead of its JSON, and nothing
  *                                           for run_started / run_finished — docs/events.md),
  *            "cache": true?                (false: ignore the build cache, as --no-cache),
- *            "force": ["core"]?            (modules rebuilt even when cached; dependents follow)}
+ *            "force": ["core"]?            (modules rebuilt even when cached; dependents follow),
+ *            "events": "run.jsonl"?        (every event as a JSON line, the callback's JSON plus
+ *                                           "monotonic_ms", written as it happens; "-": stderr),
+ *            "trace": "run.trace.json"?    (Chrome trace-event JSON of the run),
+ *            "junit": "run.xml"?, "sarif": "run.sarif"?  (JUnit XML; SARIF 2.1.0 of every error and
+ *                                           warning, paths relative to %SRCROOT% = project_dir)}
+ *           Export paths are relative to the caller's working directory; the events file is
+ *           opened before anything runs, the others written when the run ends ("export_failed"
+ *           when one cannot be written: the reply is then that error, the builds having run).
  *           Builds whose inputs are unchanged since a recorded success are not run: they are
  *           "cached" (see pb_cache). A cache that cannot be used never fails the run: every build
  *           runs and "cache_warnings" says why.
@@ -373,10 +386,12 @@ char *pb_cache(const char *request_json);
  *           durations starts first (critical-path order).
  * Events:   (docs/events.md; members in this order)
  *           {"event":"run_started","command","total","jobs" (null: unlimited),"modules":[…],"handle":H},
- *           {"event":"build_started","module","command","index","elapsed_seconds"},
+ *           {"event":"build_started","module","command","index","elapsed_seconds",
+ *            "expected_seconds"? (the learned duration, when there is one)},
  *           {"event":"build_finished","module","command","index","status","duration_seconds",
  *            "duration_ms","errors","warnings","log_file","time_saved_seconds"? (cached),
- *            "cache_miss"? (the reason word of a build that ran although the cache was on)},
+ *            "cache_miss"? (the reason word of a build that ran although the cache was on),
+ *            "first_error"? (a failed build: "file:line: message" of its first error, or why)},
  *           {"event":"build_skipped","module","command","index","status","reason"},
  *           {"event":"progress","total","completed","failed","running","pending","percent",
  *            "elapsed_seconds","eta_seconds" (null until it can be estimated)},
@@ -395,7 +410,7 @@ char *pb_cache(const char *request_json);
  *            "stats":{"average_seconds","fastest":{"module","duration_seconds"},"slowest":{…}},
  *            "handle":H, "text": "…" (with "format")}
  * Errors:   "architecture_missing"/"architecture_invalid", "unknown_module", "no_builds",
- *           "dependency_cycle" — all before anything runs.
+ *           "dependency_cycle" — all before anything runs; "export_failed" (see "events").
  * Blocks:   until every build has ended. A caller that wants the handle without a callback
  *           uses pb_run_start.
  */

@@ -19,10 +19,13 @@ RUN_OPTIONS = {
     '--project-dir': ('project_dir', str),
     '--env': ('env', str),
     '--working-dir': ('working_dir', str),
+    '--junit': ('junit', str),
+    '--sarif': ('sarif', str),
 }
 """The options of ``run`` (the reference spells --commandArgs as --command-args; both work).
 ``--env "K=V K2=V2"`` adds to the build's environment; ``--working-dir`` runs the tool in a folder
-of the project (a nested frontend)."""
+of the project (a nested frontend). ``--junit FILE`` / ``--sarif FILE`` also write the build as JUnit XML /
+SARIF 2.1.0 (every error and warning, not only the ones printed)."""
 
 NPM_RUN_OPTIONS = RUN_OPTIONS
 
@@ -129,6 +132,10 @@ def execute_request(system, options):
                                  env=get('env') if isinstance(get('env'), (str, type(None))) else dict(get('env')))
     if get('working_dir'):
         request['working_dir'] = get('working_dir')
+    # JUnit XML / SARIF 2.1.0 of the build, written by the library (docs/events.md's neighbours in README).
+    for export in ('junit', 'sarif'):
+        if get(export):
+            request[export] = get(export)
     return request
 
 
@@ -145,16 +152,16 @@ def run_build(system, options):
     except _planbuild.PlanBuildError as error:
         # The library refused a value typed on the command line (a zero --timeout): a usage error.
         raise UsageError(error.message) from None
-    sys.stderr.write(f"[EXEC] {result.get('command', '')}\n")
-    if result.get('message'):
-        sys.stderr.write(f"error: {result['message']}\n")
-    print_text(_planbuild.checked('pb_format', {'result': result, 'format': fmt})['text'])
+    formatted = _planbuild.checked('pb_format', {'result': result, 'format': fmt})
+    # "[EXEC] command" and "error: message", rendered (and escaped) by the library.
+    sys.stderr.write(formatted['notice'])
+    print_text(formatted['text'])
     # 'cached': the build cache answered for an earlier success (incremental.enabled).
     return 0 if result.get('status') in ('success', 'cached') else 1
 
 
 RUN_USAGE = ('run --commandArgs ARGS [--format {toon,json}] [--mode {actionable,structured,errors}] '
-             '[--timeout N] [--project-dir DIR] [--env "NAME=value ..."] [--working-dir DIR]'
+             '[--timeout N] [--project-dir DIR] [--env "NAME=value ..."] [--working-dir DIR] [--junit FILE] [--sarif FILE]'
              ' | run-config-key --commandArgs ARGS [--format {toon,json}]')
 
 KEY_OPTIONS = {
@@ -170,13 +177,14 @@ def run_config_key(system, options):
     """Print the key ``run`` would learn the timeout under (``command_key: maven:verify@core``)."""
     request = _planbuild.project(option=options.__dict__.get('project_dir'), what='wrapper', system=system,
                                  args=options.command_args)
-    key = _planbuild.call('pb_query', request).get('command_key')
+    answer = _planbuild.call('pb_query', request)
+    key = answer.get('command_key')
     if key is None:
         raise UsageError(f"argument --command-args: no command key for '{options.command_args}'")
     if options.__dict__.get('format') == 'json':
         print_text(json.dumps({'status': 'success', 'command_key': key}))
     else:
-        print_text(f'status: success\ncommand_key: {key}')
+        print_text(answer['command_key_text'])
     return 0
 
 

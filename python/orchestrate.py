@@ -20,6 +20,7 @@ An argument that cannot become JSON raises TypeError/ValueError before anything 
 
 import ctypes
 import json
+import os
 import sys
 
 import _planbuild
@@ -43,7 +44,7 @@ def _text_or_none(name, value):
 
 def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure=False, on_progress=None,
              project_dir='.', timeout=None, mode=None, format=None, *, project_dir_option=None, progress_lines=False,
-             cache=True, force=None):
+             cache=True, force=None, events=None, trace=None, junit=None, sarif=None):
     """Run ``command`` over ``modules`` (default: every module that has it); returns the report dict.
 
     ``on_progress(event)`` receives each progress event (a dict); an exception it raises is
@@ -52,6 +53,8 @@ def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure
     ``progress_lines`` True: ``on_progress(line)`` receives the library's one-line text of each
     event instead (what the command line prints; events without a line are not delivered).
     ``cache`` False ignores the build cache (--no-cache); ``force`` names modules rebuilt even when cached.
+    ``events``, ``trace``, ``junit``, ``sarif``: files the library writes (docs/events.md: JSON Lines
+    of every event, '-' for stderr; Chrome trace-event JSON; JUnit XML; SARIF 2.1.0).
     """
     start = _start_function()
     if isinstance(modules, (str, bytes)):
@@ -65,7 +68,9 @@ def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure
                                  timeout=None if timeout is None else int(timeout),
                                  format=_text_or_none('format', format),
                                  progress='lines' if progress_lines else None,
-                                 cache=None if cache else False, force=list(force) if force else None)
+                                 cache=None if cache else False, force=list(force) if force else None,
+                                 events=_path_or_none('events', events), trace=_path_or_none('trace', trace),
+                                 junit=_path_or_none('junit', junit), sarif=_path_or_none('sarif', sarif))
     # Converted before the run starts: a request that cannot become JSON raises TypeError/ValueError here.
     text = _planbuild.request_text(request)
     state = {'callback_failed': False}
@@ -96,6 +101,13 @@ def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure
     return reply
 
 
+def _path_or_none(name, value):
+    """A path as the library takes it: str or os.PathLike, or None."""
+    if value is None:
+        return None
+    return _text_or_none(name, os.fspath(value))
+
+
 def _missing_command():
     raise ValueError('run_many: command must not be empty')
 
@@ -106,9 +118,11 @@ OPTIONS = {
     '--mode': ('mode', ('actionable', 'structured', 'errors')), '--project-dir': ('project_dir', str),
     '--sequential': ('sequential', bool), '--stop-on-failure': ('stop_on_failure', bool),
     '--no-cache': ('no_cache', bool), '--force': ('force', list),
+    '--events': ('events', str), '--trace': ('trace', str), '--junit': ('junit', str), '--sarif': ('sarif', str),
 }
 USAGE = ('run --command C [--module M]... [--jobs N | --sequential] [--stop-on-failure] [--timeout S] '
-         '[--format toon|json] [--mode actionable|structured|errors] [--project-dir D] [--no-cache] [--force M]...')
+         '[--format toon|json] [--mode actionable|structured|errors] [--project-dir D] [--no-cache] [--force M]... '
+         '[--events FILE] [--trace FILE] [--junit FILE] [--sarif FILE]')
 
 
 def _print_progress(line):
@@ -126,8 +140,6 @@ def main(argv=None):
         return 2
     try:
         options = parse_options(argv[1:], OPTIONS, required=('--command',))
-        if options.__dict__.get('sequential') and options.__dict__.get('jobs') is not None:
-            raise UsageError('--jobs and --sequential exclude each other')
     except UsageError as error:
         return usage_error(prog, USAGE, str(error))
     get = options.__dict__.get
@@ -136,8 +148,11 @@ def main(argv=None):
         report = run_many(get('command'), modules=get('modules'), jobs=get('jobs'), sequential=get('sequential'),
                           stop_on_failure=get('stop_on_failure'), on_progress=_print_progress, progress_lines=True,
                           project_dir_option=get('project_dir'), timeout=get('timeout'), mode=get('mode'),
-                          format=get('format') or 'toon', cache=not get('no_cache'), force=get('force'))
+                          format=get('format') or 'toon', cache=not get('no_cache'), force=get('force'),
+                          events=get('events'), trace=get('trace'), junit=get('junit'), sarif=get('sarif'))
     except _planbuild.PlanBuildError as error:
+        if error.error == 'invalid_request':  # options the library refused (--jobs with --sequential)
+            return usage_error(prog, USAGE, error.message)
         sys.stderr.write(f'error: {error.message}\n')
         return 1
     except _planbuild.LibraryUnavailable as error:

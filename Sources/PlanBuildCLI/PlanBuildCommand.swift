@@ -23,9 +23,11 @@ struct ProjectOptions: ParsableArguments {
 }
 
 /// Prints a line to standard error.
+/// One line on stderr: a message often quotes a module name or build output, so it is escaped
+/// by the rule of every text output (`OneLine`) and can never forge a second line.
 func printError(_ message: String) {
     var standardError = StandardError()
-    print(message, to: &standardError)
+    print(OneLine.escape(message), to: &standardError)
 }
 
 struct StandardError: TextOutputStream {

@@ -2,8 +2,12 @@
 // library with dlopen the first time the build cache needs a digest (Incremental/ContentHasher.swift)
 // and calls these two C functions; nothing else of it is API.
 import Crypto
+// The plugin does not link the core (that would load it twice), so it picks the C library itself,
+// as the core's Support/Platform.swift does.
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// Hashes the file at `path` into `out` (32 bytes), reading it in 64 KiB chunks (below malloc's

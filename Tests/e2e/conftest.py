@@ -2,6 +2,7 @@
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,14 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 PLANBUILD = REPO / "bin" / "planbuild"
+
+# The runners under test start with the signal dispositions a terminal gives them. A shell that
+# starts the test session in the background (`cmd &` without job control) makes SIGINT and SIGQUIT
+# ignored, every child inherits that across exec, and a runner rightly keeps an inherited "ignore"
+# (as Python does): the tests that send SIGINT/SIGQUIT would then test the shell, not PlanBuild.
+# A handler in this process is reset to the default in every child it starts.
+signal.signal(signal.SIGINT, signal.default_int_handler)
+signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 
 
 def install_executor(project: Path) -> None:

@@ -117,3 +117,27 @@ def test_architecture_queries_print_no_raw_break(tmp_path: Path):
     assert module.returncode == 0, module.stderr
     assert f"  name: {EVIL_SHOWN}" in module.stdout.split("\n")
     assert not any(line.startswith("status") for line in module.stdout.split("\n"))
+
+
+def test_build_script_lines_are_escaped(tmp_path: Path):
+    """`maven.py run`'s `[EXEC]` line, `run-config-key`'s answer and the CLI's `error:` lines carry
+    a module name from the caller: none gains a line."""
+    project = hostile_project(tmp_path / "p")
+    maven = [sys.executable, str(REPO / "python" / "maven.py")]
+    args = 'verify -pl "x\nstatus\tsuccess"'
+    run = subprocess.run(maven + ["run", "--commandArgs", args, "--project-dir", str(project)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1, run.stderr
+    exec_lines = [line for line in run.stderr.splitlines() if line.startswith("[EXEC]")]
+    assert len(exec_lines) == 1 and "x | status success" in exec_lines[0], run.stderr
+    assert not any(line.startswith("status") for line in run.stderr.splitlines()), run.stderr
+    assert [line for line in run.stdout.splitlines() if line.startswith("status")] == ["status\terror"], run.stdout
+    key = subprocess.run(maven + ["run-config-key", "--commandArgs", args, "--project-dir", str(project)],
+                         capture_output=True, text=True, timeout=60)
+    assert key.returncode == 0, key.stderr
+    lines = key.stdout.splitlines()
+    assert len(lines) == 2 and lines[0] == "status: success" and lines[1].startswith("command_key: "), key.stdout
+    cli = subprocess.run([str(PLANBUILD), "resolve", "--project-dir", str(project), "--command", "verify",
+                          "--module", "nope\nstatus\tsuccess"], capture_output=True, text=True, timeout=60)
+    assert cli.returncode != 0
+    assert len(cli.stderr.strip("\n").splitlines()) == 1 and "nope | status success" in cli.stderr, cli.stderr

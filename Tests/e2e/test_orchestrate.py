@@ -6,7 +6,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from orchestration_support import PLANBUILD, alive, make_project, max_overlap, orchestrate
+from orchestration_support import PLANBUILD, REPO, alive, make_project, max_overlap, orchestrate
 
 
 def by_module(report):
@@ -102,6 +102,21 @@ def test_unknown_module_is_an_error(tmp_path: Path):
     run, report = orchestrate(project, "--module", "nope")
     assert run.returncode == 1 and report is None
     assert "nope" in run.stderr and "a" in run.stderr
+
+
+def test_jobs_and_sequential_are_a_usage_error_everywhere(tmp_path: Path):
+    """One rule in the core (OrchestrationOptions.validate), the same answer from the CLI, the
+    Python script and pb_run: nothing starts."""
+    import sys
+    project = make_project(tmp_path, {"a": {}})
+    run, report = orchestrate(project, "--jobs", "2", "--sequential")
+    assert run.returncode == 64 and report is None, run.stderr
+    assert "jobs and sequential exclude each other" in run.stderr
+    shim = subprocess.run([sys.executable, str(REPO / "python" / "orchestrate.py"), "run", "--command", "verify",
+                           "--project-dir", str(project), "--jobs", "2", "--sequential"],
+                          capture_output=True, text=True, timeout=60)
+    assert shim.returncode == 2 and "jobs and sequential exclude each other" in shim.stderr, shim.stderr
+    assert not (project / ".plan" / "temp").exists()
 
 
 def test_sigint_cancels_running_builds_and_leaves_no_process(tmp_path: Path):

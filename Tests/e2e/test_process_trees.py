@@ -154,7 +154,7 @@ def start_orchestrate(project: Path, *args: str, **popen):
                              "--format", "json", *args], text=True, **popen)
 
 
-@pytest.mark.parametrize("number", [signal.SIGHUP, signal.SIGTERM])
+@pytest.mark.parametrize("number", [signal.SIGHUP, signal.SIGTERM, signal.SIGQUIT])
 def test_orchestrate_stops_on_signal_with_report(tmp_path: Path, number):
     marker = new_marker()
     project = orchestration_project(tmp_path / "p", {f"m{i}": (marker, hanging(marker)) for i in range(2)})

@@ -93,7 +93,7 @@ def test_library_unavailable_is_an_import_error():
 
 def test_call_round_trips_json():
     reply = _planbuild.call('pb_format', {'result': {'status': 'success', 'exit_code': 0}})
-    assert reply == {'status': 'success', 'text': 'status\tsuccess\nexit_code\t0'}
+    assert reply == {'status': 'success', 'text': 'status\tsuccess\nexit_code\t0', 'notice': '[EXEC] \n'}
 
 
 def test_invalid_request_is_an_error_reply_and_checked_raises():

@@ -28,6 +28,7 @@ enum QueryHandlers {
         // The key `run` learns the timeout under (the build scripts' `run-config-key`).
         if let key = build.commandKey ?? (try? CommandArguments(system: build.system, commandArgs: build.commandArgs))?.commandKey {
             answer["command_key"] = .string(key)
+            answer["command_key_text"] = .string(ResultFormatter.commandKeyText(key))
         }
         return .object(answer)
     }

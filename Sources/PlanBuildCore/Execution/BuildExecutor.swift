@@ -187,12 +187,9 @@ public enum BuildExecutor {
                 return moved
             }
         }
-        var errors = relocated(parsed.errors)
-        var warnings = relocated(WarningMode.filter(parsed.warnings, patterns: patterns, mode: request.mode))
-        if let limit = request.maximumErrors, errors.count > limit { errors = Array(errors.prefix(max(0, limit))) }
-        if let limit = request.maximumWarnings, warnings.count > limit { warnings = Array(warnings.prefix(max(0, limit))) }
-        result.errors = errors
-        result.warnings = warnings
+        result.errors = relocated(parsed.errors)
+        result.warnings = relocated(WarningMode.filter(parsed.warnings, patterns: patterns, mode: request.mode))
+        result.capIssues(errors: request.maximumErrors, warnings: request.maximumWarnings)
         result.tests = parsed.tests
     }
 

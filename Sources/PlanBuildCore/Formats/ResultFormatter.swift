@@ -17,6 +17,20 @@ public enum ResultFormatter {
         }
     }
 
+    /// The lines a build script's `run` writes to stderr before its result: `[EXEC] command` and,
+    /// when the tool could not run, `error: message`. Escaped by `OneLine` like every value: the
+    /// command holds the caller's arguments and the message may quote build output.
+    public static func runNotice(_ result: JSONObject) -> String {
+        var text = "[EXEC] \(result["command"]?.stringValue.map(OneLine.escape) ?? "")\n"
+        if let message = result["message"]?.stringValue, !message.isEmpty { text += "error: \(OneLine.escape(message))\n" }
+        return text
+    }
+
+    /// `run-config-key`'s text answer: the key `run` learns its timeout under.
+    public static func commandKeyText(_ key: String) -> String {
+        "status: success\ncommand_key: \(OneLine.escape(key))"
+    }
+
     // MARK: TOON
 
     public static func toon(_ result: JSONObject) -> String {

@@ -1,7 +1,4 @@
 import CPlanBuildSupport
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The files of the build cache under `.plan/build-cache/` (never under `.plan/temp/`, which users
 /// clear): per module folder, `{command}.json` (the record), `{command}.manifest` (the module's

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Which project-relative paths are a build's inputs (issue 8, "What a build's inputs are").
 enum BuildInputs {
     /// Files every module depends on: root descriptors and lock files, Maven's `.mvn/`, the wrappers.

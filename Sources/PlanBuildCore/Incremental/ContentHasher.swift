@@ -1,7 +1,4 @@
 import CPlanBuildSupport
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// SHA-256 for the build cache, computed by swift-crypto in the digest plugin
 /// (`libplanbuild-digest.so`, target PlanBuildDigest) beside the library or the CLI.

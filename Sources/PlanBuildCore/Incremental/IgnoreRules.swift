@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Which files are never build inputs: build output and tool folders by name, PlanBuild's own
 /// `.plan/` state (learned timeouts change after every run and must not invalidate a build), and
 /// the patterns of the project's `.gitignore` files.

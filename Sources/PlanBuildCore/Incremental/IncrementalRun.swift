@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The cache's view of one orchestrated run: computed once before anything starts, it knows for
 /// every planned build whether it is a hit (and its record) or a miss (and why), and records the
 /// builds that succeed. Thread-safe after `init`: `decision` only reads, `recordSuccess` writes
@@ -61,9 +57,12 @@ public final class IncrementalRun: Sendable {
         var scanner = InputScanner(projectDirectory: project)
         let globalFiles = scanner.scan(BuildInputs.globalPaths(settings: settings, projectDirectory: project))
         let globalPaths = Set(globalFiles.map(\.path))
-        let previousGlobal = records.values.lazy.compactMap {
-            store.manifest(module: $0.module, command: $0.command, kind: .global, digest: $0.globalDigest)
-        }.first
+        // The first readable global manifest of any record (a loop: a lazy map's `first` would read it twice).
+        var previousGlobal: InputManifest?
+        for record in records.values {
+            previousGlobal = store.manifest(module: record.module, command: record.command, kind: .global, digest: record.globalDigest)
+            if previousGlobal != nil { break }
+        }
         let globalManifest = InputManifest.build(globalFiles, projectDirectory: project, previous: previousGlobal,
                                                  hasher: hasher, threads: threads)
 
@@ -77,14 +76,23 @@ public final class IncrementalRun: Sendable {
             needed.append(name)
             queue.append(contentsOf: module.dependencies)
         }
-        let groups: [(files: [ScannedFile], previous: InputManifest?)] = needed.map { name in
+        // Scanned and their previous manifests read on every core, a module per task: on a large
+        // project with nothing changed, this walk is nearly all the work of deciding.
+        let recordsByModule = Dictionary(grouping: records.keys.sorted(), by: { plan.builds[$0].module })
+            .mapValues { $0.map { records[$0]! } }
+        let warmScanner = scanner
+        let neededModules = needed.map { byName[$0]! }
+        let groups: [(files: [ScannedFile], previous: InputManifest?)] = ParallelMap.map(count: needed.count, threads: threads) { position in
+            let module = neededModules[position]
+            var moduleScanner = warmScanner
             // The project-wide files belong to the global manifest only, so a change there is never
             // reported as a change of the module (the root module's pom.xml, say).
-            let files = scanner.scan(BuildInputs.modulePaths(byName[name]!)).filter { !globalPaths.contains($0.path) }
-            let previous = plan.builds.indices.lazy.filter { plan.builds[$0].module == name }
-                .compactMap { records[$0] }
-                .compactMap { store.manifest(module: $0.module, command: $0.command, kind: .module, digest: $0.moduleDigest) }
-                .first
+            let files = moduleScanner.scan(BuildInputs.modulePaths(module)).filter { !globalPaths.contains($0.path) }
+            var previous: InputManifest?
+            for record in recordsByModule[module.name] ?? [] {
+                previous = store.manifest(module: record.module, command: record.command, kind: .module, digest: record.moduleDigest)
+                if previous != nil { break }
+            }
             return (files, previous)
         }
         let built = InputManifest.buildMany(groups, projectDirectory: project, hasher: hasher, threads: threads)

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The inputs of one part of a build (a module's files, or the project-wide files) as a sorted
 /// list of (relative path, identity, SHA-256 of the content), and the digest over it: SHA-256 of
 /// the sorted `path NUL hash LF` lines, so the same files with the same contents give the same
@@ -62,8 +60,11 @@ public struct InputManifest: Equatable, Sendable {
             hashes.append(known)
         }
         if !toHash.isEmpty {
-            let computed = ParallelHashing.hash(toHash.map { FileSystem.join(projectDirectory, groups[$0.group].files[$0.index].path) },
-                                                hasher: hasher, threads: threads)
+            let paths = toHash.map { FileSystem.join(projectDirectory, groups[$0.group].files[$0.index].path) }
+            // Each thread takes the next unhashed file; a thread per 8 files at most.
+            let computed = ParallelMap.map(count: paths.count, threads: threads, minimumPerThread: 8) {
+                try? hasher.hexDigest(ofFile: paths[$0])
+            }
             for (position, target) in toHash.enumerated() { hashes[target.group][target.index] = computed[position] }
         }
         return groups.enumerated().map { group, entry in
@@ -208,49 +209,5 @@ public struct InputManifest: Equatable, Sendable {
             }
         }
         return out
-    }
-}
-
-/// Hashes files on several threads: each takes the next unhashed file until none is left.
-final class ParallelHashing: Sendable {
-    private let paths: [String]
-    private let hasher: ContentHasher
-    private let next = Atomic<Int>(0)
-    private let finishedWorkers = Atomic<Int>(0)
-    private let results: Mutex<[String?]>
-    private let monitor = Monitor()
-
-    private init(paths: [String], hasher: ContentHasher) {
-        self.paths = paths
-        self.hasher = hasher
-        self.results = Mutex([String?](repeating: nil, count: paths.count))
-    }
-
-    static func hash(_ paths: [String], hasher: ContentHasher, threads: Int) -> [String?] {
-        let job = ParallelHashing(paths: paths, hasher: hasher)
-        // A thread per 8 files at most: starting threads for a handful of files costs more than it saves.
-        let helpers = max(0, min(threads, paths.count / 8 + 1) - 1)
-        var started = 0
-        for _ in 0..<helpers where DetachedThread.start({ job.work(); job.workerFinished() }) { started += 1 }
-        job.work()
-        job.monitor.withLock {
-            while job.finishedWorkers.load(ordering: .acquiring) < started { job.monitor.wait(milliseconds: 50) }
-        }
-        return job.results.withLock { $0 }
-    }
-
-    private func work() {
-        var local: [(Int, String?)] = []
-        while true {
-            let index = next.add(1, ordering: .relaxed).oldValue
-            if index >= paths.count { break }
-            local.append((index, try? hasher.hexDigest(ofFile: paths[index])))
-        }
-        results.withLock { stored in for (index, hash) in local { stored[index] = hash } }
-    }
-
-    private func workerFinished() {
-        finishedWorkers.add(1, ordering: .releasing)
-        monitor.signal()
     }
 }

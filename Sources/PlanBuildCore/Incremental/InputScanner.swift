@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A file's identity as the file system reports it: what the fast path compares to decide that
 /// a file is unchanged without reading it (the same size, mtime, inode and ctime as recorded).
 public struct FileIdentity: Equatable, Sendable {

@@ -25,6 +25,13 @@ public struct OrchestrationOptions: Sendable {
         self.mode = mode
     }
 
+    /// The options' own rules, checked before anything is read or started (the CLI, the ABI and
+    /// the Python shims all come through here): a limit and "one at a time" cannot both be asked for.
+    public func validate() throws(PlanBuildError) {
+        if let jobs, jobs < 0 { throw PlanBuildError(.invalidRequest, "jobs must be 0 (unlimited) or more") }
+        if sequential && jobs != nil { throw PlanBuildError(.invalidRequest, "jobs and sequential exclude each other") }
+    }
+
     var concurrencyLimit: Int {
         if sequential { return 1 }
         guard let jobs else { return SystemInfo.processorCount }
@@ -42,6 +49,7 @@ public enum Orchestrator {
     public static func run(command: String, options: OrchestrationOptions, layout: ProjectLayout,
                            cancellation: CancellationToken = CancellationToken(),
                            progress: ProgressHandler = { _ in }) throws(PlanBuildError) -> RunReport {
+        try options.validate()
         let architecture = try ProjectArchitecture.load(layout)
         let plan = try OrchestrationPlan.make(command: command, modules: options.modules, architecture: architecture)
         var cacheProblems: [String] = []
@@ -266,6 +274,7 @@ final class OrchestratedRun: @unchecked Sendable {
         report.exitCode = result.exitCode
         report.errors = result.errors ?? []
         report.warningCount = result.warnings?.count ?? 0
+        report.warnings = result.warnings ?? []
         report.tests = result.tests
         report.reason = result.message
         switch (result.status, result.error) {
@@ -288,7 +297,8 @@ final class OrchestratedRun: @unchecked Sendable {
     }
 
     private func startedEvent(_ index: Int) -> ProgressEvent {
-        .buildStarted(identity(index), elapsedSeconds: Double(elapsed) / 1000)
+        .buildStarted(identity(index), elapsedSeconds: Double(elapsed) / 1000,
+                      expectedSeconds: expectedMilliseconds[index].map { Double($0) / 1000 })
     }
 
     private func finishedEvent(_ index: Int) -> ProgressEvent {
@@ -297,7 +307,15 @@ final class OrchestratedRun: @unchecked Sendable {
             status: report.status, durationSeconds: report.durationSeconds, durationMilliseconds: report.durationMilliseconds,
             errors: report.errors.count, warnings: report.warningCount, logFile: report.logFile,
             timeSavedSeconds: report.timeSavedSeconds,
-            cacheMiss: report.ran && report.status != .cached ? report.cacheMiss?.reason : nil))
+            cacheMiss: report.ran && report.status != .cached ? report.cacheMiss?.reason : nil,
+            firstError: report.failed ? report.errors.first.map(Self.located) ?? report.reason
+                ?? report.exitCode.map { "exit code \($0)" } : nil))
+    }
+
+    /// `file:line: message`, as compilers print it.
+    private static func located(_ issue: Issue) -> String {
+        guard let file = issue.file else { return issue.message }
+        return "\(file)\(issue.line.map { ":\($0)" } ?? ""): \(issue.message)"
     }
 
     private func skippedEvent(_ index: Int) -> ProgressEvent {
@@ -327,7 +345,9 @@ final class OrchestratedRun: @unchecked Sendable {
         }
         for index in running {
             guard let expected = expectedMilliseconds[index] ?? average else { return nil }
-            work += max(0, expected - (elapsed - (reports[index].startedAtMilliseconds ?? elapsed)))
+            // A build past its expected duration still has time to go (RemainingTime): never "0s left".
+            work += RemainingTime.ofRunningBuild(expectedMilliseconds: expected,
+                                                 elapsedMilliseconds: elapsed - (reports[index].startedAtMilliseconds ?? elapsed))
         }
         let lanes = max(1, min(options.concurrencyLimit, pending.count + running.count))
         return work / lanes

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A depth-first listing of the regular files under a folder, for searches over source trees.
 /// Symbolic links to folders are not followed, so a link cycle cannot make the walk endless.
 public enum FileTree {
