@@ -60,6 +60,7 @@
  *   invalid_value         pb_run_config: a canonical or value the operation does not accept
  *   not_found             pb_parse: the log does not exist (pb_run_config "validate": the file)
  *   is_directory          pb_parse: the log is a directory
+ *   export_failed         pb_run / pb_execute: a file of "events", "trace", "junit" or "sarif" cannot be written
  *   unreadable            pb_parse: the log cannot be read, or is no regular file
  *   log_file_failed       pb_create_log_file: the file cannot be created
  *   cache_unavailable     pb_cache: the build cache cannot be read, locked or written, or its
@@ -368,7 +369,15 @@ char *pb_cache(const char *request_json);
  *            "force": ["core"]?            (modules rebuilt even when cached; dependents follow),
  *            "remote_cache": "http://…"?   (a shared cache, as --remote-cache; overrides
  *                                           incremental.remote.url and PLANBUILD_REMOTE_CACHE),
- *            "remote_cache_write": false?  (true: upload successful builds, as --remote-cache-write)}
+ *            "remote_cache_write": false?  (true: upload successful builds, as --remote-cache-write),
+ *            "events": "run.jsonl"?        (every event as a JSON line, the callback's JSON plus
+ *                                           "monotonic_ms", written as it happens; "-": stderr),
+ *            "trace": "run.trace.json"?    (Chrome trace-event JSON of the run),
+ *            "junit": "run.xml"?, "sarif": "run.sarif"?  (JUnit XML; SARIF 2.1.0 of every error and
+ *                                           warning, paths relative to %SRCROOT% = project_dir)}
+ *           Export paths are relative to the caller's working directory; the events file is
+ *           opened before anything runs, the others written when the run ends ("export_failed"
+ *           when one cannot be written: the reply is then that error, the builds having run).
  *           Builds whose inputs are unchanged since a recorded success are not run: they are
  *           "cached" (see pb_cache), with "cache": "local" or "remote" (downloaded from the
  *           shared cache, its SHA-256 checked, put in place). A cache or remote cache that cannot
@@ -384,10 +393,12 @@ char *pb_cache(const char *request_json);
  *           durations starts first (critical-path order).
  * Events:   (docs/events.md; members in this order)
  *           {"event":"run_started","command","total","jobs" (null: unlimited),"modules":[…],"handle":H},
- *           {"event":"build_started","module","command","index","elapsed_seconds"},
+ *           {"event":"build_started","module","command","index","elapsed_seconds",
+ *            "expected_seconds"? (the learned duration, when there is one)},
  *           {"event":"build_finished","module","command","index","status","duration_seconds",
  *            "duration_ms","errors","warnings","log_file","time_saved_seconds"? (cached),
- *            "cache_miss"? (the reason word of a build that ran although the cache was on)},
+ *            "cache_miss"? (the reason word of a build that ran although the cache was on),
+ *            "first_error"? (a failed build: "file:line: message" of its first error, or why)},
  *           {"event":"build_skipped","module","command","index","status","reason"},
  *           {"event":"progress","total","completed","failed","running","pending","percent",
  *            "elapsed_seconds","eta_seconds" (null until it can be estimated)},
@@ -406,7 +417,7 @@ char *pb_cache(const char *request_json);
  *            "stats":{"average_seconds","fastest":{"module","duration_seconds"},"slowest":{…}},
  *            "handle":H, "text": "…" (with "format")}
  * Errors:   "architecture_missing"/"architecture_invalid", "unknown_module", "no_builds",
- *           "dependency_cycle" — all before anything runs.
+ *           "dependency_cycle" — all before anything runs; "export_failed" (see "events").
  * Blocks:   until every build has ended. A caller that wants the handle without a callback
  *           uses pb_run_start.
  */

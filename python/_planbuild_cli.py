@@ -19,10 +19,13 @@ RUN_OPTIONS = {
     '--project-dir': ('project_dir', str),
     '--env': ('env', str),
     '--working-dir': ('working_dir', str),
+    '--junit': ('junit', str),
+    '--sarif': ('sarif', str),
 }
 """The options of ``run`` (the reference spells --commandArgs as --command-args; both work).
 ``--env "K=V K2=V2"`` adds to the build's environment; ``--working-dir`` runs the tool in a folder
-of the project (a nested frontend)."""
+of the project (a nested frontend). ``--junit FILE`` / ``--sarif FILE`` also write the build as JUnit XML /
+SARIF 2.1.0 (every error and warning, not only the ones printed)."""
 
 NPM_RUN_OPTIONS = RUN_OPTIONS
 
@@ -129,6 +132,10 @@ def execute_request(system, options):
                                  env=get('env') if isinstance(get('env'), (str, type(None))) else dict(get('env')))
     if get('working_dir'):
         request['working_dir'] = get('working_dir')
+    # JUnit XML / SARIF 2.1.0 of the build, written by the library (docs/events.md's neighbours in README).
+    for export in ('junit', 'sarif'):
+        if get(export):
+            request[export] = get(export)
     return request
 
 
@@ -154,7 +161,7 @@ def run_build(system, options):
 
 
 RUN_USAGE = ('run --commandArgs ARGS [--format {toon,json}] [--mode {actionable,structured,errors}] '
-             '[--timeout N] [--project-dir DIR] [--env "NAME=value ..."] [--working-dir DIR]'
+             '[--timeout N] [--project-dir DIR] [--env "NAME=value ..."] [--working-dir DIR] [--junit FILE] [--sarif FILE]'
              ' | run-config-key --commandArgs ARGS [--format {toon,json}]')
 
 KEY_OPTIONS = {

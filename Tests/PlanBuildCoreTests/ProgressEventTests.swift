@@ -28,6 +28,9 @@ import Testing
         let event = ProgressEvent.buildStarted(Self.core, elapsedSeconds: 0.25)
         #expect(event.jsonText(handle: 3) == #"{"event":"build_started","module":"core","command":"verify","index":0,"elapsed_seconds":0.25}"#)
         #expect(event.line == "started  core")
+        // A learned duration rides along, for a caller that draws a bar per build.
+        let learned = ProgressEvent.buildStarted(Self.core, elapsedSeconds: 0.25, expectedSeconds: 12)
+        #expect(learned.jsonText().hasSuffix(#""elapsed_seconds":0.25,"expected_seconds":12.0}"#))
     }
 
     @Test func buildFinished() {
@@ -41,6 +44,10 @@ import Testing
             status: .cancelled, durationSeconds: 0, durationMilliseconds: 5, errors: 0, warnings: 0, logFile: nil))
         #expect(cancelled.jsonText().hasSuffix(#""errors":0,"warnings":0,"log_file":null}"#))
         #expect(cancelled.line == "cancelled core  0s  errors 0")
+        let withFirst = ProgressEvent.buildFinished(Self.core, ProgressEvent.BuildOutcome(
+            status: .error, durationSeconds: 1, durationMilliseconds: 1000, errors: 1, warnings: 0, logFile: nil,
+            firstError: "A.java:3: boom"))
+        #expect(withFirst.jsonText().hasSuffix(#""log_file":null,"first_error":"A.java:3: boom"}"#))
     }
 
     @Test func buildSkipped() {

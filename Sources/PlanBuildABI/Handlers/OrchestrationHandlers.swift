@@ -34,8 +34,14 @@ enum OrchestrationHandlers {
         let format: ResultFormatter.Format? = try request.enumValue("format")
         let form: ProgressForm = try request.enumValue("progress") ?? .events
         let layout = try request.layout()
+        let exports = try RunExports(RunExportPaths(events: try request.optionalString("events"),
+                                                    trace: try request.optionalString("trace"),
+                                                    junit: try request.optionalString("junit"),
+                                                    sarif: try request.optionalString("sarif")),
+                                     projectRoot: layout.projectDir)
 
         let report = try Orchestrator.run(command: command, options: options, layout: layout, cancellation: token) { event in
+            exports.observe(event, handle: Int(handle))
             guard let callback = progress.callback else { return }
             // Each event is encoded here, once; the handle rides on run_started (ProgressEvent.json).
             let text: String?
@@ -45,6 +51,7 @@ enum OrchestrationHandlers {
             }
             text?.withCString { callback($0, progress.context) }
         }
+        try exports.finish(report)
         var reply = report.json
         reply["handle"] = .int(Int(handle))
         if let format { reply["text"] = .string(report.text(format)) }

@@ -33,8 +33,19 @@ enum SingleBuildHandlers {
     }
 
     static func execute(_ request: Request, cancellation: CancellationToken? = nil) throws(PlanBuildError) -> JSONValue {
-        let build = try buildRequest(request)
-        return .object(BuildExecutor.execute(build, cancellation: cancellation).json(includeAccepted: build.mode == .structured))
+        var build = try buildRequest(request)
+        let paths = RunExportPaths(junit: try request.optionalString("junit"), sarif: try request.optionalString("sarif"))
+        guard !paths.isEmpty else {
+            return .object(BuildExecutor.execute(build, cancellation: cancellation).json(includeAccepted: build.mode == .structured))
+        }
+        // The exports list every issue; the reply keeps the caps the request asked for.
+        let caps = (errors: build.maximumErrors, warnings: build.maximumWarnings)
+        build.maximumErrors = nil
+        build.maximumWarnings = nil
+        var result = BuildExecutor.execute(build, cancellation: cancellation)
+        try RunExports(paths, projectRoot: build.layout.projectDir).finish(RunReport(singleBuild: result, request: build))
+        result.capIssues(errors: caps.errors, warnings: caps.warnings)
+        return .object(result.json(includeAccepted: build.mode == .structured))
     }
 
     static func createLogFile(_ request: Request) throws(PlanBuildError) -> JSONValue {

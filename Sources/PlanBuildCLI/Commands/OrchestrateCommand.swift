@@ -24,6 +24,11 @@ struct OrchestrateCommand: ParsableCommand {
     var remoteCache: String?
     @Flag(name: .customLong("remote-cache-write"), help: "Upload successful builds to the remote cache (the usual set-up: CI writes, laptops read).")
     var remoteCacheWrite = false
+    @Option(help: "Write every progress event as JSON Lines to this file (- for standard error), as it happens.")
+    var events: String?
+    @Option(help: "Write the run as Chrome trace-event JSON (Perfetto, chrome://tracing) to this file.") var trace: String?
+    @Option(help: "Write the run as JUnit XML to this file.") var junit: String?
+    @Option(help: "Write the run's errors and warnings as SARIF 2.1.0 to this file.") var sarif: String?
 
     func validate() throws {
         // The core decides which option combinations are valid; here they become usage errors.
@@ -39,13 +44,25 @@ struct OrchestrateCommand: ParsableCommand {
         options.mode = mode
         options.cache = IncrementalRun.Request(disabled: noCache, forced: Set(forced), remoteURL: remoteCache,
                                                remoteWrite: remoteCacheWrite)
-        let display = ProgressDisplay(live: isatty(1) == 1 && isatty(2) == 1)
+        // Progress goes to standard error, so `orchestrate … > report.txt` still shows it live.
+        // `--events -` makes standard error the event stream: nothing else is written there.
+        let display = events == "-" ? nil : ProgressDisplay(mode: chosenDisplayMode())
+        // Whatever ends the run (an error included), the terminal is left as it was found.
+        defer { display?.finish() }
         do {
+            let exports = try RunExports(RunExportPaths(events: events, trace: trace, junit: junit, sarif: sarif),
+                                         projectRoot: project.layout.projectDir)
             let report = try Orchestrator.run(command: command, options: options, layout: project.layout,
-                                              cancellation: token) { display.show($0) }
-            display.finish()
+                                              cancellation: token) { event in
+                exports.observe(event)
+                display?.show(event)
+            }
+            display?.finish()
+            var exportFailure: PlanBuildError?
+            do throws(PlanBuildError) { try exports.finish(report) } catch { exportFailure = error }
             // A closed pipe stops without more output; any other stop signal prints the report so far.
             if StopSignals.signal != SIGPIPE { printOutput(report.text(format)) }
+            if let exportFailure { throw exportFailure }
             if let code = StopSignals.exitCode { throw ExitCode(code) }
             if token.isCancelled { throw ExitCode(130) }
             if report.status != .success { throw ExitCode(1) }

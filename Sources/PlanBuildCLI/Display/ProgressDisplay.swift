@@ -1,70 +1,185 @@
 import PlanBuildCore
+import Synchronization
 
-/// Shows orchestration progress on standard error from the orchestrator's typed events: a header,
-/// then each event's line (`ProgressEvent.line`, the same lines orchestrate.py prints). On a
-/// terminal the started and summary lines are not printed but kept in a block at the bottom —
-/// one line per running build plus the summary — redrawn in place.
-final class ProgressDisplay {
-    private let live: Bool
-    private var running: [(index: Int, module: String, started: Double)] = []
-    private var summary = ""
-    private var drawnLines = 0
+/// Draws orchestration progress on standard error (issue 11). What is shown is decided by the core
+/// (`LiveRunState`, `DisplayMode`); this class only writes it:
+/// - `live`: finished builds scroll up, a block at the bottom (one line per running build, the total
+///   line) is redrawn in place on every event and twice a second by a ticker thread, cursor hidden;
+/// - `compact` (NO_COLOR): one status line rewritten with a carriage return, no escape code;
+/// - `plain` (not a terminal, CI, TERM=dumb): each event's line (`ProgressEvent.line`) and a
+///   heartbeat line every 30 s while builds run.
+/// Events come on the orchestrator's thread and ticks on the ticker's, so all state is behind a lock.
+final class ProgressDisplay: @unchecked Sendable {
+    private struct Screen {
+        var state = LiveRunState()
+        /// Lines of the live block now on screen (live), or columns of the status line (compact).
+        var drawn = 0
+        var lastOutput: Double = 0
+        var closed = false
+    }
 
-    init(live: Bool) { self.live = live }
+    let mode: DisplayMode
+    private let started = MonotonicClock.milliseconds()
+    private let screen = Mutex(Screen())
+    private let ticking = Atomic<Bool>(false)
+
+    init(mode: DisplayMode) {
+        self.mode = mode
+        if mode == .live { writeAll("\u{1B}[?25l") } // the cursor would flicker over the block
+        StopSignals.setAnnouncer { [self] message in self.announce(message) }
+        StopSignals.setRestorer { [mode] in
+            // The second stop signal exits at once: leave a usable terminal.
+            if mode == .live { writeAll("\r\n\u{1B}[?25h") } else if mode == .compact { writeAll("\r\n") }
+        }
+        startTicker()
+    }
+
+    private var now: Double { Double(MonotonicClock.milliseconds() - started) / 1000 }
 
     func show(_ event: ProgressEvent) {
-        var now: Double?
-        switch event {
-        case let .runStarted(command, total, jobs, _):
-            emit("orchestrating \(OneLine.escape(command)) over \(total) modules (jobs \(jobs.map(String.init) ?? "unlimited"))")
-        case let .buildStarted(build, elapsedSeconds):
-            running.append((build.index, OneLine.escape(build.module), elapsedSeconds))
-            now = elapsedSeconds
-            if !live, let line = event.line { emit(line) }
-        case let .buildFinished(build, _):
-            running.removeAll { $0.index == build.index }
-            if let line = event.line { emit(line) }
-        case .buildSkipped:
-            if let line = event.line { emit(line) }
-        case let .progress(progress):
-            summary = event.line ?? ""
-            now = progress.elapsedSeconds
-            if !live { emit(summary) }
-        case .runFinished:
-            break
+        screen.withLock { screen in
+            guard !screen.closed else { return }
+            let time = now
+            let scrolled = screen.state.apply(event, at: time)
+            var lines: [String] = []
+            if case let .runStarted(command, total, jobs, _) = event {
+                lines.append("orchestrating \(OneLine.escape(command)) over \(total) modules (jobs \(jobs.map(String.init) ?? "unlimited"))")
+            }
+            switch mode {
+            case .plain:
+                if let line = event.line { lines.append(line) }
+                output(&screen, lines, at: time)
+            case .live, .compact:
+                output(&screen, lines + scrolled.map { $0.rendered(width: width, color: mode == .live) }, at: time)
+            }
         }
-        if live, let now { redraw(now: now) }
     }
 
+    /// Removes the live block, prints the final total line (live and compact) and shows the cursor.
     func finish() {
-        if live { clear() }
+        ticking.store(false, ordering: .releasing)
+        StopSignals.setAnnouncer(nil)
+        StopSignals.setRestorer(nil)
+        screen.withLock { screen in
+            guard !screen.closed else { return }
+            let time = now
+            var text = erase(&screen)
+            if mode != .plain {
+                text += screen.state.totalLine(at: time).rendered(width: width, color: mode == .live) + "\n"
+            }
+            if mode == .live { text += "\u{1B}[?25h" }
+            writeAll(text)
+            screen.closed = true
+        }
     }
 
-    /// A line is printed above the live block, which is drawn again with the next progress event.
-    private func emit(_ line: String) {
-        if live { clear() }
-        printError(line)
-        drawnLines = 0
+    /// A message (the stop signal's) printed above the block instead of through it.
+    func announce(_ message: String) {
+        screen.withLock { screen in
+            if screen.closed { writeAll(message + "\n"); return }
+            output(&screen, [message], at: now)
+        }
     }
 
-    private func clear() {
-        guard drawnLines > 0 else { return }
-        var text = ""
-        for _ in 0..<drawnLines { text += "\u{1B}[1A\u{1B}[2K" }
-        writeError(text)
-        drawnLines = 0
+    // MARK: Drawing
+
+    /// Writes `lines` above the live block and redraws the block, in one write.
+    private func output(_ screen: inout Screen, _ lines: [String], at time: Double) {
+        if mode == .plain {
+            guard !lines.isEmpty else { return }
+            writeAll(lines.map { $0 + "\n" }.joined())
+            screen.lastOutput = time
+            return
+        }
+        var text = erase(&screen)
+        for line in lines { text += line + "\n" }
+        text += draw(&screen, at: time)
+        writeAll(text)
     }
 
-    private func redraw(now: Double) {
-        clear()
-        var lines = running.map { "  ⏳ \($0.module)  \(Int(max(0, now - $0.started)))s" }
-        if !summary.isEmpty { lines.append(summary) }
-        for line in lines { printError(line) }
-        drawnLines = lines.count
+    private func tick() {
+        screen.withLock { screen in
+            guard !screen.closed else { return }
+            let time = now
+            switch mode {
+            case .plain:
+                guard !screen.state.running.isEmpty, time - screen.lastOutput >= DisplayMode.heartbeatSeconds else { return }
+                output(&screen, [screen.state.heartbeat(at: time)], at: time)
+            case .live, .compact:
+                writeAll(erase(&screen) + draw(&screen, at: time))
+            }
+        }
+    }
+
+    /// What takes the block off the screen: cursor up over its lines and clear to the end (live),
+    /// or the status line overwritten with spaces (compact).
+    private func erase(_ screen: inout Screen) -> String {
+        defer { screen.drawn = 0 }
+        guard screen.drawn > 0 else { return "" }
+        switch mode {
+        case .live: return "\r\u{1B}[\(screen.drawn)A\u{1B}[J"
+        case .compact: return "\r" + String(repeating: " ", count: screen.drawn) + "\r"
+        case .plain: return ""
+        }
+    }
+
+    private func draw(_ screen: inout Screen, at time: Double) -> String {
+        guard !screen.state.finished else { return "" }
+        switch mode {
+        case .live:
+            let lines = screen.state.block(at: time)
+            screen.drawn = lines.count
+            return lines.map { $0.rendered(width: width, color: true) + "\n" }.joined()
+        case .compact:
+            let line = screen.state.compactLine(at: time).rendered(width: width, color: false)
+            screen.drawn = TerminalWidth.columns(line)
+            return line
+        case .plain:
+            return ""
+        }
+    }
+
+    /// Columns of the terminal on standard error, one less so that a full line never wraps.
+    private var width: Int {
+        var size = winsize()
+        guard ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 1 else { return 79 }
+        return Int(size.ws_col) - 1
+    }
+
+    private func startTicker() {
+        ticking.store(true, ordering: .releasing)
+        let started = DetachedThread.start { [self] in
+            while self.ticking.load(ordering: .acquiring) {
+                usleep(mode == .plain ? 1_000_000 : 500_000)
+                if self.ticking.load(ordering: .acquiring) { self.tick() }
+            }
+        }
+        if !started { ticking.store(false, ordering: .releasing) } // no ticking: redrawn on events only
     }
 }
 
-func writeError(_ text: String) {
+/// Writes all of `text` on standard error (a terminal may take a long block in pieces).
+func writeAll(_ text: String) {
     var copy = text
-    copy.withUTF8 { _ = fwriteBytes($0) }
+    copy.withUTF8 { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(2, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                if errno == EPIPE { StopSignals.pipeClosed() }
+                return
+            }
+            offset += written
+        }
+    }
+}
+
+/// Which display this process's standard error gets.
+func chosenDisplayMode() -> DisplayMode {
+    var environment: [String: String] = [:]
+    for name in ["CI", "TERM", "NO_COLOR"] {
+        if let value = getenv(name) { environment[name] = String(cString: value) }
+    }
+    return DisplayMode.choose(terminal: isatty(2) == 1, environment: environment)
 }

@@ -14,6 +14,13 @@ enum StopSignals {
     static let handled: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
     private static let received = Atomic<Int32>(0)
     private static let token = Mutex<CancellationToken?>(nil)
+    /// The live display, when one is drawn: it prints the stop message above its block, and puts the
+    /// terminal back (cursor shown) before a second signal ends the process.
+    private static let announcer = Mutex<(@Sendable (String) -> Void)?>(nil)
+    private static let restorer = Mutex<(@Sendable () -> Void)?>(nil)
+
+    static func setAnnouncer(_ announce: (@Sendable (String) -> Void)?) { announcer.withLock { $0 = announce } }
+    static func setRestorer(_ restore: (@Sendable () -> Void)?) { restorer.withLock { $0 = restore } }
 
     /// The first stop signal taken, or 0.
     static var signal: Int32 { received.load(ordering: .acquiring) }
@@ -51,10 +58,12 @@ enum StopSignals {
     static func stop(_ number: Int32, announce: Bool) {
         let (exchanged, _) = received.compareExchange(expected: 0, desired: number, ordering: .acquiringAndReleasing)
         if !exchanged && number != SIGPIPE {
+            restorer.withLock { $0 }?()
             _exit(128 + signal)
         }
         if exchanged && announce {
-            printError("planbuild: signal \(number) received, cancelling running builds…")
+            let message = "planbuild: signal \(number) received, cancelling running builds…"
+            if let show = announcer.withLock({ $0 }) { show(message) } else { printError(message) }
         }
         token.withLock { $0 }?.cancel()
     }

@@ -175,7 +175,11 @@ public enum BuildExecutor {
     static func attachDiagnostics(to result: inout BuildResult, request: BuildRequest, configuration: RunConfiguration) {
         guard let parsed = try? ParserRegistry.parse(logFile: result.logFile, parser: request.system.rawValue) else { return }
         let patterns = WarningPatterns((try? configuration.acceptableWarnings(system: request.system.rawValue)) ?? [])
-        var paths = SourcePaths(projectDir: FileSystem.absolute(request.layout.projectDir))
+        let projectDir = FileSystem.absolute(request.layout.projectDir)
+        let module = (try? CommandArguments(system: request.system, commandArgs: request.commandArgs))?.module
+        var paths = SourcePaths(projectDir: projectDir,
+                                buildFolders: SourcePaths.buildFolders(projectDir: projectDir, workingDirectory: request.workingDirectory,
+                                                                       module: module))
         func relocated(_ issues: [Issue]) -> [Issue] {
             issues.map { issue in
                 var moved = issue
@@ -183,12 +187,9 @@ public enum BuildExecutor {
                 return moved
             }
         }
-        var errors = relocated(parsed.errors)
-        var warnings = relocated(WarningMode.filter(parsed.warnings, patterns: patterns, mode: request.mode))
-        if let limit = request.maximumErrors, errors.count > limit { errors = Array(errors.prefix(max(0, limit))) }
-        if let limit = request.maximumWarnings, warnings.count > limit { warnings = Array(warnings.prefix(max(0, limit))) }
-        result.errors = errors
-        result.warnings = warnings
+        result.errors = relocated(parsed.errors)
+        result.warnings = relocated(WarningMode.filter(parsed.warnings, patterns: patterns, mode: request.mode))
+        result.capIssues(errors: request.maximumErrors, warnings: request.maximumWarnings)
         result.tests = parsed.tests
     }
 

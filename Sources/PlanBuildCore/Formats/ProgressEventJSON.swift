@@ -12,8 +12,10 @@ extension ProgressEvent {
                                      ("modules", .array(modules.map(JSONValue.string)))])
             if let handle { object["handle"] = .int(handle) }
             return object
-        case let .buildStarted(build, elapsedSeconds):
-            return identified(build, [("elapsed_seconds", .double(elapsedSeconds))])
+        case let .buildStarted(build, elapsedSeconds, expectedSeconds):
+            var members: [(String, JSONValue)] = [("elapsed_seconds", .double(elapsedSeconds))]
+            if let expectedSeconds { members.append(("expected_seconds", .double(expectedSeconds))) }
+            return identified(build, members)
         case let .buildFinished(build, outcome):
             var members: [(String, JSONValue)] = [
                 ("status", .string(outcome.status.rawValue)),
@@ -25,6 +27,7 @@ extension ProgressEvent {
             ]
             if let saved = outcome.timeSavedSeconds { members.append(("time_saved_seconds", .int(saved))) }
             if let miss = outcome.cacheMiss { members.append(("cache_miss", .string(miss.rawValue))) }
+            if let first = outcome.firstError { members.append(("first_error", .string(first))) }
             return identified(build, members)
         case let .buildSkipped(build, status, reason):
             return identified(build, [("status", .string(status.rawValue)), ("reason", reason.map(JSONValue.string) ?? .null)])

@@ -7,7 +7,7 @@ extension ProgressEvent {
         switch self {
         case .runStarted, .runFinished:
             return nil
-        case let .buildStarted(build, _):
+        case let .buildStarted(build, _, _):
             return "started  \(OneLine.escape(build.module))"
         case let .buildFinished(build, outcome):
             // The status in a column of nine, and at least one space after it ("cancelled").

@@ -265,8 +265,11 @@ final class OrchestratedRun: @unchecked Sendable {
             return BuildExecutor.failure(BuildResult.ErrorKind.executionFailed, command: build.commandLine, message: error.message)
         }
         switch invocation {
-        case .engine(let system, let commandArgs, let mode):
-            var request = BuildRequest(system: system, commandArgs: commandArgs, layout: layout, mode: mode ?? options.mode)
+        case .engine(let engine):
+            var request = BuildRequest(system: engine.system, commandArgs: engine.commandArgs, layout: layout,
+                                       mode: engine.mode ?? options.mode)
+            request.environmentOverrides = engine.environment.map { ($0.name, $0.value) }
+            request.workingDirectory = engine.workingDirectory
             request.fixedTimeoutSeconds = options.timeoutSeconds
             request.learnTimeout = options.learnTimeouts
             request.singleRunCache = false // orchestration has the cache of its own
@@ -287,6 +290,7 @@ final class OrchestratedRun: @unchecked Sendable {
         report.exitCode = result.exitCode
         report.errors = result.errors ?? []
         report.warningCount = result.warnings?.count ?? 0
+        report.warnings = result.warnings ?? []
         report.tests = result.tests
         report.reason = result.message
         switch (result.status, result.error) {
@@ -309,7 +313,8 @@ final class OrchestratedRun: @unchecked Sendable {
     }
 
     private func startedEvent(_ index: Int) -> ProgressEvent {
-        .buildStarted(identity(index), elapsedSeconds: Double(elapsed) / 1000)
+        .buildStarted(identity(index), elapsedSeconds: Double(elapsed) / 1000,
+                      expectedSeconds: expectedMilliseconds[index].map { Double($0) / 1000 })
     }
 
     private func finishedEvent(_ index: Int) -> ProgressEvent {
@@ -318,7 +323,15 @@ final class OrchestratedRun: @unchecked Sendable {
             status: report.status, durationSeconds: report.durationSeconds, durationMilliseconds: report.durationMilliseconds,
             errors: report.errors.count, warnings: report.warningCount, logFile: report.logFile,
             timeSavedSeconds: report.timeSavedSeconds,
-            cacheMiss: report.ran && report.status != .cached ? report.cacheMiss?.reason : nil))
+            cacheMiss: report.ran && report.status != .cached ? report.cacheMiss?.reason : nil,
+            firstError: report.failed ? report.errors.first.map(Self.located) ?? report.reason
+                ?? report.exitCode.map { "exit code \($0)" } : nil))
+    }
+
+    /// `file:line: message`, as compilers print it.
+    private static func located(_ issue: Issue) -> String {
+        guard let file = issue.file else { return issue.message }
+        return "\(file)\(issue.line.map { ":\($0)" } ?? ""): \(issue.message)"
     }
 
     private func skippedEvent(_ index: Int) -> ProgressEvent {
@@ -348,7 +361,9 @@ final class OrchestratedRun: @unchecked Sendable {
         }
         for index in running {
             guard let expected = expectedMilliseconds[index] ?? average else { return nil }
-            work += max(0, expected - (elapsed - (reports[index].startedAtMilliseconds ?? elapsed)))
+            // A build past its expected duration still has time to go (RemainingTime): never "0s left".
+            work += RemainingTime.ofRunningBuild(expectedMilliseconds: expected,
+                                                 elapsedMilliseconds: elapsed - (reports[index].startedAtMilliseconds ?? elapsed))
         }
         let lanes = max(1, min(options.concurrencyLimit, pending.count + running.count))
         return work / lanes
@@ -361,8 +376,8 @@ final class OrchestratedRun: @unchecked Sendable {
         return plan.builds.map { build in
             let key: String
             switch try? BuildInvocation.from(commandLine: build.commandLine) {
-            case .engine(let system, let args, _)?:
-                guard let arguments = try? CommandArguments(system: system, commandArgs: args) else { return nil }
+            case .engine(let engine)?:
+                guard let arguments = try? CommandArguments(system: engine.system, commandArgs: engine.commandArgs) else { return nil }
                 key = arguments.commandKey
             case .process?, nil:
                 key = "command:\(build.command)@\(build.module)"

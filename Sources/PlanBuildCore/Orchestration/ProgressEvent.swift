@@ -5,7 +5,8 @@
 public enum ProgressEvent: Equatable, Sendable {
     /// The first event: what will run. `jobs` nil: no concurrency limit.
     case runStarted(command: String, total: Int, jobs: Int?, modules: [String])
-    case buildStarted(BuildIdentity, elapsedSeconds: Double)
+    /// `expectedSeconds`: the duration learned for this build (run-configuration.json), if any.
+    case buildStarted(BuildIdentity, elapsedSeconds: Double, expectedSeconds: Double? = nil)
     case buildFinished(BuildIdentity, BuildOutcome)
     /// A build that never starts (a failed dependency, stop on failure); `reason` says why.
     case buildSkipped(BuildIdentity, status: BuildReport.Status, reason: String?)
@@ -39,9 +40,14 @@ public enum ProgressEvent: Equatable, Sendable {
         public let timeSavedSeconds: Int?
         /// A build that ran although the cache was on: why it was not a hit.
         public let cacheMiss: CacheMiss.Reason?
+        /// A failed build: its first error as `file:line: message` (or why it failed, when the log
+        /// had no error), for the display line under the build's line.
+        public let firstError: String?
 
         public init(status: BuildReport.Status, durationSeconds: Int, durationMilliseconds: Int, errors: Int,
-                    warnings: Int, logFile: String?, timeSavedSeconds: Int? = nil, cacheMiss: CacheMiss.Reason? = nil) {
+                    warnings: Int, logFile: String?, timeSavedSeconds: Int? = nil, cacheMiss: CacheMiss.Reason? = nil,
+                    firstError: String? = nil) {
+            self.firstError = firstError
             self.timeSavedSeconds = timeSavedSeconds
             self.cacheMiss = cacheMiss
             self.status = status

@@ -11,6 +11,9 @@ public struct BuildReport: Equatable, Sendable {
     public var exitCode: Int?
     public var errors: [Issue] = []
     public var warningCount: Int = 0
+    /// The warnings themselves (as the run's warning mode shows them), for the SARIF export;
+    /// a cache hit has only their count.
+    public var warnings: [Issue] = []
     public var tests: TestSummary?
     /// Why a build was skipped or could not run.
     public var reason: String?

@@ -23,6 +23,8 @@ public struct PlanBuildError: Error, Equatable, CustomStringConvertible {
         case logFileFailed = "log_file_failed"
         /// The build cache cannot be read or written, or its digest plugin cannot be loaded.
         case cacheUnavailable = "cache_unavailable"
+        /// An export of a run (--events, --trace, --junit, --sarif) cannot be written.
+        case exportFailed = "export_failed"
         /// A fault of PlanBuild itself; never the caller's doing.
         case `internal`
     }

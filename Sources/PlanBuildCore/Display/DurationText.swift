@@ -1,0 +1,21 @@
+/// How the live display writes a duration (issue 11): `4.2s` under a minute, `2m 05s` under an
+/// hour, `1h 02m 03s` above — short enough for a status line, precise where precision is visible.
+public enum DurationText {
+    public static func format(seconds: Double) -> String {
+        let value = seconds.isFinite ? max(0, seconds) : 0
+        // Rounded to a tenth first, so 59.96 s reads "1m 00s" rather than "60.0s".
+        let tenths = (value * 10).rounded()
+        if tenths < 600 {
+            let whole = Int(tenths) / 10
+            return "\(whole).\(Int(tenths) % 10)s"
+        }
+        let total = Int(value.rounded())
+        let hours = total / 3600, minutes = total % 3600 / 60, rest = total % 60
+        if hours > 0 { return "\(hours)h \(twoDigits(minutes))m \(twoDigits(rest))s" }
+        return "\(minutes)m \(twoDigits(rest))s"
+    }
+
+    private static func twoDigits(_ value: Int) -> String {
+        value < 10 ? "0\(value)" : String(value)
+    }
+}

@@ -1,0 +1,40 @@
+/// One build's result as a run of one build, so that the run exports (JUnit, SARIF: RunExports)
+/// have one renderer for `orchestrate` and for the single `run` of the build scripts.
+extension RunReport {
+    /// `module`: the module the arguments route to, else `default` (the log scope's name);
+    /// `command`: the goals as typed (`clean verify`).
+    public init(singleBuild result: BuildResult, request: BuildRequest) {
+        let arguments = try? CommandArguments(system: request.system, commandArgs: request.commandArgs)
+        let command = arguments.map { $0.words.filter { !$0.hasPrefix("-") }.joined(separator: " ") } ?? request.commandArgs
+        var build = BuildReport(module: arguments?.module ?? "default", command: command.isEmpty ? request.commandArgs : command,
+                                status: .error)
+        switch (result.status, result.error) {
+        case (.success, _): build.status = .success
+        case (.cached, _): build.status = .cached
+        case (.timeout, _): build.status = .timeout
+        case (.error, "cancelled"?): build.status = .cancelled
+        case (.error, _): build.status = .error
+        }
+        build.durationSeconds = result.durationSeconds
+        build.durationMilliseconds = result.durationMilliseconds
+        build.logFile = result.logFile.isEmpty ? nil : result.logFile
+        build.exitCode = result.exitCode
+        build.errors = result.errors ?? []
+        build.warnings = result.warnings ?? []
+        build.warningCount = build.warnings.count
+        build.tests = result.tests
+        build.reason = result.message
+        build.timeSavedSeconds = result.timeSavedSeconds
+        build.startedAtMilliseconds = 0
+        build.finishedAtMilliseconds = result.durationMilliseconds
+        self.init(command: build.command, builds: [build], durationMilliseconds: result.durationMilliseconds)
+    }
+}
+
+extension BuildResult {
+    /// The first `errors` errors and `warnings` warnings (nil: all): what `run` shows.
+    public mutating func capIssues(errors: Int?, warnings: Int?) {
+        if let limit = errors, let all = self.errors, all.count > limit { self.errors = Array(all.prefix(max(0, limit))) }
+        if let limit = warnings, let all = self.warnings, all.count > limit { self.warnings = Array(all.prefix(max(0, limit))) }
+    }
+}
