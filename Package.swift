@@ -15,12 +15,15 @@ let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
 //   PlanBuildDigest   – SHA-256 from swift-crypto as a plugin (libplanbuild-digest.so) that the core
 //                       loads beside itself only when the build cache needs a digest: swift-crypto
 //                       links FoundationEssentials, which a shim start-up must not pay for.
+//   PlanBuildRemote   – HTTP GET/HEAD/PUT of a blob through URLSession (FoundationNetworking) as a
+//                       plugin (libplanbuild-remote.so), loaded only when a remote cache is configured.
 let package = Package(
     name: "PlanBuild",
     products: [
         .library(name: "planbuild", type: .dynamic, targets: ["PlanBuildABI"]),
         .executable(name: "planbuild-cli", targets: ["PlanBuildCLI"]),
         .library(name: "planbuild-digest", type: .dynamic, targets: ["PlanBuildDigest"]),
+        .library(name: "planbuild-remote", type: .dynamic, targets: ["PlanBuildRemote"]),
         // Runs each build; installed beside libplanbuild.so and the CLI (docs/processes.md).
         .executable(name: "planbuild-supervisor", targets: ["PlanBuildSupervisor"]),
     ],
@@ -53,6 +56,7 @@ let package = Package(
             ]
         ),
         .target(name: "PlanBuildDigest", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "PlanBuildRemote"),
         .testTarget(name: "PlanBuildCoreTests", dependencies: ["PlanBuildCore"], exclude: ["Resources"]),
     ]
 )

@@ -339,7 +339,8 @@ typedef void (*pb_progress_fn)(const char *event_json, void *context);
  *            "module": M? (list/clear: only this module; explain: required), "command": C? (explain;
  *            default "verify")}
  * Reply:    stats:   {"status":"success","entries","bytes","oldest_age_seconds","newest_age_seconds",
- *                     "directory","last_run":{"hits","misses","time_saved_seconds"},"total":{…},"text"}
+ *                     "directory","last_run":{"hits","misses","time_saved_seconds"},"total":{…},
+ *                     "remote":{"last_run":{"hits","misses","bytes_down","bytes_up"},"total":{…}},"text"}
  *           list:    {"status":"success","entries":[{"module","command","duration_seconds","bytes",
  *                     "recorded_at","artifacts","input_digest"}…],"unreadable"?:[paths],"text"}
  *           clear:   {"status":"success","cleared":N,"module":M | null,"text"}
@@ -369,6 +370,9 @@ char *pb_cache(const char *request_json);
  *                                           for run_started / run_finished — docs/events.md),
  *            "cache": true?                (false: ignore the build cache, as --no-cache),
  *            "force": ["core"]?            (modules rebuilt even when cached; dependents follow),
+ *            "remote_cache": "http://…"?   (a shared cache, as --remote-cache; overrides
+ *                                           incremental.remote.url and PLANBUILD_REMOTE_CACHE),
+ *            "remote_cache_write": false?  (true: upload successful builds, as --remote-cache-write),
  *            "events": "run.jsonl"?        (every event as a JSON line, the callback's JSON plus
  *                                           "monotonic_ms", written as it happens; "-": stderr),
  *            "trace": "run.trace.json"?    (Chrome trace-event JSON of the run),
@@ -378,8 +382,11 @@ char *pb_cache(const char *request_json);
  *           opened before anything runs, the others written when the run ends ("export_failed"
  *           when one cannot be written: the reply is then that error, the builds having run).
  *           Builds whose inputs are unchanged since a recorded success are not run: they are
- *           "cached" (see pb_cache). A cache that cannot be used never fails the run: every build
- *           runs and "cache_warnings" says why.
+ *           "cached" (see pb_cache), with "cache": "local" or "remote" (downloaded from the
+ *           shared cache, its SHA-256 checked, put in place). A cache or remote cache that cannot
+ *           be used never fails the run: every build runs and "cache_warnings" says why (one line
+ *           for the remote cache; a bearer token never appears). The remote cache's HTTP plugin,
+ *           libplanbuild-remote.so, is loaded beside the library only when one is configured.
  *           A module's command line that names PlanBuild's own notation
  *           (… execute-script.py pm-dev-java:plan-marshall-plugin:maven run --commandArgs "…") runs
  *           in this process; any other runs as a process of its own with the same log capture,

@@ -10,7 +10,7 @@ CLI (also ``python3 .plan/execute-script.py plan-marshall:build-orchestrator:orc
 
     orchestrate.py run --command C [--module M]… [--jobs N | --sequential] [--stop-on-failure]
                        [--timeout S] [--format toon|json] [--mode actionable|structured|errors]
-                       [--project-dir D] [--no-cache] [--force M]…
+                       [--project-dir D] [--no-cache] [--force M]… [--remote-cache URL] [--remote-cache-write]
 
 Ctrl-C, SIGTERM and SIGHUP cancel: running builds are stopped with their whole process tree,
 nothing new starts, and the report so far is still returned, unfinished builds ``cancelled``,
@@ -44,7 +44,8 @@ def _text_or_none(name, value):
 
 def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure=False, on_progress=None,
              project_dir='.', timeout=None, mode=None, format=None, *, project_dir_option=None, progress_lines=False,
-             cache=True, force=None, events=None, trace=None, junit=None, sarif=None):
+             cache=True, force=None, events=None, trace=None, junit=None, sarif=None, remote_cache=None,
+             remote_cache_write=False):
     """Run ``command`` over ``modules`` (default: every module that has it); returns the report dict.
 
     ``on_progress(event)`` receives each progress event (a dict); an exception it raises is
@@ -53,6 +54,8 @@ def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure
     ``progress_lines`` True: ``on_progress(line)`` receives the library's one-line text of each
     event instead (what the command line prints; events without a line are not delivered).
     ``cache`` False ignores the build cache (--no-cache); ``force`` names modules rebuilt even when cached.
+    ``remote_cache`` is a shared cache's URL (--remote-cache); ``remote_cache_write`` True uploads
+    successful builds to it (--remote-cache-write).
     ``events``, ``trace``, ``junit``, ``sarif``: files the library writes (docs/events.md: JSON Lines
     of every event, '-' for stderr; Chrome trace-event JSON; JUnit XML; SARIF 2.1.0).
     """
@@ -70,7 +73,9 @@ def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure
                                  progress='lines' if progress_lines else None,
                                  cache=None if cache else False, force=list(force) if force else None,
                                  events=_path_or_none('events', events), trace=_path_or_none('trace', trace),
-                                 junit=_path_or_none('junit', junit), sarif=_path_or_none('sarif', sarif))
+                                 junit=_path_or_none('junit', junit), sarif=_path_or_none('sarif', sarif),
+                                 remote_cache=_text_or_none('remote_cache', remote_cache),
+                                 remote_cache_write=True if remote_cache_write else None)
     # Converted before the run starts: a request that cannot become JSON raises TypeError/ValueError here.
     text = _planbuild.request_text(request)
     state = {'callback_failed': False}
@@ -119,10 +124,11 @@ OPTIONS = {
     '--sequential': ('sequential', bool), '--stop-on-failure': ('stop_on_failure', bool),
     '--no-cache': ('no_cache', bool), '--force': ('force', list),
     '--events': ('events', str), '--trace': ('trace', str), '--junit': ('junit', str), '--sarif': ('sarif', str),
+    '--remote-cache': ('remote_cache', str), '--remote-cache-write': ('remote_cache_write', bool),
 }
 USAGE = ('run --command C [--module M]... [--jobs N | --sequential] [--stop-on-failure] [--timeout S] '
          '[--format toon|json] [--mode actionable|structured|errors] [--project-dir D] [--no-cache] [--force M]... '
-         '[--events FILE] [--trace FILE] [--junit FILE] [--sarif FILE]')
+         '[--events FILE] [--trace FILE] [--junit FILE] [--sarif FILE] [--remote-cache URL] [--remote-cache-write]')
 
 
 def _print_progress(line):
@@ -149,7 +155,8 @@ def main(argv=None):
                           stop_on_failure=get('stop_on_failure'), on_progress=_print_progress, progress_lines=True,
                           project_dir_option=get('project_dir'), timeout=get('timeout'), mode=get('mode'),
                           format=get('format') or 'toon', cache=not get('no_cache'), force=get('force'),
-                          events=get('events'), trace=get('trace'), junit=get('junit'), sarif=get('sarif'))
+                          events=get('events'), trace=get('trace'), junit=get('junit'), sarif=get('sarif'),
+                          remote_cache=get('remote_cache'), remote_cache_write=get('remote_cache_write'))
     except _planbuild.PlanBuildError as error:
         if error.error == 'invalid_request':  # options the library refused (--jobs with --sequential)
             return usage_error(prog, USAGE, error.message)

@@ -15,14 +15,24 @@ import sys
 SHIMS_DIR = os.path.dirname(os.path.abspath(__file__))
 
 NOTATIONS = {
+    # The generation SPEC names.
     'pm-dev-java:plan-marshall-plugin:maven': 'maven.py',
     'pm-dev-java:plan-marshall-plugin:gradle': 'gradle.py',
     'pm-dev-frontend:plan-marshall-plugin:npm': 'npm.py',
     'plan-marshall:run-config:run_config': 'run_config.py',
     'plan-marshall:analyze-project-architecture:architecture': 'architecture.py',
     'plan-marshall:build-orchestrator:orchestrate': 'orchestrate.py',
+    # The generation today's plan-marshall release writes into derived-data.json: the same scripts.
+    'plan-marshall:build-maven:maven': 'maven.py',
+    'plan-marshall:build-gradle:gradle': 'gradle.py',
+    'plan-marshall:build-npm:npm': 'npm.py',
+    'plan-marshall:build-pyproject:pyproject_build': 'pyproject_build.py',
+    'plan-marshall:manage-architecture:architecture': 'architecture.py',
+    'plan-marshall:manage-run-config:run_config': 'run_config.py',
 }
-"""Notation → script file in SHIMS_DIR. A script that does not exist (yet) is left out of --list."""
+"""Notation → script file in SHIMS_DIR; both generations of notations lead to the same script (the
+library's BuildInvocation knows the build notations of both too). A script that does not exist
+(yet) is left out of --list."""
 
 
 def script_path(notation):

@@ -1,4 +1,5 @@
 """Shared set-up of the end-to-end tests: a copy of an example with this PlanBuild's executor."""
+import json
 import os
 import shutil
 import signal
@@ -38,3 +39,48 @@ def maven_example(tmp_path: Path) -> Path:
                     ignore=shutil.ignore_patterns("target", "temp", "execute-script.py", "run-configuration.json"))
     install_executor(project)
     return project
+
+
+EXAMPLE_LEFTOVERS = ("target", "temp", "build-cache", "execute-script.py", "run-configuration.json", "node_modules",
+                     "dist", "build", ".gradle", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache")
+
+
+def copy_example(name: str, target: Path, fixed: bool = False, npm_links: bool = False) -> Path:
+    """A copy of examples/NAME at TARGET with the executor installed; `fixed` removes its planted
+    faults (its fix-faults.sh); `npm_links` links the workspace packages (offline npm install)."""
+    shutil.copytree(REPO / "examples" / name, target, ignore=shutil.ignore_patterns(*EXAMPLE_LEFTOVERS))
+    install_executor(target)
+    if fixed:
+        subprocess.run(["bash", str(target / "fix-faults.sh"), str(target)], check=True, capture_output=True)
+    if npm_links:
+        subprocess.run(["npm", "install", "--offline", "--no-audit", "--no-fund"], cwd=target, check=True,
+                       capture_output=True, timeout=300)
+    return target
+
+
+def run_json(project: Path, notation: str, *args: str, timeout: float = 600) -> dict:
+    """`run` of a build script with --format json; the result object (asserting the output is JSON)."""
+    completed = run_script(project, notation, "run", *args, "--format", "json", timeout=timeout)
+    assert completed.stdout.strip(), completed.stderr
+    return json.loads(completed.stdout)
+
+
+def orchestrate_json(project: Path, command: str, *args: str, timeout: float = 900) -> dict:
+    """`planbuild orchestrate --format json` over PROJECT; the report."""
+    completed = subprocess.run([str(PLANBUILD), "orchestrate", "--project-dir", str(project), "--command", command,
+                                "--format", "json", *args], capture_output=True, text=True, timeout=timeout)
+    assert completed.stdout.strip(), completed.stderr
+    return json.loads(completed.stdout)
+
+
+def places(result: dict, key: str = "errors") -> set:
+    """(file, line, category) of each issue of a result (warnings have no category: None)."""
+    return {(issue["file"], issue["line"], issue.get("category")) for issue in result.get(key) or []}
+
+
+def log_scope(result_or_build: dict, project: Path) -> tuple:
+    """(scope folder, file name prefix) of a build's log, checking it lies under build-output/."""
+    log = Path(result_or_build["log_file"])
+    assert log.is_file(), log
+    assert log.parent.parent == (project / ".plan" / "temp" / "build-output").resolve()
+    return log.parent.name, log.name.split("-")[0]

@@ -28,7 +28,9 @@ enum OrchestrationHandlers {
         if let mode: WarningMode = try request.enumValue("mode") { options.mode = mode }
         if let learn = try request.optionalBool("learn") { options.learnTimeouts = learn }
         options.cache = IncrementalRun.Request(disabled: !(try request.optionalBool("cache") ?? true),
-                                               forced: Set(try request.stringList("force") ?? []))
+                                               forced: Set(try request.stringList("force") ?? []),
+                                               remoteURL: try request.optionalString("remote_cache"),
+                                               remoteWrite: try request.optionalBool("remote_cache_write") ?? false)
         let format: ResultFormatter.Format? = try request.enumValue("format")
         let form: ProgressForm = try request.enumValue("progress") ?? .events
         let layout = try request.layout()

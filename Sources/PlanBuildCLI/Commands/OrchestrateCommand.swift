@@ -20,6 +20,10 @@ struct OrchestrateCommand: ParsableCommand {
     var noCache = false
     @Option(name: .customLong("force"), help: "Rebuild this module even when cached (repeatable); its dependents follow.")
     var forced: [String] = []
+    @Option(name: .customLong("remote-cache"), help: "A shared build cache (bazel-remote or nginx WebDAV URL) to read from; overrides incremental.remote.url and PLANBUILD_REMOTE_CACHE.")
+    var remoteCache: String?
+    @Flag(name: .customLong("remote-cache-write"), help: "Upload successful builds to the remote cache (the usual set-up: CI writes, laptops read).")
+    var remoteCacheWrite = false
     @Option(help: "Write every progress event as JSON Lines to this file (- for standard error), as it happens.")
     var events: String?
     @Option(help: "Write the run as Chrome trace-event JSON (Perfetto, chrome://tracing) to this file.") var trace: String?
@@ -38,7 +42,8 @@ struct OrchestrateCommand: ParsableCommand {
         var options = OrchestrationOptions(jobs: jobs, sequential: sequential, stopOnFailure: stopOnFailure,
                                            timeoutSeconds: try timeout?.checked(), modules: modules, mode: mode)
         options.mode = mode
-        options.cache = IncrementalRun.Request(disabled: noCache, forced: Set(forced))
+        options.cache = IncrementalRun.Request(disabled: noCache, forced: Set(forced), remoteURL: remoteCache,
+                                               remoteWrite: remoteCacheWrite)
         // Progress goes to standard error, so `orchestrate … > report.txt` still shows it live.
         // `--events -` makes standard error the event stream: nothing else is written there.
         let display = events == "-" ? nil : ProgressDisplay(mode: chosenDisplayMode())

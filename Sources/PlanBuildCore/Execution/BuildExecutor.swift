@@ -175,7 +175,11 @@ public enum BuildExecutor {
     static func attachDiagnostics(to result: inout BuildResult, request: BuildRequest, configuration: RunConfiguration) {
         guard let parsed = try? ParserRegistry.parse(logFile: result.logFile, parser: request.system.rawValue) else { return }
         let patterns = WarningPatterns((try? configuration.acceptableWarnings(system: request.system.rawValue)) ?? [])
-        var paths = SourcePaths(projectDir: FileSystem.absolute(request.layout.projectDir))
+        let projectDir = FileSystem.absolute(request.layout.projectDir)
+        let module = (try? CommandArguments(system: request.system, commandArgs: request.commandArgs))?.module
+        var paths = SourcePaths(projectDir: projectDir,
+                                buildFolders: SourcePaths.buildFolders(projectDir: projectDir, workingDirectory: request.workingDirectory,
+                                                                       module: module))
         func relocated(_ issues: [Issue]) -> [Issue] {
             issues.map { issue in
                 var moved = issue

@@ -115,6 +115,7 @@ extension BuildReport {
         if let exitCode { object["exit_code"] = .int(exitCode) }
         if let reason { object["reason"] = .string(reason) }
         if let timeSavedSeconds { object["time_saved_seconds"] = .int(timeSavedSeconds) }
+        if status == .cached { object["cache"] = .string(cacheSource ?? "local") }
         if ran, status != .cached, let cacheMiss { object["cache_miss"] = .object(cacheMiss.json) }
         if !errors.isEmpty { object["first_errors"] = .array(errors.prefix(5).map { $0.rowJSON(includeAccepted: false) }) }
         object["duration_ms"] = .int(durationMilliseconds)

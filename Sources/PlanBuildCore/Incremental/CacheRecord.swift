@@ -6,6 +6,8 @@ public struct CacheRecord: Equatable, Sendable {
     public struct Artifact: Equatable, Sendable {
         public let path: String
         public let size: Int64
+        /// The content's SHA-256: set in records shared through a remote cache (the blob's name there).
+        public var sha256: String?
     }
 
     public let module: String
@@ -24,6 +26,9 @@ public struct CacheRecord: Equatable, Sendable {
     public let artifacts: [Artifact]
     /// Seconds since the epoch.
     public let recordedAt: Int
+    /// The log's SHA-256: set in records shared through a remote cache, whose `log_file` is then
+    /// relative to the project.
+    public var logDigest: String?
 
     public var durationSeconds: Int { durationMilliseconds / 1000 }
 
@@ -38,9 +43,13 @@ public struct CacheRecord: Equatable, Sendable {
             ("duration_seconds", .int(durationSeconds)), ("duration_ms", .int(durationMilliseconds)),
             ("tests", tests?.json ?? .null), ("warnings", .int(warnings)),
             ("log_file", logFile.map(JSONValue.string) ?? .null),
-            ("artifacts", .array(artifacts.map { .object(JSONObject([("path", .string($0.path)), ("size", .int(Int($0.size)))])) })),
+            ("artifacts", .array(artifacts.map { artifact in
+                var entry = JSONObject([("path", .string(artifact.path)), ("size", .int(Int(artifact.size)))])
+                if let sha256 = artifact.sha256 { entry["sha256"] = .string(sha256) }
+                return .object(entry)
+            })),
             ("recorded_at", .int(recordedAt)),
-        ])
+        ] + (logDigest.map { [("log_sha256", JSONValue.string($0))] } ?? []))
     }
 
     public init(module: String, command: String, commandLine: String, inputDigest: String, moduleDigest: String,
@@ -77,7 +86,7 @@ public struct CacheRecord: Equatable, Sendable {
         var artifacts: [Artifact] = []
         for entry in object["artifacts"]?.arrayValue ?? [] {
             guard let path = entry["path"]?.stringValue, let size = entry["size"]?.intValue else { return nil }
-            artifacts.append(Artifact(path: path, size: Int64(size)))
+            artifacts.append(Artifact(path: path, size: Int64(size), sha256: entry["sha256"]?.stringValue))
         }
         let tests = object["tests"].flatMap { TestSummary(json: $0) }
         self.init(module: module, command: command, commandLine: commandLine, inputDigest: inputDigest,
@@ -85,5 +94,6 @@ public struct CacheRecord: Equatable, Sendable {
                   durationMilliseconds: object["duration_ms"]?.intValue ?? (object["duration_seconds"]?.intValue ?? 0) * 1000,
                   tests: tests, warnings: object["warnings"]?.intValue ?? 0, logFile: object["log_file"]?.stringValue,
                   artifacts: artifacts, recordedAt: recordedAt)
+        self.logDigest = object["log_sha256"]?.stringValue
     }
 }

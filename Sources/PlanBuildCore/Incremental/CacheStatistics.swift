@@ -6,17 +6,29 @@ public struct CacheStatistics: Equatable, Sendable {
         public var hits = 0
         public var misses = 0
         public var timeSavedSeconds = 0
+        /// The shared cache (RemoteCache): records found and not found there, bytes down and up.
+        public var remote = RemoteCache.Counts()
 
         var json: JSONObject {
             JSONObject([("hits", .int(hits)), ("misses", .int(misses)), ("time_saved_seconds", .int(timeSavedSeconds))])
         }
 
+        /// Kept apart from the local counts (a remote hit is a local miss turned hit).
+        var remoteJSON: JSONObject {
+            JSONObject([("hits", .int(remote.hits)), ("misses", .int(remote.misses)),
+                        ("bytes_down", .int(Int(remote.bytesDown))), ("bytes_up", .int(Int(remote.bytesUp)))])
+        }
+
         init() {}
 
-        init(json: JSONValue?) {
+        init(json: JSONValue?, remote remoteJSON: JSONValue?) {
             hits = json?["hits"]?.intValue ?? 0
             misses = json?["misses"]?.intValue ?? 0
             timeSavedSeconds = json?["time_saved_seconds"]?.intValue ?? 0
+            remote.hits = remoteJSON?["hits"]?.intValue ?? 0
+            remote.misses = remoteJSON?["misses"]?.intValue ?? 0
+            remote.bytesDown = Int64(remoteJSON?["bytes_down"]?.intValue ?? 0)
+            remote.bytesUp = Int64(remoteJSON?["bytes_up"]?.intValue ?? 0)
         }
     }
 
@@ -36,27 +48,35 @@ public struct CacheStatistics: Equatable, Sendable {
         statistics.oldestAgeSeconds = ages.max()
         statistics.newestAgeSeconds = ages.min()
         if let bytes = try? FileSystem.readFile(store.statsPath), let value = try? JSONParser.parse(bytes: bytes) {
-            statistics.lastRun = Counts(json: value["last_run"])
-            statistics.total = Counts(json: value["total"])
+            statistics.lastRun = Counts(json: value["last_run"], remote: value["remote"]?["last_run"])
+            statistics.total = Counts(json: value["total"], remote: value["remote"]?["total"])
         }
         return statistics
     }
 
     /// Adds one run's counts; the file is rewritten under the lock, so concurrent runs add up.
-    public static func add(hits: Int, misses: Int, timeSavedSeconds: Int, to store: BuildCacheStore) throws(PlanBuildError) {
+    public static func add(hits: Int, misses: Int, timeSavedSeconds: Int, remote: RemoteCache.Counts = RemoteCache.Counts(),
+                           to store: BuildCacheStore) throws(PlanBuildError) {
         try store.withLock { () throws(PlanBuildError) in
             var total = Counts()
             if let bytes = try? FileSystem.readFile(store.statsPath), let value = try? JSONParser.parse(bytes: bytes) {
-                total = Counts(json: value["total"])
+                total = Counts(json: value["total"], remote: value["remote"]?["total"])
             }
             var run = Counts()
             run.hits = hits
             run.misses = misses
             run.timeSavedSeconds = timeSavedSeconds
+            run.remote = remote
+            total.remote.hits += remote.hits
+            total.remote.misses += remote.misses
+            total.remote.bytesDown += remote.bytesDown
+            total.remote.bytesUp += remote.bytesUp
             total.hits += hits
             total.misses += misses
             total.timeSavedSeconds += timeSavedSeconds
-            let document = JSONValue.object(JSONObject([("version", .int(1)), ("last_run", .object(run.json)), ("total", .object(total.json))]))
+            let document = JSONValue.object(JSONObject([("version", .int(1)), ("last_run", .object(run.json)), ("total", .object(total.json)),
+                                                      ("remote", .object(JSONObject([("last_run", .object(run.remoteJSON)),
+                                                                                     ("total", .object(total.remoteJSON))])))]))
             do {
                 try FileSystem.writeAtomically(Array(JSONWriter.write(document, indent: 2).utf8), to: store.statsPath)
             } catch {
@@ -71,6 +91,7 @@ public struct CacheStatistics: Equatable, Sendable {
             ("oldest_age_seconds", oldestAgeSeconds.map(JSONValue.int) ?? .null),
             ("newest_age_seconds", newestAgeSeconds.map(JSONValue.int) ?? .null),
             ("last_run", .object(lastRun.json)), ("total", .object(total.json)),
+            ("remote", .object(JSONObject([("last_run", .object(lastRun.remoteJSON)), ("total", .object(total.remoteJSON))]))),
         ])
     }
 }

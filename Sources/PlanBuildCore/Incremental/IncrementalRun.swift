@@ -13,9 +13,18 @@ public final class IncrementalRun: Sendable {
     public struct Request: Sendable {
         public var disabled = false
         public var forced: Set<String> = []
-        public init(disabled: Bool = false, forced: Set<String> = []) {
+        /// `--remote-cache URL` and `--remote-cache-write` (RemoteCacheSettings.resolve).
+        public var remoteURL: String?
+        public var remoteWrite = false
+        /// Only orchestration asks a remote cache; a single run and `cache explain` stay local.
+        public var useRemote = false
+        public init(disabled: Bool = false, forced: Set<String> = [], remoteURL: String? = nil, remoteWrite: Bool = false,
+                    useRemote: Bool = false) {
             self.disabled = disabled
             self.forced = forced
+            self.remoteURL = remoteURL
+            self.remoteWrite = remoteWrite
+            self.useRemote = useRemote
         }
     }
 
@@ -27,6 +36,10 @@ public final class IncrementalRun: Sendable {
 
     public let store: BuildCacheStore
     public let decisions: [Decision]
+    /// The builds whose hit came from the remote cache (their artifacts were just put in place).
+    public let remoteHits: Set<Int>
+    /// The shared cache of this run, when one is configured and its plugin loaded.
+    public let remote: RemoteCache?
     /// Corrupt or foreign cache files met while deciding, each reported once.
     public let problems: [String]
     private let prepared: [Prepared]
@@ -63,8 +76,12 @@ public final class IncrementalRun: Sendable {
             previousGlobal = store.manifest(module: record.module, command: record.command, kind: .global, digest: record.globalDigest)
             if previousGlobal != nil { break }
         }
-        let globalManifest = InputManifest.build(globalFiles, projectDirectory: project, previous: previousGlobal,
+        var globalManifest = InputManifest.build(globalFiles, projectDirectory: project, previous: previousGlobal,
                                                  hasher: hasher, threads: threads)
+        if !settings.runtimeInputs.isEmpty {
+            let runtime = RuntimeInputs.entries(settings.runtimeInputs, projectDirectory: project, hasher: hasher)
+            globalManifest = InputManifest(entries: (globalManifest.entries + runtime).sorted { $0.path < $1.path }, hasher: hasher)
+        }
 
         // Module manifests for the planned modules and everything they depend on, transitively:
         // all scanned first, then hashed in one batch.
@@ -159,6 +176,44 @@ public final class IncrementalRun: Sendable {
             }
             decisions.append(decision)
         }
+
+        // A local miss asks the shared cache, several at once; a hit's files are then in place
+        // and it is recorded locally, so the next run is a local hit.
+        var remote: RemoteCache?
+        var remoteHits: Set<Int> = []
+        if request.useRemote, !request.disabled,
+           let remoteSettings = RemoteCacheSettings.resolve(file: settings.remote, url: request.remoteURL, write: request.remoteWrite) {
+            do {
+                remote = try RemoteCache(settings: remoteSettings, layout: layout, hasher: hasher)
+            } catch {
+                problems.append("remote cache not used: \(error.message)")
+            }
+        }
+        if let remote, remote.canRead {
+            let asked = decisions.indices.filter { index in
+                if case .miss(let miss) = decisions[index], miss.reason != .forced { return true }
+                return false
+            }
+            let snapshot = prepared
+            let builds = plan.builds
+            let fetched = ParallelMap.map(count: asked.count, threads: 4) { position in
+                remote.fetch(inputDigest: snapshot[asked[position]].inputDigest, build: builds[asked[position]],
+                             maximumAgeSeconds: maximumAge, now: now)
+            }
+            for (position, record) in fetched.enumerated() {
+                guard let record else { continue }
+                let index = asked[position]
+                do {
+                    try store.write(record, moduleManifest: prepared[index].moduleManifest, globalManifest: globalManifest)
+                } catch {
+                    problems.append(error.message)
+                }
+                decisions[index] = .hit(record)
+                remoteHits.insert(index)
+            }
+        }
+        self.remote = remote
+        self.remoteHits = remoteHits
         self.store = store
         self.decisions = decisions
         self.problems = problems
@@ -191,5 +246,14 @@ public final class IncrementalRun: Sendable {
         } catch {
             return error.message
         }
+    }
+
+    /// Uploads the record of `plan.builds[index]`, just written by `recordSuccess`, to the shared
+    /// cache when this run may write there; problems become the remote cache's warning.
+    public func share(index: Int) {
+        guard let remote, remote.canWrite, prepared.indices.contains(index),
+              case .record(let record) = store.record(module: builds[index].module, command: builds[index].command),
+              record.inputDigest == prepared[index].inputDigest else { return }
+        remote.share(record)
     }
 }

@@ -1,5 +1,6 @@
 /// The `incremental` object of run-configuration.json:
-/// `{"enabled": false, "max_age_days": 7, "global_inputs": ["globs", …]}`.
+/// `{"enabled": false, "max_age_days": 7, "global_inputs": ["globs", …], "runtime_inputs": ["java -version", …], "remote": {…}}`
+/// (`remote`: RemoteCacheSettings).
 /// `enabled` concerns a single `run` only (the drop-in default stays the reference behaviour);
 /// orchestration uses the cache unless told `--no-cache`.
 public struct IncrementalSettings: Equatable, Sendable {
@@ -8,6 +9,10 @@ public struct IncrementalSettings: Equatable, Sendable {
     public var enabled = false
     public var maximumAgeDays = IncrementalSettings.defaultMaximumAgeDays
     public var globalInputs: [String] = []
+    /// The shared cache as the file configures it (orchestrate's options and the environment may override it).
+    public var remote: RemoteCacheSettings?
+    /// Commands whose output joins every digest (RuntimeInputs).
+    public var runtimeInputs: [String] = []
 
     public init() {}
 
@@ -20,6 +25,8 @@ public struct IncrementalSettings: Equatable, Sendable {
         settings.enabled = object["enabled"]?.boolValue ?? false
         if let days = object["max_age_days"]?.intValue, days >= 0 { settings.maximumAgeDays = days }
         settings.globalInputs = object["global_inputs"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        settings.remote = RemoteCacheSettings.parse(object["remote"]?.objectValue)
+        settings.runtimeInputs = object["runtime_inputs"]?.arrayValue?.compactMap(\.stringValue).filter { !$0.isEmpty } ?? []
         return settings
     }
 }

@@ -3,14 +3,42 @@
 /// command line runs as a process of its own with the same log capture, timeout and
 /// process-group handling.
 public enum BuildInvocation: Equatable, Sendable {
-    case engine(system: BuildSystem, commandArgs: String, mode: WarningMode?)
+    case engine(EngineBuild)
     case process(words: [String])
 
-    /// Notations whose `run` PlanBuild executes itself.
-    static let engineNotations: [String: BuildSystem] = [
+    /// What a notation's `run` asks for: the tool's arguments and the options that change how it runs.
+    public struct EngineBuild: Equatable, Sendable {
+        public var system: BuildSystem
+        public var commandArgs: String
+        public var mode: WarningMode?
+        /// `--env "K=V K2=V2"`, split like the arguments.
+        public var environment: [EnvironmentEntry] = []
+        /// `--working-dir DIR`: the tool runs in this folder of the project.
+        public var workingDirectory: String?
+
+        public init(system: BuildSystem, commandArgs: String, mode: WarningMode? = nil) {
+            self.system = system
+            self.commandArgs = commandArgs
+            self.mode = mode
+        }
+    }
+
+    public struct EnvironmentEntry: Equatable, Sendable {
+        public let name: String
+        public let value: String
+    }
+
+    /// Notations whose `run` PlanBuild executes itself: SPEC's generation and the one today's
+    /// plan-marshall release writes into derived-data.json (the dispatcher in python/ maps the
+    /// same names to the same scripts).
+    public static let engineNotations: [String: BuildSystem] = [
         "pm-dev-java:plan-marshall-plugin:maven": .maven,
         "pm-dev-java:plan-marshall-plugin:gradle": .gradle,
         "pm-dev-frontend:plan-marshall-plugin:npm": .npm,
+        "plan-marshall:build-maven:maven": .maven,
+        "plan-marshall:build-gradle:gradle": .gradle,
+        "plan-marshall:build-npm:npm": .npm,
+        "plan-marshall:build-pyproject:pyproject_build": .python,
     ]
 
     public static func from(commandLine: String) throws(ShellWords.SplitError) -> BuildInvocation {
@@ -23,21 +51,36 @@ public enum BuildInvocation: Equatable, Sendable {
         }
         var commandArgs: String?
         var mode: WarningMode?
+        var environment: String?
+        var workingDirectory: String?
         var index = scriptIndex + 3
         while index < words.count {
             let word = words[index]
             let value: String? = index + 1 < words.count ? words[index + 1] : nil
-            switch word {
-            case "--commandArgs", "--command-args": commandArgs = value; index += 2
-            case "--mode": mode = value.flatMap(WarningMode.init(rawValue:)); index += 2
-            case "--timeout", "--format": index += 2
-            default:
-                if word.hasPrefix("--commandArgs=") { commandArgs = String(word.dropFirst("--commandArgs=".count)) }
-                index += 1
+            // `--name value` and `--name=value` alike.
+            let (name, inline): (String, String?) = word.hasPrefix("--") && word.contains("=")
+                ? (String(word.prefix(while: { $0 != "=" })), String(word.drop(while: { $0 != "=" }).dropFirst()))
+                : (word, nil)
+            let argument = inline ?? value
+            let step = inline == nil ? 2 : 1
+            switch name {
+            case "--commandArgs", "--command-args": commandArgs = argument; index += step
+            case "--mode": mode = argument.flatMap(WarningMode.init(rawValue:)); index += step
+            case "--env": environment = argument; index += step
+            case "--working-dir": workingDirectory = argument; index += step
+            case "--timeout", "--format", "--project-dir": index += step
+            default: index += 1
             }
         }
         guard let commandArgs else { return .process(words: words) }
-        return .engine(system: system, commandArgs: commandArgs, mode: mode)
+        var build = EngineBuild(system: system, commandArgs: commandArgs, mode: mode)
+        build.workingDirectory = workingDirectory
+        if let environment {
+            // A malformed --env is the script's usage error: run it as the process it names, which reports it.
+            guard let entries = try? ProcessEnvironment.assignments(environment) else { return .process(words: words) }
+            build.environment = entries.map { EnvironmentEntry(name: $0.name, value: $0.value) }
+        }
+        return .engine(build)
     }
 }
 

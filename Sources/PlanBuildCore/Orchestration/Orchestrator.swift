@@ -55,8 +55,10 @@ public enum Orchestrator {
         var cacheProblems: [String] = []
         var incremental: IncrementalRun?
         do {
+            var request = options.cache
+            request.useRemote = true
             incremental = try IncrementalRun(plan: plan, architecture: architecture, layout: layout,
-                                             settings: IncrementalSettings.load(layout), request: options.cache)
+                                             settings: IncrementalSettings.load(layout), request: request)
             cacheProblems = incremental?.problems ?? []
         } catch {
             // The cache is an optimisation: without it every build runs, as before, and the report says why.
@@ -87,6 +89,8 @@ final class OrchestratedRun: @unchecked Sendable {
     private var running: Set<Int> = []
     private var finishedUnreported: [Int] = []
     private var failureSeen = false
+    /// Uploads to the remote cache still going; the run returns when they are done.
+    private var uploading = 0
 
     init(plan: OrchestrationPlan, options: OrchestrationOptions, layout: ProjectLayout, cancellation: CancellationToken,
          incremental: IncrementalRun? = nil, cacheProblems: [String] = []) {
@@ -124,7 +128,7 @@ final class OrchestratedRun: @unchecked Sendable {
                 finishedUnreported.removeAll()
                 events.append(contentsOf: schedule())
                 if !events.isEmpty { events.append(summaryEvent()) }
-                if pending.isEmpty && running.isEmpty { return true }
+                if pending.isEmpty && running.isEmpty && uploading == 0 { return true }
                 if events.isEmpty { monitor.wait(milliseconds: 200) }
                 return false
             }
@@ -133,12 +137,14 @@ final class OrchestratedRun: @unchecked Sendable {
         }
         var report = monitor.withLock { RunReport(command: plan.builds.first?.command ?? "", builds: reports, durationMilliseconds: elapsed) }
         report.cacheProblems = monitor.withLock { cacheProblems }
+        if let warning = incremental?.remote?.warning { report.cacheProblems.append(warning) }
         if let incremental {
             let hits = report.builds.filter { $0.status == .cached }
             let misses = report.builds.filter { $0.ran && $0.status != .cached }.count
             do {
                 try CacheStatistics.add(hits: hits.count, misses: misses,
-                                        timeSavedSeconds: hits.reduce(0) { $0 + ($1.timeSavedSeconds ?? 0) }, to: incremental.store)
+                                        timeSavedSeconds: hits.reduce(0) { $0 + ($1.timeSavedSeconds ?? 0) },
+                                        remote: incremental.remote?.statistics ?? RemoteCache.Counts(), to: incremental.store)
             } catch {
                 report.cacheProblems.append(error.message)
             }
@@ -208,6 +214,7 @@ final class OrchestratedRun: @unchecked Sendable {
         report.tests = record.tests
         report.warningCount = record.warnings
         report.timeSavedSeconds = record.durationSeconds
+        report.cacheSource = incremental?.remoteHits.contains(index) == true ? "remote" : "local"
         report.exitCode = 0
         reports[index] = report
     }
@@ -224,13 +231,22 @@ final class OrchestratedRun: @unchecked Sendable {
                                                          tests: result.tests, warnings: result.warnings?.count ?? 0,
                                                          logFile: result.logFile.isEmpty ? nil : result.logFile)
             }
+            // Shared after the build is reported finished (its dependents may start meanwhile),
+            // before the run returns (`uploading`).
+            let share = result.status == .success && cacheProblem == nil && self.incremental?.remote?.canWrite == true
             self.monitor.withLock {
                 self.record(result, at: index)
                 if let cacheProblem { self.cacheProblems.append(cacheProblem) }
                 self.running.remove(index)
                 self.finishedUnreported.append(index)
+                if share { self.uploading += 1 }
             }
             self.monitor.signal()
+            if share {
+                self.incremental?.share(index: index)
+                self.monitor.withLock { self.uploading -= 1 }
+                self.monitor.signal()
+            }
         }
         if !started {
             running.remove(index)
@@ -249,8 +265,11 @@ final class OrchestratedRun: @unchecked Sendable {
             return BuildExecutor.failure(BuildResult.ErrorKind.executionFailed, command: build.commandLine, message: error.message)
         }
         switch invocation {
-        case .engine(let system, let commandArgs, let mode):
-            var request = BuildRequest(system: system, commandArgs: commandArgs, layout: layout, mode: mode ?? options.mode)
+        case .engine(let engine):
+            var request = BuildRequest(system: engine.system, commandArgs: engine.commandArgs, layout: layout,
+                                       mode: engine.mode ?? options.mode)
+            request.environmentOverrides = engine.environment.map { ($0.name, $0.value) }
+            request.workingDirectory = engine.workingDirectory
             request.fixedTimeoutSeconds = options.timeoutSeconds
             request.learnTimeout = options.learnTimeouts
             request.singleRunCache = false // orchestration has the cache of its own
@@ -357,8 +376,8 @@ final class OrchestratedRun: @unchecked Sendable {
         return plan.builds.map { build in
             let key: String
             switch try? BuildInvocation.from(commandLine: build.commandLine) {
-            case .engine(let system, let args, _)?:
-                guard let arguments = try? CommandArguments(system: system, commandArgs: args) else { return nil }
+            case .engine(let engine)?:
+                guard let arguments = try? CommandArguments(system: engine.system, commandArgs: engine.commandArgs) else { return nil }
                 key = arguments.commandKey
             case .process?, nil:
                 key = "command:\(build.command)@\(build.module)"

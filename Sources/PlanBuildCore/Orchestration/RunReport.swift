@@ -24,6 +24,8 @@ public struct BuildReport: Equatable, Sendable {
     public var timeSavedSeconds: Int?
     /// Why a build that ran (or would run) was not taken from the cache.
     public var cacheMiss: CacheMiss?
+    /// A cache hit: `local` (this machine's cache) or `remote` (the shared cache, just downloaded).
+    public var cacheSource: String?
 
     public init(module: String, command: String, status: Status) {
         self.module = module

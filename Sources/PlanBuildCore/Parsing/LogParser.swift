@@ -24,7 +24,9 @@ struct IssueCollector {
     static func key(_ issue: Issue) -> IssueKey {
         // Only the first line of a message identifies it: the same javac error is printed with
         // differently prefixed continuation lines in the two places Maven repeats it.
-        let head = issue.message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        // Found on the UTF-8 bytes: a String split here cost a third of a Python log's parse time.
+        let message = issue.message
+        let head = message.utf8.firstIndex(of: 0x0A).map { String(message[..<$0]) } ?? message
         return IssueKey(file: issue.file, line: issue.line, message: head, severity: issue.severity)
     }
 
@@ -53,6 +55,13 @@ struct IssueCollector {
     }
 
     func contains(where predicate: (Issue) -> Bool) -> Bool { issues.contains(where: predicate) }
+
+    /// The issues once each by their final first lines: a message whose first line was still
+    /// growing when it was added (mypy `--pretty` wraps it) may equal one added whole before it.
+    var issuesOncePerFinalKey: [Issue] {
+        var seen: Set<IssueKey> = []
+        return issues.filter { seen.insert(Self.key($0)).inserted }
+    }
 }
 
 /// The parsers by the names `pb_parse` and the Python modules use.

@@ -29,25 +29,32 @@ public struct ProjectArchitecture: Sendable {
 
     public func module(named name: String) -> Module? { modules.first(where: { $0.name == name }) }
 
+    /// derived-data.json; when it is absent, the per-module layout that today's plan-marshall
+    /// release writes instead (`_project.json` + `{module}/derived.json`, see
+    /// ProjectArchitecture+ModuleFiles.swift). Resolve, the queries and orchestration all load here.
     public static func load(_ layout: ProjectLayout) throws(PlanBuildError) -> ProjectArchitecture {
         let path = layout.derivedDataPath
+        if !FileSystem.exists(path), FileSystem.exists(layout.projectMetaPath) {
+            return try ProjectArchitecture(document: try moduleFilesDocument(layout), path: layout.projectMetaPath)
+        }
+        let document = try readJSON(path, missing: "\(path) not found: run the architecture discovery first (analyze-project-architecture) to create it")
+        return try ProjectArchitecture(document: document, path: path)
+    }
+
+    /// One JSON file of the architecture; `missing` is the message when it does not exist.
+    static func readJSON(_ path: String, missing: String) throws(PlanBuildError) -> JSONValue {
         let bytes: [UInt8]
         do {
             bytes = try FileSystem.readFile(path)
         } catch {
-            if error.kind == .notFound {
-                throw PlanBuildError(.architectureMissing,
-                                   "\(path) not found: run the architecture discovery first (analyze-project-architecture) to create it")
-            }
+            if error.kind == .notFound { throw PlanBuildError(.architectureMissing, missing) }
             throw PlanBuildError(.architectureInvalid, "cannot read \(path): \(error.reason)")
         }
-        let document: JSONValue
         do {
-            document = try JSONParser.parse(bytes: bytes)
+            return try JSONParser.parse(bytes: bytes)
         } catch {
             throw PlanBuildError(.architectureInvalid, "\(path) is not valid JSON: \(error)")
         }
-        return try ProjectArchitecture(document: document, path: path)
     }
 
     public init(document: JSONValue, path: String = "derived-data.json") throws(PlanBuildError) {

@@ -24,6 +24,8 @@ public struct ProjectLayout: Sendable, Equatable {
 
     public var planDir: String { FileSystem.join(projectDir, planDirName) }
     public var derivedDataPath: String { FileSystem.join(planDir, "project-architecture/derived-data.json") }
+    /// The module index of the per-module architecture layout (read when derived-data.json is absent).
+    public var projectMetaPath: String { FileSystem.join(planDir, "project-architecture/_project.json") }
     public var runConfigurationPath: String { FileSystem.join(planDir, "run-configuration.json") }
     public var buildOutputDir: String { FileSystem.join(planDir, "temp/build-output") }
     /// The plan folder relative to the project, as logs and messages name it.

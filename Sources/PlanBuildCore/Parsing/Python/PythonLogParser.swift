@@ -44,7 +44,7 @@ public struct PythonLogParser: LogParser {
     public mutating func finish() -> ParseOutcome {
         pytest.finish(&collector)
         let failed = mypy.failed || ruff.failed || pytest.failed || collector.contains { $0.severity == .error }
-        return ParseOutcome(issues: collector.issues, tests: pytest.tests, buildStatus: failed ? .failure : .success)
+        return ParseOutcome(issues: collector.issuesOncePerFinalKey, tests: pytest.tests, buildStatus: failed ? .failure : .success)
     }
 }
 

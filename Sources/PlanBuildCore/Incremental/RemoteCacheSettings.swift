@@ -1,0 +1,58 @@
+/// Where a shared build cache lives and what this machine may do with it: the `incremental.remote`
+/// object of run-configuration.json, `{"url": …, "read": true, "write": false,
+/// "token_env": "PLANBUILD_CACHE_TOKEN", "timeout_seconds": 5}`, overridden by the environment
+/// variable `PLANBUILD_REMOTE_CACHE` (a URL) and by orchestrate's `--remote-cache URL` and
+/// `--remote-cache-write`. The usual set-up: CI writes (`--remote-cache-write`), laptops read.
+public struct RemoteCacheSettings: Equatable, Sendable {
+    public var url: String
+    public var read = true
+    public var write = false
+    /// The environment variable holding the bearer token; the token itself is never stored here.
+    public var tokenEnvironment = "PLANBUILD_CACHE_TOKEN"
+    public var timeoutSeconds = 5.0
+
+    public init(url: String) { self.url = url }
+
+    /// From the `remote` object; nil when it has no URL.
+    static func parse(_ object: JSONObject?) -> RemoteCacheSettings? {
+        guard let object, let url = object["url"]?.stringValue, !url.isEmpty else { return nil }
+        var settings = RemoteCacheSettings(url: url)
+        settings.read = object["read"]?.boolValue ?? true
+        settings.write = object["write"]?.boolValue ?? false
+        if let name = object["token_env"]?.stringValue, !name.isEmpty { settings.tokenEnvironment = name }
+        if let seconds = object["timeout_seconds"]?.doubleValue ?? object["timeout_seconds"]?.intValue.map(Double.init),
+           seconds > 0 { settings.timeoutSeconds = min(seconds, 600) }
+        return settings
+    }
+
+    /// The settings a run uses: the file's, then the environment's URL, then the caller's
+    /// (`--remote-cache`, `--remote-cache-write`). nil: no remote cache.
+    public static func resolve(file: RemoteCacheSettings?, url: String?, write: Bool) -> RemoteCacheSettings? {
+        var settings = file
+        if let environment = FileSystem.environment("PLANBUILD_REMOTE_CACHE"), !environment.isEmpty {
+            if settings == nil { settings = RemoteCacheSettings(url: environment) } else { settings!.url = environment }
+        }
+        if let url, !url.isEmpty {
+            if settings == nil { settings = RemoteCacheSettings(url: url) } else { settings!.url = url }
+        }
+        if write { settings?.write = true }
+        return settings
+    }
+
+    /// The base URL without a trailing slash, or why it cannot be used.
+    var baseURL: Result<String, PlanBuildError> {
+        var base = url
+        while base.hasSuffix("/") { base.removeLast() }
+        let lower = base.lowercased()
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
+            return .failure(PlanBuildError(.invalidValue, "the remote cache URL must start with http:// or https://"))
+        }
+        return .success(base)
+    }
+
+    /// The token from the named environment variable, when set.
+    var token: String? {
+        guard let value = FileSystem.environment(tokenEnvironment), !value.isEmpty else { return nil }
+        return value
+    }
+}

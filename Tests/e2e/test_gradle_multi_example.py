@@ -1,0 +1,43 @@
+"""examples/gradle-multi with Debian's real Gradle 4.4.1 (offline, no daemon).
+
+A Gradle start takes 30-50 s here: each build below runs once and serves several assertions.
+"""
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_example, log_scope, places, run_json
+
+SPEC_GRADLE = "pm-dev-java:plan-marshall-plugin:gradle"
+TODAY_GRADLE = "plan-marshall:build-gradle:gradle"
+
+
+@pytest.fixture(scope="module")
+def faulty(tmp_path_factory) -> Path:
+    return copy_example("gradle-multi", tmp_path_factory.mktemp("gradle") / "gradle-multi")
+
+
+def test_failing_test_of_app_in_the_app_scope(faulty: Path):
+    result = run_json(faulty, TODAY_GRADLE, "--command-args", ":app:test --offline")
+    assert result["status"] == "error" and result["error"] == "build_failed"
+    assert result["command"] == "gradle :app:test --offline" and result["wrapper"] == "gradle"
+    assert ("app/src/test/java/com/example/app/ArticleTest.java", 15, "test_failure") in places(result)
+    assert result["tests"] == {"passed": 2, "failed": 1, "skipped": 0, "total": 3}
+    assert log_scope(result, faulty) == ("app", "gradle")
+
+
+def test_compile_error_of_report_in_the_report_scope(faulty: Path):
+    result = run_json(faulty, SPEC_GRADLE, "--commandArgs", ":report:compileJava --offline")
+    assert result["status"] == "error"
+    [error] = [issue for issue in result["errors"] if issue["category"] == "compilation_error"]
+    assert (error["file"], error["line"]) == ("report/src/main/java/com/example/report/Summary.java", 12)
+    assert "cannot find symbol" in error["message"]
+    assert log_scope(result, faulty) == ("report", "gradle")
+
+
+def test_fixed_copy_builds_green(tmp_path: Path):
+    project = copy_example("gradle-multi", tmp_path / "gradle-multi", fixed=True)
+    result = run_json(project, TODAY_GRADLE, "--command-args", "build --offline")
+    assert result["status"] == "success", Path(result["log_file"]).read_text()
+    assert "BUILD SUCCESSFUL" in Path(result["log_file"]).read_text()
+    assert log_scope(result, project) == ("default", "gradle")

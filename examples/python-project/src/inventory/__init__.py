@@ -1,0 +1,1 @@
+"""A small stock keeper: items, quantities and reorder decisions."""
