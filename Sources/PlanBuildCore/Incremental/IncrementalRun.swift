@@ -52,6 +52,21 @@ public final class IncrementalRun: Sendable {
     public init(plan: OrchestrationPlan, architecture: ProjectArchitecture, layout: ProjectLayout,
                 settings: IncrementalSettings, request: Request,
                 now: Int = Int(time(nil))) throws(PlanBuildError) {
+        // `--no-cache`: every build runs and nothing is recorded, so nothing is scanned, hashed or
+        // asked of a server either (the digest plugin is not even loaded); only the reason is kept.
+        guard !request.disabled else {
+            self.remote = nil
+            self.remoteHits = []
+            self.store = BuildCacheStore(layout: layout)
+            self.decisions = plan.builds.map { _ in .miss(CacheMiss(.disabled)) }
+            self.problems = []
+            self.prepared = []
+            self.builds = plan.builds
+            self.modules = [:]
+            self.globalManifest = .unused
+            self.disabled = true
+            return
+        }
         let hasher = try ContentHasher.shared()
         let store = BuildCacheStore(layout: layout)
         let project = layout.projectDir

@@ -25,6 +25,10 @@ public struct InputManifest: Equatable, Sendable {
         self.digest = hasher.hexDigest(of: text)
     }
 
+    /// No inputs and no digest: what a run that ignores the cache (`--no-cache`) holds, which
+    /// never compares or records it.
+    static let unused = InputManifest(entries: [], digest: "")
+
     private init(entries: [Entry], digest: String) {
         self.entries = entries
         self.digest = digest
