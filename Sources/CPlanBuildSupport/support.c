@@ -329,3 +329,8 @@ void pbs_supervised_close(pbs_supervised *build) {
         build->supervisor_pid = 0;
     }
 }
+
+long pbs_read_directory(int fd, void *buffer, size_t capacity) {
+    // The system call itself: glibc's getdents64() wrapper needs 2.30, musl spells it getdents.
+    return syscall(SYS_getdents64, fd, buffer, capacity);
+}

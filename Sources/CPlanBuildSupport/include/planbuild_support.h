@@ -76,6 +76,13 @@ void pbs_supervised_close(pbs_supervised *build);
 /// memmem(3), which Swift's Glibc module hides behind _GNU_SOURCE.
 const void *pbs_memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
 
+/// Reads entries of the open folder `fd` into `buffer` as the kernel's linux_dirent64 records
+/// (d_ino u64, d_off s64, d_reclen u16, d_type u8, then the NUL-terminated name): the number of
+/// bytes read, 0 at the end of the folder, -1 with errno set. For the input scan, which lists
+/// every folder of a project and must not pay opendir's extra fstat and fcntl per folder.
+/// The caller owns `buffer` and `fd`; thread-safe for distinct descriptors.
+long pbs_read_directory(int fd, void *_Nonnull buffer, size_t capacity);
+
 #ifdef __cplusplus
 }
 #endif

@@ -64,9 +64,15 @@ public struct BuildCacheStore: Sendable {
     }
 
     func manifest(module: String, command: String, kind: ManifestKind, digest: String) -> InputManifest? {
+        manifestBytes(module: module, command: command, kind: kind, digest: digest).flatMap(InputManifest.parse(stored:))
+    }
+
+    /// The stored manifest unparsed, when its first line carries `digest` (the record's): the
+    /// no-change path compares these bytes with a scan without parsing them.
+    func manifestBytes(module: String, command: String, kind: ManifestKind, digest: String) -> [UInt8]? {
         guard let bytes = try? FileSystem.readFile(basePath(module: module, command: command) + kind.suffix, limit: 512 << 20),
-              let manifest = InputManifest.parse(stored: bytes), manifest.digest == digest else { return nil }
-        return manifest
+              InputManifest.storedDigest(bytes) == digest else { return nil }
+        return bytes
     }
 
     enum ManifestKind {
@@ -81,8 +87,8 @@ public struct BuildCacheStore: Sendable {
         do {
             try prepareDirectory()
             try FileSystem.makeDirectories(FileSystem.join(directory, Self.fileName(record.module)))
-            try FileSystem.writeAtomically(Array(moduleManifest.storedText.utf8), to: base + ManifestKind.module.suffix)
-            try FileSystem.writeAtomically(Array(globalManifest.storedText.utf8), to: base + ManifestKind.global.suffix)
+            try FileSystem.writeAtomically(moduleManifest.storedBytes, to: base + ManifestKind.module.suffix)
+            try FileSystem.writeAtomically(globalManifest.storedBytes, to: base + ManifestKind.global.suffix)
             try FileSystem.writeAtomically(Array(JSONWriter.write(.object(record.json), indent: 2).utf8), to: base + ".json")
         } catch {
             throw PlanBuildError(.cacheUnavailable, "cannot write the build cache: \(error)")

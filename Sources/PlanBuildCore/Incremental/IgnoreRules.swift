@@ -11,18 +11,34 @@ struct IgnoreRules {
                                                     ".plan", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"]
 
     private struct Rule {
-        let pattern: String
+        /// NUL-terminated, for fnmatch.
+        let pattern: [CChar]
         let negated: Bool
         let folderOnly: Bool
         /// Matched against the path relative to `base` instead of the name alone.
         let anchored: Bool
-        /// The folder of the .gitignore that holds the rule, relative to the project ("" at the root).
-        let base: String
+        /// The folder of the .gitignore that holds the rule, relative to the project ("" at the
+        /// root), with a trailing `/` unless empty: the prefix an anchored rule's subject must have.
+        let basePrefix: [CChar]
+        /// `**` crosses `/`, so such a pattern is matched without FNM_PATHNAME.
+        let flags: Int32
+
+        init(pattern: String, negated: Bool, folderOnly: Bool, anchored: Bool, base: String) {
+            self.pattern = Array(pattern.utf8CString)
+            self.negated = negated
+            self.folderOnly = folderOnly
+            self.anchored = anchored
+            self.basePrefix = base.isEmpty ? [] : (base + "/").utf8.map { CChar(bitPattern: $0) }
+            self.flags = pattern.contains("**") ? 0 : FNM_PATHNAME
+        }
     }
 
     private var rules: [Rule] = []
 
     var isEmpty: Bool { rules.isEmpty }
+    /// Whether any rule can exclude a file (not only folders): when none can, a walk skips the
+    /// check for every file.
+    var mayIgnoreFiles: Bool { rules.contains { !$0.folderOnly } }
 
     /// Adds the rules of `folder/.gitignore` (folder relative to the project) when that file exists.
     mutating func addGitIgnore(in folder: String, projectDirectory: String) {
@@ -48,25 +64,32 @@ struct IgnoreRules {
 
     /// Whether `relativePath` (relative to the project; `name` its last component) is ignored.
     func ignores(_ relativePath: String, name: String, isFolder: Bool) -> Bool {
-        if isFolder && Self.excludedFolderNames.contains(name) { return true }
+        relativePath.withCString { path in name.withCString { name in ignores(path: path, name: name, isFolder: isFolder) } }
+    }
+
+    /// `ignores` on NUL-terminated bytes, as a directory walk has them: no String per file.
+    func ignores(path: UnsafePointer<CChar>, name: UnsafePointer<CChar>, isFolder: Bool) -> Bool {
+        if isFolder && Self.isExcludedFolder(name) { return true }
         var ignored = false
         for rule in rules {
             if rule.folderOnly && !isFolder { continue }
             if ignored != rule.negated { continue } // only a rule that could change the answer
-            let subject: String
+            var subject = name
             if rule.anchored {
-                if rule.base.isEmpty {
-                    subject = relativePath
-                } else {
-                    guard relativePath.hasPrefix(rule.base + "/") else { continue }
-                    subject = String(relativePath.dropFirst(rule.base.count + 1))
+                subject = path
+                if !rule.basePrefix.isEmpty {
+                    guard strncmp(path, rule.basePrefix, rule.basePrefix.count) == 0 else { continue }
+                    subject = path + rule.basePrefix.count
                 }
-            } else {
-                subject = name
             }
-            let flags: Int32 = rule.pattern.contains("**") ? 0 : FNM_PATHNAME
-            if fnmatch(rule.pattern, subject, flags) == 0 { ignored = !rule.negated }
+            if fnmatch(rule.pattern, subject, rule.flags) == 0 { ignored = !rule.negated }
         }
         return ignored
+    }
+
+    private static let excludedFolderBytes: [[CChar]] = excludedFolderNames.map { Array($0.utf8CString) }
+
+    private static func isExcludedFolder(_ name: UnsafePointer<CChar>) -> Bool {
+        excludedFolderBytes.contains { strcmp($0, name) == 0 }
     }
 }

@@ -95,7 +95,8 @@ public final class IncrementalRun: Sendable {
                                                  hasher: hasher, threads: threads)
         if !settings.runtimeInputs.isEmpty {
             let runtime = RuntimeInputs.entries(settings.runtimeInputs, projectDirectory: project, hasher: hasher)
-            globalManifest = InputManifest(entries: (globalManifest.entries + runtime).sorted { $0.path < $1.path }, hasher: hasher)
+            globalManifest = InputManifest(entries: (globalManifest.entries + runtime).sorted { InputManifest.precedes($0.path, $1.path) },
+                                           hasher: hasher)
         }
 
         // Module manifests for the planned modules and everything they depend on, transitively:
@@ -114,20 +115,41 @@ public final class IncrementalRun: Sendable {
             .mapValues { $0.map { records[$0]! } }
         let warmScanner = scanner
         let neededModules = needed.map { byName[$0]! }
-        let groups: [(files: [ScannedFile], previous: InputManifest?)] = ParallelMap.map(count: needed.count, threads: threads) { position in
+        // A module whose files all have their recorded identities is settled here, from bytes
+        // (InputManifest.unchanged); the others are listed with their previous manifest for
+        // hashing in one batch.
+        enum Scanned: Sendable {
+            case unchanged(InputManifest)
+            case changed(files: [ScannedFile], previous: InputManifest?, listings: [[UInt8]: FolderListing])
+        }
+        let scanned: [Scanned] = ParallelMap.map(count: needed.count, threads: threads) { position in
             let module = neededModules[position]
+            var stored: [UInt8]?
+            for record in recordsByModule[module.name] ?? [] {
+                stored = store.manifestBytes(module: record.module, command: record.command, kind: .module, digest: record.moduleDigest)
+                if stored != nil { break }
+            }
             var moduleScanner = warmScanner
+            // The folders listed by the previous scan of this module that did not change are not read again.
+            moduleScanner.useListings(previous: stored.map { FolderListings.parse(manifest: $0) } ?? [:])
             // The project-wide files belong to the global manifest only, so a change there is never
             // reported as a change of the module (the root module's pom.xml, say).
-            let files = moduleScanner.scan(BuildInputs.modulePaths(module)).filter { !globalPaths.contains($0.path) }
-            var previous: InputManifest?
-            for record in recordsByModule[module.name] ?? [] {
-                previous = store.manifest(module: record.module, command: record.command, kind: .module, digest: record.moduleDigest)
-                if previous != nil { break }
-            }
-            return (files, previous)
+            let files = moduleScanner.scanFiles(BuildInputs.modulePaths(module)).removing(globalPaths)
+            if let stored, let unchanged = InputManifest.unchanged(stored: stored, files: files) { return .unchanged(unchanged) }
+            return .changed(files: files.files, previous: stored.flatMap(InputManifest.parse(stored:)), listings: moduleScanner.listings)
         }
-        let built = InputManifest.buildMany(groups, projectDirectory: project, hasher: hasher, threads: threads)
+        var changedGroups: [(files: [ScannedFile], previous: InputManifest?)] = []
+        var changedListings: [[[UInt8]: FolderListing]] = []
+        for case .changed(let files, let previous, let listings) in scanned {
+            changedGroups.append((files, previous))
+            changedListings.append(listings)
+        }
+        let rebuilt = InputManifest.buildMany(changedGroups, projectDirectory: project, hasher: hasher, threads: threads)
+        var nextRebuilt = zip(rebuilt, changedListings).map { $0.withListings($1) }.makeIterator()
+        let built = scanned.map { result -> InputManifest in
+            if case .unchanged(let manifest) = result { return manifest }
+            return nextRebuilt.next()!
+        }
         let moduleManifests = Dictionary(uniqueKeysWithValues: zip(needed, built))
         func manifest(of name: String) -> InputManifest? { moduleManifests[name] }
         // A module's content digest covers its files and, transitively, those of its dependencies.
@@ -245,7 +267,7 @@ public final class IncrementalRun: Sendable {
                               logFile: String?, now: Int = Int(time(nil))) -> String? {
         guard !disabled, prepared.indices.contains(index), let module = modules[builds[index].module] else { return nil }
         // Without input files there is nothing to compare a later run with: never recorded, always run.
-        guard !prepared[index].moduleManifest.entries.isEmpty else { return nil }
+        guard !prepared[index].moduleManifest.isEmpty else { return nil }
         let build = builds[index]
         let inputs = prepared[index]
         let record = CacheRecord(module: build.module, command: build.command, commandLine: build.commandLine,

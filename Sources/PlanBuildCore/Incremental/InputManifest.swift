@@ -9,11 +9,41 @@ public struct InputManifest: Equatable, Sendable {
         public let hash: String
     }
 
-    public let entries: [Entry]
     public let digest: String
+    private let storage: Storage
+
+    /// A manifest computed in this run holds its entries; one found unchanged on disk keeps the
+    /// stored bytes and parses them only when asked (a miss's report, a new record), so a run
+    /// where nothing changed never makes a String per file.
+    private enum Storage: Sendable {
+        /// The entries and the stored folder listings of the scan that found them (FolderListings).
+        case entries([Entry], listings: [UInt8])
+        case stored([UInt8])
+    }
+
+    public var entries: [Entry] {
+        switch storage {
+        case .entries(let entries, _): return entries
+        case .stored(let bytes): return Self.parseEntries(bytes)?.entries ?? []
+        }
+    }
+
+    /// No entries, without parsing a stored form.
+    public var isEmpty: Bool {
+        switch storage {
+        case .entries(let entries, _): return entries.isEmpty
+        case .stored(let bytes):
+            // Entries follow the digest line; the folder listings, when any, follow the entries.
+            guard let end = bytes.firstIndex(of: UInt8(ascii: "\n")) else { return true }
+            return end + 1 >= bytes.count || bytes[(end + 1)...].starts(with: FolderListings.sectionHeader)
+        }
+    }
+
+    public static func == (left: InputManifest, right: InputManifest) -> Bool {
+        left.digest == right.digest && left.entries == right.entries
+    }
 
     init(entries: [Entry], hasher: ContentHasher) {
-        self.entries = entries
         var text = ""
         text.reserveCapacity(entries.count * 100)
         for entry in entries {
@@ -23,6 +53,19 @@ public struct InputManifest: Equatable, Sendable {
             text += "\n"
         }
         self.digest = hasher.hexDigest(of: text)
+        self.storage = .entries(entries, listings: [])
+    }
+
+    /// This manifest with the folder listings of the scan that produced it, stored after the
+    /// entries (they never change the digest).
+    func withListings(_ listings: [[UInt8]: FolderListing]) -> InputManifest {
+        guard case .entries(let entries, _) = storage else { return self }
+        return InputManifest(storage: .entries(entries, listings: FolderListings.stored(listings)), digest: digest)
+    }
+
+    private init(storage: Storage, digest: String) {
+        self.storage = storage
+        self.digest = digest
     }
 
     /// No inputs and no digest: what a run that ignores the cache (`--no-cache`) holds, which
@@ -30,8 +73,46 @@ public struct InputManifest: Equatable, Sendable {
     static let unused = InputManifest(entries: [], digest: "")
 
     private init(entries: [Entry], digest: String) {
-        self.entries = entries
+        self.storage = .entries(entries, listings: [])
         self.digest = digest
+    }
+
+    private init(stored bytes: [UInt8], digest: String) {
+        self.storage = .stored(bytes)
+        self.digest = digest
+    }
+
+    /// The stored manifest `bytes` when `files` are exactly its files with the same identities,
+    /// in the same order: then nothing of the module changed and its recorded digest holds.
+    /// Compares bytes and numbers only; nil on the first difference (or a path the stored form
+    /// escapes), and the caller takes the slow path, which also finds what changed.
+    static func unchanged(stored bytes: [UInt8], files: ScannedFiles) -> InputManifest? {
+        guard let digest = storedDigest(bytes) else { return nil }
+        let matches = bytes.withUnsafeBufferPointer { buffer -> Bool in
+            files.pathBytes.withUnsafeBufferPointer { paths -> Bool in
+                var reader = StoredLineReader(buffer: buffer)
+                _ = reader.field(until: StoredLineReader.newline) // the digest line
+                for index in 0..<files.count {
+                    guard let _ = reader.field(until: StoredLineReader.tab), let size = reader.number(),
+                          let modified = reader.number(), let inode = reader.number(), let changed = reader.number(),
+                          let path = reader.field(until: StoredLineReader.newline) else { return false }
+                    let identity = files.identities[index]
+                    guard size == identity.size, modified == identity.modifiedNanoseconds,
+                          UInt64(bitPattern: inode) == identity.inode, changed == identity.changedNanoseconds,
+                          ScannedFiles.compare(path, UnsafeBufferPointer(rebasing: paths[files.pathRange(index)])) == 0
+                    else { return false }
+                }
+                return reader.atEnd || reader.remaining.starts(with: FolderListings.sectionHeader)
+            }
+        }
+        return matches ? InputManifest(stored: bytes, digest: digest) : nil
+    }
+
+    /// The digest on a stored manifest's first line, nil when it has none.
+    static func storedDigest(_ bytes: [UInt8]) -> String? {
+        let prefix = Array("digest\t".utf8)
+        guard bytes.starts(with: prefix), let end = bytes.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        return String(decoding: bytes[prefix.count..<end], as: UTF8.self)
     }
 
     /// Builds the manifest of `files`: a file whose identity equals the one in `previous` keeps its
@@ -54,8 +135,9 @@ public struct InputManifest: Equatable, Sendable {
             var cursor = 0
             var known = [String?](repeating: nil, count: files.count)
             for (index, file) in files.enumerated() {
-                while cursor < earlier.count, earlier[cursor].path < file.path { cursor += 1 }
-                if cursor < earlier.count, earlier[cursor].path == file.path, earlier[cursor].identity == file.identity {
+                while cursor < earlier.count, precedes(earlier[cursor].path, file.path) { cursor += 1 }
+                if cursor < earlier.count, earlier[cursor].path.utf8.elementsEqual(file.path.utf8),
+                   earlier[cursor].identity == file.identity {
                     known[index] = earlier[cursor].hash
                 } else {
                     toHash.append((group, index))
@@ -80,6 +162,12 @@ public struct InputManifest: Equatable, Sendable {
             }
             return InputManifest(entries: entries, hasher: hasher)
         }
+    }
+
+    /// The manifest's order: by UTF-8 bytes, as a scan sorts (ScannedFiles), not by String's
+    /// Unicode ordering, which may differ for names that are not in normal form.
+    static func precedes(_ left: String, _ right: String) -> Bool {
+        left.utf8.lexicographicallyPrecedes(right.utf8)
     }
 
     // MARK: Differences (what a cache miss reports)
@@ -117,7 +205,20 @@ public struct InputManifest: Equatable, Sendable {
     /// One line per entry: `hash TAB size TAB mtime_ns TAB inode TAB ctime_ns TAB path`, the path
     /// last with `\`, tab and line feed escaped; a first line `digest TAB <digest>`. Plain lines
     /// parse in a fraction of the time JSON would take for tens of thousands of files.
+    public var storedBytes: [UInt8] {
+        switch storage {
+        case .stored(let bytes): return bytes
+        case .entries(_, let listings): return Array(entriesText.utf8) + listings
+        }
+    }
+
+    /// The stored form without folder listings (those are bytes, not text).
     public var storedText: String {
+        if case .stored(let bytes) = storage { return String(decoding: bytes, as: UTF8.self) }
+        return entriesText
+    }
+
+    private var entriesText: String {
         var text = "digest\t\(digest)\n"
         text.reserveCapacity(entries.count * 120)
         for entry in entries {
@@ -130,44 +231,21 @@ public struct InputManifest: Equatable, Sendable {
     }
 
     /// Parses `storedText`; nil when the text is not such a manifest (then it is treated as absent).
+    public static func parse(stored bytes: [UInt8]) -> InputManifest? { parseEntries(bytes) }
+
     /// Works on the bytes: tens of thousands of lines are read on every run, and String's
     /// Character-level splitting costs ten times more than this.
-    public static func parse(stored bytes: [UInt8]) -> InputManifest? {
+    private static func parseEntries(_ bytes: [UInt8]) -> InputManifest? {
         bytes.withUnsafeBufferPointer { buffer -> InputManifest? in
-            let tab = UInt8(ascii: "\t"), newline = UInt8(ascii: "\n")
-            var position = 0
-            func field(until terminator: UInt8) -> UnsafeBufferPointer<UInt8>? {
-                let start = position
-                while position < buffer.count, buffer[position] != terminator { position += 1 }
-                guard position < buffer.count || terminator == newline else { return nil }
-                let slice = UnsafeBufferPointer(rebasing: buffer[start..<position])
-                position += 1
-                return slice
-            }
-            func number(_ slice: UnsafeBufferPointer<UInt8>) -> Int64? {
-                guard !slice.isEmpty, slice.count <= 19 else { return nil }
-                var value: Int64 = 0
-                var index = 0
-                var negative = false
-                if slice[0] == UInt8(ascii: "-") { negative = true; index = 1 }
-                guard index < slice.count else { return nil }
-                while index < slice.count {
-                    let digit = slice[index] &- UInt8(ascii: "0")
-                    guard digit < 10 else { return nil }
-                    value = value &* 10 &+ Int64(digit) // wrapping: a corrupt file must not trap
-                    index += 1
-                }
-                return negative ? -value : value
-            }
+            var reader = StoredLineReader(buffer: buffer)
             func text(_ slice: UnsafeBufferPointer<UInt8>) -> String { String(decoding: slice, as: UTF8.self) }
-
-            guard let header = field(until: newline), header.starts(with: "digest\t".utf8) else { return nil }
+            guard let header = reader.field(until: StoredLineReader.newline), header.starts(with: "digest\t".utf8) else { return nil }
             let digest = String(decoding: UnsafeBufferPointer(rebasing: header[7...]), as: UTF8.self)
             var entries: [Entry] = []
-            while position < buffer.count {
-                guard let hash = field(until: tab), let size = field(until: tab).flatMap(number),
-                      let modified = field(until: tab).flatMap(number), let inode = field(until: tab).flatMap(number),
-                      let changed = field(until: tab).flatMap(number), let path = field(until: newline) else { return nil }
+            while !reader.atEnd, !reader.remaining.starts(with: FolderListings.sectionHeader) {
+                guard let hash = reader.field(until: StoredLineReader.tab), let size = reader.number(),
+                      let modified = reader.number(), let inode = reader.number(), let changed = reader.number(),
+                      let path = reader.field(until: StoredLineReader.newline) else { return nil }
                 let rawPath = text(path)
                 entries.append(Entry(path: rawPath.utf8.contains(UInt8(ascii: "\\")) ? unescape(Substring(rawPath)) : rawPath,
                                      identity: FileIdentity(size: size, modifiedNanoseconds: modified,
@@ -175,6 +253,43 @@ public struct InputManifest: Equatable, Sendable {
                                      hash: text(hash)))
             }
             return InputManifest(entries: entries, digest: digest)
+        }
+    }
+
+    /// Reads the fields of a stored manifest's lines, in place.
+    private struct StoredLineReader {
+        static let tab = UInt8(ascii: "\t"), newline = UInt8(ascii: "\n")
+        let buffer: UnsafeBufferPointer<UInt8>
+        var position = 0
+
+        var atEnd: Bool { position >= buffer.count }
+        var remaining: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: buffer[position...]) }
+
+        /// The bytes up to `terminator` (which is skipped); a line's last field may end the file.
+        mutating func field(until terminator: UInt8) -> UnsafeBufferPointer<UInt8>? {
+            let start = position
+            while position < buffer.count, buffer[position] != terminator { position += 1 }
+            guard position < buffer.count || terminator == Self.newline else { return nil }
+            let slice = UnsafeBufferPointer(rebasing: buffer[start..<position])
+            position += 1
+            return slice
+        }
+
+        /// A decimal field ended by a tab.
+        mutating func number() -> Int64? {
+            guard let slice = field(until: Self.tab), !slice.isEmpty, slice.count <= 19 else { return nil }
+            var value: Int64 = 0
+            var index = 0
+            var negative = false
+            if slice[0] == UInt8(ascii: "-") { negative = true; index = 1 }
+            guard index < slice.count else { return nil }
+            while index < slice.count {
+                let digit = slice[index] &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                value = value &* 10 &+ Int64(digit) // wrapping: a corrupt file must not trap
+                index += 1
+            }
+            return negative ? -value : value
         }
     }
 

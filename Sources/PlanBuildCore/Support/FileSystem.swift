@@ -48,21 +48,30 @@ public enum FileSystem {
         guard descriptor >= 0 else { throw FileError(errno: errno, path: path) }
         defer { close(descriptor) }
         var info = stat()
-        if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            throw FileError(errno: EISDIR, path: path)
+        var expected = 0
+        if fstat(descriptor, &info) == 0 {
+            if (info.st_mode & S_IFMT) == S_IFDIR { throw FileError(errno: EISDIR, path: path) }
+            expected = Int(info.st_size)
         }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
+        // Read straight into the array, sized by fstat (+1 to see the end in one call); a file
+        // that grows meanwhile, or reports no size (/proc, pipes), is read on in chunks.
+        var bytes = [UInt8](repeating: 0, count: min(max(expected + 1, 4096), limit + 1))
+        var filled = 0
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if filled == bytes.count {
+                guard bytes.count <= limit else { throw FileError(kind: .other, path: path, reason: "file larger than \(limit) bytes") }
+                bytes.append(contentsOf: repeatElement(0, count: min(max(bytes.count, 65536), limit + 1 - bytes.count)))
+            }
+            let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw FileError(errno: errno, path: path)
             }
             if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-            if bytes.count > limit { throw FileError(kind: .other, path: path, reason: "file larger than \(limit) bytes") }
+            filled += count
+            if filled > limit { throw FileError(kind: .other, path: path, reason: "file larger than \(limit) bytes") }
         }
+        bytes.removeSubrange(filled...)
         return bytes
     }
 
