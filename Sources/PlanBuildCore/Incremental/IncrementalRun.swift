@@ -74,8 +74,13 @@ public final class IncrementalRun: Sendable {
         var problems: [String] = []
 
         var records: [Int: CacheRecord] = [:]
-        for (index, build) in plan.builds.enumerated() {
-            switch store.record(module: build.module, command: build.command) {
+        // A file per build, read and parsed on every core.
+        let builds = plan.builds
+        let lookups = ParallelMap.map(count: builds.count, threads: threads, minimumPerThread: 16) {
+            store.record(module: builds[$0].module, command: builds[$0].command)
+        }
+        for (index, lookup) in lookups.enumerated() {
+            switch lookup {
             case .record(let record): records[index] = record
             case .unreadable(let problem): problems.append(problem)
             case .none: break
