@@ -48,11 +48,22 @@ let package = Package(
             // Only the pb_* API is exported (issue 7): the version script hides everything else.
             linkerSettings: [.unsafeFlags(["-use-ld=lld", "-Xlinker", "--version-script=\(packageDirectory)/Sources/PlanBuildABI/exports.map"])]
         ),
+        // The Swift runtime linked in: resolving the symbols of libswiftCore and
+        // FoundationEssentials (which ArgumentParser uses) cost ~4 ms of every command's start, a
+        // third of `planbuild graph` (benchmarks/incremental runs the CLI). The static libraries'
+        // symbols are not exported (--exclude-libs), so a plugin loaded with dlopen uses its own
+        // Swift runtime and the two never meet: the plugins' interface is C.
+        // FoundationEssentials' archive needs its two helper libraries named.
         .executableTarget(
             name: "PlanBuildCLI",
             dependencies: [
                 "PlanBuildCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            linkerSettings: [
+                .unsafeFlags(["-static-stdlib"]),
+                .linkedLibrary("_FoundationCollections"),
+                .linkedLibrary("_FoundationCShims"),
             ]
         ),
         .target(name: "PlanBuildDigest", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),

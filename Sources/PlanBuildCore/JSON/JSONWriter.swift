@@ -107,6 +107,12 @@ public enum JSONWriter {
 
     static func appendString(_ text: String, to output: inout String) {
         output += "\""
+        // Most strings (names, paths, statuses) need no escape: appended whole.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E && $0 != 0x22 && $0 != 0x5C }) {
+            output += text
+            output += "\""
+            return
+        }
         for unit in text.utf16 {
             switch unit {
             case 0x22: output += "\\\""
