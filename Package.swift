@@ -58,6 +58,8 @@ let package = Package(
             name: "PlanBuildCLI",
             dependencies: [
                 "PlanBuildCore",
+                // The digest code linked in (ContentHasher.useBuiltIn): no plugin to load.
+                "PlanBuildDigest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             linkerSettings: [

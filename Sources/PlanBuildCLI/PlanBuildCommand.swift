@@ -1,5 +1,6 @@
 import ArgumentParser
 import PlanBuildCore
+import PlanBuildDigest
 
 @main
 struct PlanBuildCommand: ParsableCommand {
@@ -9,6 +10,13 @@ struct PlanBuildCommand: ParsableCommand {
         subcommands: [ResolveCommand.self, RunCommand.self, ParseCommand.self, TimeoutCommand.self,
                       InstallExecutorCommand.self, OrchestrateCommand.self, GraphCommand.self, CacheCommand.self]
     )
+
+    static func main() {
+        // SHA-256 from the digest code linked into this program, not from the plugin
+        // (ContentHasher.useBuiltIn says why).
+        ContentHasher.useBuiltIn(file: pbdBuiltInFunctions.file, bytes: pbdBuiltInFunctions.bytes)
+        main(nil)
+    }
 }
 
 /// Options every project-bound subcommand shares.

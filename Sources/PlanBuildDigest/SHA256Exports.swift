@@ -50,3 +50,11 @@ private func store(_ digest: SHA256.Digest, _ out: UnsafeMutablePointer<UInt8>) 
         index += 1
     }
 }
+
+/// The two functions as C function pointers, for a program that links this code in instead of
+/// loading the plugin (the CLI: ContentHasher.useBuiltIn). Taken here, in their own module: a
+/// C pointer to a @_cdecl function taken in another module emits a second definition there.
+public let pbdBuiltInFunctions: (
+    file: @convention(c) (UnsafePointer<CChar>, UnsafeMutablePointer<UInt8>) -> Int32,
+    bytes: @convention(c) (UnsafeRawPointer?, Int, UnsafeMutablePointer<UInt8>) -> Void
+) = (pbd_sha256_file, pbd_sha256_bytes)

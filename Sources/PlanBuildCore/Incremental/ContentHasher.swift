@@ -1,16 +1,18 @@
 import CPlanBuildSupport
+import Synchronization
 
 /// SHA-256 for the build cache, computed by swift-crypto in the digest plugin
 /// (`libplanbuild-digest.so`, target PlanBuildDigest) beside the library or the CLI.
 ///
 /// Why a plugin: swift-crypto links FoundationEssentials, and libplanbuild.so is loaded by every
 /// Python shim start; only a run that uses the cache pays for loading it, once per process.
-/// `PLANBUILD_DIGEST_LIBRARY` names another location (tests, unusual installs).
+/// `PLANBUILD_DIGEST_LIBRARY` names another location (tests, unusual installs). A program that
+/// links the plugin's code in (the CLI) hands its functions over with `useBuiltIn` instead.
 public struct ContentHasher: Sendable {
     public static let libraryName = "libplanbuild-digest.so"
 
-    private typealias FileFunction = @convention(c) (UnsafePointer<CChar>, UnsafeMutablePointer<UInt8>) -> Int32
-    private typealias BytesFunction = @convention(c) (UnsafeRawPointer?, Int, UnsafeMutablePointer<UInt8>) -> Void
+    public typealias FileFunction = @convention(c) (UnsafePointer<CChar>, UnsafeMutablePointer<UInt8>) -> Int32
+    public typealias BytesFunction = @convention(c) (UnsafeRawPointer?, Int, UnsafeMutablePointer<UInt8>) -> Void
 
     private let hashFile: FileFunction
     private let hashBytes: BytesFunction
@@ -24,8 +26,18 @@ public struct ContentHasher: Sendable {
     }
 
     private static let loaded: Result<ContentHasher, PlanBuildError> = load()
+    private static let builtIn = Mutex<ContentHasher?>(nil)
+
+    /// Uses `file` and `bytes` (the plugin's pbd_sha256_file and pbd_sha256_bytes, linked into the
+    /// calling program) instead of loading the plugin. Call before the first `shared()`: the CLI
+    /// does so first thing, since it links the Swift runtime in and loading the plugin would load
+    /// a second, shared one (several milliseconds of every cached run).
+    public static func useBuiltIn(file: FileFunction, bytes: BytesFunction) {
+        builtIn.withLock { $0 = ContentHasher(hashFile: file, hashBytes: bytes) }
+    }
 
     private static func load() -> Result<ContentHasher, PlanBuildError> {
+        if let hasher = builtIn.withLock({ $0 }) { return .success(hasher) }
         var candidates: [String] = []
         if let explicit = FileSystem.environment("PLANBUILD_DIGEST_LIBRARY"), !explicit.isEmpty { candidates.append(explicit) }
         var directory = [CChar](repeating: 0, count: 4096)

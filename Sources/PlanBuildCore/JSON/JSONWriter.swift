@@ -33,34 +33,53 @@ public enum JSONWriter {
             if elements.isEmpty { output += "[]"; return }
             output += "["
             for (index, element) in elements.enumerated() {
-                output += separator(first: index == 0, indent: indent, level: level + 1)
+                separator(first: index == 0, indent: indent, level: level + 1, to: &output)
                 append(element, to: &output, indent: indent, level: level + 1, source: source.element(index))
             }
-            output += closing(indent: indent, level: level) + "]"
+            closing(indent: indent, level: level, to: &output)
+            output += "]"
         case .object(let object):
             if object.isEmpty { output += "{}"; return }
             output += "{"
             for (index, entry) in object.entries.enumerated() {
-                output += separator(first: index == 0, indent: indent, level: level + 1)
+                separator(first: index == 0, indent: indent, level: level + 1, to: &output)
                 let member = source.member(entry.key)
                 if let member { output += member.key } else { appendString(entry.key, to: &output) }
                 output += ": "
                 append(entry.value, to: &output, indent: indent, level: level + 1, source: member?.source ?? .none)
             }
-            output += closing(indent: indent, level: level) + "}"
+            closing(indent: indent, level: level, to: &output)
+            output += "}"
         default:
             if let text = source.text(of: value) { output += text } else { appendScalar(value, to: &output) }
         }
     }
 
-    private static func separator(first: Bool, indent: Int?, level: Int) -> String {
-        guard let indent else { return first ? "" : ", " }
-        return (first ? "\n" : ",\n") + String(repeating: " ", count: indent * level)
+    private static func separator(first: Bool, indent: Int?, level: Int, to output: inout String) {
+        guard let indent else {
+            if !first { output += ", " }
+            return
+        }
+        output += first ? "\n" : ",\n"
+        appendSpaces(indent * level, to: &output)
     }
 
-    private static func closing(indent: Int?, level: Int) -> String {
-        guard let indent else { return "" }
-        return "\n" + String(repeating: " ", count: indent * level)
+    private static func closing(indent: Int?, level: Int, to output: inout String) {
+        guard let indent else { return }
+        output += "\n"
+        appendSpaces(indent * level, to: &output)
+    }
+
+    /// Indentation without a String per line (a report writes thousands of lines).
+    private static let spaces = String(repeating: " ", count: 64)
+
+    private static func appendSpaces(_ count: Int, to output: inout String) {
+        var left = count
+        while left > 0 {
+            let chunk = min(left, 64)
+            output.append(contentsOf: spaces.prefix(chunk))
+            left -= chunk
+        }
     }
 
     private static func appendCompact(_ value: JSONValue, to output: inout String) {
