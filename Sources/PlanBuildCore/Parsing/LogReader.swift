@@ -69,21 +69,20 @@ public struct LogReader {
         var start = 0      // first byte of the pending line in `buffer`
         var end = 0        // end of valid data in `buffer`
         var skipping = false // inside an over-long line whose head was already delivered
-        // The next `\r` at or after the current line (`end`: none in the data read; -1: not looked
-        // for since the last read): one memchr per `\r` and per read, not one per line.
-        var nextCarriageReturn = -1
+        // Where the next `\r` and the next ESC are, at or after the current line: one memchr per
+        // such byte and per read, not one per line (most logs have neither).
+        var marks = LineMarks()
 
         // Takes the loop's state as arguments: a nested function that captured the mutable `end`
         // would box it on the heap for the whole loop (measured: Maven parsing 70 % slower).
-        func deliver(_ from: Int, _ to: Int, _ dataEnd: Int, _ nextCarriageReturn: inout Int) throws {
+        func deliver(_ from: Int, _ to: Int, _ dataEnd: Int, _ marks: inout LineMarks) throws {
             var upper = to
             if upper > from, buffer[upper - 1] == 0x0D { upper -= 1 }
-            if nextCarriageReturn < from {
-                let rest = UnsafeRawPointer(buffer.baseAddress! + from)
-                nextCarriageReturn = memchr(rest, 0x0D, dataEnd - from).map { from + (UnsafeRawPointer($0) - rest) } ?? dataEnd
-            }
-            let line = UnsafeBufferPointer(rebasing: buffer[from..<upper])
-            try body(CILinePrefix.strip(stripEscapes(line, into: scratch), redrawn: nextCarriageReturn < upper))
+            let base = UnsafeRawPointer(buffer.baseAddress!)
+            let redrawn = marks.carriageReturn.within(base, 0x0D, from, upper, dataEnd)
+            var line = UnsafeBufferPointer(rebasing: buffer[from..<upper])
+            if marks.escape.within(base, 0x1B, from, upper, dataEnd) { line = stripEscapes(line, into: scratch) }
+            try body(CILinePrefix.strip(line, redrawn: redrawn))
         }
 
         while true {
@@ -98,7 +97,7 @@ public struct LogReader {
             }
             let count = try fill(UnsafeMutableBufferPointer(rebasing: buffer[end...]))
             if count == 0 { break }
-            nextCarriageReturn = -1
+            marks = LineMarks()
             let scanFrom = end
             end += count
             var cursor = scanFrom
@@ -109,19 +108,19 @@ public struct LogReader {
                 if skipping {
                     skipping = false
                 } else {
-                    try deliver(start, min(newline, start + maximumLineLength), end, &nextCarriageReturn)
+                    try deliver(start, min(newline, start + maximumLineLength), end, &marks)
                 }
                 start = newline + 1
                 cursor = start
             }
             if end - start >= maximumLineLength {
                 // An over-long line: deliver its head now and drop the rest up to the next newline.
-                if !skipping { try deliver(start, start + maximumLineLength, end, &nextCarriageReturn) }
+                if !skipping { try deliver(start, start + maximumLineLength, end, &marks) }
                 skipping = true
                 start = end
             }
         }
-        if end > start && !skipping { try deliver(start, end, end, &nextCarriageReturn) }
+        if end > start && !skipping { try deliver(start, end, end, &marks) }
     }
 
     /// The line without ANSI escape sequences (CSI `ESC [ … final`, and two-byte escapes).
@@ -190,4 +189,24 @@ public struct LogReader {
         }
         return UnsafeBufferPointer(rebasing: scratch[0..<output])
     }
+}
+
+/// The reader's marks of the next `\r` and ESC in its buffer (-1: not looked for since the last
+/// read; the end of the data: none there).
+struct LineMarks {
+    struct Next {
+        var at = -1
+
+        /// Whether `byte` occurs in `from..<upper`, looking further only when the mark is behind `from`.
+        @inline(__always)
+        mutating func within(_ base: UnsafeRawPointer, _ byte: UInt8, _ from: Int, _ upper: Int, _ dataEnd: Int) -> Bool {
+            if at < from {
+                at = memchr(base + from, Int32(byte), dataEnd - from).map { UnsafeRawPointer($0) - base } ?? dataEnd
+            }
+            return at < upper
+        }
+    }
+
+    var carriageReturn = Next()
+    var escape = Next()
 }

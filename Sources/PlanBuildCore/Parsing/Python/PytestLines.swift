@@ -70,8 +70,7 @@ struct PytestLines {
     private mutating func takeMessage(_ bytes: UnsafeBufferPointer<UInt8>) {
         hasMessage = true
         let range = ByteScan.textRange(bytes, 1, bytes.count, limit: NpmText.maximumMessage)
-        message.reset()
-        message.append(bytes, range.lowerBound, range.upperBound)
+        message.set(bytes, range.lowerBound, range.upperBound)
         messageIsImport = ByteScan.find(bytes, "ImportError") != nil || ByteScan.find(bytes, "ModuleNotFoundError") != nil
     }
 
@@ -80,15 +79,19 @@ struct PytestLines {
     }
 
     private mutating func open(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var start = 0
+        // The rules are long runs of `_`: eight at a time first.
+        var start = Self.afterRun(of: UInt8(ascii: "_"), bytes, from: 0)
         var end = bytes.count
         while start < end, bytes[start] == UInt8(ascii: "_") || bytes[start] == 0x20 { start += 1 }
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while end - start >= 8, raw.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self) == 0x5F5F_5F5F_5F5F_5F5F { end -= 8 }
+        }
         while end > start, bytes[end - 1] == UInt8(ascii: "_") || bytes[end - 1] == 0x20 { end -= 1 }
         guard start < end else { return }
         inEntry = true
         let name = ByteScan.textRange(bytes, start, end, limit: NpmText.maximumPath)
-        header.reset()
-        header.append(bytes, name.lowerBound, name.upperBound)
+        header.set(bytes, name.lowerBound, name.upperBound)
         message.reset()
         hasMessage = false
         messageIsImport = false
@@ -127,14 +130,15 @@ struct PytestLines {
         let start: Int
         if ByteScan.has(bytes, "FAILED ", at: 0) { start = 7 } else if ByteScan.has(bytes, "ERROR ", at: 0) { start = 6 } else { return }
         let dash = ByteScan.find(bytes, " - ", from: start) ?? bytes.count
-        let node = ByteScan.text(bytes, start, dash, limit: NpmText.maximumPath)
-        guard !node.isEmpty, node.utf8.first != UInt8(ascii: " ") else { return }
+        let nodeRange = ByteScan.textRange(bytes, start, dash, limit: NpmText.maximumPath)
+        guard !nodeRange.isEmpty, bytes[nodeRange.lowerBound] != UInt8(ascii: " ") else { return }
         failed = true
         // A line read before was either reported or left out then, and `reported` only grows:
         // reading it again changes nothing.
         var fingerprint = Fingerprint(kind: 42)
         fingerprint.add(bytes)
         guard seenSummaryLines.isNew(fingerprint.value) else { return }
+        let node = ByteScan.string(bytes, nodeRange.lowerBound, nodeRange.upperBound)
         // `path::Class::test`, split on the bytes (a String split by "::" was half the parse time).
         var parts: [String] = []
         var from = start
@@ -155,8 +159,10 @@ struct PytestLines {
     /// The closing counts, bare (`-q`) or between `=` rules (`-v`):
     /// `3 failed, 2 passed, 1 skipped, 1 error in 0.37s`, `no tests ran in 0.01s`.
     private mutating func counts(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var index = 0
+        var index = Self.afterRun(of: UInt8(ascii: "="), bytes, from: 0)
         while index < bytes.count, bytes[index] == UInt8(ascii: "=") || bytes[index] == 0x20 { index += 1 }
+        // Only a number or `no tests ran` can start the counts (the rules' titles end here).
+        guard index < bytes.count, ByteScan.isDigit(bytes[index]) || ByteScan.has(bytes, "no tests ran", at: index) else { return }
         guard let timing = Self.lastIn(bytes), timing > index,
               ByteScan.isDigit(timing + 4 < bytes.count ? bytes[timing + 4] : 0) else { return }
         if ByteScan.has(bytes, "no tests ran", at: index) {
@@ -190,6 +196,17 @@ struct PytestLines {
         summary.total = summary.passed &+ summary.failed &+ summary.skipped
         if summary.failed > 0 { failed = true }
         add(summary)
+    }
+
+    /// The offset after a run of `byte` from `from`, eight bytes at a time (an approximate end: the
+    /// caller's own loop finishes the run byte by byte).
+    private static func afterRun(of byte: UInt8, _ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        guard let base = bytes.baseAddress else { return from }
+        let raw = UnsafeRawPointer(base)
+        let word = UInt64(byte) &* 0x0101_0101_0101_0101
+        var index = from
+        while bytes.count - index >= 8, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) == word { index += 8 }
+        return index
     }
 
     /// The last ` in ` of the line (found forwards with memchr: most lines have few `i`s, and a
@@ -238,8 +255,7 @@ struct PytestFrame {
 
     mutating func set(_ bytes: UnsafeBufferPointer<UInt8>, _ location: PythonLocation) {
         let range = ByteScan.textRange(bytes, 0, location.pathEnd, limit: NpmText.maximumPath)
-        path.reset()
-        path.append(bytes, range.lowerBound, range.upperBound)
+        path.set(bytes, range.lowerBound, range.upperBound)
         line = location.line
     }
 
