@@ -38,6 +38,31 @@ import Testing
         #expect(try Self.strings(text) == ["red text", "[INFO] BUILD FAILURE", "[INFO] Scanning"])
     }
 
+    /// The word-at-a-time stripping equals the byte-by-byte one wherever the escapes fall in a
+    /// word (every offset, runs of escapes, sequences cut by the end of the line).
+    @Test func escapeStrippingAtEveryOffset() {
+        let pieces: [[UInt8]] = [[0x1B], Array("\u{1B}[1;34m".utf8), Array("\u{1B}[m".utf8), Array("\u{1B}(".utf8),
+                                 Array("\u{1B}[".utf8), Array("\u{1B}\u{1B}".utf8)]
+        let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: LogReader.maximumLineLength)
+        defer { scratch.deallocate() }
+        let reference = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: LogReader.maximumLineLength)
+        defer { reference.deallocate() }
+        for piece in pieces {
+            for length in 0..<40 {
+                for offset in 0...length {
+                    var line = Array(repeating: UInt8(ascii: "x"), count: length)
+                    line.insert(contentsOf: piece, at: offset)
+                    if length > 20 { line.insert(contentsOf: piece, at: length / 2) }
+                    line.withUnsafeBufferPointer { bytes in
+                        let fast = Array(LogReader.stripEscapes(bytes, into: scratch))
+                        let slow = Array(LogReader.stripEscapesBounded(bytes, into: reference))
+                        #expect(fast == slow, "\(line)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func invalidUTF8AndNULBytesAreHandedOver() throws {
         let lines = try Self.lines(of: [0xFF, 0xFE, 0x00, 0x61, 0x0A, 0x62, 0x00, 0x0A, 0xC3])
         #expect(lines == [[0xFF, 0xFE, 0x00, 0x61], [0x62, 0x00], [0xC3]])

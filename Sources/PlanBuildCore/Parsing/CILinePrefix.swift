@@ -21,21 +21,46 @@ enum CILinePrefix {
     /// `redrawn`: whether the line may hold a `\r` (the reader knows it without a look at each line).
     @inline(__always)
     static func strip(_ line: Bytes, redrawn: Bool = true) -> Bytes {
-        // The fast path, inlined into the reader's loop: a line that starts with a letter other
-        // than `s`, or with Maven's `[INFO]`/`[ERROR]`/`[WARNING]`, has no CI prefix.
-        if !redrawn, let first = line.first {
-            if first == UInt8(ascii: "[") {
+        // The fast path, inlined into the reader's loop: only a line whose first bytes could start
+        // a prefix goes on to `stripPrefixes` (what `prefixEnd` accepts at the start of a line);
+        // every other line costs a switch on its first byte and a compare or two.
+        if !redrawn {
+            guard let first = line.first else { return line }
+            switch first {
+            case UInt8(ascii: "["):
                 switch ByteScan.byte(line, 1) {
                 case UInt8(ascii: "I"): if ByteScan.has(line, "[INFO]") { return line }
                 case UInt8(ascii: "E"): if ByteScan.has(line, "[ERROR]") { return line }
                 case UInt8(ascii: "W"): if ByteScan.has(line, "[WARNING]") { return line }
                 default: break
                 }
-            } else if ByteScan.isLetter(first), first != UInt8(ascii: "s") {
+            case 0x30...0x39:
+                // `HH:MM:SS` or `YYYY-MM-DDT…`.
+                guard ByteScan.byte(line, 2) == UInt8(ascii: ":") || ByteScan.byte(line, 4) == UInt8(ascii: "-") else { return line }
+            case ByteScan.space:
+                // Only Ant's `    [javac] ` starts with spaces.
+                guard ByteScan.byte(line, skipIndent(line)) == UInt8(ascii: "[") else { return line }
+            case UInt8(ascii: "s"):
+                guard ByteScan.has(line, "section_") else { return line }
+            default:
                 return line
             }
         }
         return stripPrefixes(line, redrawn: redrawn)
+    }
+
+    /// The offset of the first byte that is neither a space nor a tab (eight spaces at a time
+    /// first: indented stack traces and code frames are the common lines that start with one).
+    @inline(__always)
+    private static func skipIndent(_ line: Bytes) -> Int {
+        guard let base = line.baseAddress else { return 0 }
+        let raw = UnsafeRawPointer(base)
+        var index = 0
+        while line.count - index >= 8, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) == 0x2020_2020_2020_2020 {
+            index += 8
+        }
+        while index < line.count, ByteScan.isSpace(base[index]) { index += 1 }
+        return index
     }
 
     private static func stripPrefixes(_ line: Bytes, redrawn: Bool) -> Bytes {

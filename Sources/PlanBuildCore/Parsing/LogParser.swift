@@ -2,7 +2,8 @@
 /// keeps only what it needs, so a log of any size is read in bounded memory.
 public protocol LogParser {
     init()
-    /// One line of the log, without its line break and ANSI escapes.
+    /// One line of the log as LogReader hands it over: without its line break, ANSI escapes and CI
+    /// prefixes; a `\r` is left in it only as its last byte (what came before a redraw is gone).
     mutating func consume(_ line: UnsafeBufferPointer<UInt8>)
     mutating func finish() -> ParseOutcome
 }

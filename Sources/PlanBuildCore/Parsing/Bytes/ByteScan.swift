@@ -176,7 +176,19 @@ enum ByteScan {
     /// `start..<end` without surrounding spaces as a String, cut after `limit` bytes: an issue's
     /// text stays bounded whatever the line.
     static func text(_ bytes: Bytes, _ start: Int, _ end: Int, limit: Int) -> String {
+        let range = textRange(bytes, start, end, limit: limit)
+        return string(bytes, range.lowerBound, range.upperBound)
+    }
+
+    /// The bytes `text` makes its String of (for a caller that keeps them as bytes until it knows
+    /// the String is needed).
+    static func textRange(_ bytes: Bytes, _ start: Int, _ end: Int, limit: Int) -> Range<Int> {
         let range = trimmed(bytes, start, end)
-        return string(bytes, range.lowerBound, min(range.upperBound, range.lowerBound + max(limit, 0)))
+        return range.lowerBound..<min(range.upperBound, range.lowerBound + max(limit, 0))
+    }
+
+    /// Whether `start..<end` is exactly `text`.
+    static func equals(_ bytes: Bytes, _ start: Int, _ end: Int, _ text: StaticString) -> Bool {
+        end - start == text.utf8CodeUnitCount && has(bytes, text, at: start)
     }
 }

@@ -43,6 +43,18 @@ struct JVMTextBuffer {
         storage.count += length
     }
 
+    /// The bytes `from..<to` of `line` instead of what the buffer held (reset and append in one).
+    mutating func set(_ line: JVMLine, _ from: Int, _ to: Int) {
+        unique()
+        storage.count = 0
+        let start = min(max(from, 0), line.count)
+        let end = min(max(to, start), line.count)
+        let length = min(end - start, limit)
+        guard length > 0, let base = line.baseAddress else { return }
+        storage.pointer.update(from: base + start, count: length)
+        storage.count = length
+    }
+
     mutating func append(byte: UInt8) {
         guard storage.count < limit else { return }
         unique()

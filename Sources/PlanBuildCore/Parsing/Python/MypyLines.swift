@@ -12,6 +12,9 @@ struct MypyLines {
     private var wrapping = false
     private var wrappedLines = 0
     private(set) var failed = false
+    /// Diagnostic lines read before: the same line makes the same issue, already added (or left
+    /// out once the collector was full), so a repeat skips making its Strings.
+    private var seenLines = NpmSeen()
 
     var busy: Bool { wrapping }
 
@@ -37,11 +40,21 @@ struct MypyLines {
         } else {
             return false
         }
+        if severity == .error { failed = true }
+        var fingerprint = Fingerprint(kind: 43)
+        fingerprint.add(bytes)
+        guard seenLines.isNew(fingerprint.value) else {
+            // What the collector's refusal of the repeated issue would leave.
+            open = nil
+            openFile = nil
+            wrapping = false
+            wrappedLines = 0
+            return true
+        }
         let message = NpmText.text(bytes, textStart, bytes.count)
         let file = location.path(bytes)
         let code = Self.code(bytes)
         let category = code.map(Self.category) ?? IssueCategory.typeError
-        if severity == .error { failed = true }
         open = collector.add(Issue(file: file, line: location.line, message: message, severity: severity, category: category))
         openFile = file
         wrapping = open != nil && code == nil

@@ -10,12 +10,18 @@
 /// (at setup, teardown or collection) count as failed tests, xfailed as skipped, xpassed as passed.
 struct PytestLines {
     private var inEntry = false
-    private var entryName = ""
-    private var entryIsCollection = false
-    private var message: String?
+    /// The entry's header (the name between the rules), its first `E` line and the two candidate
+    /// places, kept as bytes while the entry is read: a log repeating an entry (a test failing in
+    /// every run of a CI log) costs a fingerprint of these bytes, and Strings are made only for an
+    /// entry not seen before (its fingerprint fixes everything its issue is made of).
+    private var header = JVMTextBuffer(limit: NpmText.maximumPath)
+    private var message = JVMTextBuffer(limit: NpmText.maximumMessage)
+    private var hasMessage = false
     private var messageIsImport = false
-    private var testFile: (file: String, line: Int)?
-    private var lastFrame: (file: String, line: Int)?
+    private var testFile = PytestFrame()
+    private var lastFrame = PytestFrame()
+    private var seenEntries = NpmSeen()
+    private var seenSummaryLines = NpmSeen()
     /// Entries already reported, by the name in their header, so the short summary adds only the rest.
     private var reported: Set<String> = []
     private(set) var tests: TestSummary?
@@ -39,16 +45,12 @@ struct PytestLines {
             }
             if inEntry {
                 if lead == UInt8(ascii: "E"), bytes.count > 1, bytes[1] == 0x20 {
-                    if message == nil {
-                        message = NpmText.text(bytes, 1, bytes.count)
-                        messageIsImport = ByteScan.find(bytes, "ImportError") != nil || ByteScan.find(bytes, "ModuleNotFoundError") != nil
-                    }
+                    if !hasMessage { takeMessage(bytes) }
                     return
                 }
                 if let location {
-                    let frame = (file: location.path(bytes), line: location.line)
-                    lastFrame = frame
-                    if testFile == nil, Self.isTestFile(bytes, location.pathEnd) { testFile = frame }
+                    lastFrame.set(bytes, location)
+                    if !testFile.isSet, Self.isTestFile(bytes, location.pathEnd) { testFile.set(bytes, location) }
                 }
                 return
             }
@@ -57,14 +59,19 @@ struct PytestLines {
                 return
             }
             if ByteScan.isDigit(lead) || lead == UInt8(ascii: "n") { counts(bytes) }
-        } else if inEntry, line.lead == UInt8(ascii: "E"), message == nil {
+        } else if inEntry, line.lead == UInt8(ascii: "E"), !hasMessage {
             // Long tracebacks indent the `E` lines under the source they explain.
             let body = line.body
-            if body.count > 1, body[1] == 0x20 {
-                message = NpmText.text(body, 1, body.count)
-                messageIsImport = ByteScan.find(body, "ImportError") != nil || ByteScan.find(body, "ModuleNotFoundError") != nil
-            }
+            if body.count > 1, body[1] == 0x20 { takeMessage(body) }
         }
+    }
+
+    /// The first `E` line of an entry: its message (bytes `1…` of the line, as NpmText.text keeps them).
+    private mutating func takeMessage(_ bytes: UnsafeBufferPointer<UInt8>) {
+        hasMessage = true
+        let range = ByteScan.textRange(bytes, 1, bytes.count, limit: NpmText.maximumMessage)
+        message.set(bytes, range.lowerBound, range.upperBound)
+        messageIsImport = ByteScan.find(bytes, "ImportError") != nil || ByteScan.find(bytes, "ModuleNotFoundError") != nil
     }
 
     mutating func finish(_ collector: inout IssueCollector) {
@@ -72,30 +79,48 @@ struct PytestLines {
     }
 
     private mutating func open(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var start = 0
+        // The rules are long runs of `_`: eight at a time first.
+        var start = Self.afterRun(of: UInt8(ascii: "_"), bytes, from: 0)
         var end = bytes.count
         while start < end, bytes[start] == UInt8(ascii: "_") || bytes[start] == 0x20 { start += 1 }
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while end - start >= 8, raw.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self) == 0x5F5F_5F5F_5F5F_5F5F { end -= 8 }
+        }
         while end > start, bytes[end - 1] == UInt8(ascii: "_") || bytes[end - 1] == 0x20 { end -= 1 }
         guard start < end else { return }
         inEntry = true
-        let name = ByteScan.text(bytes, start, end, limit: NpmText.maximumPath)
-        entryIsCollection = name.hasPrefix("ERROR collecting ")
-        entryName = Self.testName(name)
-        message = nil
+        let name = ByteScan.textRange(bytes, start, end, limit: NpmText.maximumPath)
+        header.set(bytes, name.lowerBound, name.upperBound)
+        message.reset()
+        hasMessage = false
         messageIsImport = false
-        testFile = nil
-        lastFrame = nil
+        testFile.clear()
+        lastFrame.clear()
     }
 
     private mutating func close(_ collector: inout IssueCollector) {
         guard inEntry else { return }
         inEntry = false
         failed = true
-        let place = testFile ?? lastFrame
-        var text = message ?? entryName
-        if message != nil, !entryName.isEmpty { text = entryName + ": " + text }
+        // The same bytes make the same issue and the same `reported` name: a repeat adds nothing.
+        var fingerprint = Fingerprint(kind: 41)
+        header.withBytes { fingerprint.add($0) }
+        fingerprint.add(hasMessage ? (messageIsImport ? 2 : 1) : 0)
+        message.withBytes { fingerprint.add($0) }
+        let place = testFile.isSet ? testFile : lastFrame
+        fingerprint.add(place.line)
+        place.path.withBytes { fingerprint.add($0) }
+        guard seenEntries.isNew(fingerprint.value) else { return }
+
+        let name = header.string
+        let entryIsCollection = name.hasPrefix("ERROR collecting ")
+        let entryName = Self.testName(name)
+        let file = place.isSet ? NpmText.normalizedPath(place.path.string) : nil
+        var text = hasMessage ? message.string : entryName
+        if hasMessage, !entryName.isEmpty { text = entryName + ": " + text }
         let category = entryIsCollection && messageIsImport ? IssueCategory.importError : IssueCategory.testFailure
-        collector.add(Issue(file: place?.file ?? (entryIsCollection ? entryName : nil), line: place?.line,
+        collector.add(Issue(file: file ?? (entryIsCollection ? entryName : nil), line: place.line,
                             message: text, severity: .error, category: category))
         if reported.count < IssueCollector.maximumIssues { reported.insert(entryName) }
     }
@@ -105,9 +130,15 @@ struct PytestLines {
         let start: Int
         if ByteScan.has(bytes, "FAILED ", at: 0) { start = 7 } else if ByteScan.has(bytes, "ERROR ", at: 0) { start = 6 } else { return }
         let dash = ByteScan.find(bytes, " - ", from: start) ?? bytes.count
-        let node = ByteScan.text(bytes, start, dash, limit: NpmText.maximumPath)
-        guard !node.isEmpty, node.utf8.first != UInt8(ascii: " ") else { return }
+        let nodeRange = ByteScan.textRange(bytes, start, dash, limit: NpmText.maximumPath)
+        guard !nodeRange.isEmpty, bytes[nodeRange.lowerBound] != UInt8(ascii: " ") else { return }
         failed = true
+        // A line read before was either reported or left out then, and `reported` only grows:
+        // reading it again changes nothing.
+        var fingerprint = Fingerprint(kind: 42)
+        fingerprint.add(bytes)
+        guard seenSummaryLines.isNew(fingerprint.value) else { return }
+        let node = ByteScan.string(bytes, nodeRange.lowerBound, nodeRange.upperBound)
         // `path::Class::test`, split on the bytes (a String split by "::" was half the parse time).
         var parts: [String] = []
         var from = start
@@ -128,9 +159,11 @@ struct PytestLines {
     /// The closing counts, bare (`-q`) or between `=` rules (`-v`):
     /// `3 failed, 2 passed, 1 skipped, 1 error in 0.37s`, `no tests ran in 0.01s`.
     private mutating func counts(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var index = 0
+        var index = Self.afterRun(of: UInt8(ascii: "="), bytes, from: 0)
         while index < bytes.count, bytes[index] == UInt8(ascii: "=") || bytes[index] == 0x20 { index += 1 }
-        guard let timing = ByteScan.findLast(bytes, " in "), timing > index,
+        // Only a number or `no tests ran` can start the counts (the rules' titles end here).
+        guard index < bytes.count, ByteScan.isDigit(bytes[index]) || ByteScan.has(bytes, "no tests ran", at: index) else { return }
+        guard let timing = Self.lastIn(bytes), timing > index,
               ByteScan.isDigit(timing + 4 < bytes.count ? bytes[timing + 4] : 0) else { return }
         if ByteScan.has(bytes, "no tests ran", at: index) {
             add(TestSummary(passed: 0, failed: 0, skipped: 0))
@@ -142,13 +175,20 @@ struct PytestLines {
             guard let number = ByteScan.number(bytes, at: index), ByteScan.has(bytes, " ", at: number.end) else { return }
             var wordEnd = number.end + 1
             while wordEnd < timing, bytes[wordEnd] != UInt8(ascii: ",") { wordEnd += 1 }
-            let word = NpmText.text(bytes, number.end + 1, wordEnd)
-            switch word {
-            case "passed", "xpassed": summary.passed &+= number.value; known = true
-            case "failed", "error", "errors": summary.failed &+= number.value; known = true
-            case "skipped", "xfailed": summary.skipped &+= number.value; known = true
-            case "warning", "warnings", "deselected", "rerun", "reruns", "subtests passed": break
-            default: return
+            // The word compared on its bytes (trimmed, as NpmText.text would make it).
+            let word = ByteScan.textRange(bytes, number.end + 1, wordEnd, limit: NpmText.maximumMessage)
+            let (from, to) = (word.lowerBound, word.upperBound)
+            if ByteScan.equals(bytes, from, to, "passed") || ByteScan.equals(bytes, from, to, "xpassed") {
+                summary.passed &+= number.value; known = true
+            } else if ByteScan.equals(bytes, from, to, "failed") || ByteScan.equals(bytes, from, to, "error")
+                        || ByteScan.equals(bytes, from, to, "errors") {
+                summary.failed &+= number.value; known = true
+            } else if ByteScan.equals(bytes, from, to, "skipped") || ByteScan.equals(bytes, from, to, "xfailed") {
+                summary.skipped &+= number.value; known = true
+            } else if !(ByteScan.equals(bytes, from, to, "warning") || ByteScan.equals(bytes, from, to, "warnings")
+                        || ByteScan.equals(bytes, from, to, "deselected") || ByteScan.equals(bytes, from, to, "rerun")
+                        || ByteScan.equals(bytes, from, to, "reruns") || ByteScan.equals(bytes, from, to, "subtests passed")) {
+                return
             }
             index = ByteScan.skipSpaces(bytes, from: wordEnd + 1)
         }
@@ -156,6 +196,29 @@ struct PytestLines {
         summary.total = summary.passed &+ summary.failed &+ summary.skipped
         if summary.failed > 0 { failed = true }
         add(summary)
+    }
+
+    /// The offset after a run of `byte` from `from`, eight bytes at a time (an approximate end: the
+    /// caller's own loop finishes the run byte by byte).
+    private static func afterRun(of byte: UInt8, _ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        guard let base = bytes.baseAddress else { return from }
+        let raw = UnsafeRawPointer(base)
+        let word = UInt64(byte) &* 0x0101_0101_0101_0101
+        var index = from
+        while bytes.count - index >= 8, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) == word { index += 8 }
+        return index
+    }
+
+    /// The last ` in ` of the line (found forwards with memchr: most lines have few `i`s, and a
+    /// byte-by-byte search backwards cost more than the rest of a rule line's reading).
+    private static func lastIn(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var last: Int?
+        var from = 0
+        while let at = ByteScan.find(bytes, " in ", from: from) {
+            last = at
+            from = at + 1
+        }
+        return last
     }
 
     /// Several pytest runs in one log (one per module) add up.
@@ -179,5 +242,25 @@ struct PytestLines {
         if ByteScan.has(path, "test_", at: slash) || ByteScan.find(path, "_test.py", from: slash) != nil { return true }
         return ByteScan.has(path, "tests/", at: 0) || ByteScan.has(path, "test/", at: 0)
             || ByteScan.find(path, "/tests/") != nil || ByteScan.find(path, "/test/") != nil
+    }
+}
+
+/// A traceback entry's place (`path.py:N:` at the margin) as bytes: the path as
+/// `PythonLocation.path` would make it, before normalising.
+struct PytestFrame {
+    private(set) var path = JVMTextBuffer(limit: NpmText.maximumPath)
+    private(set) var line: Int?
+
+    var isSet: Bool { line != nil }
+
+    mutating func set(_ bytes: UnsafeBufferPointer<UInt8>, _ location: PythonLocation) {
+        let range = ByteScan.textRange(bytes, 0, location.pathEnd, limit: NpmText.maximumPath)
+        path.set(bytes, range.lowerBound, range.upperBound)
+        line = location.line
+    }
+
+    mutating func clear() {
+        line = nil
+        path.reset()
     }
 }

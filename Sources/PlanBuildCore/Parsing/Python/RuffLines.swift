@@ -4,6 +4,8 @@
 /// marks the failed check.
 struct RuffLines {
     private(set) var failed = false
+    /// Findings read before (the same line is the same, already added, issue).
+    private var seenLines = NpmSeen()
 
     /// Reads a ruff finding at `location`; false when the line is not one.
     mutating func diagnostic(_ line: NpmLine, _ location: PythonLocation, _ collector: inout IssueCollector) -> Bool {
@@ -19,6 +21,10 @@ struct RuffLines {
         let isRule = letters > 0 && letters <= 4 && index > digitsStart && ByteScan.has(bytes, " ", at: index)
         let isSyntax = ByteScan.has(bytes, "SyntaxError: ", at: start)
         guard isRule || isSyntax else { return false }
+        failed = true
+        var fingerprint = Fingerprint(kind: 44)
+        fingerprint.add(bytes)
+        guard seenLines.isNew(fingerprint.value) else { return true }
         collector.add(Issue(file: location.path(bytes), line: location.line,
                             message: NpmText.text(bytes, start, bytes.count), severity: .error,
                             category: IssueCategory.lintError))
