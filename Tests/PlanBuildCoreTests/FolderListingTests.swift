@@ -5,12 +5,6 @@ import Testing
 /// The scan's folder listings (FolderListings): a folder whose identity did not change is not
 /// read again, and every change to a folder's entries is still seen.
 @Suite struct FolderListingTests {
-    private func write(_ text: String, _ path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try text.write(to: url, atomically: false, encoding: .utf8)
-    }
-
     /// Folders changed within the racy window are not recorded: wait until they are older.
     private func settle() { usleep(UInt32(FolderListing.racyWindowNanoseconds / 1000) + 50_000) }
 
@@ -21,10 +15,10 @@ import Testing
         return ((0..<files.count).map(files.path), scanner.listings)
     }
 
-    @Test func unchangedFoldersAreTakenFromTheListingAndChangesAreSeen() throws {
-        try TestSupport.withTemporaryDirectory { project in
-            try write("a", project + "/src/A.java")
-            try write("b", project + "/src/sub/B.java")
+    @Test func unchangedFoldersAreTakenFromTheListingAndChangesAreSeen() {
+        TestSupport.withTemporaryDirectory { project in
+            TestSupport.write("a", to: project + "/src/A.java")
+            TestSupport.write("b", to: project + "/src/sub/B.java")
             settle()
             let first = scan(project)
             #expect(first.paths == ["src/A.java", "src/sub/B.java"])
@@ -38,7 +32,7 @@ import Testing
             #expect(scan(project, previous: tampered).paths == ["src/A.java"])
 
             // A new entry changes the folder's identity: the folder is read again.
-            try write("c", project + "/src/sub/C.java")
+            TestSupport.write("c", to: project + "/src/sub/C.java")
             #expect(scan(project, previous: tampered).paths == ["src/A.java", "src/sub/B.java", "src/sub/C.java"])
             // So does a removal, and a rename.
             unlink(project + "/src/A.java")
@@ -47,22 +41,22 @@ import Testing
         }
     }
 
-    @Test func foldersChangedJustBeforeTheScanAreNotRecorded() throws {
-        try TestSupport.withTemporaryDirectory { project in
-            try write("a", project + "/src/A.java")
+    @Test func foldersChangedJustBeforeTheScanAreNotRecorded() {
+        TestSupport.withTemporaryDirectory { project in
+            TestSupport.write("a", to: project + "/src/A.java")
             #expect(scan(project).listings.isEmpty)
         }
     }
 
-    @Test func aChangedGitIgnoreTakesEffectOnAnUnchangedFolder() throws {
-        try TestSupport.withTemporaryDirectory { project in
-            try write("x", project + "/src/A.java")
-            try write("x", project + "/src/debug.log")
-            try write("# nothing yet\n", project + "/.gitignore")
+    @Test func aChangedGitIgnoreTakesEffectOnAnUnchangedFolder() {
+        TestSupport.withTemporaryDirectory { project in
+            TestSupport.write("x", to: project + "/src/A.java")
+            TestSupport.write("x", to: project + "/src/debug.log")
+            TestSupport.write("# nothing yet\n", to: project + "/.gitignore")
             settle()
             let first = scan(project)
             #expect(first.paths == ["src/A.java", "src/debug.log"])
-            try write("*.log\n", project + "/.gitignore") // the root folder changes, src/ does not
+            TestSupport.write("*.log\n", to: project + "/.gitignore") // the root folder changes, src/ does not
             #expect(scan(project, previous: first.listings).paths == ["src/A.java"])
         }
     }
@@ -77,7 +71,7 @@ import Testing
             let descriptor = path.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) } }
             #expect(descriptor >= 0)
             close(descriptor)
-            try write("x", project + "/src/plain.txt")
+            TestSupport.write("x", to: project + "/src/plain.txt")
             settle()
             var scanner = InputScanner(projectDirectory: project)
             _ = scanner.scanFiles(["src"])
@@ -107,8 +101,8 @@ import Testing
     /// The manifest's digest and entries do not depend on the listings stored after them.
     @Test func listingsDoNotChangeTheManifest() throws {
         let hasher = try ContentHasher.shared()
-        try TestSupport.withTemporaryDirectory { project in
-            try write("a", project + "/src/A.java")
+        TestSupport.withTemporaryDirectory { project in
+            TestSupport.write("a", to: project + "/src/A.java")
             settle()
             var scanner = InputScanner(projectDirectory: project)
             let files = scanner.scanFiles(["src"])
