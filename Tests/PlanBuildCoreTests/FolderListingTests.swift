@@ -48,6 +48,20 @@ import Testing
         }
     }
 
+    /// On a file system with whole-second times, a folder changed in the last two seconds is
+    /// racy: a second change within the same second would leave its times as they were.
+    @Test func wholeSecondTimesWidenTheRacyWindow() {
+        let start: Int64 = 1_800_000_010_000_000_000
+        func listing(changed: Int64) -> FolderListing {
+            FolderListing(identity: FileIdentity(size: 4096, modifiedNanoseconds: changed, inode: 1, changedNanoseconds: changed),
+                          names: [], entries: [], hasGitIgnore: false)
+        }
+        #expect(!listing(changed: start - 500_000_001).isRacy(scanStartNanoseconds: start)) // 0.5 s before, nanosecond times
+        #expect(listing(changed: start - 50_000_000).isRacy(scanStartNanoseconds: start))
+        #expect(listing(changed: start - 1_000_000_000).isRacy(scanStartNanoseconds: start)) // a whole second, 1 s before
+        #expect(!listing(changed: start - 3_000_000_000).isRacy(scanStartNanoseconds: start))
+    }
+
     @Test func aChangedGitIgnoreTakesEffectOnAnUnchangedFolder() {
         TestSupport.withTemporaryDirectory { project in
             TestSupport.write("x", to: project + "/src/A.java")

@@ -21,9 +21,15 @@ struct FolderListing: Sendable {
     /// another change in the same clock tick could leave its times as they were (git's "racy"
     /// entries). File-system timestamps lag the clock by at most a tick (a few milliseconds).
     static let racyWindowNanoseconds: Int64 = 100_000_000
+    /// The window on a file system that keeps whole seconds (ext3, FAT's two seconds, some NFS
+    /// servers), recognised by a ctime without nanoseconds: the kernel sets ctime, so on a
+    /// nanosecond file system it is practically never a whole second.
+    static let coarseRacyWindowNanoseconds: Int64 = 2_100_000_000
 
     func isRacy(scanStartNanoseconds: Int64) -> Bool {
-        max(identity.modifiedNanoseconds, identity.changedNanoseconds) >= scanStartNanoseconds - Self.racyWindowNanoseconds
+        let coarse = identity.changedNanoseconds % 1_000_000_000 == 0
+        let window = coarse ? Self.coarseRacyWindowNanoseconds : Self.racyWindowNanoseconds
+        return max(identity.modifiedNanoseconds, identity.changedNanoseconds) >= scanStartNanoseconds - window
     }
 }
 
