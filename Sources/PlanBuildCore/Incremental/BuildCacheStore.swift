@@ -7,7 +7,7 @@ import CPlanBuildSupport
 ///
 /// Concurrency: every file is replaced by an atomic rename, so a reader sees a whole old or whole
 /// new file; the manifest is written before the record, and a record whose manifest does not carry
-/// its digest just loses the fast path. Updates of stats.json hold an exclusive lock.
+/// its digest just loses the fast path. stats.json is a LockedJSONFile (CacheStatistics.add).
 public struct BuildCacheStore: Sendable {
     public let layout: ProjectLayout
 
@@ -103,7 +103,7 @@ public struct BuildCacheStore: Sendable {
         }
     }
 
-    /// Runs `body` holding the cache's exclusive lock (stats updates, clearing).
+    /// Runs `body` holding the cache's exclusive lock (clearing).
     func withLock<R>(_ body: () throws(PlanBuildError) -> R) throws(PlanBuildError) -> R {
         do { try prepareDirectory() } catch { throw PlanBuildError(.cacheUnavailable, "cannot create the build cache: \(error)") }
         let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)

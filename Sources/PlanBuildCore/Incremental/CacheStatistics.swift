@@ -54,12 +54,17 @@ public struct CacheStatistics: Equatable, Sendable {
         return statistics
     }
 
-    /// Adds one run's counts; the file is rewritten under the lock, so concurrent runs add up.
+    /// Adds one run's counts. stats.json is a LockedJSONFile, the project's one way to update a
+    /// JSON file that several processes share: a locked read-modify-write, so concurrent runs add
+    /// up; a corrupt file counts as empty.
     public static func add(hits: Int, misses: Int, timeSavedSeconds: Int, remote: RemoteCache.Counts = RemoteCache.Counts(),
                            to store: BuildCacheStore) throws(PlanBuildError) {
-        try store.withLock { () throws(PlanBuildError) in
+        do { try store.prepareDirectory() } catch {
+            throw PlanBuildError(.cacheUnavailable, "cannot create the build cache: \(error)")
+        }
+        try LockedJSONFile(path: store.statsPath, errorCode: .cacheUnavailable).replace { bytes in
             var total = Counts()
-            if let bytes = try? FileSystem.readFile(store.statsPath), let value = try? JSONParser.parse(bytes: bytes) {
+            if let bytes, let value = try? JSONParser.parse(bytes: bytes) {
                 total = Counts(json: value["total"], remote: value["remote"]?["total"])
             }
             var run = Counts()
@@ -74,14 +79,9 @@ public struct CacheStatistics: Equatable, Sendable {
             total.hits += hits
             total.misses += misses
             total.timeSavedSeconds += timeSavedSeconds
-            let document = JSONValue.object(JSONObject([("version", .int(1)), ("last_run", .object(run.json)), ("total", .object(total.json)),
-                                                      ("remote", .object(JSONObject([("last_run", .object(run.remoteJSON)),
-                                                                                     ("total", .object(total.remoteJSON))])))]))
-            do {
-                try FileSystem.writeAtomically(Array(JSONWriter.write(document, indent: 2).utf8), to: store.statsPath)
-            } catch {
-                throw PlanBuildError(.cacheUnavailable, "cannot write \(store.statsPath): \(error)")
-            }
+            return JSONObject([("version", .int(1)), ("last_run", .object(run.json)), ("total", .object(total.json)),
+                               ("remote", .object(JSONObject([("last_run", .object(run.remoteJSON)),
+                                                              ("total", .object(total.remoteJSON))])))])
         }
     }
 

@@ -97,22 +97,19 @@ public final class RemoteCache: @unchecked Sendable {
         var temporaries: [String] = []
         defer { for path in temporaries { unlink(path) } }
 
-        let recordFile = temporaryPath("record")
-        temporaries.append(recordFile)
-        let answer = request("GET", "ac/\(inputDigest)", download: recordFile)
-        guard let status = answer.status else {
-            note("server not reachable (\(answer.failure ?? "no answer"))", unreachable: true)
-            return nil
-        }
-        if status == 404 {
+        let recordFile: String
+        switch download("ac/\(inputDigest)", temporaries: &temporaries) {
+        case .file(let file): recordFile = file
+        case .notFound:
             monitor.withLock { counts.misses += 1 }
             return nil
-        }
-        guard status == 200 else {
+        case .failed(let status):
+            // The server itself is in trouble: ask it nothing more this run.
             note("the server answered HTTP \(status) for ac/\(inputDigest)", unreachable: true)
             return nil
+        case .unreachable:
+            return nil
         }
-        monitor.withLock { counts.bytesDown += answer.bytes }
         guard let bytes = try? FileSystem.readFile(recordFile), let value = try? JSONParser.parse(bytes: bytes),
               let record = CacheRecord(json: value), record.inputDigest == inputDigest,
               record.module == build.module, record.command == build.command else {
@@ -174,24 +171,54 @@ public final class RemoteCache: @unchecked Sendable {
             note("the record of \(module) names a malformed blob \(digest)")
             return nil
         }
-        let file = temporaryPath("blob")
-        temporaries.append(file)
-        let answer = request("GET", "cas/\(digest)", download: file)
-        guard let status = answer.status else {
-            note("server not reachable (\(answer.failure ?? "no answer"))", unreachable: true)
+        let file: String
+        switch download("cas/\(digest)", temporaries: &temporaries) {
+        case .file(let downloaded): file = downloaded
+        case .notFound:
+            note("the server answered HTTP 404 for cas/\(digest) (a blob of \(module))")
             return nil
-        }
-        guard status == 200 else {
+        case .failed(let status):
             note("the server answered HTTP \(status) for cas/\(digest) (a blob of \(module))")
             return nil
+        case .unreachable:
+            return nil
         }
-        monitor.withLock { counts.bytesDown += answer.bytes }
         let actual = try? hasher.hexDigest(ofFile: file)
         guard actual == digest, size == nil || size == Int64(BuildCacheStore.fileSize(file)) else {
             note("blob cas/\(digest) of \(module) does not match its SHA-256; not used")
             return nil
         }
         return file
+    }
+
+    /// What a GET of a record or a blob gave.
+    private enum Download {
+        /// HTTP 200: the body is in this temporary file.
+        case file(String)
+        case notFound
+        /// Another HTTP status; the caller says what it means for its object.
+        case failed(status: Int)
+        /// No answer at all: already noted, and the server is asked nothing more this run.
+        case unreachable
+    }
+
+    /// GETs `path` into a new temporary file (listed in `temporaries`, which the caller removes),
+    /// counting the bytes received.
+    private func download(_ path: String, temporaries: inout [String]) -> Download {
+        let file = temporaryPath(path.hasPrefix("ac/") ? "record" : "blob")
+        temporaries.append(file)
+        let answer = request("GET", path, download: file)
+        guard let status = answer.status else {
+            note("server not reachable (\(answer.failure ?? "no answer"))", unreachable: true)
+            return .unreachable
+        }
+        switch status {
+        case 200:
+            monitor.withLock { counts.bytesDown += answer.bytes }
+            return .file(file)
+        case 404: return .notFound
+        default: return .failed(status: status)
+        }
     }
 
     // MARK: Writing
