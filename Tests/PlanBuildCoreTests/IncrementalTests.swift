@@ -86,7 +86,7 @@ import Testing
     @Test func storedManifestRoundTripsHostilePaths() throws {
         let hasher = try ContentHasher.shared()
         let identity = FileIdentity(size: 12, modifiedNanoseconds: 1_700_000_000_123_456_789, inode: 42, changedNanoseconds: 5)
-        let manifest = InputManifest(entries: [InputManifest.Entry(path: "a\tb\\c\nd", identity: identity, hash: "ff")], hasher: hasher)
+        let manifest = InputManifest(entries: [InputManifest.Entry(path: "a\tb\\c\nd\r\ne", identity: identity, hash: "ff")], hasher: hasher)
         let parsed = InputManifest.parse(stored: Array(manifest.storedText.utf8))
         #expect(parsed == manifest)
         #expect(InputManifest.parse(stored: Array("not a manifest".utf8)) == nil)

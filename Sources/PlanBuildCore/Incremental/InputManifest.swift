@@ -293,40 +293,17 @@ public struct InputManifest: Equatable, Sendable {
         }
     }
 
+    /// The stored form's escaping, on bytes (FolderListings.escape, the one home of the rule):
+    /// byte by byte, so a CR LF pair, one Character to Swift, is escaped like any CR and LF.
     static func escape(_ path: String) -> String {
-        guard path.contains(where: { $0 == "\\" || $0 == "\t" || $0 == "\n" || $0 == "\r" }) else { return path }
-        var out = ""
-        for character in path {
-            switch character {
-            case "\\": out += "\\\\"
-            case "\t": out += "\\t"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            default: out.append(character)
-            }
-        }
-        return out
+        guard path.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") })
+        else { return path }
+        var out: [UInt8] = []
+        FolderListings.escape(path.utf8, into: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func unescape(_ text: Substring) -> String {
-        guard text.contains("\\") else { return String(text) }
-        var out = ""
-        var escaping = false
-        for character in text {
-            if escaping {
-                switch character {
-                case "t": out += "\t"
-                case "n": out += "\n"
-                case "r": out += "\r"
-                default: out.append(character)
-                }
-                escaping = false
-            } else if character == "\\" {
-                escaping = true
-            } else {
-                out.append(character)
-            }
-        }
-        return out
+        String(decoding: FolderListings.unescape(text.utf8), as: UTF8.self)
     }
 }
