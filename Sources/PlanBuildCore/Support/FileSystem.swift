@@ -42,19 +42,29 @@ public enum FileSystem {
 
     public static func isExecutable(_ path: String) -> Bool { access(path, X_OK) == 0 && !isDirectory(path) }
 
-    /// Reads a whole (small) file; for configuration files, never for logs.
+    /// Reads a whole (small) regular file; for configuration and cache files, never for logs.
+    /// A FIFO, a device or a folder is refused without reading (it is opened `O_NONBLOCK`, so
+    /// opening a FIFO never waits for a writer), and so is a file larger than `limit` bytes.
     public static func readFile(_ path: String, limit: Int = 64 << 20) throws(FileError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = SystemCall.retrying { open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
         guard descriptor >= 0 else { throw FileError(errno: errno, path: path) }
         defer { close(descriptor) }
+        return try readRegularFile(descriptor: descriptor, path: path, limit: limit)
+    }
+
+    /// The rest of `readFile` for a file already open (DirectoryHandle opens its own).
+    static func readRegularFile(descriptor: Int32, path: String, limit: Int) throws(FileError) -> [UInt8] {
         var info = stat()
-        var expected = 0
-        if fstat(descriptor, &info) == 0 {
-            if (info.st_mode & S_IFMT) == S_IFDIR { throw FileError(errno: EISDIR, path: path) }
-            expected = Int(info.st_size)
+        guard fstat(descriptor, &info) == 0 else { throw FileError(errno: errno, path: path) }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw FileError(errno: EISDIR, path: path)
+        default: throw FileError(kind: .other, path: path, reason: "not a regular file (a FIFO, socket or device); not read")
         }
+        let expected = Int(info.st_size)
+        guard expected <= limit else { throw FileError(kind: .other, path: path, reason: "file larger than \(limit) bytes") }
         // Read straight into the array, sized by fstat (+1 to see the end in one call); a file
-        // that grows meanwhile, or reports no size (/proc, pipes), is read on in chunks.
+        // that grows meanwhile, or reports no size (/proc), is read on in chunks.
         var bytes = [UInt8](repeating: 0, count: min(max(expected + 1, 4096), limit + 1))
         var filled = 0
         while true {
@@ -62,11 +72,10 @@ public enum FileSystem {
                 guard bytes.count <= limit else { throw FileError(kind: .other, path: path, reason: "file larger than \(limit) bytes") }
                 bytes.append(contentsOf: repeatElement(0, count: min(max(bytes.count, 65536), limit + 1 - bytes.count)))
             }
-            let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw FileError(errno: errno, path: path)
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                SystemCall.retrying { read(descriptor, buffer.baseAddress! + filled, buffer.count - filled) }
             }
+            guard count >= 0 else { throw FileError(errno: errno, path: path) }
             if count == 0 { break }
             filled += count
             if filled > limit { throw FileError(kind: .other, path: path, reason: "file larger than \(limit) bytes") }

@@ -1,0 +1,27 @@
+/// System calls as the core makes them: a call interrupted by a signal (`EINTR`) is made again, and
+/// a failure becomes a `FileError` naming the path and the system's reason.
+///
+/// Why retry: the CLI and the shims' host processes install signal handlers (Ctrl-C, SIGTERM, the
+/// terminal's SIGWINCH), so any blocking call may return `EINTR` without having done anything.
+public enum SystemCall {
+    /// Calls `body` until it does not fail with `EINTR`; the result and `errno` are the last call's.
+    @inline(__always)
+    public static func retrying<Result: BinaryInteger>(_ body: () -> Result) -> Result {
+        while true {
+            let result = body()
+            if result != -1 || errno != EINTR { return result }
+        }
+    }
+
+    /// Writes all of `bytes` to `descriptor`.
+    public static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws(FileError) {
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { buffer in
+                retrying { write(descriptor, buffer.baseAddress! + written, buffer.count - written) }
+            }
+            guard count >= 0 else { throw FileError(errno: errno, path: path) }
+            written += count
+        }
+    }
+}
