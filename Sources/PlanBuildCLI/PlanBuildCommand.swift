@@ -14,7 +14,9 @@ struct PlanBuildCommand: ParsableCommand {
     static func main() {
         // SHA-256 from the digest code linked into this program, not from the plugin
         // (ContentHasher.useBuiltIn says why).
-        ContentHasher.useBuiltIn(file: pbdBuiltInFunctions.file, bytes: pbdBuiltInFunctions.bytes)
+        ContentHasher.useBuiltIn(file: pbdBuiltInFunctions.file, bytes: pbdBuiltInFunctions.bytes,
+                                 begin: pbdBuiltInFunctions.begin, update: pbdBuiltInFunctions.update,
+                                 finish: pbdBuiltInFunctions.finish)
         main(nil)
     }
 }

@@ -13,9 +13,15 @@ public struct ContentHasher: Sendable {
 
     public typealias FileFunction = @convention(c) (UnsafePointer<CChar>, UnsafeMutablePointer<UInt8>) -> Int32
     public typealias BytesFunction = @convention(c) (UnsafeRawPointer?, Int, UnsafeMutablePointer<UInt8>) -> Void
+    public typealias BeginFunction = @convention(c) () -> UnsafeMutableRawPointer
+    public typealias UpdateFunction = @convention(c) (UnsafeMutableRawPointer, UnsafeRawPointer?, Int) -> Void
+    public typealias FinishFunction = @convention(c) (UnsafeMutableRawPointer, UnsafeMutablePointer<UInt8>) -> Void
 
     private let hashFile: FileFunction
     private let hashBytes: BytesFunction
+    private let begin: BeginFunction
+    private let update: UpdateFunction
+    private let finish: FinishFunction
 
     /// The loaded plugin, or the reason it could not be loaded (kept: every caller gets the same answer).
     public static func shared() throws(PlanBuildError) -> ContentHasher {
@@ -28,12 +34,15 @@ public struct ContentHasher: Sendable {
     private static let loaded: Result<ContentHasher, PlanBuildError> = load()
     private static let builtIn = Mutex<ContentHasher?>(nil)
 
-    /// Uses `file` and `bytes` (the plugin's pbd_sha256_file and pbd_sha256_bytes, linked into the
-    /// calling program) instead of loading the plugin. Call before the first `shared()`: the CLI
+    /// Uses the plugin's functions (pbd_sha256_file, _bytes, _begin, _update, _finish) linked into
+    /// the calling program instead of loading the plugin. Call before the first `shared()`: the CLI
     /// does so first thing, since it links the Swift runtime in and loading the plugin would load
     /// a second, shared one (several milliseconds of every cached run).
-    public static func useBuiltIn(file: FileFunction, bytes: BytesFunction) {
-        builtIn.withLock { $0 = ContentHasher(hashFile: file, hashBytes: bytes) }
+    public static func useBuiltIn(file: FileFunction, bytes: BytesFunction, begin: BeginFunction,
+                                  update: UpdateFunction, finish: FinishFunction) {
+        builtIn.withLock {
+            $0 = ContentHasher(hashFile: file, hashBytes: bytes, begin: begin, update: update, finish: finish)
+        }
     }
 
     private static func load() -> Result<ContentHasher, PlanBuildError> {
@@ -52,12 +61,18 @@ public struct ContentHasher: Sendable {
                 continue
             }
             guard let file = pbs_library_symbol(library, "pbd_sha256_file"),
-                  let bytes = pbs_library_symbol(library, "pbd_sha256_bytes") else {
-                reasons.append("\(path) lacks pbd_sha256_file/pbd_sha256_bytes")
+                  let bytes = pbs_library_symbol(library, "pbd_sha256_bytes"),
+                  let begin = pbs_library_symbol(library, "pbd_sha256_begin"),
+                  let update = pbs_library_symbol(library, "pbd_sha256_update"),
+                  let finish = pbs_library_symbol(library, "pbd_sha256_finish") else {
+                reasons.append("\(path) lacks one of pbd_sha256_file/_bytes/_begin/_update/_finish")
                 continue
             }
             return .success(ContentHasher(hashFile: unsafeBitCast(file, to: FileFunction.self),
-                                          hashBytes: unsafeBitCast(bytes, to: BytesFunction.self)))
+                                          hashBytes: unsafeBitCast(bytes, to: BytesFunction.self),
+                                          begin: unsafeBitCast(begin, to: BeginFunction.self),
+                                          update: unsafeBitCast(update, to: UpdateFunction.self),
+                                          finish: unsafeBitCast(finish, to: FinishFunction.self)))
         }
         let looked = candidates.isEmpty ? "no location known" : reasons.joined(separator: "; ")
         return .failure(PlanBuildError(.cacheUnavailable,
@@ -80,6 +95,37 @@ public struct ContentHasher: Sendable {
             digest.withUnsafeMutableBufferPointer { hashBytes(UnsafeRawPointer(bytes.baseAddress), bytes.count, $0.baseAddress!) }
         }
         return Self.hex(digest)
+    }
+
+    /// A hash fed piece by piece (a download hashed while it streams to its file).
+    public func stream() -> Stream { Stream(hasher: self) }
+
+    /// One incremental SHA-256. Not for concurrent use; its state is freed by `finish` or when
+    /// the stream is released.
+    public final class Stream {
+        private let hasher: ContentHasher
+        private var state: UnsafeMutableRawPointer?
+
+        fileprivate init(hasher: ContentHasher) {
+            self.hasher = hasher
+            self.state = hasher.begin()
+        }
+
+        deinit { _ = finish() }
+
+        public func update(_ bytes: UnsafeRawBufferPointer) {
+            guard let state else { return }
+            hasher.update(state, bytes.baseAddress, bytes.count)
+        }
+
+        /// The hex digest of everything added; "" once finished before.
+        public func finish() -> String {
+            guard let state else { return "" }
+            self.state = nil
+            var digest = [UInt8](repeating: 0, count: 32)
+            digest.withUnsafeMutableBufferPointer { hasher.finish(state, $0.baseAddress!) }
+            return ContentHasher.hex(digest)
+        }
     }
 
     /// A NUL-terminated C buffer as text.

@@ -103,9 +103,11 @@ public final class DirectoryHandle: @unchecked Sendable {
 
     /// A new file `NAME.tmp-PID-RAND` in this folder, created exclusively (never an existing file
     /// or link), open for writing. The caller closes the descriptor and renames or removes it.
-    public func createTemporary(for name: String) throws(FileError) -> (descriptor: Int32, name: String) {
+    /// `hidden` starts the name with a dot, so that a glob such as `build/libs/*` never takes a
+    /// temporary left by a killed process for a real file.
+    public func createTemporary(for name: String, hidden: Bool = false) throws(FileError) -> (descriptor: Int32, name: String) {
         for _ in 0..<8 {
-            let temporary = "\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            let temporary = "\(hidden ? "." : "")\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
             let file = SystemCall.retrying {
                 openat(descriptor, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
             }

@@ -15,11 +15,22 @@ public enum SystemCall {
 
     /// Writes all of `bytes` to `descriptor`.
     public static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws(FileError) {
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { buffer in
-                retrying { write(descriptor, buffer.baseAddress! + written, buffer.count - written) }
+        let failure: FileError? = bytes.withUnsafeBytes { buffer in
+            do throws(FileError) {
+                try writeAll(descriptor, buffer, path: path)
+                return nil
+            } catch {
+                return error
             }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Writes all of `buffer` to `descriptor`.
+    public static func writeAll(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer, path: String) throws(FileError) {
+        var written = 0
+        while written < buffer.count {
+            let count = retrying { write(descriptor, buffer.baseAddress! + written, buffer.count - written) }
             guard count >= 0 else { throw FileError(errno: errno, path: path) }
             written += count
         }
