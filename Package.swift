@@ -15,8 +15,9 @@ let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
 //   PlanBuildDigest   – SHA-256 from swift-crypto as a plugin (libplanbuild-digest.so) that the core
 //                       loads beside itself only when the build cache needs a digest: swift-crypto
 //                       links FoundationEssentials, which a shim start-up must not pay for.
-//   PlanBuildRemote   – HTTP GET/HEAD/PUT of a blob through URLSession (FoundationNetworking) as a
-//                       plugin (libplanbuild-remote.so), loaded only when a remote cache is configured.
+//   PlanBuildRemote   – HTTP GET/HEAD/PUT for the remote cache through libcurl, in C, as a plugin
+//                       (libplanbuild-remote.so), loaded only when a remote cache is configured:
+//                       libcurl and its TLS library must not cost every shim start either.
 let package = Package(
     name: "PlanBuild",
     products: [
@@ -69,7 +70,8 @@ let package = Package(
             ]
         ),
         .target(name: "PlanBuildDigest", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "PlanBuildRemote"),
+        // Needs libcurl's headers (Debian's libcurl4-openssl-dev, installed by scripts/setup).
+        .target(name: "PlanBuildRemote", linkerSettings: [.linkedLibrary("curl")]),
         .testTarget(name: "PlanBuildCoreTests", dependencies: ["PlanBuildCore"], exclude: ["Resources"]),
     ]
 )

@@ -16,6 +16,17 @@ import Testing
         #expect(RemoteCacheSettings.parse(nil) == nil)
     }
 
+    @Test func theDeadlineAndTheBudgetAreBounded() throws {
+        let defaults = try #require(RemoteCacheSettings.parse(JSONObject([("url", "http://c")])))
+        #expect(defaults.timeoutSeconds == 5 && defaults.budgetSeconds == 120)
+        let large = try #require(RemoteCacheSettings.parse(JSONObject([("url", "http://c"), ("timeout_seconds", 36_000),
+                                                                       ("budget_seconds", .double(1e300))])))
+        #expect(large.timeoutSeconds == 600 && large.budgetSeconds == 3600)
+        let invalid = try #require(RemoteCacheSettings.parse(JSONObject([("url", "http://c"), ("timeout_seconds", -1),
+                                                                         ("budget_seconds", 0)])))
+        #expect(invalid.timeoutSeconds == 5 && invalid.budgetSeconds == 120)
+    }
+
     @Test func optionsOverrideTheFile() throws {
         var file = RemoteCacheSettings(url: "http://file")
         file.read = true

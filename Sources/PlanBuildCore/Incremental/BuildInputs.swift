@@ -47,30 +47,12 @@ enum BuildInputs {
         return matches
     }
 
-    /// What a successful build leaves that a cache hit needs to still be there: Maven's
-    /// `target/*.jar|war|ear|pom`, Gradle's `build/libs/*`, npm's package.json `main` and `files`.
+    /// What a successful build left of its declared outputs (DeclaredOutputs: Maven's
+    /// `target/*.jar|war|ear|pom`, Gradle's `build/libs/*`, npm's package.json `main` and `files`),
+    /// which a cache hit needs to still be there.
     static func artifacts(of module: ProjectArchitecture.Module, projectDirectory: String) -> [CacheRecord.Artifact] {
-        let base = InputScanner.normalise(module.path) ?? ""
-        func relative(_ path: String) -> String { base.isEmpty ? path : base + "/" + path }
-        let systems = module.buildSystems.map { $0.lowercased() }
-        var paths: [String] = []
-        if systems.contains("maven") {
-            for suffix in ["jar", "war", "ear", "pom"] { paths += expand(relative("target/*.\(suffix)"), in: projectDirectory) }
-        }
-        if systems.contains("gradle") {
-            paths += expand(relative("build/libs/*"), in: projectDirectory)
-        }
-        if systems.contains("npm"),
-           let bytes = try? FileSystem.readFile(FileSystem.join(projectDirectory, relative("package.json"))),
-           let package = try? JSONParser.parse(bytes: bytes) {
-            var declared: [String] = []
-            if let main = package["main"]?.stringValue { declared.append(main) }
-            declared += package["files"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            for entry in declared {
-                guard let path = InputScanner.normalise(entry), !path.isEmpty else { continue }
-                paths += expand(relative(path), in: projectDirectory)
-            }
-        }
+        let paths = DeclaredOutputs.of(module, projectDirectory: projectDirectory).patterns
+            .flatMap { expand($0.glob, in: projectDirectory) }
         var artifacts: [CacheRecord.Artifact] = []
         var seen: Set<String> = []
         for path in paths.sorted() where seen.insert(path).inserted {

@@ -238,9 +238,13 @@ public final class IncrementalRun: Sendable {
             }
             let snapshot = prepared
             let builds = plan.builds
+            // What each module's own configuration declares: the only files a remote record may restore.
+            let outputs = asked.map { index in
+                byName[builds[index].module].map { DeclaredOutputs.of($0, projectDirectory: project) } ?? DeclaredOutputs(patterns: [])
+            }
             let fetched = ParallelMap.map(count: asked.count, threads: 4) { position in
                 remote.fetch(inputDigest: snapshot[asked[position]].inputDigest, build: builds[asked[position]],
-                             maximumAgeSeconds: maximumAge, now: now)
+                             outputs: outputs[position], maximumAgeSeconds: maximumAge, now: now)
             }
             for (position, record) in fetched.enumerated() {
                 guard let record else { continue }
@@ -293,9 +297,9 @@ public final class IncrementalRun: Sendable {
     /// Uploads the record of `plan.builds[index]`, just written by `recordSuccess`, to the shared
     /// cache when this run may write there; problems become the remote cache's warning.
     public func share(index: Int) {
-        guard let remote, remote.canWrite, prepared.indices.contains(index),
+        guard let remote, remote.canWrite, prepared.indices.contains(index), let module = modules[builds[index].module],
               case .record(let record) = store.record(module: builds[index].module, command: builds[index].command),
               record.inputDigest == prepared[index].inputDigest else { return }
-        remote.share(record)
+        remote.share(record, outputs: DeclaredOutputs.of(module, projectDirectory: store.layout.projectDir))
     }
 }

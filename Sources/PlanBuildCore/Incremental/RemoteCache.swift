@@ -4,15 +4,23 @@ import CPlanBuildSupport
 /// WebDAV PUT serves as well): `{url}/ac/{input digest}` holds a build's record as JSON,
 /// `{url}/cas/{sha256}` each artifact and the log by content hash.
 ///
-/// Safety rules: blobs are uploaded before the record, so a reader never finds a record whose
-/// blobs are missing; every downloaded blob is checked against its SHA-256 in a temporary file
-/// under `.plan/build-cache/.incoming/` and renamed into place only when all blobs of the record
-/// are good, so nothing wrong or partial is ever put in place. Any failure makes the build run
-/// as if there were no remote cache; the run reports one warning line (`warning`).
+/// Nothing from the server is trusted. A record is read into memory (at most 1 MiB) and checked
+/// whole against the outputs the local configuration declares for the module (RemoteRecord)
+/// before anything is written. Each blob streams, at most the size its record declares, into a
+/// new hidden temporary file created in its destination folder itself, opened below the project
+/// without following any link (DirectoryHandle), and is hashed while it streams; only when every
+/// blob of the record is complete and matches its SHA-256 are they renamed into place, each then
+/// checked to be there with its size. Any failure makes the build run as if there were no remote
+/// cache; the run reports one warning line (`warning`).
 ///
-/// The first failure to reach the server (refused, timeout, 4xx/5xx on a record) stops all
-/// further requests of this run: a dead server costs one timeout, not one per module.
-/// Thread-safe: fetches and uploads of different builds may run at once.
+/// Time: every request has one deadline for the whole exchange (`timeout_seconds`, plus a second
+/// per MiB a blob declares) and all requests of a run share a budget (RemoteBudget); a redirect is
+/// never followed. The first failure to reach the server (refused, deadline, redirect, 4xx/5xx on
+/// a record) or the budget spent stops all further requests of this run: a dead or hostile
+/// server costs one deadline, not one per module.
+///
+/// Blobs are uploaded before the record, so a reader never finds a record whose blobs are
+/// missing. Thread-safe: fetches and uploads of different builds may run at once.
 public final class RemoteCache: @unchecked Sendable {
     public struct Counts: Equatable, Sendable {
         public var hits = 0
@@ -22,12 +30,17 @@ public final class RemoteCache: @unchecked Sendable {
         public init() {}
     }
 
-    private let transport: RemoteTransport
+    /// A blob's deadline grows by a second per MiB it declares: a slow line still gets a large
+    /// artifact, and a server cannot stretch a request past what its size justifies.
+    static let bytesPerExtraSecond: Int64 = 1 << 20
+
+    private let transport: any RemoteTransporting
     private let base: String
     private let settings: RemoteCacheSettings
     private let token: String?
     private let layout: ProjectLayout
     private let hasher: ContentHasher
+    private let budget: RemoteBudget
     private let monitor = Monitor()
     // Guarded by `monitor`.
     private var counts = Counts()
@@ -38,16 +51,23 @@ public final class RemoteCache: @unchecked Sendable {
     public var canWrite: Bool { settings.write }
 
     /// Loads the HTTP plugin; throws when it cannot be loaded or the URL is not http(s).
-    init(settings: RemoteCacheSettings, layout: ProjectLayout, hasher: ContentHasher) throws(PlanBuildError) {
+    convenience init(settings: RemoteCacheSettings, layout: ProjectLayout, hasher: ContentHasher) throws(PlanBuildError) {
+        try self.init(settings: settings, layout: layout, hasher: hasher, transport: try RemoteTransport.shared())
+    }
+
+    /// With any transport (a test's, which answers what the test wants without a server).
+    init(settings: RemoteCacheSettings, layout: ProjectLayout, hasher: ContentHasher, transport: any RemoteTransporting,
+         budget: RemoteBudget? = nil) throws(PlanBuildError) {
         switch settings.baseURL {
         case .success(let base): self.base = base
         case .failure(let error): throw error
         }
-        self.transport = try RemoteTransport.shared()
+        self.transport = transport
         self.settings = settings
         self.token = settings.token
         self.layout = layout
         self.hasher = hasher
+        self.budget = budget ?? RemoteBudget(seconds: settings.budgetSeconds)
     }
 
     public var statistics: Counts { monitor.withLock { counts } }
@@ -62,8 +82,13 @@ public final class RemoteCache: @unchecked Sendable {
         }
     }
 
-    private func note(_ problem: String, unreachable stop: Bool = false) {
+    /// Every problem noted so far (tests; the run reports `warning`).
+    var noted: [String] { monitor.withLock { problems } }
+
+    private func note(_ problem: String, stop: Bool = false) {
         monitor.withLock {
+            // After the server was given up on, later requests are not made: nothing more to say.
+            if stop && unreachable { return }
             problems.append(problem)
             if stop { unreachable = true }
         }
@@ -71,221 +96,331 @@ public final class RemoteCache: @unchecked Sendable {
 
     private var stopped: Bool { monitor.withLock { unreachable } }
 
-    private func request(_ method: String, _ path: String, upload: String? = nil, download: String? = nil) -> RemoteTransport.Answer {
-        transport.perform(method, url: "\(base)/\(path)", token: token, timeoutSeconds: settings.timeoutSeconds,
-                          upload: upload, download: download)
+    // MARK: Requests
+
+    /// What a request gave the caller.
+    private enum Answer {
+        /// An HTTP answer other than a redirect.
+        case status(Int, bytes: Int64)
+        /// The receiver cut the body (the caller knows why).
+        case cut
+        /// Noted, and the server is asked nothing more this run: unreachable, deadline passed,
+        /// redirected, or the run's budget spent.
+        case givenUp
+
+        var isGivenUp: Bool {
+            if case .givenUp = self { return true }
+            return false
+        }
     }
 
-    private var incoming: String { FileSystem.join(FileSystem.join(layout.planDir, "build-cache"), ".incoming") }
+    /// The deadline of a request moving `bytes` of declared content.
+    private func deadline(forBytes bytes: Int64) -> Double {
+        settings.timeoutSeconds + Double(max(bytes, 0) / Self.bytesPerExtraSecond)
+    }
 
-    private func temporaryPath(_ name: String) -> String {
-        FileSystem.join(incoming, "\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).part")
+    private func ask(_ method: String, _ path: String, bytes: Int64 = 0, upload: String? = nil,
+                     receive: (UnsafeRawBufferPointer) -> Bool = { _ in true }) -> Answer {
+        guard !stopped else { return .givenUp }
+        let wanted = deadline(forBytes: bytes)
+        guard let granted = budget.start(deadline: wanted) else {
+            note(budgetSpent, stop: true)
+            return .givenUp
+        }
+        let outcome = transport.perform(RemoteRequest(method: method, url: "\(base)/\(path)", token: token,
+                                                      deadlineSeconds: granted, uploadPath: upload), receive: receive)
+        budget.finish()
+        switch outcome {
+        case .answered(let status, _) where (300...399).contains(status):
+            note("the server answered HTTP \(status) for \(path), a redirect, which is never followed", stop: true)
+            return .givenUp
+        case .answered(let status, let bytes):
+            return .status(status, bytes: bytes)
+        case .unreachable(let reason):
+            note("server not reachable (\(reason))", stop: true)
+            return .givenUp
+        case .deadlinePassed:
+            note(granted < wanted ? budgetSpent : "no complete answer for \(path) within \(Self.seconds(granted)) s", stop: true)
+            return .givenUp
+        case .stopped:
+            return .cut
+        }
+    }
+
+    private var budgetSpent: String {
+        "the run's time for the remote cache (\(Self.seconds(budget.seconds)) s) is spent; nothing more is asked"
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
     }
 
     // MARK: Reading
 
-    /// Looks up `inputDigest` for `build`; on a hit places its artifacts and log and returns the
-    /// record as the local cache keeps it (log path local, recorded time kept). nil: build it.
-    func fetch(inputDigest: String, build: PlannedBuild, maximumAgeSeconds: Int, now: Int) -> CacheRecord? {
+    /// Looks up `inputDigest` for `build`, whose module declares `outputs`; on a hit places its
+    /// artifacts and log and returns the record as the local cache keeps it (log path local,
+    /// recorded time kept). nil: build it.
+    func fetch(inputDigest: String, build: PlannedBuild, outputs: DeclaredOutputs, maximumAgeSeconds: Int,
+               now: Int) -> CacheRecord? {
         guard settings.read, !stopped else { return nil }
-        do {
-            try FileSystem.makeDirectories(incoming)
-        } catch {
-            note("cannot create \(incoming): \(error.reason)")
-            return nil
-        }
-        var temporaries: [String] = []
-        defer { for path in temporaries { unlink(path) } }
+        // The folder where uploads are staged; made here too, so both directions find it.
+        try? FileSystem.makeDirectories(incoming)
 
-        let recordFile: String
-        switch download("ac/\(inputDigest)", temporaries: &temporaries) {
-        case .file(let file): recordFile = file
-        case .notFound:
+        var body: [UInt8] = []
+        let answer = ask("GET", "ac/\(inputDigest)") { chunk in
+            guard body.count + chunk.count <= RemoteRecord.maximumBytes else { return false }
+            body.append(contentsOf: chunk)
+            return true
+        }
+        switch answer {
+        case .status(200, let bytes):
+            monitor.withLock { counts.bytesDown += bytes }
+        case .status(404, _):
             monitor.withLock { counts.misses += 1 }
             return nil
-        case .failed(let status):
+        case .status(let status, _):
             // The server itself is in trouble: ask it nothing more this run.
-            note("the server answered HTTP \(status) for ac/\(inputDigest)", unreachable: true)
+            note("the server answered HTTP \(status) for ac/\(inputDigest)", stop: true)
             return nil
-        case .unreachable:
+        case .cut:
+            refuse("the record ac/\(inputDigest) of \(build.module) is larger than \(RemoteRecord.maximumBytes) bytes")
             return nil
-        }
-        guard let bytes = try? FileSystem.readFile(recordFile), let value = try? JSONParser.parse(bytes: bytes),
-              let record = CacheRecord(json: value), record.inputDigest == inputDigest,
-              record.module == build.module, record.command == build.command else {
-            note("ac/\(inputDigest) is not a record of \(build.module) \(build.command)")
-            return nil
-        }
-        guard now - record.recordedAt <= maximumAgeSeconds else {
-            monitor.withLock { counts.misses += 1 }
+        case .givenUp:
             return nil
         }
 
-        // Every blob downloaded and checked before anything is put in place.
-        var placements: [(temporary: String, destination: String)] = []
-        for artifact in record.artifacts {
-            guard let relative = InputScanner.normalise(artifact.path), !relative.isEmpty, !artifact.path.hasSuffix("/"),
-                  !relative.hasPrefix(".plan/"), !relative.hasPrefix(".git/"), let digest = artifact.sha256 else {
-                note("the record of \(build.module) names an unusable artifact \(artifact.path)")
-                return nil
-            }
-            guard let file = blob(digest, size: artifact.size, for: build.module, temporaries: &temporaries) else { return nil }
-            placements.append((file, FileSystem.join(layout.projectDir, relative)))
+        let remote: RemoteRecord
+        do {
+            remote = try RemoteRecord.check(body, inputDigest: inputDigest, build: build, outputs: outputs)
+        } catch {
+            refuse(error.reason)
+            return nil
         }
-        var logFile: String?
-        if let logDigest = record.logDigest, let remoteLog = record.logFile {
-            guard let file = blob(logDigest, size: nil, for: build.module, temporaries: &temporaries) else { return nil }
-            let name = LogFiles.sanitizedScope(FileSystem.baseName(remoteLog))
-            let folder = FileSystem.join(FileSystem.absolute(layout.buildOutputDir), LogFiles.sanitizedScope(build.module))
-            let destination = FileSystem.join(folder, name.hasSuffix(".log") ? name : name + ".log")
-            placements.append((file, destination))
-            logFile = destination
+        let record = remote.record
+        let (age, overflow) = now.subtractingReportingOverflow(record.recordedAt)
+        guard !overflow, age <= maximumAgeSeconds else {
+            monitor.withLock { counts.misses += 1 }
+            return nil
         }
-        for placement in placements {
-            do {
-                try FileSystem.makeDirectories(FileSystem.directoryName(placement.destination))
-            } catch {
-                note("cannot create the folder of \(placement.destination): \(error.reason)")
-                return nil
-            }
-            guard rename(placement.temporary, placement.destination) == 0 else {
-                note("cannot put \(placement.destination) in place: \(String(cString: strerror(errno)))")
-                return nil
-            }
+        guard let placed = restore(remote, module: build.module) else {
+            monitor.withLock { counts.misses += 1 }
+            return nil
         }
         monitor.withLock { counts.hits += 1 }
-        var local = CacheRecord(module: record.module, command: record.command, commandLine: record.commandLine,
-                                inputDigest: record.inputDigest, moduleDigest: record.moduleDigest,
-                                globalDigest: record.globalDigest, dependencyDigests: record.dependencyDigests,
-                                durationMilliseconds: record.durationMilliseconds, tests: record.tests,
-                                warnings: record.warnings, logFile: logFile,
-                                artifacts: record.artifacts.map { CacheRecord.Artifact(path: $0.path, size: $0.size) },
-                                recordedAt: record.recordedAt)
-        local.logDigest = nil
-        return local
+        return CacheRecord(module: record.module, command: record.command, commandLine: record.commandLine,
+                           inputDigest: record.inputDigest, moduleDigest: record.moduleDigest,
+                           globalDigest: record.globalDigest, dependencyDigests: record.dependencyDigests,
+                           durationMilliseconds: record.durationMilliseconds, tests: record.tests,
+                           warnings: record.warnings, logFile: placed.logPath,
+                           artifacts: remote.artifacts.map { CacheRecord.Artifact(path: $0.path, size: $0.size) },
+                           recordedAt: record.recordedAt)
     }
 
-    /// Downloads `cas/{digest}` into a temporary file and checks its hash (and size, when known).
-    private func blob(_ digest: String, size: Int64?, for module: String, temporaries: inout [String]) -> String? {
-        guard digest.count == 64, digest.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
-            note("the record of \(module) names a malformed blob \(digest)")
-            return nil
-        }
-        let file: String
-        switch download("cas/\(digest)", temporaries: &temporaries) {
-        case .file(let downloaded): file = downloaded
-        case .notFound:
-            note("the server answered HTTP 404 for cas/\(digest) (a blob of \(module))")
-            return nil
-        case .failed(let status):
-            note("the server answered HTTP \(status) for cas/\(digest) (a blob of \(module))")
-            return nil
-        case .unreachable:
-            return nil
-        }
-        let actual = try? hasher.hexDigest(ofFile: file)
-        guard actual == digest, size == nil || size == Int64(BuildCacheStore.fileSize(file)) else {
-            note("blob cas/\(digest) of \(module) does not match its SHA-256; not used")
-            return nil
-        }
-        return file
+    /// A record that is not used: a miss, with the reason among the run's warnings.
+    private func refuse(_ reason: String) {
+        monitor.withLock { counts.misses += 1 }
+        note("\(reason); refused")
     }
 
-    /// What a GET of a record or a blob gave.
-    private enum Download {
-        /// HTTP 200: the body is in this temporary file.
-        case file(String)
-        case notFound
-        /// Another HTTP status; the caller says what it means for its object.
-        case failed(status: Int)
-        /// No answer at all: already noted, and the server is asked nothing more this run.
-        case unreachable
+    /// A file downloaded and checked, waiting in its folder under a temporary name.
+    private struct Staged {
+        let folder: DirectoryHandle
+        let temporary: String
+        let file: RemoteRecord.File
     }
 
-    /// GETs `path` into a new temporary file (listed in `temporaries`, which the caller removes),
-    /// counting the bytes received.
-    private func download(_ path: String, temporaries: inout [String]) -> Download {
-        let file = temporaryPath(path.hasPrefix("ac/") ? "record" : "blob")
-        temporaries.append(file)
-        let answer = request("GET", path, download: file)
-        guard let status = answer.status else {
-            note("server not reachable (\(answer.failure ?? "no answer"))", unreachable: true)
-            return .unreachable
+    /// What a restore put in place.
+    private struct Placed {
+        /// The log's local path, when the record has a log.
+        let logPath: String?
+    }
+
+    /// Downloads every blob of `remote` next to its destination and renames them all into place;
+    /// nil when anything failed (noted; no temporary is left).
+    private func restore(_ remote: RemoteRecord, module: String) -> Placed? {
+        var staged: [Staged] = []
+        var placed = false
+        defer { if !placed { for entry in staged { try? entry.folder.remove(entry.temporary) } } }
+        let project: DirectoryHandle
+        do {
+            project = try DirectoryHandle.open(layout.projectDir)
+        } catch {
+            note("cannot open the project folder: \(error.reason)")
+            return nil
         }
-        switch status {
-        case 200:
-            monitor.withLock { counts.bytesDown += answer.bytes }
-            return .file(file)
-        case 404: return .notFound
-        default: return .failed(status: status)
+        var folders: [String: DirectoryHandle] = [:]
+        for file in remote.artifacts {
+            let folder: DirectoryHandle
+            do {
+                if let known = folders[file.folder] {
+                    folder = known
+                } else {
+                    // Made when missing; a link anywhere below the project refuses it.
+                    folder = file.folder.isEmpty ? project : try project.folder(file.folder, create: true)
+                    folders[file.folder] = folder
+                }
+            } catch {
+                note("the output folder of \(module) cannot be used: \(error.description); refused")
+                return nil
+            }
+            guard let temporary = download(file, into: folder, for: module) else { return nil }
+            staged.append(Staged(folder: folder, temporary: temporary, file: file))
         }
+        var logPath: String?
+        if let log = remote.log {
+            let scope = LogFiles.sanitizedScope(module)
+            let folder: DirectoryHandle
+            do {
+                folder = try DirectoryHandle.open(layout.planDir).folder("temp/build-output/\(scope)", create: true)
+            } catch {
+                note("the log folder of \(module) cannot be used: \(error.description); refused")
+                return nil
+            }
+            guard let temporary = download(log, into: folder, for: module) else { return nil }
+            staged.append(Staged(folder: folder, temporary: temporary, file: log))
+            logPath = FileSystem.join(FileSystem.join(FileSystem.absolute(layout.buildOutputDir), scope), log.name)
+        }
+        placed = true
+        for (index, entry) in staged.enumerated() {
+            do {
+                try entry.folder.rename(entry.temporary, to: entry.file.name)
+            } catch {
+                for later in staged[(index + 1)...] { try? later.folder.remove(later.temporary) }
+                note("cannot put \(entry.file.path) of \(module) in place: \(error.reason)")
+                return nil
+            }
+        }
+        // Each is there as a regular file of its size (what a later local hit checks too).
+        for entry in staged {
+            guard let info = entry.folder.status(entry.file.name), (info.st_mode & S_IFMT) == S_IFREG,
+                  Int64(info.st_size) == entry.file.size else {
+                note("\(entry.file.path) of \(module) is not in place after the restore")
+                return nil
+            }
+        }
+        return Placed(logPath: logPath)
+    }
+
+    /// GETs the blob of `file` into a new hidden temporary file in `folder`: cut past its declared
+    /// size, hashed as it streams. The temporary's name, or nil (noted, removed) when it is not
+    /// exactly the declared content.
+    private func download(_ file: RemoteRecord.File, into folder: DirectoryHandle, for module: String) -> String? {
+        let temporary: (descriptor: Int32, name: String)
+        do {
+            temporary = try folder.createTemporary(for: file.name, hidden: true)
+        } catch {
+            note("cannot create a file in \(folder.path): \(error.reason)")
+            return nil
+        }
+        let stream = hasher.stream()
+        var received: Int64 = 0
+        var tooLong = false
+        var writeFailure: FileError?
+        let answer = ask("GET", "cas/\(file.sha256)", bytes: file.size) { chunk in
+            guard received + Int64(chunk.count) <= file.size else {
+                tooLong = true
+                return false
+            }
+            do throws(FileError) {
+                try SystemCall.writeAll(temporary.descriptor, chunk, path: FileSystem.join(folder.path, temporary.name))
+            } catch {
+                writeFailure = error
+                return false
+            }
+            stream.update(chunk)
+            received += Int64(chunk.count)
+            return true
+        }
+        close(temporary.descriptor)
+        let blob = "cas/\(file.sha256) (\(file.path) of \(module))"
+        var problem: String?
+        switch answer {
+        case .status(200, let bytes):
+            monitor.withLock { counts.bytesDown += bytes }
+            if received != file.size || stream.finish() != file.sha256 {
+                problem = "blob \(blob) does not match its SHA-256 and size; not used"
+            }
+        case .status(let status, _):
+            problem = "the server answered HTTP \(status) for \(blob)"
+        case .cut:
+            if let writeFailure {
+                problem = "cannot write \(writeFailure.path): \(writeFailure.reason)"
+            } else {
+                problem = tooLong ? "blob \(blob) is longer than its declared \(file.size) bytes; cut and not used"
+                                  : "the transfer of \(blob) was cut"
+            }
+        case .givenUp:
+            break // already noted
+        }
+        if answer.isGivenUp || problem != nil {
+            if let problem { note(problem) }
+            try? folder.remove(temporary.name)
+            return nil
+        }
+        return temporary.name
     }
 
     // MARK: Writing
 
+    private var incoming: String { FileSystem.join(FileSystem.join(layout.planDir, "build-cache"), ".incoming") }
+
     /// Uploads the blobs of `record` (each only when the server lacks it), then the record.
-    /// Returns nothing: a failure is a warning of the run, never a failed build.
-    func share(_ record: CacheRecord) {
-        guard settings.write, !stopped else { return }
-        // A directory artifact (npm's `files`) has no single content hash: such builds stay local.
-        guard !record.artifacts.contains(where: { $0.path.hasSuffix("/") }) else { return }
+    /// A build whose artifacts are not all declared outputs of its module (`outputs`), or that has
+    /// none, is not shared: no reader could restore it. Returns nothing: a failure is a warning of
+    /// the run, never a failed build.
+    func share(_ record: CacheRecord, outputs: DeclaredOutputs) {
+        guard settings.write, !stopped, !record.artifacts.isEmpty,
+              record.artifacts.allSatisfy({ outputs.pattern(of: $0.path) != nil }) else { return }
         var artifacts: [CacheRecord.Artifact] = []
         for artifact in record.artifacts {
             let path = FileSystem.join(layout.projectDir, artifact.path)
-            guard let digest = try? hasher.hexDigest(ofFile: path), upload(path, digest: digest) else { return }
-            artifacts.append(CacheRecord.Artifact(path: artifact.path, size: Int64(BuildCacheStore.fileSize(path)), sha256: digest))
+            let size = Int64(BuildCacheStore.fileSize(path))
+            guard let digest = try? hasher.hexDigest(ofFile: path), upload(path, digest: digest, size: size) else { return }
+            artifacts.append(CacheRecord.Artifact(path: artifact.path, size: size, sha256: digest))
         }
-        var logRelative: String?
-        var logDigest: String?
-        if let log = record.logFile, let digest = try? hasher.hexDigest(ofFile: log) {
-            guard upload(log, digest: digest) else { return }
-            let absolute = FileSystem.absolute(layout.projectDir)
-            let project = absolute.hasSuffix("/") ? absolute : absolute + "/"
-            logRelative = log.hasPrefix(project) ? String(log.dropFirst(project.count)) : FileSystem.baseName(log)
-            logDigest = digest
+        // The log travels as its file name only: a reader puts it in its own log folder.
+        var log: (name: String, size: Int64, digest: String)?
+        if let path = record.logFile, RemoteRecord.isLogName(FileSystem.baseName(path)),
+           let digest = try? hasher.hexDigest(ofFile: path) {
+            let size = Int64(BuildCacheStore.fileSize(path))
+            guard upload(path, digest: digest, size: size) else { return }
+            log = (FileSystem.baseName(path), size, digest)
         }
         var shared = CacheRecord(module: record.module, command: record.command, commandLine: record.commandLine,
-                             inputDigest: record.inputDigest, moduleDigest: record.moduleDigest,
-                             globalDigest: record.globalDigest, dependencyDigests: record.dependencyDigests,
-                             durationMilliseconds: record.durationMilliseconds, tests: record.tests,
-                             warnings: record.warnings, logFile: logRelative, artifacts: artifacts,
-                             recordedAt: record.recordedAt)
-        shared.logDigest = logDigest
-        let file = temporaryPath("record")
+                                 inputDigest: record.inputDigest, moduleDigest: record.moduleDigest,
+                                 globalDigest: record.globalDigest, dependencyDigests: record.dependencyDigests,
+                                 durationMilliseconds: record.durationMilliseconds, tests: record.tests,
+                                 warnings: record.warnings, logFile: log?.name, artifacts: artifacts,
+                                 recordedAt: record.recordedAt)
+        shared.logDigest = log?.digest
+        var json = shared.json
+        if let log { json["log_size"] = .int(Int(log.size)) }
+        let file = FileSystem.join(incoming, "record.\(getpid()).\(UInt32.random(in: 0...UInt32.max)).part")
         defer { unlink(file) }
         do {
             try FileSystem.makeDirectories(incoming)
-            try FileSystem.writeAtomically(Array(JSONWriter.write(.object(shared.json), indent: 2).utf8), to: file)
+            try FileSystem.writeAtomically(Array(JSONWriter.write(.object(json), indent: 2).utf8), to: file)
         } catch {
             note("cannot write \(file): \(error.reason)")
             return
         }
-        _ = put(file, to: "ac/\(record.inputDigest)")
+        _ = put(file, to: "ac/\(record.inputDigest)", size: 0)
     }
 
     /// A blob the server already has (HEAD answers 200) is not sent again.
-    private func upload(_ path: String, digest: String) -> Bool {
-        guard !stopped else { return false }
-        let head = request("HEAD", "cas/\(digest)")
-        guard let status = head.status else {
-            note("server not reachable (\(head.failure ?? "no answer"))", unreachable: true)
-            return false
-        }
+    private func upload(_ path: String, digest: String, size: Int64) -> Bool {
+        guard case .status(let status, _) = ask("HEAD", "cas/\(digest)") else { return false }
         if status == 200 { return true }
-        return put(path, to: "cas/\(digest)")
+        return put(path, to: "cas/\(digest)", size: size)
     }
 
-    private func put(_ path: String, to remote: String) -> Bool {
-        let answer = request("PUT", remote, upload: path)
-        guard let status = answer.status else {
-            note("server not reachable (\(answer.failure ?? "no answer"))", unreachable: true)
-            return false
-        }
+    private func put(_ path: String, to remote: String, size: Int64) -> Bool {
+        guard case .status(let status, let bytes) = ask("PUT", remote, bytes: size, upload: path) else { return false }
         guard (200...299).contains(status) else {
-            note("the server answered HTTP \(status) to the upload of \(remote)", unreachable: status == 401 || status == 403)
+            note("the server answered HTTP \(status) to the upload of \(remote)", stop: status == 401 || status == 403)
             return false
         }
-        monitor.withLock { counts.bytesUp += answer.bytes }
+        monitor.withLock { counts.bytesUp += bytes }
         return true
     }
 }

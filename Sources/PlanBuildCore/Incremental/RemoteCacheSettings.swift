@@ -1,6 +1,6 @@
 /// Where a shared build cache lives and what this machine may do with it: the `incremental.remote`
 /// object of run-configuration.json, `{"url": …, "read": true, "write": false,
-/// "token_env": "PLANBUILD_CACHE_TOKEN", "timeout_seconds": 5}`, overridden by the environment
+/// "token_env": "PLANBUILD_CACHE_TOKEN", "timeout_seconds": 5, "budget_seconds": 120}`, overridden by the environment
 /// variable `PLANBUILD_REMOTE_CACHE` (a URL) and by orchestrate's `--remote-cache URL` and
 /// `--remote-cache-write`. The usual set-up: CI writes (`--remote-cache-write`), laptops read.
 public struct RemoteCacheSettings: Equatable, Sendable {
@@ -9,7 +9,12 @@ public struct RemoteCacheSettings: Equatable, Sendable {
     public var write = false
     /// The environment variable holding the bearer token; the token itself is never stored here.
     public var tokenEnvironment = "PLANBUILD_CACHE_TOKEN"
+    /// The deadline of one request, for the whole exchange (a blob gets one second more per MiB
+    /// it declares: RemoteCache.deadline). At most 600.
     public var timeoutSeconds = 5.0
+    /// All requests of one run together: once this much time was spent waiting for the server,
+    /// the run asks it nothing more and builds. At most 3600.
+    public var budgetSeconds = 120.0
 
     public init(url: String) { self.url = url }
 
@@ -22,6 +27,8 @@ public struct RemoteCacheSettings: Equatable, Sendable {
         if let name = object["token_env"]?.stringValue, !name.isEmpty { settings.tokenEnvironment = name }
         if let seconds = object["timeout_seconds"]?.doubleValue ?? object["timeout_seconds"]?.intValue.map(Double.init),
            seconds > 0 { settings.timeoutSeconds = min(seconds, 600) }
+        if let seconds = object["budget_seconds"]?.doubleValue ?? object["budget_seconds"]?.intValue.map(Double.init),
+           seconds > 0 { settings.budgetSeconds = min(seconds, 3600) }
         return settings
     }
 
