@@ -125,6 +125,25 @@ import Testing
         }
     }
 
+    /// Git records a file's executable bit: setting or clearing it is a change.
+    @Test func theExecutableBitIsAnInputAsInGit() throws {
+        let hasher = try ContentHasher.shared()
+        TestSupport.withTemporaryDirectory { project in
+            TestSupport.write("#!/bin/sh\n", to: project + "/src/run.sh")
+            func manifest() -> InputManifest {
+                var scanner = InputScanner(projectDirectory: project)
+                return InputManifest.build(scanner.scan(["src"]), projectDirectory: project, previous: nil, hasher: hasher,
+                                           threads: 1, scanStartNanoseconds: scanner.startNanoseconds)
+            }
+            let plain = manifest()
+            chmod(project + "/src/run.sh", 0o755)
+            let executable = manifest()
+            #expect(executable.changes(since: plain) == InputManifest.Changes(modified: ["src/run.sh"]))
+            chmod(project + "/src/run.sh", 0o644)
+            #expect(manifest().digest == plain.digest)
+        }
+    }
+
     /// A module root or source folder that is itself a link: recorded and walked.
     @Test func aScannedPathThatIsALinkIsRecordedAndWalked() {
         TestSupport.withTemporaryDirectory { project in

@@ -5,8 +5,8 @@ import Testing
 /// "git says changed ⇒ PlanBuild rebuilds", as a property over random edits of a real git
 /// repository that holds the cases a scan used to get wrong: source packages named `build`,
 /// `target` and `dist` deep under `src/` beside real output folders at the module roots, a nested
-/// `.gitignore` whose patterns must not reach its sibling folders, and symbolic links (into the
-/// project, out of it, and a loop). After each round of edits, every path `git status` reports
+/// `.gitignore` whose patterns must not reach its sibling folders, symbolic links (into the
+/// project, out of it, and a loop), and executable bits. After each round of edits, every path `git status` reports
 /// must be among the changes of the module that holds it (and, through the link, of the module
 /// that links to it), a module git sees no change in must be a hit, and the cache reports no
 /// change that git (or a link) does not explain. Then everything is recorded and committed.
@@ -73,21 +73,27 @@ import Testing
                     for _ in 0..<Int.random(in: 1...3, using: &random) {
                         let (repoTree, outsideTree) = (Tree(repo), Tree(outside))
                         switch Int.random(in: 0..<100, using: &random) {
-                        case 0..<35: // edit a file, the same size half of the time
+                        case 0..<32: // edit a file, the same size half of the time
                             let (root, path) = Self.pick(repoTree.files, outsideTree.files, using: &random)
                             let old = TestSupport.readText(root + "/" + path)
                             let text = Bool.random(using: &random) ? String(old.reversed()) : old + "\(round)\n"
                             TestSupport.write(text == old ? old + "!" : text, to: root + "/" + path)
                             if root == outside { touchedOutside.insert(path) }
-                        case 35..<65: // add a file
+                        case 32..<60: // add a file
                             let (root, folder) = Self.pick(repoTree.folders, outsideTree.folders, using: &random)
                             let name = ["N\(round).java", "n\(round).gen", "n\(round).log", "n\(round).kt"].randomElement(using: &random)!
                             let path = folder.isEmpty ? name : folder + "/" + name
                             TestSupport.write("new \(round)\n", to: root + "/" + path)
                             if root == outside { touchedOutside.insert(path) }
-                        case 65..<85: // delete a file
+                        case 60..<78: // delete a file
                             let (root, path) = Self.pick(repoTree.files, outsideTree.files, using: &random)
                             unlink(root + "/" + path)
+                            if root == outside { touchedOutside.insert(path) }
+                        case 78..<85: // set or clear the executable bit, which git records
+                            let (root, path) = Self.pick(repoTree.files, outsideTree.files, using: &random)
+                            var info = stat()
+                            stat(root + "/" + path, &info)
+                            chmod(root + "/" + path, info.st_mode & S_IXUSR == 0 ? 0o755 : 0o644)
                             if root == outside { touchedOutside.insert(path) }
                         case 85..<93: // retarget the link into the project
                             sharedTarget = sharedTarget == Self.sharedTargets[0] ? Self.sharedTargets[1] : Self.sharedTargets[0]

@@ -6,6 +6,9 @@ public struct ScannedFile: Sendable {
     public enum Kind: UInt8, Sendable {
         /// A regular file: its content is the input.
         case file
+        /// A regular file with the owner's executable bit, which git records too (mode 100755):
+        /// its content and that bit are the input, so a `chmod +x` is a change.
+        case executableFile
         /// A symbolic link whose target is not a file: its text is the input (a folder it
         /// points to is walked, and its files are inputs of their own under the link's path).
         case symlink
@@ -115,7 +118,7 @@ struct InputScanner {
                 if descriptor >= 0 { walk(descriptor, folder: &relative, into: &found, listing: listing) }
             case S_IFREG:
                 if !(applyIgnoreRules && rules.ignores(path, name: name, isFolder: false)) {
-                    relative.withUnsafeBufferPointer { found.append(path: $0, identity: FileIdentity(info)) }
+                    relative.withUnsafeBufferPointer { found.append(path: $0, identity: FileIdentity(info), kind: Self.kind(info)) }
                 }
             case S_IFLNK:
                 guard !ignoresLink(relative, name: name) else { continue }
@@ -125,6 +128,11 @@ struct InputScanner {
             }
         }
         return found.sortedUnique()
+    }
+
+    /// A regular file's kind, by the executable bit git records.
+    private static func kind(_ info: stat) -> ScannedFile.Kind {
+        info.st_mode & S_IXUSR == 0 ? .file : .executableFile
     }
 
     /// Inputs are taken by lstat (a link is an input of its own); artifacts through links, as before.
@@ -204,7 +212,7 @@ struct InputScanner {
                     switch info.st_mode & S_IFMT {
                     case S_IFREG:
                         if filesMayBeIgnored && ignores(folder, name: name, isFolder: false) { continue }
-                        folder.withUnsafeBufferPointer { found.append(path: $0, identity: FileIdentity(info)) }
+                        folder.withUnsafeBufferPointer { found.append(path: $0, identity: FileIdentity(info), kind: Self.kind(info)) }
                         continue
                     case S_IFDIR where type == UInt8(DT_UNKNOWN):
                         isFolder = true
