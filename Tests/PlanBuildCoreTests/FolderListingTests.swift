@@ -6,7 +6,7 @@ import Testing
 /// read again, and every change to a folder's entries is still seen.
 @Suite struct FolderListingTests {
     /// Folders changed within the racy window are not recorded: wait until they are older.
-    private func settle() { usleep(UInt32(FolderListing.racyWindowNanoseconds / 1000) + 50_000) }
+    private func settle() { usleep(UInt32(FileIdentity.racyWindowNanoseconds / 1000) + 50_000) }
 
     private func scan(_ project: String, previous: [[UInt8]: FolderListing] = [:]) -> (paths: [String], listings: [[UInt8]: FolderListing]) {
         var scanner = InputScanner(projectDirectory: project)
@@ -120,7 +120,8 @@ import Testing
             settle()
             var scanner = InputScanner(projectDirectory: project)
             let files = scanner.scanFiles(["src"])
-            let plain = InputManifest.build(files.files, projectDirectory: project, previous: nil, hasher: hasher, threads: 1)
+            let plain = InputManifest.build(files.files, projectDirectory: project, previous: nil, hasher: hasher, threads: 1,
+                                            scanStartNanoseconds: scanner.startNanoseconds)
             let withListings = plain.withListings(scanner.listings)
             #expect(withListings.digest == plain.digest)
             let bytes = withListings.storedBytes

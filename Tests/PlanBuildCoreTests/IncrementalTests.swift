@@ -23,9 +23,15 @@ import Testing
             try write("x", project + "/target/classes/A.class")
             try write("x", project + "/node_modules/x/index.js")
             try write("x", project + "/.plan/run-configuration.json")
-            var scanner = InputScanner(projectDirectory: project)
+            try write("x", project + "/src/__pycache__/a.pyc") // a tool cache: excluded at any depth
+            // Output folder names deep under src/ are source packages: inputs.
+            try write("x", project + "/src/com/acme/build/B.java")
+            try write("x", project + "/src/com/acme/target/T.java")
+            try write("x", project + "/src/com/acme/node_modules/N.js")
+            var scanner = InputScanner(projectDirectory: project, outputFolders: [".plan", "target", "node_modules"])
             let paths = scanner.scan([""]).map(\.path)
-            #expect(paths == [".gitignore", "src/A.java", "src/generated/G.java", "src/keep.log"])
+            #expect(paths == [".gitignore", "src/A.java", "src/com/acme/build/B.java", "src/com/acme/node_modules/N.js",
+                              "src/com/acme/target/T.java", "src/generated/G.java", "src/keep.log"])
         }
     }
 
@@ -46,8 +52,10 @@ import Testing
                 utime(second + "/src/A.java", nil)
                 var one = InputScanner(projectDirectory: first)
                 var two = InputScanner(projectDirectory: second)
-                let a = InputManifest.build(one.scan(["src"]), projectDirectory: first, previous: nil, hasher: hasher, threads: 2)
-                let b = InputManifest.build(two.scan(["src"]), projectDirectory: second, previous: nil, hasher: hasher, threads: 2)
+                let a = InputManifest.build(one.scan(["src"]), projectDirectory: first, previous: nil, hasher: hasher, threads: 2,
+                                            scanStartNanoseconds: one.startNanoseconds)
+                let b = InputManifest.build(two.scan(["src"]), projectDirectory: second, previous: nil, hasher: hasher, threads: 2,
+                                            scanStartNanoseconds: two.startNanoseconds)
                 #expect(a.digest == b.digest)
                 #expect(a.entries.map(\.hash) == b.entries.map(\.hash))
                 // The SHA-256 of "class A {}", as sha256sum prints it.
@@ -62,10 +70,12 @@ import Testing
             try write("one", project + "/src/A.txt")
             var scanner = InputScanner(projectDirectory: project)
             let files = scanner.scan(["src"])
-            let real = InputManifest.build(files, projectDirectory: project, previous: nil, hasher: hasher, threads: 1)
+            let real = InputManifest.build(files, projectDirectory: project, previous: nil, hasher: hasher, threads: 1,
+                                          scanStartNanoseconds: scanner.startNanoseconds)
             // A previous manifest with the same identity but another hash: the fast path trusts it.
             let stale = InputManifest(entries: [InputManifest.Entry(path: "src/A.txt", identity: files[0].identity, hash: "recorded")], hasher: hasher)
-            let reused = InputManifest.build(files, projectDirectory: project, previous: stale, hasher: hasher, threads: 1)
+            let reused = InputManifest.build(files, projectDirectory: project, previous: stale, hasher: hasher, threads: 1,
+                                            scanStartNanoseconds: scanner.startNanoseconds)
             #expect(reused.entries[0].hash == "recorded")
             #expect(real.entries[0].hash != "recorded")
         }

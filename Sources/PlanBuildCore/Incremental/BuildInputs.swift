@@ -1,4 +1,4 @@
-/// Which project-relative paths are a build's inputs (issue 8, "What a build's inputs are").
+/// Which project-relative paths are a build's inputs, and which folders never are.
 enum BuildInputs {
     /// Files every module depends on: root descriptors and lock files, Maven's `.mvn/`, the wrappers.
     static let projectWide = ["pom.xml", "settings.gradle", "settings.gradle.kts", "build.gradle", "build.gradle.kts",
@@ -30,6 +30,29 @@ enum BuildInputs {
         }
         if !declared { found.append(module.path) }
         return found
+    }
+
+    /// Where each build system writes its output and its own state, relative to the module's
+    /// root: only there are these folders left out of the inputs, so a source package named
+    /// `build` or `target` deep under `src/` is an input like any other.
+    static let outputFolderNames: [String: [String]] = ["maven": ["target"], "gradle": ["build", ".gradle"],
+                                                        "npm": ["dist", "node_modules"], "python": ["build", "dist"]]
+
+    /// The folders that are never inputs, relative to the project: each module's output folders at
+    /// its root, by its build systems (a module that names none known gets all of them), and the
+    /// plan folder (`.plan/`, or the one PLAN_DIR_NAME names) at the project's root.
+    static func outputFolders(of modules: [ProjectArchitecture.Module], planDirName: String) -> [String] {
+        var folders: Set<String> = [".plan"]
+        if let plan = InputScanner.normalise(planDirName), !plan.isEmpty { folders.insert(plan) }
+        let everyName = Set(outputFolderNames.values.joined())
+        for module in modules {
+            guard let base = InputScanner.normalise(module.path) else { continue }
+            let known = module.buildSystems.compactMap { outputFolderNames[$0.lowercased()] }
+            for name in known.isEmpty ? everyName : Set(known.joined()) {
+                folders.insert(base.isEmpty ? name : base + "/" + name)
+            }
+        }
+        return folders.sorted()
     }
 
     /// glob(3) relative to the project; only matches inside it.

@@ -17,19 +17,10 @@ struct FolderListing: Sendable {
     let entries: [(offset: Int, type: UInt8)]
     let hasGitIgnore: Bool
 
-    /// A folder changed within this many nanoseconds before the scan started is not recorded:
-    /// another change in the same clock tick could leave its times as they were (git's "racy"
-    /// entries). File-system timestamps lag the clock by at most a tick (a few milliseconds).
-    static let racyWindowNanoseconds: Int64 = 100_000_000
-    /// The window on a file system that keeps whole seconds (ext3, FAT's two seconds, some NFS
-    /// servers), recognised by a ctime without nanoseconds: the kernel sets ctime, so on a
-    /// nanosecond file system it is practically never a whole second.
-    static let coarseRacyWindowNanoseconds: Int64 = 2_100_000_000
-
+    /// A folder changed just before the scan started is not recorded: another change in the same
+    /// clock tick could leave its times as they were (FileIdentity.isRacy, the rule files follow too).
     func isRacy(scanStartNanoseconds: Int64) -> Bool {
-        let coarse = identity.changedNanoseconds % 1_000_000_000 == 0
-        let window = coarse ? Self.coarseRacyWindowNanoseconds : Self.racyWindowNanoseconds
-        return max(identity.modifiedNanoseconds, identity.changedNanoseconds) >= scanStartNanoseconds - window
+        identity.isRacy(scanStartNanoseconds: scanStartNanoseconds)
     }
 }
 

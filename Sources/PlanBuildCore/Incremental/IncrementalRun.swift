@@ -87,7 +87,8 @@ public final class IncrementalRun: Sendable {
             }
         }
 
-        var scanner = InputScanner(projectDirectory: project)
+        var scanner = InputScanner(projectDirectory: project,
+                                   outputFolders: BuildInputs.outputFolders(of: architecture.modules, planDirName: layout.planDirName))
         let globalFiles = scanner.scan(BuildInputs.globalPaths(settings: settings, projectDirectory: project))
         let globalPaths = Set(globalFiles.map(\.path))
         // The first readable global manifest of any record (a loop: a lazy map's `first` would read it twice).
@@ -97,7 +98,7 @@ public final class IncrementalRun: Sendable {
             if previousGlobal != nil { break }
         }
         var globalManifest = InputManifest.build(globalFiles, projectDirectory: project, previous: previousGlobal,
-                                                 hasher: hasher, threads: threads)
+                                                 hasher: hasher, threads: threads, scanStartNanoseconds: scanner.startNanoseconds)
         if !settings.runtimeInputs.isEmpty {
             let runtime = RuntimeInputs.entries(settings.runtimeInputs, projectDirectory: project, hasher: hasher)
             globalManifest = InputManifest(entries: (globalManifest.entries + runtime).sorted { InputManifest.precedes($0.path, $1.path) },
@@ -149,7 +150,9 @@ public final class IncrementalRun: Sendable {
             changedGroups.append((files, previous))
             changedListings.append(listings)
         }
-        let rebuilt = InputManifest.buildMany(changedGroups, projectDirectory: project, hasher: hasher, threads: threads)
+        // The racy rule needs a start before each file's stat: the project-wide scan's start precedes them all.
+        let rebuilt = InputManifest.buildMany(changedGroups, projectDirectory: project, hasher: hasher, threads: threads,
+                                              scanStartNanoseconds: scanner.startNanoseconds)
         var nextRebuilt = zip(rebuilt, changedListings).map { $0.withListings($1) }.makeIterator()
         let built = scanned.map { result -> InputManifest in
             if case .unchanged(let manifest) = result { return manifest }

@@ -117,16 +117,19 @@ public struct InputManifest: Equatable, Sendable {
 
     /// Builds the manifest of `files`: a file whose identity equals the one in `previous` keeps its
     /// recorded hash without being read; the others are hashed on up to `threads` threads.
-    /// A file that vanished between the scan and the hashing is left out.
+    /// A file that vanished between the scan and the hashing is left out. An entry that is racy
+    /// for the scan that started at `scanStartNanoseconds` (FileIdentity.isRacy) is recorded with
+    /// a smudged identity, so the next scan hashes it again instead of trusting its times.
     static func build(_ files: [ScannedFile], projectDirectory: String, previous: InputManifest?,
-                      hasher: ContentHasher, threads: Int) -> InputManifest {
-        buildMany([(files, previous)], projectDirectory: projectDirectory, hasher: hasher, threads: threads)[0]
+                      hasher: ContentHasher, threads: Int, scanStartNanoseconds: Int64) -> InputManifest {
+        buildMany([(files, previous)], projectDirectory: projectDirectory, hasher: hasher, threads: threads,
+                  scanStartNanoseconds: scanStartNanoseconds)[0]
     }
 
     /// `build` for many file lists at once: every file that needs hashing, whichever list it is in,
     /// goes into one batch, so all cores stay busy even when each module changed only a little.
     static func buildMany(_ groups: [(files: [ScannedFile], previous: InputManifest?)], projectDirectory: String,
-                          hasher: ContentHasher, threads: Int) -> [InputManifest] {
+                          hasher: ContentHasher, threads: Int, scanStartNanoseconds: Int64) -> [InputManifest] {
         var hashes: [[String?]] = []
         var toHash: [(group: Int, index: Int)] = []
         for (group, (files, previous)) in groups.enumerated() {
@@ -146,10 +149,10 @@ public struct InputManifest: Equatable, Sendable {
             hashes.append(known)
         }
         if !toHash.isEmpty {
-            let paths = toHash.map { FileSystem.join(projectDirectory, groups[$0.group].files[$0.index].path) }
+            let targets = toHash.map { groups[$0.group].files[$0.index] }
             // Each thread takes the next unhashed file; a thread per 8 files at most.
-            let computed = ParallelMap.map(count: paths.count, threads: threads, minimumPerThread: 8) {
-                try? hasher.hexDigest(ofFile: paths[$0])
+            let computed = ParallelMap.map(count: targets.count, threads: threads, minimumPerThread: 8) {
+                InputHash.hexDigest(of: targets[$0], projectDirectory: projectDirectory, hasher: hasher)
             }
             for (position, target) in toHash.enumerated() { hashes[target.group][target.index] = computed[position] }
         }
@@ -158,7 +161,10 @@ public struct InputManifest: Equatable, Sendable {
             entries.reserveCapacity(entry.files.count)
             for (index, file) in entry.files.enumerated() {
                 // A file that vanished between the scan and the hashing is left out.
-                if let hash = hashes[group][index] { entries.append(Entry(path: file.path, identity: file.identity, hash: hash)) }
+                if let hash = hashes[group][index] {
+                    entries.append(Entry(path: file.path, identity: file.identity.recorded(scanStartNanoseconds: scanStartNanoseconds),
+                                         hash: hash))
+                }
             }
             return InputManifest(entries: entries, hasher: hasher)
         }

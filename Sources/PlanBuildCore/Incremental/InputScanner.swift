@@ -1,23 +1,41 @@
 import CPlanBuildSupport
 
-/// A file's identity as the file system reports it: what the fast path compares to decide that
-/// a file is unchanged without reading it (the same size, mtime, inode and ctime as recorded).
-public struct FileIdentity: Equatable, Sendable {
-    public let size: Int64
-    public let modifiedNanoseconds: Int64
-    public let inode: UInt64
-    public let changedNanoseconds: Int64
-}
-
-/// One input file found on disk: its path relative to the project and its identity.
+/// One input found on disk: its path relative to the project (as seen from there, through any
+/// symbolic link on the way), its identity, and what it is.
 public struct ScannedFile: Sendable {
+    public enum Kind: UInt8, Sendable {
+        /// A regular file: its content is the input.
+        case file
+        /// A regular file with the owner's executable bit, which git records too (mode 100755):
+        /// its content and that bit are the input, so a `chmod +x` is a change.
+        case executableFile
+        /// A symbolic link whose target is not a file: its text is the input (a folder it
+        /// points to is walked, and its files are inputs of their own under the link's path).
+        case symlink
+        /// A symbolic link to a regular file: its text and the file's content are the input.
+        case symlinkToFile
+    }
+
     public let path: String
     public let identity: FileIdentity
+    public let kind: Kind
+
+    init(path: String, identity: FileIdentity, kind: Kind = .file) {
+        self.path = path
+        self.identity = identity
+        self.kind = kind
+    }
 }
 
 /// Lists the files under given project-relative paths (folders walked, files taken as they are),
-/// minus what `IgnoreRules` excludes. Symbolic links to folders are not followed (a link cycle
-/// cannot hang a scan); a link to a file counts as that file. Paths outside the project are refused.
+/// minus what `IgnoreRules` excludes. Paths outside the project are refused.
+///
+/// Symbolic links are inputs as git sees them, by their text (a retargeted link is a change), and
+/// they are read through as the build reads them: a link to a file adds the file's content, a
+/// link to a folder is walked under the link's path, inside the project or outside it. A link to
+/// a folder already on the walk's path (the scan root's ancestors included) is a loop and is not
+/// walked; neither is one into an output folder of the project (its content changes with every
+/// build). The walk only reads: nothing is ever written through a link.
 ///
 /// The walk is the whole cost of deciding that nothing changed on a large project (benchmarks/
 /// incremental), so it works on bytes: folders are opened relative to their parent (one path
@@ -25,19 +43,35 @@ public struct ScannedFile: Sendable {
 /// when the folder's listing shows one, and no String is made per file.
 struct InputScanner {
     let projectDirectory: String
-    private(set) var rules = IgnoreRules()
+    private(set) var rules: IgnoreRules
     private var gitIgnoreFoldersRead: Set<String> = []
-    /// false: every file counts (artifact folders such as npm's `dist/`, which the rules exclude as inputs).
+    /// false: the artifact mode. Every file counts (artifact folders such as npm's `dist/`, which
+    /// the rules exclude as inputs), a link to a file counts as that file, and links are neither
+    /// recorded nor followed into folders.
     private let applyIgnoreRules: Bool
     /// The folder listings of the previous scan (FolderListings): a folder with the same identity
     /// is not read again.
     var previousListings: [[UInt8]: FolderListing] = [:]
     /// The listings of the folders this scan walked, for the next scan (racy folders left out).
     private(set) var listings: [[UInt8]: FolderListing] = [:]
-    private let startNanoseconds: Int64
+    /// When the scanner was made: an entry changed since shortly before is racy (FileIdentity.isRacy).
+    let startNanoseconds: Int64
 
-    init(projectDirectory: String, applyIgnoreRules: Bool = true) {
+    /// The folders on the walk's current path, for loop detection: a link to one of them is not walked.
+    private var walkPath: [FolderKey] = []
+    /// The current scan root's ancestors (the project folder included), found when the first link
+    /// to a folder asks; nil until then.
+    private var scanRootAncestors: [FolderKey]?
+    private var scanRoot = ""
+    private var rootDescriptor: Int32 = -1
+    /// The project folder without links, for telling where a link to a folder leads: nil until
+    /// looked up, `.some(nil)` when it cannot be resolved.
+    private var projectRealPath: String??
+
+    /// `outputFolders`: the project-relative folders that are never inputs (BuildInputs.outputFolders).
+    init(projectDirectory: String, outputFolders: [String] = [], applyIgnoreRules: Bool = true) {
         self.projectDirectory = projectDirectory
+        self.rules = IgnoreRules(outputFolders: outputFolders)
         self.applyIgnoreRules = applyIgnoreRules
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
@@ -65,25 +99,44 @@ struct InputScanner {
         let root = open(projectDirectory.isEmpty ? "." : projectDirectory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard root >= 0 else { return found }
         defer { close(root) }
+        rootDescriptor = root
+        defer { rootDescriptor = -1 }
         for raw in paths {
             guard let path = Self.normalise(raw) else { continue }
             readGitIgnores(upTo: path)
             let target = path.isEmpty ? "." : path
             var info = stat()
-            guard fstatat(root, target, &info, 0) == 0 else { continue }
+            guard fstatat(root, target, &info, linkFlags) == 0 else { continue }
             var relative = Array(path.utf8)
-            if (info.st_mode & S_IFMT) == S_IFDIR {
+            let name = path.split(separator: "/").last.map(String.init) ?? path
+            scanRoot = path
+            scanRootAncestors = nil
+            walkPath = []
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
                 let descriptor = openat(root, target, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
                 if descriptor >= 0 { walk(descriptor, folder: &relative, into: &found, listing: listing) }
-            } else if (info.st_mode & S_IFMT) == S_IFREG {
-                let name = path.split(separator: "/").last.map(String.init) ?? path
+            case S_IFREG:
                 if !(applyIgnoreRules && rules.ignores(path, name: name, isFolder: false)) {
-                    relative.withUnsafeBufferPointer { found.append(path: $0, identity: Self.identity(info)) }
+                    relative.withUnsafeBufferPointer { found.append(path: $0, identity: FileIdentity(info), kind: Self.kind(info)) }
                 }
+            case S_IFLNK:
+                guard !ignoresLink(relative, name: name) else { continue }
+                addLink(parent: root, entry: target, link: info, path: &relative, into: &found, listing: listing)
+            default:
+                continue
             }
         }
         return found.sortedUnique()
     }
+
+    /// A regular file's kind, by the executable bit git records.
+    private static func kind(_ info: stat) -> ScannedFile.Kind {
+        info.st_mode & S_IXUSR == 0 ? .file : .executableFile
+    }
+
+    /// Inputs are taken by lstat (a link is an input of its own); artifacts through links, as before.
+    private var linkFlags: Int32 { applyIgnoreRules ? AT_SYMLINK_NOFOLLOW : 0 }
 
     /// `path` without `./`, trailing `/` and `.` parts; nil when it leaves the project (`..`, absolute).
     static func normalise(_ path: String) -> String? {
@@ -122,7 +175,9 @@ struct InputScanner {
         // The listing first: a folder's .gitignore applies to its own entries. Unchanged since
         // the previous scan (same identity), it is taken from there without reading the folder.
         var info = stat()
-        let identity: FileIdentity? = fstat(descriptor, &info) == 0 ? Self.identity(info) : nil
+        let identity: FileIdentity? = fstat(descriptor, &info) == 0 ? FileIdentity(info) : nil
+        walkPath.append(identity == nil ? FolderKey.unknown : FolderKey(info))
+        defer { walkPath.removeLast() }
         let listed: FolderListing
         if let identity, let previous = previousListings[folder], previous.identity == identity {
             listed = previous
@@ -138,6 +193,7 @@ struct InputScanner {
         let hasGitIgnore = listed.hasGitIgnore
         if hasGitIgnore { readGitIgnore(in: String(decoding: folder, as: UTF8.self)) }
         let filesMayBeIgnored = applyIgnoreRules && rules.mayIgnoreFiles
+        let statFlags = linkFlags
 
         let folderLength = folder.count
         guard !entries.isEmpty else { return }
@@ -152,15 +208,19 @@ struct InputScanner {
                 var isFolder = type == UInt8(DT_DIR)
                 if !isFolder {
                     var info = stat()
-                    // Follows a link to a file; a link to a folder is skipped below (not walked).
-                    guard fstatat(descriptor, name, &info, 0) == 0 else { continue }
+                    guard fstatat(descriptor, name, &info, statFlags) == 0 else { continue }
                     switch info.st_mode & S_IFMT {
                     case S_IFREG:
                         if filesMayBeIgnored && ignores(folder, name: name, isFolder: false) { continue }
-                        folder.withUnsafeBufferPointer { found.append(path: $0, identity: Self.identity(info)) }
+                        folder.withUnsafeBufferPointer { found.append(path: $0, identity: FileIdentity(info), kind: Self.kind(info)) }
                         continue
                     case S_IFDIR where type == UInt8(DT_UNKNOWN):
                         isFolder = true
+                    case S_IFLNK:
+                        if !ignoresLink(folder, name: name) {
+                            addLink(parent: descriptor, entry: name, link: info, path: &folder, into: &found, listing: listing)
+                        }
+                        continue
                     default:
                         continue
                     }
@@ -230,17 +290,97 @@ struct InputScanner {
     }
 
     private func ignores(_ path: [UInt8], name: UnsafePointer<CChar>, isFolder: Bool) -> Bool {
+        withTerminated(path) { rules.ignores(path: $0, name: name, isFolder: isFolder) }
+    }
+
+    /// A link is ignored as git ignores it, as a file (a pattern for folders only does not match
+    /// it), and where an output or tool folder would be, whatever it points to.
+    private func ignoresLink(_ path: [UInt8], name: UnsafePointer<CChar>) -> Bool {
+        withTerminated(path) { rules.excludes(path: $0, name: name) || rules.ignores(path: $0, name: name, isFolder: false) }
+    }
+
+    private func ignoresLink(_ path: [UInt8], name: String) -> Bool {
+        name.withCString { ignoresLink(path, name: $0) }
+    }
+
+    private func withTerminated<R>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
         var terminated = path
         terminated.append(0)
-        return terminated.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { rules.ignores(path: $0.baseAddress!, name: name, isFolder: isFolder) }
+        return terminated.withUnsafeBufferPointer { buffer in buffer.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) } }
+    }
+
+    // MARK: Symbolic links
+
+    /// Records the link `entry` (relative to the open folder `parent`; seen from the project as
+    /// `path`, restored on return) whose lstat is `link`, and reads through it unless it leads
+    /// into an output folder: a file's content joins the link's entry, a folder is walked unless
+    /// that would loop.
+    private mutating func addLink(parent: Int32, entry: UnsafePointer<CChar>, link: stat, path: inout [UInt8],
+                                  into found: inout ScannedFiles, listing: UnsafeMutableRawBufferPointer) {
+        var target = stat()
+        let resolved = fstatat(parent, entry, &target, 0) == 0 // fails on a dangling link or a chain that loops
+        switch resolved ? target.st_mode & S_IFMT : 0 {
+        case S_IFREG where !leadsIntoExcludedFolder(path):
+            path.withUnsafeBufferPointer { found.append(path: $0, identity: FileIdentity(link: link, target: target), kind: .symlinkToFile) }
+        case S_IFDIR:
+            path.withUnsafeBufferPointer { found.append(path: $0, identity: FileIdentity(link), kind: .symlink) }
+            guard !leadsIntoExcludedFolder(path) else { return }
+            let child = openat(parent, entry, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard child >= 0 else { return }
+            // The folder actually opened (the link may have changed since the fstatat) decides the loop.
+            var opened = stat()
+            guard fstat(child, &opened) == 0, !isOnWalkPath(FolderKey(opened)) else { close(child); return }
+            walk(child, folder: &path, into: &found, listing: listing)
+        default:
+            path.withUnsafeBufferPointer { found.append(path: $0, identity: FileIdentity(link), kind: .symlink) }
         }
     }
 
-    static func identity(_ info: stat) -> FileIdentity {
-        FileIdentity(size: Int64(info.st_size),
-                     modifiedNanoseconds: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
-                     inode: UInt64(info.st_ino),
-                     changedNanoseconds: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec))
+    /// Whether the folder `key` is the scan root, one of its ancestors, or a folder walked on the
+    /// way to the current one.
+    private mutating func isOnWalkPath(_ key: FolderKey) -> Bool {
+        if walkPath.contains(key) { return true }
+        if scanRootAncestors == nil {
+            var ancestors: [FolderKey] = []
+            var prefix = ""
+            var info = stat()
+            if fstat(rootDescriptor, &info) == 0 { ancestors.append(FolderKey(info)) }
+            for part in scanRoot.split(separator: "/").dropLast() { // the scan root itself is on walkPath when walked
+                prefix = prefix.isEmpty ? String(part) : prefix + "/" + part
+                if fstatat(rootDescriptor, prefix, &info, 0) == 0 { ancestors.append(FolderKey(info)) }
+            }
+            scanRootAncestors = ancestors
+        }
+        return scanRootAncestors!.contains(key)
     }
+
+    /// Whether the link at `path` leads into an output or tool folder of the project (or the plan folder).
+    private mutating func leadsIntoExcludedFolder(_ path: [UInt8]) -> Bool {
+        if projectRealPath == nil { projectRealPath = .some(FileSystem.realPath(projectDirectory.isEmpty ? "." : projectDirectory)) }
+        guard let project = projectRealPath!,
+              let real = FileSystem.realPath(FileSystem.join(projectDirectory.isEmpty ? "." : projectDirectory,
+                                                             String(decoding: path, as: UTF8.self))) else { return false }
+        let prefix = project.hasSuffix("/") ? project : project + "/"
+        guard real.hasPrefix(prefix) else { return false } // outside the project: read like any input
+        return rules.excludesFolderOrAncestor(of: String(real.dropFirst(prefix.count)))
+    }
+}
+
+/// A folder's device and inode: the same folder, whichever path reached it.
+private struct FolderKey: Equatable {
+    let device: UInt64
+    let inode: UInt64
+
+    init(_ info: stat) {
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+    }
+
+    private init(device: UInt64, inode: UInt64) {
+        self.device = device
+        self.inode = inode
+    }
+
+    /// A folder whose fstat failed: matches no folder a link leads to.
+    static let unknown = FolderKey(device: .max, inode: .max)
 }

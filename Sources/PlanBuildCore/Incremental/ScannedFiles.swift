@@ -8,14 +8,16 @@ struct ScannedFiles: Sendable {
     /// Where each path starts in `pathBytes`; path `i` ends where path `i + 1` starts.
     private(set) var starts: [Int] = []
     private(set) var identities: [FileIdentity] = []
+    private(set) var kinds: [ScannedFile.Kind] = []
 
     var count: Int { identities.count }
     var isEmpty: Bool { identities.isEmpty }
 
-    mutating func append(path: UnsafeBufferPointer<UInt8>, identity: FileIdentity) {
+    mutating func append(path: UnsafeBufferPointer<UInt8>, identity: FileIdentity, kind: ScannedFile.Kind = .file) {
         starts.append(pathBytes.count)
         pathBytes.append(contentsOf: path)
         identities.append(identity)
+        kinds.append(kind)
     }
 
     func pathRange(_ index: Int) -> Range<Int> {
@@ -28,7 +30,7 @@ struct ScannedFiles: Sendable {
 
     /// The files as values with String paths (the slow path: something changed, or a caller
     /// that wants the list).
-    var files: [ScannedFile] { (0..<count).map { ScannedFile(path: path($0), identity: identities[$0]) } }
+    var files: [ScannedFile] { (0..<count).map { ScannedFile(path: path($0), identity: identities[$0], kind: kinds[$0]) } }
 
     /// Sorted by path bytes (the manifest's order) with repeated paths dropped: sources and tests
     /// may overlap. Byte order is UTF-8's code point order, the same on every machine.
@@ -42,10 +44,11 @@ struct ScannedFiles: Sendable {
             sorted.pathBytes.reserveCapacity(pathBytes.count)
             sorted.starts.reserveCapacity(count)
             sorted.identities.reserveCapacity(count)
+            sorted.kinds.reserveCapacity(count)
             var previous: Int?
             for index in order {
                 if let previous, Self.compare(slice(previous), slice(index)) == 0 { continue }
-                sorted.append(path: slice(index), identity: identities[index])
+                sorted.append(path: slice(index), identity: identities[index], kind: kinds[index])
                 previous = index
             }
             return sorted
@@ -63,7 +66,7 @@ struct ScannedFiles: Sendable {
             for index in 0..<count {
                 let range = pathRange(index)
                 if lengths.contains(range.count), excluded.contains(path(index)) { continue }
-                kept.append(path: UnsafeBufferPointer(rebasing: bytes[range]), identity: identities[index])
+                kept.append(path: UnsafeBufferPointer(rebasing: bytes[range]), identity: identities[index], kind: kinds[index])
             }
         }
         return kept
