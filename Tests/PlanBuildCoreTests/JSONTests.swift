@@ -50,6 +50,39 @@ import Testing
         #expect(JSONWriter.write(.string("\u{8}\u{c}\n\r\t")) == #""\b\f\n\r\t""#)
     }
 
+    /// Every character as Python's json.dumps writes it (the rule stated over UTF-16 units),
+    /// whichever way the writer gets there.
+    @Test func writerEscapesEveryCharacterLikePython() {
+        func python(_ text: String) -> String {
+            var written = "\""
+            for unit in text.utf16 {
+                switch unit {
+                case 0x22: written += "\\\""
+                case 0x5C: written += "\\\\"
+                case 0x0A: written += "\\n"
+                case 0x0D: written += "\\r"
+                case 0x09: written += "\\t"
+                case 0x08: written += "\\b"
+                case 0x0C: written += "\\f"
+                case 0x20...0x7E: written.unicodeScalars.append(Unicode.Scalar(UInt8(unit)))
+                default:
+                    let hex = String(unit, radix: 16)
+                    written += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                }
+            }
+            return written + "\""
+        }
+        var random = JVMSplitMix(seed: 7)
+        let pool: [Unicode.Scalar] = (0..<0x80).compactMap(Unicode.Scalar.init(_:)) +
+            ["é", "✓", "😀", "\u{FFFD}", "\u{7FF}", "\u{800}", "\u{FFFF}", "\u{10000}", "\u{10FFFF}", "\u{2028}"]
+        for _ in 0..<2000 {
+            var text = ""
+            for _ in 0..<(random.next() % 40) { text.unicodeScalars.append(pool[Int(random.next() % UInt64(pool.count))]) }
+            #expect(JSONWriter.write(.string(text)) == python(text))
+            #expect(JSONWriter.writeCompact(.array([.string(text)])) == "[" + python(text) + "]")
+        }
+    }
+
     @Test func deepNestingIsRejectedWithoutCrash() {
         #expect(throws: JSONParseError.self) { try JSONParser.parse(String(repeating: "[", count: 10_000)) }
         #expect(throws: JSONParseError.self) {

@@ -7,6 +7,13 @@ public struct JSONParseError: Error, Equatable, CustomStringConvertible {
 
 /// A strict RFC 8259 reader over bytes. It never traps: nesting is capped so hostile input
 /// cannot exhaust the stack, and invalid UTF-8 inside strings is repaired, not fatal.
+///
+/// Every C ABI request and every file PlanBuild reads passes here, from a few hundred bytes to a
+/// derived-data.json of tens of megabytes, so the value it builds is as small as the JSONValue
+/// API allows: each array and object is collected on a stack shared by the whole parse and
+/// copied out at its end into storage of exactly its size (no spare capacity from growing), a
+/// small object carries no key index (JSONObject), and a string without escapes is made from the
+/// input directly. `parse(releasing:)` also gives an input's pages back as it goes.
 public struct JSONParser {
     public static let maximumDepth = 256
 
@@ -15,10 +22,27 @@ public struct JSONParser {
     private var depth = 0
     /// Whether to record every value's text as written (JSONSource), for files PlanBuild rewrites.
     private let keepsSource: Bool
+    /// The members and elements read so far of the objects and arrays still open, innermost last.
+    private var openMembers: [(key: String, value: JSONValue)] = []
+    private var openElements: [JSONValue] = []
+    /// A string with escapes, as it is decoded.
+    private var unescaped: [UInt8] = []
+    /// For a large input, where texts repeat by the thousand (RecentStrings).
+    private var recentStrings: RecentStrings?
+    private static let sharesStringsFrom = 256 << 10
+    /// With an input of its own (parse(releasing:)): how much is parsed between two releases of
+    /// its pages, the position of the next one (Int.max: never, the input is the caller's), and
+    /// how far the pages have been given back.
+    private let releaseStep: Int
+    private var nextRelease: Int
+    private var released = 0
 
-    private init(bytes: UnsafeBufferPointer<UInt8>, keepsSource: Bool = false) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, keepsSource: Bool = false, releaseStep: Int? = nil) {
         self.bytes = bytes
         self.keepsSource = keepsSource
+        self.releaseStep = max(1, releaseStep ?? .max)
+        nextRelease = releaseStep ?? .max
+        if bytes.count >= JSONParser.sharesStringsFrom { recentStrings = RecentStrings() }
     }
 
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
@@ -42,8 +66,10 @@ public struct JSONParser {
         return try result.get()
     }
 
-    private static func parse(bytes: UnsafeBufferPointer<UInt8>, keepingSource: Bool) throws(JSONParseError) -> (value: JSONValue, source: JSONSource) {
-        var parser = JSONParser(bytes: bytes, keepsSource: keepingSource)
+    private static func parse(bytes: UnsafeBufferPointer<UInt8>, keepingSource: Bool, releaseStep: Int? = nil)
+        throws(JSONParseError) -> (value: JSONValue, source: JSONSource)
+    {
+        var parser = JSONParser(bytes: bytes, keepsSource: keepingSource, releaseStep: releaseStep)
         parser.skipWhitespace()
         var source = JSONSource.none
         let value = try parser.readValue(&source)
@@ -57,6 +83,45 @@ public struct JSONParser {
             Result { () throws(JSONParseError) -> JSONValue in try parse(bytes: buffer) }
         }
         return try result.get()
+    }
+
+    /// Like `parse(bytes:)`, for bytes nobody reads afterwards (a file just read): the pages
+    /// already parsed are given back to the system while the rest is read, so a large file and
+    /// the value built from it are not both held in full. The bytes are gone afterwards.
+    public static func parse(releasing bytes: consuming [UInt8]) throws(JSONParseError) -> JSONValue {
+        try parse(releasing: bytes, every: 1 << 20)
+    }
+
+    /// `parse(releasing:)`, giving pages back each time `step` more bytes are parsed.
+    static func parse(releasing bytes: consuming [UInt8], every step: Int) throws(JSONParseError) -> JSONValue {
+        guard bytes.count > step else { return try parse(bytes: bytes) }
+        // Mutable access makes the storage this parse's own (copied if anyone else shares it).
+        let result: Result<JSONValue, JSONParseError> = bytes.withUnsafeMutableBufferPointer { buffer in
+            Result { () throws(JSONParseError) -> JSONValue in
+                try parse(bytes: UnsafeBufferPointer(buffer), keepingSource: false, releaseStep: step).value
+            }
+        }
+        return try result.get()
+    }
+
+    /// Called where no text before `position` is read again: a member or an element is complete.
+    private mutating func completed() {
+        if position >= nextRelease { releaseParsedInput() }
+    }
+
+    /// The whole pages before `position` back to the system: they read as zeros afterwards, and
+    /// nothing reads them.
+    private mutating func releaseParsedInput() {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard let base = bytes.baseAddress, page > 0 else { nextRelease = .max; return }
+        let start = Int(bitPattern: base)
+        let from = (start + released + page - 1) / page * page
+        let to = (start + position) / page * page
+        if to > from {
+            _ = madvise(UnsafeMutableRawPointer(bitPattern: from), to - from, MADV_DONTNEED)
+            released = to - start
+        }
+        nextRelease = position < Int.max - releaseStep ? position + releaseStep : .max
     }
 
     private func failure(_ reason: String) -> JSONParseError { JSONParseError(reason: reason, offset: position) }
@@ -108,11 +173,13 @@ public struct JSONParser {
     private mutating func readObject(_ source: inout JSONSource) throws(JSONParseError) -> JSONValue {
         try enter()
         position += 1
-        var object = JSONObject()
-        var members: [String: (key: String, source: JSONSource)] = [:]
-        defer { if keepsSource { source = .object(members) } }
+        var sourceMembers: [String: (key: String, source: JSONSource)] = [:]
+        defer { if keepsSource { source = .object(sourceMembers) } }
         skipWhitespace()
-        if current == UInt8(ascii: "}") { position += 1; depth -= 1; return .object(object) }
+        if current == UInt8(ascii: "}") { position += 1; depth -= 1; return .object(JSONObject()) }
+        let first = openMembers.count
+        // Positions counted from `first`, once the object has more keys than JSONObject compares in order.
+        var index: [String: Int]?
         while true {
             skipWhitespace()
             guard current == UInt8(ascii: "\"") else { throw failure("expected a string key") }
@@ -124,8 +191,25 @@ public struct JSONParser {
             position += 1
             skipWhitespace()
             var member = JSONSource.none
-            object[key] = try readValue(&member)
-            if keepsSource { members[key] = (keyText, member) }
+            let value = try readValue(&member)
+            if keepsSource { sourceMembers[key] = (keyText, member) }
+            let repeated: Int?
+            if let index {
+                repeated = index[key].map { first + $0 }
+            } else {
+                repeated = JSONObject.position(of: key, in: openMembers[first...])
+            }
+            if let repeated {
+                openMembers[repeated].value = value
+            } else {
+                openMembers.append((key, value))
+                if index != nil {
+                    index?[key] = openMembers.count - 1 - first
+                } else if openMembers.count - first > JSONObject.indexedCount {
+                    index = JSONObject.makeIndex(openMembers[first...])
+                }
+            }
+            completed()
             skipWhitespace()
             guard let separator = current else { throw failure("unexpected end of input") }
             position += 1
@@ -133,22 +217,26 @@ public struct JSONParser {
             guard separator == UInt8(ascii: ",") else { position -= 1; throw failure("expected ',' or '}'") }
         }
         depth -= 1
+        let object = JSONObject(distinctEntries: Self.copy(openMembers, from: first), index: index)
+        openMembers.removeSubrange(first...)
         return .object(object)
     }
 
     private mutating func readArray(_ source: inout JSONSource) throws(JSONParseError) -> JSONValue {
         try enter()
         position += 1
-        var elements: [JSONValue] = []
         var sources: [JSONSource] = []
         defer { if keepsSource { source = .array(sources) } }
         skipWhitespace()
-        if current == UInt8(ascii: "]") { position += 1; depth -= 1; return .array(elements) }
+        if current == UInt8(ascii: "]") { position += 1; depth -= 1; return .array([]) }
+        let first = openElements.count
         while true {
             skipWhitespace()
             var element = JSONSource.none
-            elements.append(try readValue(&element))
+            let value = try readValue(&element)
+            openElements.append(value)
             if keepsSource { sources.append(element) }
+            completed()
             skipWhitespace()
             guard let separator = current else { throw failure("unexpected end of input") }
             position += 1
@@ -156,15 +244,41 @@ public struct JSONParser {
             guard separator == UInt8(ascii: ",") else { position -= 1; throw failure("expected ',' or ']'") }
         }
         depth -= 1
-        return .array(elements)
+        let array = Self.copy(openElements, from: first)
+        openElements.removeSubrange(first...)
+        return .array(array)
+    }
+
+    /// `stack[first...]` in storage of exactly its size (an Array made from a slice that reaches
+    /// the stack's start would share the stack's storage, spare capacity and all).
+    private static func copy<Element>(_ stack: [Element], from first: Int) -> [Element] {
+        let count = stack.count - first
+        return stack.withUnsafeBufferPointer { source in
+            [Element](unsafeUninitializedCapacity: count) { target, initialized in
+                _ = target.initialize(fromContentsOf: UnsafeBufferPointer(rebasing: source[first...]))
+                initialized = count
+            }
+        }
     }
 
     private mutating func readNumber() throws(JSONParseError) -> JSONValue {
         let start = position
         var isInteger = true
-        if current == UInt8(ascii: "-") { position += 1 }
+        let negative = current == UInt8(ascii: "-")
+        if negative { position += 1 }
         guard let first = current, first >= 0x30, first <= 0x39 else { throw failure("invalid number") }
-        if first == 0x30 { position += 1 } else { skipDigits() }
+        let digitsStart = position
+        // Up to 18 digits cannot overflow an Int; longer integers go through Int(text) below.
+        var magnitude = 0
+        if first == 0x30 {
+            position += 1
+        } else {
+            while let byte = current, byte >= 0x30, byte <= 0x39 {
+                magnitude = magnitude &* 10 &+ Int(byte &- 0x30)
+                position += 1
+            }
+        }
+        let digits = position - digitsStart
         if current == UInt8(ascii: ".") {
             isInteger = false
             position += 1
@@ -178,7 +292,8 @@ public struct JSONParser {
             guard let digit = current, digit >= 0x30, digit <= 0x39 else { throw failure("invalid number") }
             skipDigits()
         }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        if isInteger, digits <= 18 { return .int(negative ? -magnitude : magnitude) }
+        let text = text(from: start)
         if isInteger, let value = Int(text) { return .int(value) }
         guard let value = Double(text) else { throw failure("invalid number") }
         return .double(value)
@@ -190,31 +305,52 @@ public struct JSONParser {
 
     private mutating func readString() throws(JSONParseError) -> String {
         position += 1
-        var scalars: [UInt8] = []
-        var runStart = position
+        let start = position
+        // Most strings (names, paths, command lines) have no escape: made from the input directly.
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                let text = position - start > 15 && recentStrings != nil
+                    ? recentStrings!.string(UnsafeBufferPointer(rebasing: bytes[start..<position]))
+                    : self.text(from: start)
+                position += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            position += 1
+        }
+        return try readEscapedString(from: start)
+    }
+
+    /// The rest of a string that has an escape (or is invalid), from its first byte at `start`.
+    private mutating func readEscapedString(from start: Int) throws(JSONParseError) -> String {
+        unescaped.removeAll(keepingCapacity: true)
+        var runStart = start
         while true {
             guard let byte = current else { throw failure("unterminated string") }
             if byte == UInt8(ascii: "\"") {
-                scalars.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
+                unescaped.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
                 position += 1
-                return String(decoding: scalars, as: UTF8.self)
+                return String(decoding: unescaped, as: UTF8.self)
             }
             if byte < 0x20 { throw failure("control character in string") }
             if byte != UInt8(ascii: "\\") { position += 1; continue }
-            scalars.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
+            unescaped.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
             position += 1
             guard let escape = current else { throw failure("unterminated escape") }
             position += 1
             switch escape {
-            case UInt8(ascii: "\""): scalars.append(0x22)
-            case UInt8(ascii: "\\"): scalars.append(0x5C)
-            case UInt8(ascii: "/"): scalars.append(0x2F)
-            case UInt8(ascii: "b"): scalars.append(0x08)
-            case UInt8(ascii: "f"): scalars.append(0x0C)
-            case UInt8(ascii: "n"): scalars.append(0x0A)
-            case UInt8(ascii: "r"): scalars.append(0x0D)
-            case UInt8(ascii: "t"): scalars.append(0x09)
-            case UInt8(ascii: "u"): appendUTF8(of: try readUnicodeEscape(), to: &scalars)
+            case UInt8(ascii: "\""): unescaped.append(0x22)
+            case UInt8(ascii: "\\"): unescaped.append(0x5C)
+            case UInt8(ascii: "/"): unescaped.append(0x2F)
+            case UInt8(ascii: "b"): unescaped.append(0x08)
+            case UInt8(ascii: "f"): unescaped.append(0x0C)
+            case UInt8(ascii: "n"): unescaped.append(0x0A)
+            case UInt8(ascii: "r"): unescaped.append(0x0D)
+            case UInt8(ascii: "t"): unescaped.append(0x09)
+            case UInt8(ascii: "u"):
+                let scalar = Unicode.Scalar(try readUnicodeEscape()) ?? "\u{FFFD}"
+                UTF8.encode(scalar) { unescaped.append($0) }
             default: throw failure("invalid escape")
             }
             runStart = position
@@ -255,10 +391,5 @@ public struct JSONParser {
         }
         position = saved
         return 0xFFFD
-    }
-
-    private func appendUTF8(of scalar: UInt32, to output: inout [UInt8]) {
-        let value = Unicode.Scalar(scalar) ?? "\u{FFFD}"
-        output.append(contentsOf: String(Character(value)).utf8)
     }
 }

@@ -58,37 +58,81 @@ public enum JSONValue: Equatable, Sendable {
     public var isNull: Bool { self == .null }
 }
 
-/// An insertion-ordered JSON object. A key index keeps lookups and inserts constant-time, so
-/// a request or a run-configuration.json with thousands of keys reads in linear time.
-/// A repeated key keeps its first position and takes the last value, as Python's json does.
+/// An insertion-ordered JSON object. A repeated key keeps its first position and takes the last
+/// value, as Python's json does.
+///
+/// Most objects are small (a module's `paths`, a request), and a file of thousands of modules
+/// holds hundreds of thousands of them, so a small object is its entries alone and a lookup
+/// compares keys in order. Above `indexedCount` keys an index of the positions keeps lookups and
+/// inserts constant-time, so a request or a run-configuration.json with thousands of keys still
+/// reads in linear time.
 public struct JSONObject: Equatable, Sendable, Sequence {
     public private(set) var entries: [(key: String, value: JSONValue)] = []
-    private var index: [String: Int] = [:]
+    /// Each key's position in `entries`; nil while the object has `indexedCount` keys or fewer.
+    private var index: [String: Int]?
+
+    /// Up to this many keys, comparing them in order is as fast as hashing one key, and costs
+    /// no memory beyond the entries.
+    static let indexedCount = 12
 
     public init() {}
 
     public init(_ entries: [(String, JSONValue)]) {
+        self.entries.reserveCapacity(entries.count)
         for (key, value) in entries { self[key] = value }
+    }
+
+    /// Entries whose keys are all different, as the parser collects them, and their index when
+    /// there are more than `indexedCount` of them.
+    init(distinctEntries entries: [(key: String, value: JSONValue)], index: [String: Int]?) {
+        self.entries = entries
+        self.index = index
     }
 
     public var count: Int { entries.count }
     public var isEmpty: Bool { entries.isEmpty }
     public var keys: [String] { entries.map(\.key) }
 
+    /// Where `key` is in `entries`.
+    func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return Self.position(of: key, in: entries[...])
+    }
+
+    /// The position of `key` in `entries` (absolute, as the slice's indices are), by comparing in order.
+    static func position(of key: String, in entries: ArraySlice<(key: String, value: JSONValue)>) -> Int? {
+        var position = entries.startIndex
+        while position < entries.endIndex {
+            if entries[position].key == key { return position }
+            position += 1
+        }
+        return nil
+    }
+
+    /// The index of `entries` (positions counted from the slice's start), for more than `indexedCount`.
+    static func makeIndex(_ entries: ArraySlice<(key: String, value: JSONValue)>) -> [String: Int] {
+        var index = [String: Int](minimumCapacity: entries.count)
+        for (offset, entry) in entries.enumerated() { index[entry.key] = offset }
+        return index
+    }
+
     public subscript(key: String) -> JSONValue? {
-        get { index[key].map { entries[$0].value } }
+        get { position(of: key).map { entries[$0].value } }
         set {
-            if let position = index[key] {
+            if let position = position(of: key) {
                 if let newValue {
                     entries[position].value = newValue
                 } else {
                     entries.remove(at: position)
-                    index[key] = nil
-                    for later in position..<entries.count { index[entries[later].key] = later }
+                    index = entries.count > Self.indexedCount ? Self.makeIndex(entries[...]) : nil
                 }
             } else if let newValue {
-                index[key] = entries.count
                 entries.append((key, newValue))
+                if index != nil {
+                    index?[key] = entries.count - 1
+                } else if entries.count > Self.indexedCount {
+                    index = Self.makeIndex(entries[...])
+                }
             }
         }
     }

@@ -122,7 +122,7 @@ public enum JSONWriter {
         }
     }
 
-    private static let hexDigits: [Character] = Array("0123456789abcdef")
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     static func appendString(_ text: String, to output: inout String) {
         output += "\""
@@ -132,23 +132,38 @@ public enum JSONWriter {
             output += "\""
             return
         }
-        for unit in text.utf16 {
-            switch unit {
-            case 0x22: output += "\\\""
-            case 0x5C: output += "\\\\"
-            case 0x0A: output += "\\n"
-            case 0x0D: output += "\\r"
-            case 0x09: output += "\\t"
-            case 0x08: output += "\\b"
-            case 0x0C: output += "\\f"
-            case 0x20...0x7E: output.unicodeScalars.append(Unicode.Scalar(UInt8(unit)))
+        // The escaped text is made as bytes and added once: a reply carries whole rendered
+        // results (every quote and line break escaped), and appending them one by one to a
+        // String costs ten times more.
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(text.utf8.count + text.utf8.count / 8 + 8)
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if value >= 0x20, value <= 0x7E, value != 0x22, value != 0x5C {
+                escaped.append(UInt8(value))
+                continue
+            }
+            escaped.append(0x5C)
+            switch value {
+            case 0x22: escaped.append(0x22)
+            case 0x5C: escaped.append(0x5C)
+            case 0x0A: escaped.append(UInt8(ascii: "n"))
+            case 0x0D: escaped.append(UInt8(ascii: "r"))
+            case 0x09: escaped.append(UInt8(ascii: "t"))
+            case 0x08: escaped.append(UInt8(ascii: "b"))
+            case 0x0C: escaped.append(UInt8(ascii: "f"))
             default:
-                output += "\\u"
-                for shift in stride(from: 12, through: 0, by: -4) {
-                    output.append(hexDigits[Int((unit >> UInt16(shift)) & 0xF)])
+                // \uXXXX for each UTF-16 unit: a pair of surrogates above U+FFFF, as Python writes.
+                for (index, unit) in scalar.utf16.enumerated() {
+                    if index > 0 { escaped.append(0x5C) }
+                    escaped.append(UInt8(ascii: "u"))
+                    for shift in stride(from: 12, through: 0, by: -4) {
+                        escaped.append(hexDigits[Int((unit >> UInt16(shift)) & 0xF)])
+                    }
                 }
             }
         }
+        output += String(decoding: escaped, as: UTF8.self)
         output += "\""
     }
 }

@@ -34,41 +34,80 @@ public enum DependencyReference {
 
     /// The name of the module `declared` refers to, or nil when it is external.
     public static func resolve(_ declared: String, among targets: [Target]) -> String? {
-        if let exact = targets.first(where: { $0.name == declared }) { return exact.name }
-        let parts = declared.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count >= 2 else { return nil }
-        if parts[0] == "project" { return gradle(Array(parts.dropFirst()), among: targets) }
-        if parts.count == 2 { return npm(parts[0], among: targets) }
-        return maven(groupId: parts[0], artifactId: parts[1], among: targets)
+        Index(targets).resolve(declared)
     }
 
-    /// `project:NAME:scope`, `project::NAME:scope`, `project::group:NAME:scope`, `project:NAME`.
-    private static func gradle(_ rest: [String], among targets: [Target]) -> String? {
-        var candidates = [rest.joined(separator: ":")]
-        if rest.count > 1 { candidates.append(rest.dropLast().joined(separator: ":")) }
-        for candidate in candidates {
-            let path = candidate.drop(while: { $0 == ":" })
-            guard !path.isEmpty else { continue }
-            if let match = targets.first(where: { $0.name == path }) { return match.name }
-            // A nested project path (`:libs:core`) names the module by its last segment.
-            if let last = path.split(separator: ":").last, let match = targets.first(where: { $0.name == last }) {
-                return match.name
+    /// The targets of a project by everything a reference can name them by, so that resolving
+    /// the references of thousands of modules searches no list. Each answer is the first target,
+    /// in the project's order, that the reference matches.
+    public struct Index: Sendable {
+        private struct Coordinates: Hashable, Sendable {
+            let groupId: String
+            let artifactId: String
+        }
+
+        private let names: [String]
+        private var byName: [String: Int] = [:]
+        private var byPackageName: [String: Int] = [:]
+        private var byCoordinates: [Coordinates: Int] = [:]
+        /// Maven's second chance: a module with an `artifact_id` but no `group_id`, or with
+        /// neither, by the artifactId it stands for.
+        private var byArtifactWithoutGroup: [String: Int] = [:]
+        private var byNameWithoutArtifact: [String: Int] = [:]
+
+        public init(_ targets: [Target]) {
+            names = targets.map(\.name)
+            for (position, target) in targets.enumerated() {
+                Self.keepFirst(target.name, position, in: &byName)
+                if let packageName = target.packageName { Self.keepFirst(packageName, position, in: &byPackageName) }
+                switch (target.groupId, target.artifactId) {
+                case let (groupId?, artifactId?):
+                    let coordinates = Coordinates(groupId: groupId, artifactId: artifactId)
+                    if byCoordinates[coordinates] == nil { byCoordinates[coordinates] = position }
+                case let (nil, artifactId?): Self.keepFirst(artifactId, position, in: &byArtifactWithoutGroup)
+                case (_, nil): Self.keepFirst(target.name, position, in: &byNameWithoutArtifact)
+                }
             }
         }
-        return nil
-    }
 
-    private static func npm(_ name: String, among targets: [Target]) -> String? {
-        guard !name.isEmpty else { return nil }
-        return (targets.first(where: { $0.packageName == name }) ?? targets.first(where: { $0.name == name }))?.name
-    }
+        private static func keepFirst(_ key: String, _ position: Int, in map: inout [String: Int]) {
+            if map[key] == nil { map[key] = position }
+        }
 
-    private static func maven(groupId: String, artifactId: String, among targets: [Target]) -> String? {
-        if let exact = targets.first(where: { $0.groupId == groupId && $0.artifactId == artifactId }) { return exact.name }
-        let byArtifact = targets.first(where: { target in
-            (target.groupId == nil && target.artifactId == artifactId) || (target.artifactId == nil && target.name == artifactId)
-        })
-        return byArtifact?.name
+        /// The name of the module `declared` refers to, or nil when it is external.
+        public func resolve(_ declared: String) -> String? {
+            if let exact = byName[declared] { return names[exact] }
+            let parts = declared.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count >= 2 else { return nil }
+            if parts[0] == "project" { return gradle(Array(parts.dropFirst())) }
+            if parts.count == 2 { return npm(parts[0]) }
+            return maven(groupId: parts[0], artifactId: parts[1])
+        }
+
+        /// `project:NAME:scope`, `project::NAME:scope`, `project::group:NAME:scope`, `project:NAME`.
+        private func gradle(_ rest: [String]) -> String? {
+            var candidates = [rest.joined(separator: ":")]
+            if rest.count > 1 { candidates.append(rest.dropLast().joined(separator: ":")) }
+            for candidate in candidates {
+                let path = candidate.drop(while: { $0 == ":" })
+                guard !path.isEmpty else { continue }
+                if let match = byName[String(path)] { return names[match] }
+                // A nested project path (`:libs:core`) names the module by its last segment.
+                if let last = path.split(separator: ":").last, let match = byName[String(last)] { return names[match] }
+            }
+            return nil
+        }
+
+        private func npm(_ name: String) -> String? {
+            guard !name.isEmpty else { return nil }
+            return (byPackageName[name] ?? byName[name]).map { names[$0] }
+        }
+
+        private func maven(groupId: String, artifactId: String) -> String? {
+            if let exact = byCoordinates[Coordinates(groupId: groupId, artifactId: artifactId)] { return names[exact] }
+            let first = [byArtifactWithoutGroup[artifactId], byNameWithoutArtifact[artifactId]].compactMap { $0 }.min()
+            return first.map { names[$0] }
+        }
     }
 }
 

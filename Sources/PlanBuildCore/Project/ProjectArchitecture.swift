@@ -8,12 +8,23 @@ public struct ProjectArchitecture: Sendable {
         public internal(set) var dependencies: [String]
         /// `dependencies` and `internal_dependencies` entries as written (see `DependencyReference`).
         public let declaredDependencies: [String]
-        /// Canonical command name → complete command line, in file order.
-        public let commands: [(name: String, commandLine: String)]
         public let raw: JSONValue
 
+        /// Canonical command name → complete command line, in file order. Read from `raw` when
+        /// asked, not kept beside it: a large project's modules have tens of thousands.
+        public var commands: [(name: String, commandLine: String)] {
+            (raw["commands"]?.objectValue ?? JSONObject()).compactMap { name, command in
+                Self.commandLine(of: command).map { (name, $0) }
+            }
+        }
+
         public func commandLine(for canonical: String) -> String? {
-            commands.first(where: { $0.name == canonical })?.commandLine
+            raw["commands"]?[canonical].flatMap(Self.commandLine(of:))
+        }
+
+        /// A command is the complete command line, or an object carrying it as `executable`.
+        private static func commandLine(of command: JSONValue) -> String? {
+            command.stringValue ?? command["executable"]?.stringValue
         }
 
         public static func == (lhs: Module, rhs: Module) -> Bool { lhs.raw == rhs.raw && lhs.name == rhs.name }
@@ -27,7 +38,10 @@ public struct ProjectArchitecture: Sendable {
         modules.first(where: { $0.path == "." || $0.path.isEmpty || $0.path == "./" }) ?? modules.first
     }
 
-    public func module(named name: String) -> Module? { modules.first(where: { $0.name == name }) }
+    /// The first module of that name (a plan names thousands of modules of a large project).
+    public func module(named name: String) -> Module? { positionByName[name].map { modules[$0] } }
+
+    private let positionByName: [String: Int]
 
     /// derived-data.json; when it is absent, the per-module layout that today's plan-marshall
     /// release writes instead (`_project.json` + `{module}/derived.json`, see
@@ -51,7 +65,9 @@ public struct ProjectArchitecture: Sendable {
             throw PlanBuildError(.architectureInvalid, "cannot read \(path): \(error.reason)")
         }
         do {
-            return try JSONParser.parse(bytes: bytes)
+            // The file's bytes are given back while they are parsed (a derived-data.json of a
+            // large project is tens of megabytes, its parsed value about twice that).
+            return try JSONParser.parse(releasing: consume bytes)
         } catch {
             throw PlanBuildError(.architectureInvalid, "\(path) is not valid JSON: \(error)")
         }
@@ -65,16 +81,10 @@ public struct ProjectArchitecture: Sendable {
             throw PlanBuildError(.architectureInvalid, "\(path): no \"modules\" object")
         }
         var modules: [Module] = []
+        modules.reserveCapacity(moduleMap.count)
         for (key, value) in moduleMap {
             guard let module = value.objectValue else {
                 throw PlanBuildError(.architectureInvalid, "\(path): module \"\(key)\" is not an object")
-            }
-            var commands: [(String, String)] = []
-            for (name, command) in module["commands"]?.objectValue ?? JSONObject() {
-                // A command is the complete command line, or an object carrying it as `executable`.
-                if let line = command.stringValue ?? command["executable"]?.stringValue {
-                    commands.append((name, line))
-                }
             }
             let paths = module["paths"]?.objectValue
             modules.append(Module(
@@ -83,33 +93,37 @@ public struct ProjectArchitecture: Sendable {
                 buildSystems: module["build_systems"]?.arrayValue?.compactMap(\.stringValue) ?? [],
                 dependencies: [],
                 declaredDependencies: Self.declaredDependencies(value),
-                commands: commands,
                 raw: value
             ))
         }
-        let targets = moduleMap.entries.enumerated().map { index, entry in
+        let dependencyIndex = DependencyReference.Index(moduleMap.entries.enumerated().map { index, entry in
             DependencyReference.Target(name: modules[index].name, module: entry.value)
-        }
+        })
         for index in modules.indices {
             var resolved: [String] = []
             for declared in modules[index].declaredDependencies {
-                if let target = DependencyReference.resolve(declared, among: targets),
+                if let target = dependencyIndex.resolve(declared),
                    target != modules[index].name, !resolved.contains(target) {
                     resolved.append(target)
                 }
             }
             modules[index].dependencies = resolved
         }
-        self.targets = targets
+        self.dependencyIndex = dependencyIndex
+        var positionByName = [String: Int](minimumCapacity: modules.count)
+        for (position, module) in modules.enumerated() where positionByName[module.name] == nil {
+            positionByName[module.name] = position
+        }
+        self.positionByName = positionByName
         self.modules = modules
         self.raw = object
     }
 
-    private let targets: [DependencyReference.Target]
+    private let dependencyIndex: DependencyReference.Index
 
     /// The module a `dependencies` entry names, or nil when it is external.
     public func resolveDependency(_ declared: String) -> String? {
-        DependencyReference.resolve(declared, among: targets)
+        dependencyIndex.resolve(declared)
     }
 
     /// Entries are strings, or objects with a `name` (or Maven-style `group_id`/`artifact_id`).
