@@ -89,7 +89,7 @@ public final class DirectoryHandle: @unchecked Sendable {
     /// is made with `mode`): never through a link, and a FIFO or a device is refused after `fstat`
     /// without waiting (opened `O_NONBLOCK`, which has no effect on a regular file). The caller
     /// closes the descriptor.
-    public func openFile(_ name: String, flags: Int32, mode: mode_t = 0o644) throws(FileError) -> Int32 {
+    public func openFile(_ name: String, flags: Int32, mode: UInt32 = 0o644) throws(FileError) -> Int32 {
         let file = SystemCall.retrying { openat(descriptor, name, flags | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, mode) }
         guard file >= 0 else { throw Self.refusal(errno: errno, path: subject(name)) }
         var info = stat()
@@ -133,7 +133,7 @@ public final class DirectoryHandle: @unchecked Sendable {
     /// A new file `NAME.tmp-PID-RAND` in this folder, created exclusively (never an existing file
     /// or link) with `mode` (less the umask), open for writing. The caller closes the descriptor
     /// and renames or removes it.
-    public func createTemporary(for name: String, mode: mode_t = 0o644) throws(FileError) -> (descriptor: Int32, name: String) {
+    public func createTemporary(for name: String, mode: UInt32 = 0o644) throws(FileError) -> (descriptor: Int32, name: String) {
         for _ in 0..<8 {
             let temporary = "\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
             let file = SystemCall.retrying {
