@@ -130,6 +130,8 @@ import Testing
             #expect(symlink(outside, store.directory) == 0)
             guard case .unreadable = store.record(module: "lib", command: "verify") else { Issue.record("read through a link"); return }
             #expect(store.entries().entries.isEmpty)
+            #expect(store.entries().unreadable.count == 1)
+            #expect(CacheStatistics.read(store).problems.count == 1)
             _ = try CacheStatistics.add(hits: 1, misses: 0, timeSavedSeconds: 0, to: store)
             #expect(FileSystem.symbolicLinkTarget(store.directory) == nil)
             #expect(FileSystem.listDirectory(outside) == ["verify.json"])

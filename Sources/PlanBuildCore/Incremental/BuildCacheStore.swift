@@ -194,7 +194,13 @@ public struct BuildCacheStore: Sendable {
     public func entries(module: String? = nil) -> (entries: [Entry], unreadable: [String]) {
         var entries: [Entry] = []
         var unreadable: [String] = []
-        guard let cache = try? folder() else { return ([], []) }
+        let cache: DirectoryHandle
+        do {
+            cache = try folder()
+        } catch {
+            // No cache folder yet is an empty cache; one that is a link or a file is reported.
+            return ([], error.kind == .notFound ? [] : ["\(error.path): \(error.reason)"])
+        }
         let names = module.map { [Self.fileName($0)] } ?? cache.entries().sorted()
         for name in names {
             guard let info = cache.status(name) else { continue }
@@ -240,9 +246,7 @@ public struct BuildCacheStore: Sendable {
                 guard let info = cache.status(name) else { continue }
                 switch info.st_mode & S_IFMT {
                 case S_IFDIR:
-                    if let folder = try? cache.folder(name) {
-                        removed += folder.entries().filter { $0.hasSuffix(".json") && folder.status($0).map { $0.st_mode & S_IFMT == S_IFREG } == true }.count
-                    }
+                    removed += Self.recordCount(in: cache, name)
                 case S_IFLNK: break
                 default: continue
                 }
@@ -254,6 +258,14 @@ public struct BuildCacheStore: Sendable {
             }
             return removed
         }
+    }
+
+    /// The records (regular `.json` files) in the module folder `name`.
+    private static func recordCount(in cache: DirectoryHandle, _ name: String) -> Int {
+        guard let folder = try? cache.folder(name) else { return 0 }
+        return folder.entries().filter { entry in
+            entry.hasSuffix(".json") && folder.status(entry).map { $0.st_mode & S_IFMT == S_IFREG } == true
+        }.count
     }
 
     static func fileSize(_ path: String) -> Int {

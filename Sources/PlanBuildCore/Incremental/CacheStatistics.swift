@@ -79,8 +79,8 @@ public struct CacheStatistics: Equatable, Sendable {
                 try Counts(local: document["total"], remote: remote?["total"]))
     }
 
-    private static func corrupt(_ cache: DirectoryHandle) -> String {
-        "\(FileSystem.join(cache.path, BuildCacheStore.statsName)): not the cache's statistics (every count a whole number ≥ 0); counted anew"
+    private static func corrupt(_ store: BuildCacheStore) -> String {
+        "\(FileSystem.join(store.directory, BuildCacheStore.statsName)): not the cache's statistics (every count a whole number ≥ 0); counted anew"
     }
 
     public static func read(_ store: BuildCacheStore, now: Int = Int(time(nil))) -> CacheStatistics {
@@ -92,18 +92,20 @@ public struct CacheStatistics: Equatable, Sendable {
         let ages = listed.map { max(0, now - $0.record.recordedAt) }
         statistics.oldestAgeSeconds = ages.max()
         statistics.newestAgeSeconds = ages.min()
-        guard let cache = try? store.folder() else { return statistics }
         do {
-            if let document = try file(in: cache).read() {
+            if let document = try file(in: try store.folder()).read() {
                 do {
                     (statistics.lastRun, statistics.total) = try decode(document)
                 } catch {
-                    statistics.problems.append(corrupt(cache))
+                    statistics.problems.append(corrupt(store))
                 }
             }
-        } catch {
+        } catch let error as FileError {
+            // No cache folder yet is no problem; one that is a link or a file is.
+            if error.kind != .notFound { statistics.problems.append("\(error.path): \(error.reason)") }
+        } catch let error as PlanBuildError {
             statistics.problems.append(error.message)
-        }
+        } catch {}
         return statistics
     }
 
@@ -125,7 +127,7 @@ public struct CacheStatistics: Equatable, Sendable {
                 if let object = (try? JSONParser.parse(bytes: bytes))?.objectValue, let stored = try? decode(object) {
                     total = stored.total
                 } else {
-                    problem = corrupt(cache)
+                    problem = corrupt(store)
                 }
             }
             var run = Counts()
