@@ -170,6 +170,81 @@ import Testing
             #expect(Self.isSymbolicLink(link))
         }
     }
+
+    // MARK: Files never reached through a link (the build cache's)
+
+    @Test func aFileNamedInItsFolderReplacesALinkAndLeavesItsTargetAlone() throws {
+        try TestSupport.withTemporaryDirectory { dir throws in
+            TestSupport.write("secret\n", to: "\(dir)/target")
+            try FileSystem.makeDirectories("\(dir)/cache")
+            #expect(symlink("\(dir)/target", "\(dir)/cache/stats.json") == 0)
+            let file = LockedJSONFile(name: "stats.json", in: try DirectoryHandle.open("\(dir)/cache"), errorCode: .cacheUnavailable)
+            #expect(throws: PlanBuildError.self) { _ = try file.read() }
+            let note = try file.replace { bytes in
+                #expect(bytes == nil)
+                return JSONObject([("a", 1)])
+            }
+            #expect(note?.contains("symbolic link") == true)
+            #expect(TestSupport.readText("\(dir)/target") == "secret\n")
+            #expect(!Self.isSymbolicLink("\(dir)/cache/stats.json"))
+            #expect(try file.read()?["a"] == 1)
+            #expect(try file.replace { _ in JSONObject([("a", 2)]) } == nil)
+        }
+    }
+
+    @Test func concurrentWritersOfAFileNamedInItsFolderLoseNothing() throws {
+        try TestSupport.withTemporaryDirectory("pbconcurrent", in: TestSupport.memoryBackedBase) { dir throws in
+            let folder = try DirectoryHandle.open(dir)
+            let failures = Failures()
+            DispatchQueue.concurrentPerform(iterations: 24) { index in
+                do throws(PlanBuildError) {
+                    // One handle shared by every thread: the lock must still exclude them.
+                    try Self.add("k\(index)", to: LockedJSONFile(name: "stats.json", in: folder, errorCode: .cacheUnavailable))
+                } catch {
+                    failures.add(error.message)
+                }
+            }
+            #expect(failures.messages.isEmpty)
+            #expect(try JSONParser.parse(TestSupport.readText("\(dir)/stats.json"))["commands"]?.objectValue?.count == 24)
+        }
+    }
+
+    @Test func aFIFOInPlaceOfTheFileIsRefusedWithoutWaiting() throws {
+        try TestSupport.withTemporaryDirectory { dir throws in
+            let path = "\(dir)/run-configuration.json"
+            #expect(mkfifo(path, 0o600) == 0)
+            // Through a path (links followed): an error, and the FIFO stays.
+            #expect(throws: PlanBuildError.self) { try Self.add("a", to: LockedJSONFile(path: path)) }
+            #expect(throws: PlanBuildError.self) { _ = try LockedJSONFile(path: path).read() }
+            // Named in its folder: refused and replaced.
+            let file = LockedJSONFile(name: "run-configuration.json", in: try DirectoryHandle.open(dir), errorCode: .cacheUnavailable)
+            #expect(try file.modify { document in document["a"] = 1; return true }?.contains("not a regular file") == true)
+            #expect(FileSystem.isRegularFile(path))
+        }
+    }
+
+    /// `ext_defaults_set` with a value past the 64 MiB PlanBuild reads made every later build fail;
+    /// such a write is refused and nothing changes.
+    @Test func aWritePastTheReadLimitIsRefusedAndChangesNothing() throws {
+        try TestSupport.withTemporaryDirectory { dir throws in
+            let layout = ProjectLayout(projectDir: dir)
+            TestSupport.write(#"{"version": 1, "extension_defaults": {"small": 1}}"#, to: layout.runConfigurationPath)
+            let before = TestSupport.readBytes(layout.runConfigurationPath)
+            let huge = String(repeating: "x", count: LockedJSONFile.readLimit)
+            do throws(PlanBuildError) {
+                _ = try RunConfigEdit.defaultsSet(key: "big", value: .json(.string(huge))).perform(in: layout)
+                Issue.record("a write past the read limit was accepted")
+            } catch {
+                #expect(error.code == .invalidValue)
+                #expect(error.message.contains("64 MiB"))
+            }
+            #expect(TestSupport.readBytes(layout.runConfigurationPath) == before)
+            #expect(FileSystem.listDirectory(FileSystem.directoryName(layout.runConfigurationPath)) == ["run-configuration.json"])
+            // A value that fits is still written.
+            _ = try RunConfigEdit.defaultsSet(key: "fits", value: .json(.string(String(repeating: "y", count: 1 << 20)))).perform(in: layout)
+            #expect(try RunConfiguration(layout: layout).load()["extension_defaults"]?["fits"] != nil)
+        }
+    }
 }
 
 /// Failures collected from worker threads.

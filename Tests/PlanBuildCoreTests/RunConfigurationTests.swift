@@ -125,7 +125,7 @@ import Testing
             DispatchQueue.concurrentPerform(iterations: 8) { thread in
                 for index in 0..<50 {
                     do {
-                        try configuration.recordDuration(thread * 100 + index, for: "key-\(thread)-\(index)")
+                        try configuration.recordDuration(thread * 100 + index + 1, for: "key-\(thread)-\(index)")
                     } catch {
                         failures.withLock { _ in errors.append("\(error)") }
                     }
@@ -137,7 +137,7 @@ import Testing
             #expect(commands.count == 400)
             for thread in 0..<8 {
                 for index in 0..<50 {
-                    #expect(commands["key-\(thread)-\(index)"]?["timeout_seconds"]?.intValue == thread * 100 + index)
+                    #expect(commands["key-\(thread)-\(index)"]?["timeout_seconds"]?.intValue == thread * 100 + index + 1)
                 }
             }
             #expect(document["keep"] == "me")

@@ -23,7 +23,8 @@ import Testing
 
     @Test func firstValueIsStoredAsIs() {
         #expect(policy.learnedValue(existing: nil, newDuration: 45) == 45)
-        #expect(policy.learnedValue(existing: nil, newDuration: 0) == 0)
+        // A learned value is at least a second: a timeout of zero would end the next build at once.
+        #expect(policy.learnedValue(existing: nil, newDuration: 0) == 1)
         #expect(policy.learnedValue(existing: nil, newDuration: 1000) == 1000)
     }
 
@@ -75,6 +76,56 @@ import Testing
     ])
     func outOfRangeValuesAreIgnored(_ text: String) throws {
         #expect(TimeoutPolicy(json: try JSONParser.parse(text)) == .standard)
+    }
+
+    // MARK: Never a timeout of zero
+
+    @Test func aBuildShorterThanASecondLearnsOneAndDurationsRoundUp() {
+        #expect(TimeoutPolicy.learnedSeconds(milliseconds: 0) == 1)
+        #expect(TimeoutPolicy.learnedSeconds(milliseconds: 100) == 1)
+        #expect(TimeoutPolicy.learnedSeconds(milliseconds: 1000) == 1)
+        #expect(TimeoutPolicy.learnedSeconds(milliseconds: 1001) == 2)
+        #expect(TimeoutPolicy.learnedSeconds(milliseconds: -5) == 1)
+        #expect(TimeoutPolicy.learnedSeconds(milliseconds: Int.max) == TimeoutLimits.maximumSeconds)
+        #expect(policy.learnedValue(existing: 0, newDuration: 0) == 1)
+        #expect(policy.learnedValueAfterTimeout(0) >= 1)
+    }
+
+    @Test(arguments: [#"{"minimum_seconds": 0}"#, #"{"minimum_seconds": 0.5}"#, #"{"minimum_seconds": 0.999}"#])
+    func aMinimumBelowASecondIsNotTaken(_ text: String) throws {
+        let custom = TimeoutPolicy(json: try JSONParser.parse(text))
+        #expect(custom.minimumSeconds == TimeoutPolicy.defaultMinimumSeconds)
+        #expect(TimeoutPolicy.problems(try JSONParser.parse(text)).count == 1)
+    }
+
+    @Test func aFractionalMinimumRoundsUp() throws {
+        #expect(TimeoutPolicy(json: try JSONParser.parse(#"{"minimum_seconds": 1.5}"#)).minimumSeconds == 2)
+        #expect(TimeoutPolicy(json: try JSONParser.parse(#"{"minimum_seconds": 1}"#)).minimumSeconds == 1)
+        #expect(TimeoutPolicy.problems(try JSONParser.parse(#"{"minimum_seconds": 1, "safety_margin": 2}"#)).isEmpty)
+    }
+
+    /// The whole path: a build of 0.2 s with `minimum_seconds` 0 learned 0, and the next build got
+    /// a timeout of 0 s. Now it learns 1 s, a learned 0 left by an older version counts as nothing
+    /// learned, and the minimum of 0 is not taken.
+    @Test func aSubSecondBuildNeverLeadsToATimeoutOfZero() throws {
+        try TestSupport.withTemporaryDirectory { dir throws in
+            let layout = ProjectLayout(projectDir: dir)
+            TestSupport.write(#"{"version": 1, "timeout_policy": {"minimum_seconds": 0}, "commands": {"old": {"timeout_seconds": 0}}}"#,
+                              to: layout.runConfigurationPath)
+            let configuration = RunConfiguration(layout: layout)
+            configuration.learn(from: ProcessOutcome(ending: .exited(0), durationMilliseconds: 200), key: "fast",
+                                timeoutUsed: 5, timeoutWasLearned: false)
+            let fast = try configuration.timeout(for: "fast", default: 3)
+            #expect(fast.learned == 1)
+            #expect(fast.seconds == TimeoutPolicy.defaultMinimumSeconds)
+            let old = try configuration.timeout(for: "old", default: 3)
+            #expect(old.learned == nil)
+            #expect(old.seconds >= 1)
+            let answer = try RunConfigEdit.validate(file: nil).perform(in: layout)
+            #expect(answer.members.first?.1 == .bool(false))
+            #expect(answer.text.contains("timeout_policy.minimum_seconds"))
+            #expect(answer.text.contains("learned_timeouts"))
+        }
     }
 
     @Test func absentPolicyIsStandard() {

@@ -60,3 +60,34 @@ def test_script_prints_toon_and_json(tmp_path):
     assert missing.returncode == 2 and "--module" in missing.stderr
     help_text = subprocess.run(script[:2] + ["--help"], capture_output=True, text=True)
     assert help_text.returncode == 0 and "explain" in help_text.stdout
+
+
+def test_records_with_numbers_out_of_range_are_unreadable_not_fatal(tmp_path):
+    project = project_with_cache(tmp_path)
+    record_path = project / ".plan" / "build-cache" / "lib" / "verify.json"
+    record = json.loads(record_path.read_text())
+    record["recorded_at"] = -9223372036854775808
+    record["duration_ms"] = 9223372036854775807
+    record_path.write_text(json.dumps(record))
+    stats = project / ".plan" / "build-cache" / "stats.json"
+    stats.write_text(json.dumps({"version": 1, "total": {"hits": -1}}))
+    listed = cache.cache_list(project)
+    assert listed["entries"] == [] and len(listed["unreadable"]) == 1
+    answer = cache.cache_stats(project)
+    assert answer["entries"] == 0 and answer["total"]["hits"] == 0
+    assert len(answer["cache_warnings"]) == 1 and "stats.json" in answer["cache_warnings"][0]
+    report = orchestrate.run_many("verify", project_dir=project)
+    assert report["builds"][0]["status"] == "success"
+    assert len(report["cache_warnings"]) == 2  # the record and stats.json, once each
+    assert orchestrate.run_many("verify", project_dir=project)["builds"][0]["status"] == "cached"
+
+
+def test_clearing_unlinks_links_and_keeps_what_they_point_to(tmp_path):
+    project = project_with_cache(tmp_path)
+    folder = project / ".plan" / "build-cache"
+    (folder / "root").symlink_to("../..")
+    (folder / "lib" / "src").symlink_to(project / "lib" / "src")
+    assert cache.cache_clear(project_dir=project)["cleared"] == 1
+    assert (project / "lib" / "src" / "L.txt").read_text() == "lib"
+    assert (project / ".plan" / "project-architecture" / "derived-data.json").is_file()
+    assert not (folder / "root").exists() and not (folder / "lib").exists()

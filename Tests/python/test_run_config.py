@@ -140,7 +140,7 @@ def test_concurrent_setters_lose_nothing(project):
         import run_config
         worker = int(sys.argv[1])
         for index in range(50):
-            run_config.timeout_set(f'worker{{worker}}:key{{index}}', worker * 100 + index, {str(project)!r})
+            run_config.timeout_set(f'worker{{worker}}:key{{index}}', worker * 100 + index + 1, {str(project)!r})
     """)
     processes = [subprocess.Popen([PYTHON, '-c', worker, str(number)], env=subprocess_env(),
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -152,10 +152,29 @@ def test_concurrent_setters_lose_nothing(project):
     commands = data['commands']
     for number in range(16):
         for index in range(50):
-            assert commands[f'worker{number}:key{index}'] == {'timeout_seconds': number * 100 + index}
+            assert commands[f'worker{number}:key{index}'] == {'timeout_seconds': number * 100 + index + 1}
     assert len(commands) == 801
     assert commands['keep:me'] == {'timeout_seconds': 11}
     assert data['maven'] == {'acceptable_warnings': {'platform_specific': ['x']}}
     assert data['profile_mappings'] == {'jfr': 'skip'} and data['version'] == 1
     leftovers = [p.name for p in (project / '.plan').iterdir() if p.name not in ('run-configuration.json', 'temp')]
     assert leftovers == []
+
+
+def test_a_build_shorter_than_a_second_learns_one_second(project):
+    write_run_configuration(project, {'version': 1, 'timeout_policy': {'minimum_seconds': 1}})
+    run_config.timeout_set('fast', 0, str(project))
+    assert stored(project)['commands']['fast']['timeout_seconds'] == 1
+    assert run_config.timeout_get('fast', 0, str(project)) == 1
+
+
+def test_out_of_range_learned_values_do_not_crash(project):
+    write_run_configuration(project, {'version': 1, 'commands': {
+        'huge': {'timeout_seconds': 9223372036854775807}, 'negative': {'timeout_seconds': -9223372036854775808},
+        'float': {'timeout_seconds': 1e300}}})
+    assert run_config.timeout_get('huge', 10, str(project)) == 31_536_000  # a year at most
+    assert run_config.timeout_get('negative', 10, str(project)) == 120     # nothing learned
+    assert run_config.timeout_get('float', 10, str(project)) == 120
+    run_config.timeout_set('huge', 5, str(project))
+    run_config.timeout_set('negative', 5, str(project))
+    assert stored(project)['commands']['negative']['timeout_seconds'] == 5

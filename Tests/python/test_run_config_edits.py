@@ -236,7 +236,7 @@ def test_sixteen_processes_warning_add_and_timeout_set(project):
             if number % 2:
                 args = ['warning', 'add', '--category', 'platform_specific', '--pattern', f'p{{number}}-{{index}}']
             else:
-                args = ['timeout', 'set', '--command', f'w{{number}}:{{index}}', '--duration', str(number * 100 + index)]
+                args = ['timeout', 'set', '--command', f'w{{number}}:{{index}}', '--duration', str(number * 100 + index + 1)]
             completed = subprocess.run([sys.executable, {str(SCRIPT)!r}, *args], capture_output=True, text=True)
             if completed.returncode != 0:
                 sys.exit(completed.stderr)
@@ -250,4 +250,34 @@ def test_sixteen_processes_warning_add_and_timeout_set(project):
     assert data['custom'] == {'kept': True}
     patterns = data['maven']['acceptable_warnings']['platform_specific']
     assert sorted(patterns) == sorted(f'p{n}-{i}' for n in range(1, 16, 2) for i in range(8))
-    assert data['commands'] == {f'w{n}:{i}': {'timeout_seconds': n * 100 + i} for n in range(0, 16, 2) for i in range(8)}
+    assert data['commands'] == {f'w{n}:{i}': {'timeout_seconds': n * 100 + i + 1} for n in range(0, 16, 2) for i in range(8)}
+
+
+# --- limits of what is written ----------------------------------------------------------------
+
+def test_a_value_past_the_read_limit_is_refused_and_nothing_changes(project):
+    """A document larger than the 64 MiB PlanBuild reads would make every later build fail."""
+    path = write_run_configuration(project, {'version': 1, 'commands': {'maven:verify': {'timeout_seconds': 60}}})
+    before = path.read_bytes()
+    with pytest.raises(_planbuild.PlanBuildError) as raised:
+        run_config.ext_defaults_set('huge', 'x' * (64 << 20), str(project))
+    assert raised.value.error == 'invalid_value'
+    assert '64 MiB' in str(raised.value)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ['run-configuration.json']
+    assert run_config.timeout_get('maven:verify', 10, str(project)) == 120
+    run_config.ext_defaults_set('fits', 'y' * (1 << 20), str(project))
+    assert len(run_config.ext_defaults_get('fits', str(project))) == 1 << 20
+
+
+@pytest.mark.parametrize('minimum', [0, 0.5])
+def test_validate_refuses_a_minimum_below_one_second(project, minimum):
+    write_run_configuration(project, {'version': 1, 'commands': {'k': {'timeout_seconds': 0}},
+                                      'timeout_policy': {'minimum_seconds': minimum}})
+    answer = toon(cli(project, 'validate'))
+    assert answer['valid'] == 'false'
+    checks = {check['check']: check for check in json.loads(answer['checks'])}
+    assert checks['timeout_policy']['passed'] is False and 'minimum_seconds' in checks['timeout_policy']['message']
+    assert checks['learned_timeouts']['passed'] is False
+    # Not taken either: the default minimum applies, never a timeout of zero.
+    assert run_config.timeout_get('k', 3, str(project)) == 120

@@ -10,7 +10,14 @@ import Synchronization
 ///
 /// The signals are blocked in every thread (install runs before the first thread is created) and
 /// taken by one thread with sigwait, where locking and cancelling is safe (a handler could not lock).
+///
+/// A signal ends the command in any state: when it has not ended `deadlineMilliseconds` after the
+/// first stop signal (still deciding what is cached, reading a file, waiting on a server, where
+/// the cancellation is not looked at), the process exits with 128 + the signal without its report,
+/// as a second signal would. The documentation promises 3 s.
 enum StopSignals {
+    static let deadlineMilliseconds = 2_500
+
     static let handled: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
     private static let received = Atomic<Int32>(0)
     private static let token = Mutex<CancellationToken?>(nil)
@@ -68,6 +75,13 @@ enum StopSignals {
         token.withLock { $0 }?.cancel()
     }
 
+    /// The run did not stop in time after a stop signal: the process ends now.
+    static func deadlinePassed() -> Never {
+        restorer.withLock { $0 }?()
+        printError("planbuild: the run did not stop within \(deadlineMilliseconds) ms of signal \(signal); exiting without its report")
+        _exit(128 + signal)
+    }
+
     /// A write met a closed pipe.
     static func pipeClosed() {
         if signal == 0 { stop(SIGPIPE, announce: false) }
@@ -79,8 +93,16 @@ enum StopSignals {
 
         func wait() {
             var number: Int32 = 0
-            while sigwait(&signals, &number) == 0 {
-                StopSignals.stop(number, announce: true)
+            guard sigwait(&signals, &number) == 0 else { return }
+            StopSignals.stop(number, announce: true)
+            // From here a second signal ends the process (stop), and so does the deadline.
+            let deadline = MonotonicClock.milliseconds() + StopSignals.deadlineMilliseconds
+            while true {
+                let remaining = deadline - MonotonicClock.milliseconds()
+                if remaining <= 0 { StopSignals.deadlinePassed() }
+                var timeout = timespec(tv_sec: remaining / 1000, tv_nsec: (remaining % 1000) * 1_000_000)
+                let taken = sigtimedwait(&signals, nil, &timeout)
+                if taken > 0 { StopSignals.stop(taken, announce: true) }
             }
         }
     }

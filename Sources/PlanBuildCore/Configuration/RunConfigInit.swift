@@ -64,9 +64,21 @@ enum RunConfigInit {
             if let entries = commands.objectValue {
                 let bad = entries.entries.filter { $0.value.objectValue == nil }.map(\.key)
                 checks.append(("command_entries", bad.isEmpty, bad.isEmpty ? "\(entries.count) commands" : "not objects: \(bad.joined(separator: ", "))"))
+                // A learned timeout the lookup would ignore (RunConfiguration.learnedTimeout).
+                let unusable = entries.entries.filter { entry in
+                    guard let value = entry.value["timeout_seconds"], !value.isNull else { return false }
+                    return RunConfiguration.learnedTimeout(entry.value) == nil
+                }.map(\.key)
+                if !unusable.isEmpty {
+                    checks.append(("learned_timeouts", false, "timeout_seconds must be a whole number of at least 1 second: \(unusable.joined(separator: ", "))"))
+                }
             } else {
                 checks.append(("commands_object", false, "commands must be an object"))
             }
+        }
+        if let policy = document["timeout_policy"] {
+            let problems = TimeoutPolicy.problems(policy)
+            checks.append(("timeout_policy", problems.isEmpty, problems.isEmpty ? "timeout_policy valid" : problems.joined(separator: "; ")))
         }
         for section in ["maven", "gradle", "npm", "profile_mappings", "extension_defaults"] {
             if let value = document[section], value.objectValue == nil {

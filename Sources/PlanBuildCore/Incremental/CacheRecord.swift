@@ -70,30 +70,61 @@ public struct CacheRecord: Equatable, Sendable {
         self.recordedAt = recordedAt
     }
 
-    /// A record read back; nil when the JSON is not a record of this format version (a foreign or
-    /// corrupt file counts as no record).
+    /// What each number of a record may be. A record with a number outside is corrupt (treated as
+    /// no record): inside these ranges every sum, product and difference the cache computes with
+    /// them (ages, time saved, totals over a run) fits an Int.
+    public enum Limits {
+        /// No build lasts longer than its timeout, which is a year at most (TimeoutLimits).
+        public static let durationMilliseconds = 0...(TimeoutLimits.maximumSeconds * 1000)
+        /// Seconds since the epoch, up to the end of the year 9999.
+        public static let recordedAt = 0...253_402_300_799
+        /// Warnings and test counts.
+        public static let count = 0...1_000_000_000
+        /// Bytes of an artifact (a pebibyte).
+        public static let size = 0...(1 << 50)
+    }
+
+    /// A record read back (from the local cache or a server); nil when the JSON is not a record of
+    /// this format version: a foreign or corrupt file, a member of the wrong type or a number
+    /// outside `Limits` counts as no record.
     public init?(json value: JSONValue) {
-        guard let object = value.objectValue, object["version"]?.intValue == Self.formatVersion,
-              let module = object["module"]?.stringValue, let command = object["command"]?.stringValue,
-              let commandLine = object["command_line"]?.stringValue, let inputDigest = object["input_digest"]?.stringValue,
-              let moduleDigest = object["module_digest"]?.stringValue, let globalDigest = object["global_digest"]?.stringValue,
-              let recordedAt = object["recorded_at"]?.intValue else { return nil }
+        guard let object = value.objectValue, let record = try? Self.decode(RecordFields(object)) else { return nil }
+        self = record
+    }
+
+    private static func decode(_ fields: RecordFields) throws(RecordFields.Corrupt) -> CacheRecord {
+        guard try fields.number("version", in: formatVersion...formatVersion) != nil else { throw .init() }
         var dependencies: [String: String] = [:]
-        for (name, digest) in object["dependency_digests"]?.objectValue ?? JSONObject() {
-            guard let digest = digest.stringValue else { return nil }
+        for (name, digest) in try fields.object("dependency_digests") ?? JSONObject() {
+            guard let digest = digest.stringValue else { throw .init() }
             dependencies[name] = digest
         }
         var artifacts: [Artifact] = []
-        for entry in object["artifacts"]?.arrayValue ?? [] {
-            guard let path = entry["path"]?.stringValue, let size = entry["size"]?.intValue else { return nil }
-            artifacts.append(Artifact(path: path, size: Int64(size), sha256: entry["sha256"]?.stringValue))
+        for entry in try fields.array("artifacts") ?? [] {
+            guard let entryObject = entry.objectValue else { throw .init() }
+            let artifact = RecordFields(entryObject)
+            artifacts.append(Artifact(path: try artifact.string("path"), size: Int64(try artifact.required("size", in: Limits.size)),
+                                      sha256: try artifact.optionalString("sha256")))
         }
-        let tests = object["tests"].flatMap { TestSummary(json: $0) }
-        self.init(module: module, command: command, commandLine: commandLine, inputDigest: inputDigest,
-                  moduleDigest: moduleDigest, globalDigest: globalDigest, dependencyDigests: dependencies,
-                  durationMilliseconds: object["duration_ms"]?.intValue ?? (object["duration_seconds"]?.intValue ?? 0) * 1000,
-                  tests: tests, warnings: object["warnings"]?.intValue ?? 0, logFile: object["log_file"]?.stringValue,
-                  artifacts: artifacts, recordedAt: recordedAt)
-        self.logDigest = object["log_sha256"]?.stringValue
+        var tests: TestSummary?
+        if let summary = try fields.object("tests") {
+            let counts = RecordFields(summary)
+            tests = TestSummary(passed: try counts.number("passed", in: Limits.count) ?? 0,
+                                failed: try counts.number("failed", in: Limits.count) ?? 0,
+                                skipped: try counts.number("skipped", in: Limits.count) ?? 0,
+                                total: try counts.number("total", in: Limits.count))
+        }
+        // `duration_ms` is the measure; records of older versions of the format had only seconds.
+        let seconds = try fields.number("duration_seconds", in: 0...TimeoutLimits.maximumSeconds)
+        let milliseconds = try fields.number("duration_ms", in: Limits.durationMilliseconds) ?? (seconds ?? 0) * 1000
+        var record = CacheRecord(module: try fields.string("module"), command: try fields.string("command"),
+                                 commandLine: try fields.string("command_line"), inputDigest: try fields.string("input_digest"),
+                                 moduleDigest: try fields.string("module_digest"), globalDigest: try fields.string("global_digest"),
+                                 dependencyDigests: dependencies, durationMilliseconds: milliseconds, tests: tests,
+                                 warnings: try fields.number("warnings", in: Limits.count) ?? 0,
+                                 logFile: try fields.optionalString("log_file"), artifacts: artifacts,
+                                 recordedAt: try fields.required("recorded_at", in: Limits.recordedAt))
+        record.logDigest = try fields.optionalString("log_sha256")
+        return record
     }
 }

@@ -82,7 +82,8 @@ public final class IncrementalRun: Sendable {
         for (index, lookup) in lookups.enumerated() {
             switch lookup {
             case .record(let record): records[index] = record
-            case .unreadable(let problem): problems.append(problem)
+            // Once each: a refused cache folder makes every build's lookup say the same.
+            case .unreadable(let problem): if !problems.contains(problem) { problems.append(problem) }
             case .none: break
             }
         }

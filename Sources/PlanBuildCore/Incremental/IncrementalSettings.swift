@@ -5,6 +5,7 @@
 /// orchestration uses the cache unless told `--no-cache`.
 public struct IncrementalSettings: Equatable, Sendable {
     public static let defaultMaximumAgeDays = 7
+    public static let maximumAgeDaysLimit = 36_500
 
     public var enabled = false
     public var maximumAgeDays = IncrementalSettings.defaultMaximumAgeDays
@@ -23,7 +24,8 @@ public struct IncrementalSettings: Equatable, Sendable {
         guard let document = try? RunConfiguration(layout: layout).load(),
               let object = document["incremental"]?.objectValue else { return settings }
         settings.enabled = object["enabled"]?.boolValue ?? false
-        if let days = object["max_age_days"]?.intValue, days >= 0 { settings.maximumAgeDays = days }
+        // More than a century is a century: the age in seconds (days × 86 400) then always fits.
+        if let days = object["max_age_days"]?.intValue(in: 0...Int.max) { settings.maximumAgeDays = min(days, maximumAgeDaysLimit) }
         settings.globalInputs = object["global_inputs"]?.arrayValue?.compactMap(\.stringValue) ?? []
         settings.remote = RemoteCacheSettings.parse(object["remote"]?.objectValue)
         settings.runtimeInputs = object["runtime_inputs"]?.arrayValue?.compactMap(\.stringValue).filter { !$0.isEmpty } ?? []

@@ -42,14 +42,17 @@ struct RemoteRecord {
     static func check(_ bytes: [UInt8], inputDigest: String, build: PlannedBuild,
                       outputs: DeclaredOutputs) throws(Refusal) -> RemoteRecord {
         let subject = "the record ac/\(inputDigest) of \(build.module)"
-        guard bytes.count <= maximumBytes, let value = try? JSONParser.parse(bytes: bytes), let object = value.objectValue,
-              let record = CacheRecord(json: value), record.inputDigest == inputDigest,
-              record.module == build.module, record.command == build.command else {
-            throw Refusal(reason: "ac/\(inputDigest) is not a record of \(build.module) \(build.command)")
+        let notARecord = Refusal(reason: "ac/\(inputDigest) is not a record of \(build.module) \(build.command)")
+        guard bytes.count <= maximumBytes, let value = try? JSONParser.parse(bytes: bytes), let object = value.objectValue else {
+            throw notARecord
         }
+        // The artifact list first: its absence has a reason of its own, which the generic
+        // decoder below (that refuses a non-list as corrupt) would not name.
         guard let entries = object["artifacts"]?.arrayValue, !entries.isEmpty else {
             throw Refusal(reason: "\(subject) lists no artifact (a build without declared outputs is not shared)")
         }
+        guard let record = CacheRecord(json: value), record.inputDigest == inputDigest,
+              record.module == build.module, record.command == build.command else { throw notARecord }
         var artifacts: [File] = []
         var seen: Set<String> = []
         for entry in entries {

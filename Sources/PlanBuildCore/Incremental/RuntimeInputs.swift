@@ -23,7 +23,9 @@ enum RuntimeInputs {
 
     /// The command's output and exit status as one text; a command that cannot run says so there.
     static func run(_ command: String, in directory: String) -> String {
-        let line = "cd \(quoted(directory)) && timeout 60 sh -c \(quoted(command)) 2>&1 </dev/null"
+        // The shell's own standard error goes to the pipe too: a process that outlives this one (the
+        // CLI ends at its stop deadline while a command still runs) must not hold the caller's.
+        let line = "exec 2>&1 </dev/null; cd \(quoted(directory)) && timeout 60 sh -c \(quoted(command))"
         guard let stream = popen(line, "r") else { return "cannot run: \(String(cString: strerror(errno)))" }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)

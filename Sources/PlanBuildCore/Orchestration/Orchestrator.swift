@@ -142,9 +142,12 @@ final class OrchestratedRun: @unchecked Sendable {
             let hits = report.builds.filter { $0.status == .cached }
             let misses = report.builds.filter { $0.ran && $0.status != .cached }.count
             do {
-                try CacheStatistics.add(hits: hits.count, misses: misses,
-                                        timeSavedSeconds: hits.reduce(0) { $0 + ($1.timeSavedSeconds ?? 0) },
-                                        remote: incremental.remote?.statistics ?? RemoteCache.Counts(), to: incremental.store)
+                if let problem = try CacheStatistics.add(hits: hits.count, misses: misses,
+                                                         timeSavedSeconds: hits.reduce(0) { $0 + ($1.timeSavedSeconds ?? 0) },
+                                                         remote: incremental.remote?.statistics ?? RemoteCache.Counts(),
+                                                         to: incremental.store) {
+                    report.cacheProblems.append(problem)
+                }
             } catch {
                 report.cacheProblems.append(error.message)
             }

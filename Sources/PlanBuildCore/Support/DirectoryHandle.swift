@@ -71,11 +71,40 @@ public final class DirectoryHandle: @unchecked Sendable {
         return fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 ? info : nil
     }
 
+    /// Why the entry `name` (one component) is not taken as a regular file of at most `limit`
+    /// bytes, judged without opening it: a symbolic link, a FIFO, a socket or a device, or a file
+    /// too large. nil when it is such a file, when it is absent, and for a folder (which no file
+    /// replaces: writing a file there fails on its own).
+    public func refusal(of name: String, limit: Int) -> String? {
+        guard let info = status(name) else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return Int(info.st_size) > limit ? "file larger than \(limit) bytes; not read" : nil
+        case S_IFDIR: return nil
+        case S_IFLNK: return "is a symbolic link; not followed"
+        default: return "not a regular file (a FIFO, socket or device); not read"
+        }
+    }
+
+    /// Opens the regular file `name` (one component) with `flags` (with `O_CREAT`, a missing file
+    /// is made with `mode`): never through a link, and a FIFO or a device is refused after `fstat`
+    /// without waiting (opened `O_NONBLOCK`, which has no effect on a regular file). The caller
+    /// closes the descriptor.
+    public func openFile(_ name: String, flags: Int32, mode: UInt32 = 0o644) throws(FileError) -> Int32 {
+        let file = SystemCall.retrying { openat(descriptor, name, flags | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, mode) }
+        guard file >= 0 else { throw Self.refusal(errno: errno, path: subject(name)) }
+        var info = stat()
+        guard fstat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(file)
+            throw FileError(kind: .other, path: subject(name), reason: "not a regular file (a FIFO, socket or device); not opened")
+        }
+        return file
+    }
+
     /// Reads the regular file `name` (one component) whole: not through a link, never blocking on
     /// a FIFO or a device (opened `O_NONBLOCK`, its type checked with `fstat` before reading), and
     /// refused when larger than `limit` bytes.
     public func readFile(_ name: String, limit: Int = 64 << 20) throws(FileError) -> [UInt8] {
-        let file = SystemCall.retrying { openat(descriptor, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
+        let file = SystemCall.retrying { openat(descriptor, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) }
         guard file >= 0 else { throw Self.refusal(errno: errno, path: subject(name)) }
         defer { close(file) }
         return try FileSystem.readRegularFile(descriptor: file, path: subject(name), limit: limit)
@@ -102,14 +131,14 @@ public final class DirectoryHandle: @unchecked Sendable {
     }
 
     /// A new file `NAME.tmp-PID-RAND` in this folder, created exclusively (never an existing file
-    /// or link), open for writing. The caller closes the descriptor and renames or removes it.
-    /// `hidden` starts the name with a dot, so that a glob such as `build/libs/*` never takes a
-    /// temporary left by a killed process for a real file.
-    public func createTemporary(for name: String, hidden: Bool = false) throws(FileError) -> (descriptor: Int32, name: String) {
+    /// or link) with `mode` (less the umask), open for writing. The caller closes the descriptor
+    /// and renames or removes it. `hidden` starts the name with a dot, so that a glob such as
+    /// `build/libs/*` never takes a temporary left by a killed process for a real file.
+    public func createTemporary(for name: String, hidden: Bool = false, mode: UInt32 = 0o644) throws(FileError) -> (descriptor: Int32, name: String) {
         for _ in 0..<8 {
             let temporary = "\(hidden ? "." : "")\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
             let file = SystemCall.retrying {
-                openat(descriptor, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+                openat(descriptor, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
             }
             if file >= 0 { return (file, temporary) }
             if errno != EEXIST { throw FileError(errno: errno, path: subject(temporary)) }

@@ -46,7 +46,7 @@ public enum FileSystem {
     /// A FIFO, a device or a folder is refused without reading (it is opened `O_NONBLOCK`, so
     /// opening a FIFO never waits for a writer), and so is a file larger than `limit` bytes.
     public static func readFile(_ path: String, limit: Int = 64 << 20) throws(FileError) -> [UInt8] {
-        let descriptor = SystemCall.retrying { open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
+        let descriptor = SystemCall.retrying { open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) }
         guard descriptor >= 0 else { throw FileError(errno: errno, path: path) }
         defer { close(descriptor) }
         return try readRegularFile(descriptor: descriptor, path: path, limit: limit)

@@ -23,8 +23,14 @@ public struct RunConfiguration: Sendable {
         TimeoutPolicy(json: try load()["timeout_policy"])
     }
 
+    /// The value learned under `key`: a whole number of seconds, at least 1 (anything else counts
+    /// as nothing learned) and a year at most (TimeoutLimits: more is a year).
     public func learnedTimeout(_ key: String, in document: JSONObject) -> Int? {
-        document["commands"]?[key]?["timeout_seconds"]?.intValue
+        Self.learnedTimeout(document["commands"]?[key])
+    }
+
+    static func learnedTimeout(_ entry: JSONValue?) -> Int? {
+        entry?["timeout_seconds"]?.intValue(in: 1...Int.max).map { min($0, TimeoutLimits.maximumSeconds) }
     }
 
     // MARK: Timeouts
@@ -80,14 +86,14 @@ public struct RunConfiguration: Sendable {
     /// Learns from a finished build: the weighted update of SPEC section 5.
     @discardableResult
     public func recordDuration(_ duration: Int, for key: String) throws(PlanBuildError) -> TimeoutUpdate {
-        try update(key) { previous, policy in policy.learnedValue(existing: previous, newDuration: max(0, duration)) }
+        try update(key) { previous, policy in policy.learnedValue(existing: previous, newDuration: min(max(1, duration), TimeoutLimits.maximumSeconds)) }
     }
 
     /// A build that timed out learns the timeout it was given, so the next run gets
     /// `timeout × margin` instead of timing out again forever.
     @discardableResult
     public func recordTimeout(_ timeoutUsed: Int, for key: String) throws(PlanBuildError) -> TimeoutUpdate {
-        try update(key) { _, policy in policy.learnedValueAfterTimeout(max(0, timeoutUsed)) }
+        try update(key) { _, policy in policy.learnedValueAfterTimeout(timeoutUsed) }
     }
 
     private func update(_ key: String, _ compute: (Int?, TimeoutPolicy) -> Int) throws(PlanBuildError) -> TimeoutUpdate {
@@ -102,7 +108,7 @@ public struct RunConfiguration: Sendable {
                 commands = object
             }
             var entry = commands[key]?.objectValue ?? JSONObject()
-            let previous = entry["timeout_seconds"]?.intValue
+            let previous = Self.learnedTimeout(.object(entry))
             let seconds = compute(previous, TimeoutPolicy(json: document["timeout_policy"]))
             entry["timeout_seconds"] = .int(seconds)
             commands[key] = .object(entry)
