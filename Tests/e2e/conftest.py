@@ -1,7 +1,5 @@
 """Shared set-up of the end-to-end tests: a copy of an example with this PlanBuild's executor."""
 import json
-import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -11,6 +9,10 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 PLANBUILD = REPO / "bin" / "planbuild"
+sys.path.insert(0, str(REPO / "Tests" / "support"))
+
+from checkout_copy import copy_tracked  # noqa: E402
+from maven_example import chain  # noqa: E402,F401  (the tests import it from here)
 
 # The runners under test start with the signal dispositions a terminal gives them. A shell that
 # starts the test session in the background (`cmd &` without job control) makes SIGINT and SIGQUIT
@@ -34,28 +36,26 @@ def run_script(project: Path, notation: str, *args: str, timeout: float = 600, e
 
 @pytest.fixture
 def maven_example(tmp_path: Path) -> Path:
-    project = tmp_path / "maven-multi"
-    shutil.copytree(REPO / "examples" / "maven-multi", project,
-                    ignore=shutil.ignore_patterns("target", "temp", "execute-script.py", "run-configuration.json"))
-    install_executor(project)
-    return project
-
-
-EXAMPLE_LEFTOVERS = ("target", "temp", "build-cache", "execute-script.py", "run-configuration.json", "node_modules",
-                     "dist", "build", ".gradle", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache")
+    return copy_example("maven-multi", tmp_path / "maven-multi")
 
 
 def copy_example(name: str, target: Path, fixed: bool = False, npm_links: bool = False) -> Path:
-    """A copy of examples/NAME at TARGET with the executor installed; `fixed` removes its planted
-    faults (its fix-faults.sh); `npm_links` links the workspace packages (offline npm install)."""
-    shutil.copytree(REPO / "examples" / name, target, ignore=shutil.ignore_patterns(*EXAMPLE_LEFTOVERS))
+    """A copy of examples/NAME at TARGET (the files git tracks: nothing an earlier run left there)
+    with the executor installed; `fixed` removes its planted faults (its fix-faults.sh);
+    `npm_links` links the workspace packages (offline npm install)."""
+    copy_tracked(REPO / "examples" / name, target)
     install_executor(target)
     if fixed:
-        subprocess.run(["bash", str(target / "fix-faults.sh"), str(target)], check=True, capture_output=True)
+        fix_faults(target)
     if npm_links:
         subprocess.run(["npm", "install", "--offline", "--no-audit", "--no-fund"], cwd=target, check=True,
                        capture_output=True, timeout=300)
     return target
+
+
+def fix_faults(project: Path) -> None:
+    """Removes an example copy's planted faults (its fix-faults.sh)."""
+    subprocess.run(["bash", str(project / "fix-faults.sh"), str(project)], check=True, capture_output=True)
 
 
 def run_json(project: Path, notation: str, *args: str, timeout: float = 600) -> dict:

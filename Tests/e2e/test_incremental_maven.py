@@ -8,16 +8,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from conftest import REPO
+from conftest import chain, fix_faults
 from orchestration_support import PLANBUILD, orchestrate
-
-
-def chain(project: Path) -> None:
-    path = project / ".plan" / "project-architecture" / "derived-data.json"
-    data = json.loads(path.read_text())
-    data["modules"]["service"]["dependencies"] = ["com.example.planbuild:core:compile", "junit:junit:test"]
-    data["modules"]["web"]["dependencies"] = ["com.example.planbuild:service:compile"]
-    path.write_text(json.dumps(data, indent=2))
 
 
 def logs(project: Path) -> set:
@@ -49,7 +41,7 @@ def run_ok(project: Path):
 def test_incremental_builds_on_real_maven(maven_example: Path):
     project = maven_example
     chain(project)
-    subprocess.run(["bash", str(REPO / "examples" / "maven-multi" / "fix-faults.sh"), str(project)], check=True)
+    fix_faults(project)
     core_source = next((project / "core" / "src" / "main").rglob("*.java"))
     web_test = next((project / "web" / "src" / "test").rglob("*.java"))
 

@@ -1,19 +1,9 @@
 """Real Maven on a copy of examples/maven-multi whose derived-data.json says, in the Maven
 coordinate form the discovery tools write, that service depends on core and web on service."""
-import json
-import subprocess
 from pathlib import Path
 
-from conftest import REPO
+from conftest import chain, fix_faults
 from orchestration_support import orchestrate
-
-
-def chain(project: Path) -> None:
-    path = project / ".plan" / "project-architecture" / "derived-data.json"
-    data = json.loads(path.read_text())
-    data["modules"]["service"]["dependencies"] = ["com.example.planbuild:core:compile", "junit:junit:test"]
-    data["modules"]["web"]["dependencies"] = ["com.example.planbuild:service:compile"]
-    path.write_text(json.dumps(data, indent=2))
 
 
 def by_module(report):
@@ -22,7 +12,7 @@ def by_module(report):
 
 def test_fixed_copy_builds_in_dependency_order(maven_example: Path):
     chain(maven_example)
-    subprocess.run(["bash", str(REPO / "examples" / "maven-multi" / "fix-faults.sh"), str(maven_example)], check=True)
+    fix_faults(maven_example)
     run, report = orchestrate(maven_example, "--jobs", "3", timeout=900)
     assert run.returncode == 0, run.stderr
     builds = by_module(report)

@@ -21,8 +21,10 @@ EXAMPLE = REPO / 'examples' / 'maven-multi'
 PYTHON = sys.executable
 
 sys.path.insert(0, str(PYTHON_DIR))
+sys.path.insert(0, str(REPO / 'Tests' / 'support'))
 
 import _planbuild  # noqa: E402
+from checkout_copy import copy_tracked  # noqa: E402,F401  (the tests import it from here)
 
 MAVEN_FAILURE_LOG = """\
 [INFO] Scanning for projects...

@@ -11,7 +11,7 @@ import stat
 
 import pytest
 
-from conftest import PYTHON_DIR, REPO, run
+from conftest import PYTHON_DIR, REPO, copy_tracked, run
 
 SCRIPT = PYTHON_DIR / 'pyproject_build.py'
 FAULTS = REPO / 'Tests' / 'Fixtures' / 'projects' / 'python-faults'
@@ -29,7 +29,7 @@ esac
 
 def copy(project, tmp_path, wrapper=False):
     target = tmp_path / project.name
-    shutil.copytree(project, target, ignore=shutil.ignore_patterns('__pycache__', '.pytest_cache', '.mypy_cache', '.ruff_cache'))
+    copy_tracked(project, target)
     if wrapper:
         pw = target / 'pw'
         pw.write_text(PW)
