@@ -13,6 +13,9 @@ sys.path.insert(0, str(REPO / "Tests" / "support"))
 
 from checkout_copy import copy_tracked  # noqa: E402
 from maven_example import chain  # noqa: E402,F401  (the tests import it from here)
+from tool_jvm import use_quick_start  # noqa: E402
+
+use_quick_start()
 
 # The runners under test start with the signal dispositions a terminal gives them. A shell that
 # starts the test session in the background (`cmd &` without job control) makes SIGINT and SIGQUIT
@@ -21,6 +24,19 @@ from maven_example import chain  # noqa: E402,F401  (the tests import it from he
 # A handler in this process is reset to the default in every child it starts.
 signal.signal(signal.SIGINT, signal.default_int_handler)
 signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
+# The files whose tests run real tools for minutes, longest first: pytest-xdist hands tests out in
+# collection order, and one of these started last would keep the whole session waiting for it.
+LONGEST_FIRST = ("test_incremental_maven.py", "test_orchestrate_maven.py", "test_maven_example.py",
+                 "test_gradle_multi_example.py", "test_remote_cache_maven.py", "test_polyglot_example.py",
+                 "test_run_exports_maven.py", "test_python_project_example.py", "test_npm_workspace_example.py",
+                 "test_remote_cache_failures.py", "test_orchestrate_maven_graph.py", "test_parser_scores.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: position for position, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 
 
 def install_executor(project: Path) -> None:

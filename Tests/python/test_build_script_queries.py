@@ -32,6 +32,7 @@ def marked_maven_project(tmp_path):
     return project
 
 
+@pytest.mark.real_tool
 def test_search_markers_in_a_real_maven_project(tmp_path):
     project = marked_maven_project(tmp_path)
     # The markers are comments: the real Maven still compiles the marked source.
