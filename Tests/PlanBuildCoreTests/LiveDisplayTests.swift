@@ -61,6 +61,17 @@ import Testing
         #expect(DisplayMode.choose(terminal: true, environment: ["NO_COLOR": ""]) == .live)
     }
 
+    @Test func heartbeatInterval() {
+        #expect(DisplayMode.heartbeatInterval(environment: [:]) == (30, nil))
+        #expect(DisplayMode.heartbeatInterval(environment: ["PLANBUILD_HEARTBEAT_SECONDS": "2"]) == (2, nil))
+        #expect(DisplayMode.heartbeatInterval(environment: ["PLANBUILD_HEARTBEAT_SECONDS": "3600"]) == (3600, nil))
+        for bad in ["", "0", "3601", "-1", "1.5", " 2", "+2", "2s", "99999999999999999999", "١"] {
+            let (seconds, ignored) = DisplayMode.heartbeatInterval(environment: ["PLANBUILD_HEARTBEAT_SECONDS": bad])
+            #expect(seconds == 30, "\(bad)")
+            #expect(ignored?.hasPrefix("PLANBUILD_HEARTBEAT_SECONDS ignored: a whole number of seconds") == true, "\(bad)")
+        }
+    }
+
     static func build(_ module: String, _ index: Int) -> ProgressEvent.BuildIdentity {
         ProgressEvent.BuildIdentity(module: module, command: "verify", index: index)
     }

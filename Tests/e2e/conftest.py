@@ -1,7 +1,5 @@
 """Shared set-up of the end-to-end tests: a copy of an example with this PlanBuild's executor."""
 import json
-import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -11,6 +9,13 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 PLANBUILD = REPO / "bin" / "planbuild"
+sys.path.insert(0, str(REPO / "Tests" / "support"))
+
+from checkout_copy import copy_tracked  # noqa: E402
+from maven_example import chain  # noqa: E402,F401  (the tests import it from here)
+from tool_jvm import use_quick_start  # noqa: E402
+
+use_quick_start()
 
 # The runners under test start with the signal dispositions a terminal gives them. A shell that
 # starts the test session in the background (`cmd &` without job control) makes SIGINT and SIGQUIT
@@ -19,6 +24,19 @@ PLANBUILD = REPO / "bin" / "planbuild"
 # A handler in this process is reset to the default in every child it starts.
 signal.signal(signal.SIGINT, signal.default_int_handler)
 signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
+# The files whose tests run real tools for minutes, longest first: pytest-xdist hands tests out in
+# collection order, and one of these started last would keep the whole session waiting for it.
+LONGEST_FIRST = ("test_incremental_maven.py", "test_orchestrate_maven.py", "test_maven_example.py",
+                 "test_gradle_multi_example.py", "test_remote_cache_maven.py", "test_polyglot_example.py",
+                 "test_run_exports_maven.py", "test_python_project_example.py", "test_npm_workspace_example.py",
+                 "test_remote_cache_failures.py", "test_orchestrate_maven_graph.py", "test_parser_scores.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: position for position, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 
 
 def install_executor(project: Path) -> None:
@@ -34,28 +52,26 @@ def run_script(project: Path, notation: str, *args: str, timeout: float = 600, e
 
 @pytest.fixture
 def maven_example(tmp_path: Path) -> Path:
-    project = tmp_path / "maven-multi"
-    shutil.copytree(REPO / "examples" / "maven-multi", project,
-                    ignore=shutil.ignore_patterns("target", "temp", "execute-script.py", "run-configuration.json"))
-    install_executor(project)
-    return project
-
-
-EXAMPLE_LEFTOVERS = ("target", "temp", "build-cache", "execute-script.py", "run-configuration.json", "node_modules",
-                     "dist", "build", ".gradle", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache")
+    return copy_example("maven-multi", tmp_path / "maven-multi")
 
 
 def copy_example(name: str, target: Path, fixed: bool = False, npm_links: bool = False) -> Path:
-    """A copy of examples/NAME at TARGET with the executor installed; `fixed` removes its planted
-    faults (its fix-faults.sh); `npm_links` links the workspace packages (offline npm install)."""
-    shutil.copytree(REPO / "examples" / name, target, ignore=shutil.ignore_patterns(*EXAMPLE_LEFTOVERS))
+    """A copy of examples/NAME at TARGET (the files git tracks: nothing an earlier run left there)
+    with the executor installed; `fixed` removes its planted faults (its fix-faults.sh);
+    `npm_links` links the workspace packages (offline npm install)."""
+    copy_tracked(REPO / "examples" / name, target)
     install_executor(target)
     if fixed:
-        subprocess.run(["bash", str(target / "fix-faults.sh"), str(target)], check=True, capture_output=True)
+        fix_faults(target)
     if npm_links:
         subprocess.run(["npm", "install", "--offline", "--no-audit", "--no-fund"], cwd=target, check=True,
                        capture_output=True, timeout=300)
     return target
+
+
+def fix_faults(project: Path) -> None:
+    """Removes an example copy's planted faults (its fix-faults.sh)."""
+    subprocess.run(["bash", str(project / "fix-faults.sh"), str(project)], check=True, capture_output=True)
 
 
 def run_json(project: Path, notation: str, *args: str, timeout: float = 600) -> dict:

@@ -63,19 +63,29 @@ http {{
     def start(self) -> "CacheServer":
         (self.root / "temp").mkdir(parents=True, exist_ok=True)
         self.data.mkdir(parents=True, exist_ok=True)
-        conf = self.root / "nginx.conf"
-        conf.write_text(self.config())
-        self.process = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(self.root)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"nginx did not start: {self.process.stderr.read().decode()}")
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                return self
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError("nginx did not listen within 10 s")
+        # The free port can be taken by another test's server before nginx binds it (tests run side
+        # by side): then another port, a few times.
+        for _ in range(5):
+            conf = self.root / "nginx.conf"
+            conf.write_text(self.config())
+            self.process = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(self.root)],
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    message = self.process.stderr.read().decode()
+                    self.process.stderr.close()
+                    if "Address already in use" not in message:
+                        raise RuntimeError(f"nginx did not start: {message}")
+                    self.port = free_port()
+                    break
+                with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return self
+                time.sleep(0.05)
+            else:
+                self.stop()
+                raise RuntimeError("nginx did not listen within 10 s")
+        raise RuntimeError("nginx found no free port in 5 tries")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -12,11 +12,16 @@ SPEC_GRADLE = "pm-dev-java:plan-marshall-plugin:gradle"
 TODAY_GRADLE = "plan-marshall:build-gradle:gradle"
 
 
+# The tests of the faulty copy run on one pytest-xdist worker: one copy serves them all.
+ON_THE_FAULTY_COPY = pytest.mark.xdist_group("gradle-multi-faulty")
+
+
 @pytest.fixture(scope="module")
 def faulty(tmp_path_factory) -> Path:
     return copy_example("gradle-multi", tmp_path_factory.mktemp("gradle") / "gradle-multi")
 
 
+@ON_THE_FAULTY_COPY
 def test_failing_test_of_app_in_the_app_scope(faulty: Path):
     result = run_json(faulty, TODAY_GRADLE, "--command-args", ":app:test --offline")
     assert result["status"] == "error" and result["error"] == "build_failed"
@@ -26,6 +31,7 @@ def test_failing_test_of_app_in_the_app_scope(faulty: Path):
     assert log_scope(result, faulty) == ("app", "gradle")
 
 
+@ON_THE_FAULTY_COPY
 def test_compile_error_of_report_in_the_report_scope(faulty: Path):
     result = run_json(faulty, SPEC_GRADLE, "--commandArgs", ":report:compileJava --offline")
     assert result["status"] == "error"

@@ -4,17 +4,18 @@ and after SIGINT the terminal is restored and the report printed. The modules ar
 of known durations (orchestration_support)."""
 import os
 import signal
+import subprocess
 import time
 
 import pytest
 from pathlib import Path
 
-from orchestration_support import make_project
+from orchestration_support import PLANBUILD, make_project
 from terminal_support import TerminalRun, learn, strip_colour, written_lines
 
 
 def test_elapsed_time_advances_without_an_event(tmp_path: Path):
-    project = make_project(tmp_path, {"slow": {"sleep": 5}})
+    project = make_project(tmp_path, {"slow": {"sleep": 4.5}})
     learn(project, {"slow": 10})
     run = TerminalRun(project, "--no-cache")
     run.read_for(2.0)
@@ -104,19 +105,35 @@ def test_a_stop_signal_restores_the_terminal_and_prints_the_report(tmp_path: Pat
 
 
 def test_plain_output_has_a_heartbeat_while_builds_run(tmp_path: Path):
-    """Off a terminal (a pipe here) CI logs get a line at least every 30 s while a build runs."""
-    import subprocess
-    from orchestration_support import PLANBUILD
-    project = make_project(tmp_path, {"slow": {"sleep": 33}})
-    run = subprocess.run([str(PLANBUILD), "orchestrate", "--project-dir", str(project), "--command", "verify",
-                          "--no-cache"], capture_output=True, text=True, timeout=120)
+    """Off a terminal (a pipe here) CI logs get a line at least every 30 s while a build runs;
+    PLANBUILD_HEARTBEAT_SECONDS=2 makes it every 2 s, so that this test need not wait 30."""
+    project = make_project(tmp_path, {"slow": {"sleep": 4.5}})
+    run = orchestrate_plainly(project, {"PLANBUILD_HEARTBEAT_SECONDS": "2"})
     assert run.returncode == 0, run.stderr
     assert "\x1b" not in run.stderr
     lines = run.stderr.splitlines()
-    beats = [line for line in lines if line.startswith("still running: slow 3")]
-    assert len(beats) == 1, lines
+    beats = [line for line in lines if line.startswith("still running: slow ")]
+    assert beats, lines  # at 2 s and 4 s, one more on a machine so loaded that the build ends late
+    elapsed = [float(beat.split()[3].rstrip("s")) for beat in beats]  # "still running: slow 2.0s · …"
+    assert elapsed[0] >= 2 and all(later - earlier >= 2 for earlier, later in zip(elapsed, elapsed[1:])), beats
     assert beats[0].endswith(" · [0/1] elapsed " + beats[0].split("elapsed ")[1]) and "ETA" in beats[0]
-    assert lines.index(beats[0]) < lines.index(next(line for line in lines if line.startswith("success  slow")))
+    assert lines.index(beats[-1]) < lines.index(next(line for line in lines if line.startswith("success  slow")))
+
+
+def test_a_heartbeat_setting_out_of_range_is_said_and_the_default_kept(tmp_path: Path):
+    project = make_project(tmp_path, {"quick": {"sleep": 0.2}})
+    run = orchestrate_plainly(project, {"PLANBUILD_HEARTBEAT_SECONDS": "0"})
+    assert run.returncode == 0, run.stderr
+    lines = run.stderr.splitlines()
+    assert lines[0] == ("planbuild: PLANBUILD_HEARTBEAT_SECONDS ignored: a whole number of seconds from 1 to 3600 "
+                        "expected; a heartbeat every 30 s"), lines
+    assert not any(line.startswith("still running") for line in lines)
+
+
+def orchestrate_plainly(project: Path, env: dict):
+    """`planbuild orchestrate` with its standard error in a pipe: the plain display."""
+    return subprocess.run([str(PLANBUILD), "orchestrate", "--project-dir", str(project), "--command", "verify",
+                           "--no-cache"], capture_output=True, text=True, timeout=120, env={**os.environ, **env})
 
 
 def test_an_error_leaves_the_cursor_shown(tmp_path: Path):

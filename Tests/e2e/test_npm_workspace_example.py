@@ -17,6 +17,10 @@ WEB_TEST_FAILURE = ("packages/web/test/index.test.js", 16, "test_failure")
 LINT_WARNING = ("packages/web/test/index.test.js", 15, "lint_warning")
 
 
+# The tests of the faulty copy run on one pytest-xdist worker: one npm install serves them all.
+ON_THE_FAULTY_COPY = pytest.mark.xdist_group("npm-workspace-faulty")
+
+
 @pytest.fixture(scope="module")
 def faulty(tmp_path_factory) -> Path:
     project = copy_example("npm-workspace", tmp_path_factory.mktemp("npm") / "npm-workspace", npm_links=True)
@@ -32,6 +36,7 @@ def fixed(tmp_path_factory) -> Path:
                         npm_links=True)
 
 
+@ON_THE_FAULTY_COPY
 def test_type_error_of_api_at_its_file_and_line_in_the_api_scope(faulty: Path):
     # tsc runs in packages/api and prints src/index.ts: the result names the file from the project.
     result = run_json(faulty, TODAY_NPM, "--command-args", "run build --workspace=api")
@@ -41,6 +46,7 @@ def test_type_error_of_api_at_its_file_and_line_in_the_api_scope(faulty: Path):
     assert log_scope(result, faulty) == ("api", "npm")
 
 
+@ON_THE_FAULTY_COPY
 def test_failing_test_of_web_with_counts_in_the_web_scope(faulty: Path):
     result = run_json(faulty, TODAY_NPM, "--command-args", "run test --workspace=web")
     assert result["status"] == "error"
@@ -49,6 +55,7 @@ def test_failing_test_of_web_with_counts_in_the_web_scope(faulty: Path):
     assert log_scope(result, faulty) == ("web", "npm")
 
 
+@ON_THE_FAULTY_COPY
 def test_eslint_goes_through_npx_and_reports_the_warning(faulty: Path):
     result = run_json(faulty, SPEC_NPM, "--commandArgs", "eslint --max-warnings 0 packages", "--env", ESLINT_ENV)
     assert result["status"] == "error"
@@ -57,6 +64,7 @@ def test_eslint_goes_through_npx_and_reports_the_warning(faulty: Path):
     assert log_scope(result, faulty) == ("default", "npm")
 
 
+@ON_THE_FAULTY_COPY
 def test_tsc_and_jest_go_through_npx(faulty: Path):
     tsc = run_json(faulty, TODAY_NPM, "--command-args", "tsc -p packages/api")
     assert tsc["command_type"] == "npx" and tsc["command"] == "npx tsc -p packages/api"
@@ -69,6 +77,7 @@ def test_tsc_and_jest_go_through_npx(faulty: Path):
     assert "29." in Path(jest["log_file"]).read_text()
 
 
+@ON_THE_FAULTY_COPY
 def test_both_notation_generations_give_the_same_result(faulty: Path):
     spec = run_json(faulty, SPEC_NPM, "--commandArgs", "run build --workspace=api")
     today = run_json(faulty, TODAY_NPM, "--command-args", "run build --workspace=api")
@@ -77,6 +86,7 @@ def test_both_notation_generations_give_the_same_result(faulty: Path):
     assert spec == today
 
 
+@ON_THE_FAULTY_COPY
 def test_orchestrated_verify_builds_core_first_and_reports_every_package(faulty: Path):
     report = orchestrate_json(faulty, "verify", "--jobs", "2", "--no-cache")
     builds = {build["module"]: build for build in report["builds"]}

@@ -1,34 +1,14 @@
 """Real Maven on a copy of examples/maven-multi whose derived-data.json says, in the Maven
-coordinate form the discovery tools write, that service depends on core and web on service."""
-import json
-import subprocess
+coordinate form the discovery tools write, that service depends on core and web on service. (That
+the fixed copy builds in that order is the first run of test_incremental_maven.py.)"""
 from pathlib import Path
 
-from conftest import REPO
+from conftest import chain
 from orchestration_support import orchestrate
-
-
-def chain(project: Path) -> None:
-    path = project / ".plan" / "project-architecture" / "derived-data.json"
-    data = json.loads(path.read_text())
-    data["modules"]["service"]["dependencies"] = ["com.example.planbuild:core:compile", "junit:junit:test"]
-    data["modules"]["web"]["dependencies"] = ["com.example.planbuild:service:compile"]
-    path.write_text(json.dumps(data, indent=2))
 
 
 def by_module(report):
     return {build["module"]: build for build in report["builds"]}
-
-
-def test_fixed_copy_builds_in_dependency_order(maven_example: Path):
-    chain(maven_example)
-    subprocess.run(["bash", str(REPO / "examples" / "maven-multi" / "fix-faults.sh"), str(maven_example)], check=True)
-    run, report = orchestrate(maven_example, "--jobs", "3", timeout=900)
-    assert run.returncode == 0, run.stderr
-    builds = by_module(report)
-    assert [b["status"] for b in builds.values()] == ["success"] * 3
-    assert builds["service"]["started_ms"] >= builds["core"]["finished_ms"]
-    assert builds["web"]["started_ms"] >= builds["service"]["finished_ms"]
 
 
 def test_dependents_of_a_failed_build_are_skipped(maven_example: Path):

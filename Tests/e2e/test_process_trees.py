@@ -314,8 +314,8 @@ def test_copied_shims_find_the_supervisor_beside_the_library(tmp_path: Path):
     """The README's way to install: python/ copied with the library and the supervisor beside it.
     A timeout there still ends a setsid'ed grandchild (only the supervisor can)."""
     import shutil
-    scripts = tmp_path / "scripts"
-    shutil.copytree(PYTHON_SHIMS, scripts)
+    from conftest import copy_tracked
+    scripts = copy_tracked(PYTHON_SHIMS, tmp_path / "scripts")
     release = Path(os.environ.get("PLANBUILD_LIBRARY", REPO / ".build" / "release" / "libplanbuild.so")).parent
     for name in ("libplanbuild.so", "planbuild-supervisor"):
         shutil.copy2(release / name, scripts / name)

@@ -21,8 +21,13 @@ EXAMPLE = REPO / 'examples' / 'maven-multi'
 PYTHON = sys.executable
 
 sys.path.insert(0, str(PYTHON_DIR))
+sys.path.insert(0, str(REPO / 'Tests' / 'support'))
 
 import _planbuild  # noqa: E402
+from checkout_copy import copy_tracked  # noqa: E402,F401  (the tests import it from here)
+from tool_jvm import use_quick_start  # noqa: E402
+
+use_quick_start()
 
 MAVEN_FAILURE_LOG = """\
 [INFO] Scanning for projects...
@@ -46,6 +51,11 @@ MAVEN_FAILURE_LOG = """\
 [ERROR] -> [Help 1]
 [ERROR] Re-run Maven using the -X switch to enable full debug logging.
 """
+
+
+def pytest_configure(config):
+    config.addinivalue_line('markers', 'real_tool: runs a real build tool (Maven, npm, mypy, ruff, pytest); '
+                                       '`bash scripts/test --quick` leaves these out')
 
 
 def pytest_sessionstart(session):

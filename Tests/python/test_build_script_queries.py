@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from conftest import PYTHON_DIR, REPO, run
+from conftest import PYTHON_DIR, REPO, copy_tracked, run
 
 PROJECTS = REPO / 'Tests' / 'Fixtures' / 'projects'
 MAVEN_OFFLINE = '-o\n-B\n-Dmaven.repo.local=/usr/share/maven-repo\n'
@@ -22,7 +22,7 @@ def script(system):
 def marked_maven_project(tmp_path):
     """maven-hello with one suppressible and one unknown marker in Hello.java (line 5)."""
     project = tmp_path / 'hello'
-    shutil.copytree(PROJECTS / 'maven-hello', project)
+    copy_tracked(PROJECTS / 'maven-hello', project)
     (project / '.mvn').mkdir()
     (project / '.mvn' / 'maven.config').write_text(MAVEN_OFFLINE)
     source = project / 'src' / 'main' / 'java' / 'demo' / 'Hello.java'
@@ -32,6 +32,7 @@ def marked_maven_project(tmp_path):
     return project
 
 
+@pytest.mark.real_tool
 def test_search_markers_in_a_real_maven_project(tmp_path):
     project = marked_maven_project(tmp_path)
     # The markers are comments: the real Maven still compiles the marked source.
@@ -86,7 +87,7 @@ def test_search_markers_missing_folder(tmp_path):
 
 def copied_gradle_multi(tmp_path):
     project = tmp_path / 'gradle-multi'
-    shutil.copytree(PROJECTS / 'gradle-multi', project)
+    copy_tracked(PROJECTS / 'gradle-multi', project)
     return project
 
 

@@ -5,12 +5,12 @@ import json
 import shutil
 
 import _planbuild
-from conftest import PYTHON_DIR, REPO, run, subprocess_env
+from conftest import PYTHON_DIR, REPO, copy_tracked, run, subprocess_env
 
 
 def test_copied_folder_works(tmp_path):
     scripts = tmp_path / 'marketplace' / 'scripts'
-    shutil.copytree(PYTHON_DIR, scripts, ignore=shutil.ignore_patterns('__pycache__'))
+    copy_tracked(PYTHON_DIR, scripts)
     shutil.copy(_planbuild.load()._name, scripts / _planbuild.LIBRARY_NAME)
     project = tmp_path / 'project'
     project.mkdir()

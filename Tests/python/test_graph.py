@@ -2,24 +2,19 @@
 examples/maven-multi whose derived-data.json lists dependencies as the discovery tools write them."""
 
 import json
-import shutil
 
 import pytest
 
 import architecture
-from conftest import EXAMPLE, PYTHON_DIR, run
+from conftest import EXAMPLE, PYTHON_DIR, copy_tracked, run
+from maven_example import chain
 
 
 @pytest.fixture
 def chained(tmp_path):
     """service depends on core, web on service, in groupId:artifactId:scope form, plus libraries."""
-    project = tmp_path / 'maven-multi'
-    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns('target'))
-    path = project / '.plan' / 'project-architecture' / 'derived-data.json'
-    data = json.loads(path.read_text())
-    data['modules']['service']['dependencies'] = ['com.example.planbuild:core:compile', 'junit:junit:test']
-    data['modules']['web']['dependencies'] = ['com.example.planbuild:service:compile']
-    path.write_text(json.dumps(data, indent=2))
+    project = copy_tracked(EXAMPLE, tmp_path / 'maven-multi')
+    chain(project)
     return project
 
 

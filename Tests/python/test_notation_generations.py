@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import planbuild_executor
-from conftest import EXECUTE_SCRIPT, PYTHON_DIR, REPO, run
+from conftest import EXECUTE_SCRIPT, PYTHON_DIR, REPO, copy_tracked, run
 
 TWINS = {
     'plan-marshall:build-maven:maven': 'pm-dev-java:plan-marshall-plugin:maven',
@@ -38,9 +38,7 @@ def test_list_shows_both_generations(tmp_path):
 
 
 def copy_example(name, tmp_path):
-    target = tmp_path / name
-    shutil.copytree(REPO / 'examples' / name, target)
-    return target
+    return copy_tracked(REPO / 'examples' / name, tmp_path / name)
 
 
 def split_into_module_files(project):

@@ -4,9 +4,13 @@ workspace folder with the environment given as "K=V K2=V2" text or as a dict."""
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import PYTHON_DIR, run
 
 import npm
+
+pytestmark = pytest.mark.real_tool  # the real npm
 
 # The script prints where it runs and two variables; npm itself needs no registry for `run`.
 REPORT = "node -e \"console.log('cwd=' + process.cwd() + ' MODE=' + process.env.MODE + ' LEVEL=' + process.env.LEVEL)\""

@@ -11,7 +11,7 @@ import stat
 
 import pytest
 
-from conftest import PYTHON_DIR, REPO, run
+from conftest import PYTHON_DIR, REPO, copy_tracked, run
 
 SCRIPT = PYTHON_DIR / 'pyproject_build.py'
 FAULTS = REPO / 'Tests' / 'Fixtures' / 'projects' / 'python-faults'
@@ -29,7 +29,7 @@ esac
 
 def copy(project, tmp_path, wrapper=False):
     target = tmp_path / project.name
-    shutil.copytree(project, target, ignore=shutil.ignore_patterns('__pycache__', '.pytest_cache', '.mypy_cache', '.ruff_cache'))
+    copy_tracked(project, target)
     if wrapper:
         pw = target / 'pw'
         pw.write_text(PW)
@@ -45,6 +45,7 @@ def places(result):
     return {(issue['file'], issue['line'], issue['category']) for issue in result['errors']}
 
 
+@pytest.mark.real_tool
 def test_pytest_failures_at_the_test_lines_with_counts(tmp_path):
     project = copy(FAULTS, tmp_path)
     completed = build(project, 'run', '--command-args', 'pytest -q')
@@ -59,6 +60,7 @@ def test_pytest_failures_at_the_test_lines_with_counts(tmp_path):
     assert os.path.dirname(log).endswith('.plan/temp/build-output/default') and os.path.basename(log).startswith('python-')
 
 
+@pytest.mark.real_tool
 def test_verify_through_pw_yields_mypy_ruff_and_pytest_from_one_log(tmp_path):
     project = copy(FAULTS, tmp_path, wrapper=True)
     completed = build(project, 'run', '--commandArgs', 'verify')
@@ -73,6 +75,7 @@ def test_verify_through_pw_yields_mypy_ruff_and_pytest_from_one_log(tmp_path):
     assert result['tests']['failed'] == 4
 
 
+@pytest.mark.real_tool
 def test_fixed_copy_succeeds(tmp_path):
     project = copy(CLEAN, tmp_path, wrapper=True)
     completed = build(project, 'run', '--command-args', 'verify')

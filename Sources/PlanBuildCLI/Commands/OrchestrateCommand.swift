@@ -46,7 +46,7 @@ struct OrchestrateCommand: ParsableCommand {
                                                remoteWrite: remoteCacheWrite)
         // Progress goes to standard error, so `orchestrate … > report.txt` still shows it live.
         // `--events -` makes standard error the event stream: nothing else is written there.
-        let display = events == "-" ? nil : ProgressDisplay(mode: chosenDisplayMode())
+        let display = events == "-" ? nil : chosenDisplay()
         // Whatever ends the run (an error included), the terminal is left as it was found.
         defer { display?.finish() }
         do {

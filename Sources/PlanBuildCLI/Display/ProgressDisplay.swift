@@ -7,7 +7,7 @@ import Synchronization
 ///   line) is redrawn in place on every event and twice a second by a ticker thread, cursor hidden;
 /// - `compact` (NO_COLOR): one status line rewritten with a carriage return, no escape code;
 /// - `plain` (not a terminal, CI, TERM=dumb): each event's line (`ProgressEvent.line`) and a
-///   heartbeat line every 30 s while builds run.
+///   heartbeat line every 30 s (`DisplayMode.heartbeatInterval`) while builds run.
 /// Events come on the orchestrator's thread and ticks on the ticker's, so all state is behind a lock.
 final class ProgressDisplay: @unchecked Sendable {
     private struct Screen {
@@ -19,12 +19,14 @@ final class ProgressDisplay: @unchecked Sendable {
     }
 
     let mode: DisplayMode
+    private let heartbeatSeconds: Double
     private let started = MonotonicClock.milliseconds()
     private let screen = Mutex(Screen())
     private let ticking = Atomic<Bool>(false)
 
-    init(mode: DisplayMode) {
+    init(mode: DisplayMode, heartbeatSeconds: Double = DisplayMode.heartbeatSeconds) {
         self.mode = mode
+        self.heartbeatSeconds = heartbeatSeconds
         if mode == .live { writeAll("\u{1B}[?25l") } // the cursor would flicker over the block
         StopSignals.setAnnouncer { [self] message in self.announce(message) }
         StopSignals.setRestorer { [mode] in
@@ -104,7 +106,7 @@ final class ProgressDisplay: @unchecked Sendable {
             let time = now
             switch mode {
             case .plain:
-                guard !screen.state.running.isEmpty, time - screen.lastOutput >= DisplayMode.heartbeatSeconds else { return }
+                guard !screen.state.running.isEmpty, time - screen.lastOutput >= heartbeatSeconds else { return }
                 output(&screen, [screen.state.heartbeat(at: time)], at: time)
             case .live, .compact:
                 writeAll(erase(&screen) + draw(&screen, at: time))
@@ -176,11 +178,15 @@ func writeAll(_ text: String) {
     }
 }
 
-/// Which display this process's standard error gets.
-func chosenDisplayMode() -> DisplayMode {
+/// The display this process's standard error gets, with its heartbeat interval; a heartbeat
+/// setting that was not taken is said on standard error.
+func chosenDisplay() -> ProgressDisplay {
     var environment: [String: String] = [:]
-    for name in ["CI", "TERM", "NO_COLOR"] {
+    for name in ["CI", "TERM", "NO_COLOR", DisplayMode.heartbeatVariable] {
         if let value = getenv(name) { environment[name] = String(cString: value) }
     }
-    return DisplayMode.choose(terminal: isatty(2) == 1, environment: environment)
+    let heartbeat = DisplayMode.heartbeatInterval(environment: environment)
+    if let ignored = heartbeat.ignored { writeAll("planbuild: \(ignored)\n") }
+    return ProgressDisplay(mode: DisplayMode.choose(terminal: isatty(2) == 1, environment: environment),
+                           heartbeatSeconds: heartbeat.seconds)
 }

@@ -19,4 +19,21 @@ public enum DisplayMode: Equatable, Sendable {
 
     /// Seconds between heartbeat lines in plain mode: CI systems end jobs silent for minutes.
     public static let heartbeatSeconds: Double = 30
+
+    /// The environment variable that sets another heartbeat interval, so that a test sees a
+    /// heartbeat without waiting half a minute.
+    public static let heartbeatVariable = "PLANBUILD_HEARTBEAT_SECONDS"
+
+    /// The heartbeat interval in seconds: `PLANBUILD_HEARTBEAT_SECONDS` when it is a whole number
+    /// from 1 (the plain display looks once a second) to 3600, else `heartbeatSeconds`, with the
+    /// reason its value was not taken (nil when it was, or when it is not set).
+    public static func heartbeatInterval(environment: [String: String]) -> (seconds: Double, ignored: String?) {
+        guard let text = environment[heartbeatVariable] else { return (heartbeatSeconds, nil) }
+        if text.utf8.count <= 4, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+           let seconds = Int(text), (1...3600).contains(seconds) {
+            return (Double(seconds), nil)
+        }
+        return (heartbeatSeconds, "\(heartbeatVariable) ignored: a whole number of seconds "
+            + "from 1 to 3600 expected; a heartbeat every \(Int(heartbeatSeconds)) s")
+    }
 }
