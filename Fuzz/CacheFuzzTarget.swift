@@ -17,7 +17,10 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildConfiguration
+@testable import PlanBuildCache
 
 private let root = "/dev/shm/planbuild-cache-fuzz-\(getpid())"
 private let layout = ProjectLayout(projectDir: root)

@@ -21,7 +21,8 @@
 import Glibc
 #endif
 import PlanBuildABI
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildParsing
 
 private let logPath = "/dev/shm/planbuild-fuzz-\(getpid()).log"
 private let parseRequests = ParserRegistry.names.map { system in

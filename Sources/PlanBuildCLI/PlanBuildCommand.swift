@@ -1,6 +1,8 @@
 import ArgumentParser
-import PlanBuildCore
 import PlanBuildDigest
+import PlanBuildSupport
+import PlanBuildModel
+import PlanBuildCache
 
 @main
 struct PlanBuildCommand: ParsableCommand {

@@ -1,4 +1,4 @@
-import PlanBuildCore
+import PlanBuildSupport
 
 /// Writes to file descriptor 2 directly (the C `stderr` global is not concurrency-safe in Swift 6).
 /// A closed pipe (`… 2>&1 | head -2`) stops the command (StopSignals).

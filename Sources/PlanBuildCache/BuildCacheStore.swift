@@ -1,4 +1,6 @@
 import CPlanBuildSupport
+import PlanBuildSupport
+import PlanBuildModel
 
 /// The files of the build cache under `.plan/build-cache/` (never under `.plan/temp/`, which users
 /// clear): per module folder, `{command}.json` (the record), `{command}.manifest` (the module's

@@ -1,3 +1,6 @@
+import PlanBuildSupport
+import PlanBuildModel
+
 /// Which project-relative paths are a build's inputs, and which folders never are.
 enum BuildInputs {
     /// Files every module depends on: root descriptors and lock files, Maven's `.mvn/`, the wrappers.

@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// Why a build was not taken from the cache, as a report row's `cache_miss` and
 /// `planbuild cache explain` say it (the question Bazel's explain and Turborepo's summary answer).
 public struct CacheMiss: Equatable, Sendable {

@@ -1,3 +1,6 @@
+import PlanBuildSupport
+import PlanBuildModel
+
 /// The cache's questions and maintenance, one home for `planbuild cache …`, `pb_cache` and the
 /// Python `cache` module: `stats`, `list`, `clear` and `explain` (why would this build run?).
 public enum CacheQuery {

@@ -1,3 +1,7 @@
+import PlanBuildSupport
+import PlanBuildModel
+import PlanBuildConfiguration
+
 /// What the cache keeps of one successful build (module × canonical command), stored as
 /// `.plan/build-cache/{module}/{command}.json`, with its input manifests beside it.
 public struct CacheRecord: Equatable, Sendable {

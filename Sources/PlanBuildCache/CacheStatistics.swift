@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// `planbuild cache stats`: what the cache holds (entries, bytes, oldest and newest record) and
 /// what it did (hits and misses of the last run and in total, time saved in total), the latter
 /// kept in `.plan/build-cache/stats.json` and updated under a lock after every run.

@@ -1,5 +1,6 @@
 import CPlanBuildSupport
 import Synchronization
+import PlanBuildSupport
 
 /// SHA-256 for the build cache, computed by swift-crypto in the digest plugin
 /// (`libplanbuild-digest.so`, target PlanBuildDigest) beside the library or the CLI.

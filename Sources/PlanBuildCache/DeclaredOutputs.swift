@@ -1,3 +1,6 @@
+import PlanBuildSupport
+import PlanBuildModel
+
 /// The files a successful build of a module is declared to leave, by the local configuration
 /// alone: Maven's `target/*.jar|war|ear|pom`, Gradle's `build/libs/*`, npm's package.json `main`
 /// and `files`, each below the module's own folder. The local cache lists what of them exists

@@ -1,4 +1,5 @@
 import CPlanBuildSupport
+import PlanBuildSupport
 
 /// A file's identity as the file system reports it: what the fast path compares to decide that
 /// a file is unchanged without reading it (the same size, mtime, inode and ctime as recorded).

@@ -1,4 +1,5 @@
 import CPlanBuildSupport
+import PlanBuildSupport
 
 /// What each folder of a module held when it was last scanned: its identity and its entries
 /// (name and type, in walk order). Stored after the module's manifest, so the next scan can skip

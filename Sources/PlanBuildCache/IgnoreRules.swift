@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// Which files are never build inputs: the output folders of the project's modules where those
 /// modules put them (BuildInputs.outputFolders: Maven's `target/` at a Maven module's root, not a
 /// source package named `target` deep under `src/`), PlanBuild's own `.plan/` state (learned

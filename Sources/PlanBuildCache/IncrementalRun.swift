@@ -1,3 +1,6 @@
+import PlanBuildSupport
+import PlanBuildModel
+
 /// The cache's view of one orchestrated run: computed once before anything starts, it knows for
 /// every planned build whether it is a hit (and its record) or a miss (and why), and records the
 /// builds that succeed. Thread-safe after `init`: `decision` only reads, `recordSuccess` writes

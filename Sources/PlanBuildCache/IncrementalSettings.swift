@@ -1,3 +1,6 @@
+import PlanBuildModel
+import PlanBuildConfiguration
+
 /// The `incremental` object of run-configuration.json:
 /// `{"enabled": false, "max_age_days": 7, "global_inputs": ["globs", …], "runtime_inputs": ["java -version", …], "remote": {…}}`
 /// (`remote`: RemoteCacheSettings).

@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// The hash a manifest entry records for one scanned input: the SHA-256 of a file's content (of
 /// a text naming it executable with that hash, for a file with the executable bit: git records
 /// the bit, so setting or clearing it is a change); for a symbolic link, the SHA-256 of a text

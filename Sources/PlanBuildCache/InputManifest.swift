@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// The inputs of one part of a build (a module's files, or the project-wide files) as a sorted
 /// list of (relative path, identity, SHA-256 of the content), and the digest over it: SHA-256 of
 /// the sorted `path NUL hash LF` lines, so the same files with the same contents give the same

@@ -1,4 +1,5 @@
 import CPlanBuildSupport
+import PlanBuildSupport
 
 /// One input found on disk: its path relative to the project (as seen from there, through any
 /// symbolic link on the way), its identity, and what it is.

@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// The members of a JSON object as a record decoder takes them: a member of the wrong type, or a
 /// number outside its range, throws `Corrupt`; an absent (or null) optional member is nil.
 struct RecordFields {

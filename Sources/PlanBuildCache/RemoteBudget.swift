@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// The time one run may spend waiting for the remote cache: the wall-clock time during which at
 /// least one request is in flight (parallel requests count once), summed over the run. Each
 /// request's deadline is cut to what is left, so the server can never hold a run longer than the

@@ -1,4 +1,6 @@
 import CPlanBuildSupport
+import PlanBuildSupport
+import PlanBuildModel
 
 /// The shared build cache on an HTTP cache server (bazel-remote's layout, which nginx with
 /// WebDAV PUT serves as well): `{url}/ac/{input digest}` holds a build's record as JSON,

@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// Where a shared build cache lives and what this machine may do with it: the `incremental.remote`
 /// object of run-configuration.json, `{"url": …, "read": true, "write": false,
 /// "token_env": "PLANBUILD_CACHE_TOKEN", "timeout_seconds": 5, "budget_seconds": 120}`, overridden by the environment

@@ -1,3 +1,6 @@
+import PlanBuildSupport
+import PlanBuildModel
+
 /// A record read from the remote cache (`ac/{input digest}`), checked whole before anything of it
 /// is used: whoever can write to the cache must not be able to write anything else into the
 /// project.

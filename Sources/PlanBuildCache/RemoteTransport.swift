@@ -1,4 +1,5 @@
 import CPlanBuildSupport
+import PlanBuildSupport
 
 /// One HTTP exchange as the remote cache asks for it.
 struct RemoteRequest: Sendable {

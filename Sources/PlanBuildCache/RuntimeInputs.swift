@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// `incremental.runtime_inputs` (e.g. `["java -version", "node --version"]`): commands whose output
 /// joins every input digest, so machines with different toolchains do not share results through a
 /// remote cache unless the user wants them to. Each runs once per orchestration (in the project,

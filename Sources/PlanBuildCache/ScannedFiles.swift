@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// The files a scan found, sorted by path bytes, each once: their paths in one byte buffer and
 /// their identities beside them. On a project where nothing changed, deciding that a module is
 /// unchanged only compares these bytes with the recorded manifest's, so no String is made per

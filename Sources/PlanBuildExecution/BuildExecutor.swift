@@ -1,3 +1,8 @@
+import PlanBuildSupport
+import PlanBuildModel
+import PlanBuildParsing
+import PlanBuildConfiguration
+
 /// One build to run (what `pb_execute` and the `run` scripts ask for).
 public struct BuildRequest: Sendable {
     public var system: BuildSystem
@@ -27,9 +32,6 @@ public struct BuildRequest: Sendable {
     /// Where the tool runs, relative to the project (an npm workspace folder); default the project.
     /// Wrapper detection, logs and learning stay with the project.
     public var workingDirectory: String?
-    /// Consult the build cache when run-configuration.json has `"incremental": {"enabled": true}`
-    /// (SPEC 5 "Incremental"); false inside an orchestration, which uses the cache itself.
-    public var singleRunCache: Bool = true
 
     /// The timeout to start from when nothing was learned and the caller named none (SPEC: 300 s).
     public static let defaultTimeout = 300
@@ -112,12 +114,6 @@ public enum BuildExecutor {
             return planned
         }
 
-        // The drop-in default is the reference behaviour: the cache answers only when enabled.
-        let cache = request.singleRunCache ? SingleRunCache.prepare(request, arguments: arguments, key: key) : nil
-        if let cache, case .hit(let record) = cache.decisions[0] {
-            return SingleRunCache.result(record, command: commandLine, launcher: launcher)
-        }
-
         let log: LogFiles.Created
         do {
             log = try LogFiles.create(system: request.system.rawValue, scope: arguments.module, layout: request.layout, keepOpen: true)
@@ -161,10 +157,6 @@ public enum BuildExecutor {
             }
         }
 
-        if result.status == .success, let cache {
-            _ = cache.recordSuccess(index: 0, durationMilliseconds: result.durationMilliseconds, tests: result.tests,
-                                    warnings: result.warnings?.count ?? 0, logFile: result.logFile)
-        }
         if result.status != .success && request.parseOnFailure {
             attachDiagnostics(to: &result, request: request, configuration: configuration)
         }
@@ -195,8 +187,7 @@ public enum BuildExecutor {
 
     static func failure(_ kind: String, command: String, message: String, wrapper: String? = nil,
                         launcher: Launcher? = nil) -> BuildResult {
-        var result = BuildResult(status: .error, exitCode: -1, durationSeconds: 0, logFile: "", command: command,
-                                 error: kind, message: message)
+        var result = BuildResult.notStarted(kind, command: command, message: message)
         result.wrapper = wrapper
         launcher?.describe(into: &result)
         return result

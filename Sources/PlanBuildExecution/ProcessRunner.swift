@@ -1,5 +1,7 @@
 import CPlanBuildSupport
 import Synchronization
+import PlanBuildSupport
+import PlanBuildModel
 
 /// Lets another thread stop running builds: `cancel()` wakes every wait that holds the token.
 public final class CancellationToken: @unchecked Sendable {
@@ -36,19 +38,6 @@ public final class CancellationToken: @unchecked Sendable {
     var waitDescriptor: Int32 { readEnd }
 }
 
-/// How a child process ended.
-public struct ProcessOutcome: Equatable, Sendable {
-    public enum Ending: Equatable, Sendable {
-        /// Exit code, or 128 + signal for a child killed by a signal.
-        case exited(Int)
-        case timedOut
-        case cancelled
-    }
-
-    public let ending: Ending
-    public let durationMilliseconds: Int
-}
-
 /// The program could not be started at all.
 public struct SpawnError: Error, Equatable, CustomStringConvertible {
     public let program: String
@@ -67,7 +56,7 @@ public struct SpawnError: Error, Equatable, CustomStringConvertible {
 public enum ProcessRunner {
     public static let defaultGraceMilliseconds = 1000
 
-    static func run(_ arguments: [String], workingDirectory: String, environment: [String]? = nil,
+    package static func run(_ arguments: [String], workingDirectory: String, environment: [String]? = nil,
                            outputDescriptor: Int32, timeoutMilliseconds: Int?,
                            cancellation: CancellationToken? = nil,
                            graceMilliseconds: Int = defaultGraceMilliseconds) -> Result<ProcessOutcome, SpawnError> {
@@ -168,13 +157,5 @@ enum CStringArray {
         return pointers.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) { body($0) }
         }
-    }
-}
-
-public enum MonotonicClock {
-    public static func milliseconds() -> Int {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Int(now.tv_sec) * 1000 + Int(now.tv_nsec) / 1_000_000
     }
 }

@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// Makes the file of an issue easy to open from the project: absolute paths inside the project
 /// become project-relative, and a test class path a log gives without its module
 /// (`com/example/ATest.java`) is looked up in the usual source roots of the project's modules.

@@ -1,3 +1,8 @@
+import PlanBuildSupport
+import PlanBuildModel
+import PlanBuildConfiguration
+import PlanBuildExecution
+
 /// How one planned build is carried out. A command line that names one of PlanBuild's own
 /// notations runs in this process through `BuildExecutor` (no Python per build); any other
 /// command line runs as a process of its own with the same log capture, timeout and
@@ -99,14 +104,14 @@ enum ProcessBuild {
             do {
                 timeout = try configuration.timeout(for: key, default: BuildRequest.defaultTimeout).seconds
             } catch {
-                return BuildExecutor.failure(BuildResult.ErrorKind.executionFailed, command: commandLine, message: error.message)
+                return BuildResult.notStarted(BuildResult.ErrorKind.executionFailed, command: commandLine, message: error.message)
             }
         }
         let log: LogFiles.Created
         do {
             log = try LogFiles.create(system: "command", scope: module, layout: layout, keepOpen: true)
         } catch {
-            return BuildExecutor.failure(BuildResult.ErrorKind.logFileFailed, command: commandLine, message: "cannot create the log file: \(error)")
+            return BuildResult.notStarted(BuildResult.ErrorKind.logFileFailed, command: commandLine, message: "cannot create the log file: \(error)")
         }
         defer { close(log.descriptor) }
         let outcome = ProcessRunner.run(words, workingDirectory: FileSystem.absolute(layout.projectDir),
@@ -114,7 +119,7 @@ enum ProcessBuild {
                                         cancellation: cancellation)
         switch outcome {
         case .failure(let error):
-            var result = BuildExecutor.failure(BuildResult.ErrorKind.executionFailed, command: commandLine, message: error.description)
+            var result = BuildResult.notStarted(BuildResult.ErrorKind.executionFailed, command: commandLine, message: error.description)
             result.logFile = log.path
             return result
         case .success(let process):

@@ -1,3 +1,9 @@
+import PlanBuildSupport
+import PlanBuildModel
+import PlanBuildConfiguration
+import PlanBuildExecution
+import PlanBuildCache
+
 /// Options of an orchestrated run (SPEC section 5, "Orchestration").
 public struct OrchestrationOptions: Sendable {
     /// Concurrency limit; nil: the number of CPUs; 0: unlimited.
@@ -265,7 +271,7 @@ final class OrchestratedRun: @unchecked Sendable {
         do {
             invocation = try BuildInvocation.from(commandLine: build.commandLine)
         } catch {
-            return BuildExecutor.failure(BuildResult.ErrorKind.executionFailed, command: build.commandLine, message: error.message)
+            return BuildResult.notStarted(BuildResult.ErrorKind.executionFailed, command: build.commandLine, message: error.message)
         }
         switch invocation {
         case .engine(let engine):
@@ -275,7 +281,6 @@ final class OrchestratedRun: @unchecked Sendable {
             request.workingDirectory = engine.workingDirectory
             request.fixedTimeoutSeconds = options.timeoutSeconds
             request.learnTimeout = options.learnTimeouts
-            request.singleRunCache = false // orchestration has the cache of its own
             return BuildExecutor.execute(request, cancellation: cancellation)
         case .process(let words):
             return ProcessBuild.run(words: words, module: build.module, command: build.command, layout: layout,

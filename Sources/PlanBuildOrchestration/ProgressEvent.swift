@@ -1,3 +1,5 @@
+import PlanBuildCache
+
 /// What an orchestrated run reports while it runs (SPEC section 5, "Orchestration": build
 /// started/finished, counts, percentage, elapsed, estimated remaining). The orchestrator emits
 /// these typed values; consumers in the same process (the CLI's display) read them as they are,

@@ -16,11 +16,4 @@ public enum RemainingTime {
         let left = estimate - max(0, since)
         return left >= 1 ? left : max(1, -left)
     }
-
-    /// `ETA 2m 05s`, or `ETA unknown` when nothing can be estimated (no learned durations and no
-    /// finished build yet) — never a made-up number.
-    public static func text(_ seconds: Double?) -> String {
-        guard let seconds else { return "ETA unknown" }
-        return "ETA " + DurationText.format(seconds: seconds.rounded())
-    }
 }

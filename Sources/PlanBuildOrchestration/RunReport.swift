@@ -1,3 +1,6 @@
+import PlanBuildModel
+import PlanBuildCache
+
 /// What happened to one build of an orchestrated run.
 public struct BuildReport: Equatable, Sendable {
     public enum Status: String, Sendable { case success, error, timeout, skipped, cancelled, cached }
@@ -33,8 +36,8 @@ public struct BuildReport: Equatable, Sendable {
         self.status = status
     }
 
-    var ran: Bool { startedAtMilliseconds != nil }
-    var failed: Bool { status == .error || status == .timeout }
+    package var ran: Bool { startedAtMilliseconds != nil }
+    package var failed: Bool { status == .error || status == .timeout }
     /// What dependents may build on: a success, or a cache hit that stands for one.
     var succeeded: Bool { status == .success || status == .cached }
 }
@@ -59,7 +62,7 @@ public struct RunReport: Equatable, Sendable {
     public var durationSeconds: Int { durationMilliseconds / 1000 }
     public var timeSavedSeconds: Int { builds.reduce(0) { $0 + ($1.timeSavedSeconds ?? 0) } }
 
-    func count(_ status: BuildReport.Status) -> Int { builds.filter { $0.status == status }.count }
+    package func count(_ status: BuildReport.Status) -> Int { builds.filter { $0.status == status }.count }
 
     public struct Statistics: Equatable, Sendable {
         public let averageSeconds: Double

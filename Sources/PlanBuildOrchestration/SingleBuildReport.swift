@@ -1,3 +1,7 @@
+import PlanBuildSupport
+import PlanBuildModel
+import PlanBuildExecution
+
 /// One build's result as a run of one build, so that the run exports (JUnit, SARIF: RunExports)
 /// have one renderer for `orchestrate` and for the single `run` of the build scripts.
 extension RunReport {
@@ -28,30 +32,5 @@ extension RunReport {
         build.startedAtMilliseconds = 0
         build.finishedAtMilliseconds = result.durationMilliseconds
         self.init(command: build.command, builds: [build], durationMilliseconds: result.durationMilliseconds)
-    }
-}
-
-extension BuildResult {
-    /// The first `errors` errors and `warnings` warnings (nil: all): what `run` shows.
-    public mutating func capIssues(errors: Int?, warnings: Int?) {
-        if let limit = errors, let all = self.errors, all.count > limit { self.errors = Array(all.prefix(max(0, limit))) }
-        if let limit = warnings, let all = self.warnings, all.count > limit { self.warnings = Array(all.prefix(max(0, limit))) }
-    }
-}
-
-extension BuildExecutor {
-    /// One build that also writes its JUnit / SARIF exports (`run --junit --sarif` of the build
-    /// scripts, pb_execute's members, `planbuild run`). The exports list every issue; the result
-    /// keeps the caps the request asked for (`run` shows 20 errors and 10 warnings).
-    public static func execute(_ request: BuildRequest, cancellation: CancellationToken? = nil,
-                               exports: RunExportPaths) throws(PlanBuildError) -> BuildResult {
-        guard !exports.isEmpty else { return execute(request, cancellation: cancellation) }
-        var uncapped = request
-        uncapped.maximumErrors = nil
-        uncapped.maximumWarnings = nil
-        var result = execute(uncapped, cancellation: cancellation)
-        try RunExports(exports, projectRoot: request.layout.projectDir).finish(RunReport(singleBuild: result, request: request))
-        result.capIssues(errors: request.maximumErrors, warnings: request.maximumWarnings)
-        return result
     }
 }

@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// What CI systems put in front of a tool's own text (issue 12), removed before any parser sees a
 /// line, so that every parser reads a CI log like the tool's plain output:
 ///

@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// Reads a log as a stream of lines with one fixed-size buffer: memory stays bounded whatever
 /// the log's size. Lines longer than `maximumLineLength` are cut there (the rest of such a line
 /// is skipped); a trailing `\r` is dropped; ANSI escape sequences are removed, and so are the

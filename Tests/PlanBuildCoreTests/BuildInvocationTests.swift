@@ -1,5 +1,6 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildModel
+@testable import PlanBuildOrchestration
 
 /// Which command lines of derived-data.json run in the engine, and what their options carry
 /// (issue 10: both notation generations, --command-args, --env, --working-dir).

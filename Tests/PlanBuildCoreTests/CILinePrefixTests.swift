@@ -1,5 +1,4 @@
 import Testing
-@testable import PlanBuildCore
 
 /// The prefixes CI systems add to a tool's lines are gone before a parser sees them (issue 12);
 /// the tool's own text (log levels, indentation, brackets of its own) is kept. The corpus of

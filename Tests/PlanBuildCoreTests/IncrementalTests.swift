@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildModel
+@testable import PlanBuildCache
+@testable import PlanBuildOrchestration
 
 /// The build cache's parts on real files in temporary projects (issue 8, parts 2 and 3); the
 /// whole on real Maven is Tests/e2e/test_incremental_maven.py.

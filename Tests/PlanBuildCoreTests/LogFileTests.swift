@@ -1,5 +1,6 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
 
 /// Build log naming and scope sanitising (SPEC section 4, "Build logs").
 @Suite struct LogFileTests {

@@ -1,5 +1,6 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
 
 /// The module graph from dependencies as the discovery tools write them (issue 8, part 1).
 @Suite struct ModuleGraphTests {

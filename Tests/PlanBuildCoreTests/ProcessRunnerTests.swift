@@ -1,8 +1,10 @@
+import CPlanBuildSupport
 import Dispatch
 import Synchronization
 import Testing
-import CPlanBuildSupport
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildExecution
 
 /// Running one program as a process group with a deadline and cancellation.
 @Suite struct ProcessRunnerTests {

@@ -1,5 +1,6 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
 
 /// Resolve (SPEC sections 4 and 5): derived-data.json → a module's complete command line.
 @Suite struct ResolutionTests {

@@ -1,5 +1,8 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildOrchestration
+@testable import PlanBuildPresentation
 
 /// The renderers behind --trace, --junit, --sarif and --events (issue 11), on a report made here.
 @Suite struct RunExportFormatTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildModel
+@testable import PlanBuildCache
 
 /// `incremental.runtime_inputs` (issue 13): a command's output joins every digest; another output
 /// (another toolchain) is a miss that names the command.

@@ -1,5 +1,7 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildConfiguration
 
 /// The one rule for timeouts callers give (issue 14, item 9).
 @Suite struct TimeoutLimitsTests {

@@ -1,5 +1,7 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildConfiguration
 
 /// The arithmetic of timeout learning (SPEC section 5, "Timeout learning").
 @Suite struct TimeoutPolicyTests {

@@ -1,4 +1,9 @@
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildConfiguration
+import PlanBuildExecution
+import PlanBuildCache
+import PlanBuildOrchestration
+import PlanBuildPresentation
 
 /// The C progress callback of SPEC section 2.
 public typealias ProgressCallback = @convention(c) (UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void

@@ -1,4 +1,9 @@
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildModel
+import PlanBuildParsing
+import PlanBuildConfiguration
+import PlanBuildExecution
+import PlanBuildPresentation
 
 /// The request → reply of each single-build export (include/planbuild.h). Every handler decodes
 /// its request, calls one core function and encodes what it returns; a PlanBuildError thrown on
@@ -35,7 +40,7 @@ enum SingleBuildHandlers {
     static func execute(_ request: Request, cancellation: CancellationToken? = nil) throws(PlanBuildError) -> JSONValue {
         let build = try buildRequest(request)
         let exports = RunExportPaths(junit: try request.optionalString("junit"), sarif: try request.optionalString("sarif"))
-        let result = try BuildExecutor.execute(build, cancellation: cancellation, exports: exports)
+        let result = try SingleRun.execute(build, cancellation: cancellation, exports: exports)
         return .object(result.json(includeAccepted: build.mode == .structured))
     }
 

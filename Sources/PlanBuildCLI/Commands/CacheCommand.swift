@@ -1,5 +1,7 @@
 import ArgumentParser
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildCache
+import PlanBuildPresentation
 
 extension CacheQuery.Action: ExpressibleByArgument {}
 

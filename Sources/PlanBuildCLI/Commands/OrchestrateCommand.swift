@@ -1,5 +1,10 @@
 import ArgumentParser
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildConfiguration
+import PlanBuildExecution
+import PlanBuildCache
+import PlanBuildOrchestration
+import PlanBuildPresentation
 
 struct OrchestrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

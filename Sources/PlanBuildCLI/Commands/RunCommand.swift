@@ -1,5 +1,9 @@
 import ArgumentParser
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildModel
+import PlanBuildConfiguration
+import PlanBuildExecution
+import PlanBuildPresentation
 
 extension BuildSystem: ExpressibleByArgument {}
 extension WarningMode: ExpressibleByArgument {}
@@ -29,7 +33,7 @@ struct RunCommand: ParsableCommand {
         StopSignals.install(token)
         let result: BuildResult
         do {
-            result = try BuildExecutor.execute(request, cancellation: token, exports: RunExportPaths(junit: junit, sarif: sarif))
+            result = try SingleRun.execute(request, cancellation: token, exports: RunExportPaths(junit: junit, sarif: sarif))
         } catch {
             printError("error: \(OneLine.escape(error.message))")
             throw ExitCode(1)

@@ -1,5 +1,7 @@
-import PlanBuildCore
 import Synchronization
+import PlanBuildSupport
+import PlanBuildOrchestration
+import PlanBuildPresentation
 
 /// Draws orchestration progress on standard error (issue 11). What is shown is decided by the core
 /// (`LiveRunState`, `DisplayMode`); this class only writes it:

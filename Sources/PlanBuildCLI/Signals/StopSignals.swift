@@ -1,5 +1,6 @@
-import PlanBuildCore
 import Synchronization
+import PlanBuildSupport
+import PlanBuildExecution
 
 /// How `planbuild run` and `planbuild orchestrate` stop when told to (issue 14): SIGINT, SIGTERM,
 /// SIGHUP and SIGQUIT cancel the running builds (the supervisor ends each build's whole tree), the

@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// `run_config extension-defaults …`: `extension_defaults`, values extensions store once
 /// (`set-default`) or overwrite (`set`).
 enum ExtensionDefaults {

@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// `run_config profile-mapping …`: `profile_mappings`, a Maven profile id → the canonical
 /// command it serves (or `skip`).
 enum ProfileMappings {
@@ -46,7 +48,7 @@ enum ProfileMappings {
             guard let mappings = given.objectValue else { throw PlanBuildError(.invalidValue, "the mappings must be a JSON object") }
             let invalid = mappings.entries.filter { entry in
                 !(entry.value.stringValue.map(RunConfigEdit.profileCanonicals.contains) ?? false)
-            }.map { "\($0.key):\(ResultFormatter.cell($0.value))" }
+            }.map { "\($0.key):\(OneLine.cell($0.value))" }
             if !invalid.isEmpty {
                 throw PlanBuildError(.invalidValue, "invalid canonicals: \(invalid.joined(separator: ", ")); valid: \(RunConfigEdit.profileCanonicals.joined(separator: ", "))")
             }

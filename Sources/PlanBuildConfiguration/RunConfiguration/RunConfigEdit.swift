@@ -1,3 +1,6 @@
+import PlanBuildSupport
+import PlanBuildModel
+
 /// The `run_config` operations beyond timeouts (plan-marshall's manage-run-config interface):
 /// accepted warnings by category, profile → canonical command mappings, extension defaults,
 /// `init` and `validate`. Every change is one locked read-modify-write of run-configuration.json
@@ -42,7 +45,7 @@ public enum RunConfigEdit: Sendable {
     public struct Answer {
         public let members: [(String, JSONValue)]
         public var text: String {
-            (["status\tsuccess"] + members.map { "\($0.0)\t\(ResultFormatter.cell($0.1, dash: false))" })
+            (["status\tsuccess"] + members.map { "\($0.0)\t\(OneLine.cell($0.1, dash: false))" })
                 .joined(separator: "\n")
         }
     }

@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// `run_config init` and `run_config validate`.
 enum RunConfigInit {
     /// The document `init` writes (plan-marshall's default structure).

@@ -1,3 +1,6 @@
+import PlanBuildSupport
+import PlanBuildModel
+
 /// `.plan/run-configuration.json`: learned timeouts and accepted warnings.
 ///
 /// Every change is one locked read-modify-write of a LockedJSONFile, so concurrent processes

@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// `run_config warning add|list|remove`: patterns under `{system}.acceptable_warnings.{category}`,
 /// the same patterns AcceptedWarnings applies to builds.
 enum WarningCategories {

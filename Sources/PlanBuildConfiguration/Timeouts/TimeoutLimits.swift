@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// The one rule for every timeout a caller gives (`--timeout`, pb_execute's and pb_run's
 /// `"timeout"`, a learned value): more than a year is a year, and zero or less is refused,
 /// never taken as "no time at all". A year in milliseconds still fits every clock PlanBuild uses,

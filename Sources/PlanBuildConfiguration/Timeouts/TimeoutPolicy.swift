@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// The arithmetic of timeout learning (SPEC section 5), with the three constants a project may
 /// override through `"timeout_policy"` in run-configuration.json.
 public struct TimeoutPolicy: Equatable, Sendable {

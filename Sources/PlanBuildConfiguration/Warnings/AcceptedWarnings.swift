@@ -1,3 +1,6 @@
+import PlanBuildSupport
+import PlanBuildModel
+
 /// Where the accepted-warning patterns of a request come from, and what applying them leaves.
 public enum AcceptedWarnings {
     public struct Filtered {

@@ -1,3 +1,5 @@
+import PlanBuildModel
+
 /// The three output modes of SPEC section 5.
 public enum WarningMode: String, CaseIterable, Sendable {
     /// Accepted warnings are dropped.

@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// Accepted-warning patterns (SPEC section 5, "Warnings"): `^…` is a case-insensitive regular
 /// expression anchored at the start of the message, anything else a case-insensitive substring.
 public struct WarningPatterns {

@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// What the arguments of one build say about it: its goals, the module it is routed to,
 /// the keys under which its timeout is learned, and the log scope.
 public struct CommandArguments: Equatable, Sendable {

@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// A canonical command resolved for one module: the complete command line to run.
 public struct ResolvedCommand: Equatable, Sendable {
     public let module: String

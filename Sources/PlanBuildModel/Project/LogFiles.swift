@@ -1,10 +1,12 @@
+import PlanBuildSupport
+
 /// Log files of builds: `.plan/temp/build-output/{scope}/{system}-{YYYY-MM-DD-HHMMSS}.log`.
 public enum LogFiles {
     /// A log created for one build: its absolute path and, when asked for, a write descriptor
     /// (internal: file descriptors stay out of the core's public API).
     public struct Created {
         public let path: String
-        let descriptor: Int32
+        package let descriptor: Int32
     }
 
     /// The scope as a single safe path component: nothing a caller passes can climb out of
@@ -35,7 +37,7 @@ public enum LogFiles {
 
     /// Creates a new, empty log file that no other build shares: a second build in the same
     /// second gets `-2`, `-3`, … (O_EXCL decides, so concurrent processes cannot collide).
-    static func create(system: String, scope: String?, layout: ProjectLayout,
+    package static func create(system: String, scope: String?, layout: ProjectLayout,
                        keepOpen: Bool) throws(FileError) -> Created {
         let safeSystem = sanitizedScope(system)
         let directory = FileSystem.join(FileSystem.absolute(layout.buildOutputDir), sanitizedScope(scope))

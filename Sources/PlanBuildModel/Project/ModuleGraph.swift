@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// Which `dependencies` entries of derived-data.json name another module of the project.
 ///
 /// The discovery tools write dependencies in each ecosystem's own form, so a bare module name is

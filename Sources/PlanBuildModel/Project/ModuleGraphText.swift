@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// `planbuild graph` output: the internal graph as TOON, JSON members or Graphviz DOT, so a user
 /// can see which `dependencies` entries PlanBuild understood and which it ignored as external.
 extension ModuleGraph {
@@ -41,7 +43,7 @@ extension ModuleGraph {
     }
 
     /// A TOON cell: no raw tab or line break.
-    private static func cell(_ text: String) -> String { ResultFormatter.cell(.string(text)) }
+    private static func cell(_ text: String) -> String { OneLine.escape(text) }
 
     private static func dotQuoted(_ text: String) -> String {
         var quoted = "\""

@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// One build of a run: a module's canonical command and what it waits for.
 public struct PlannedBuild: Equatable, Sendable {
     public let module: String
@@ -5,6 +7,13 @@ public struct PlannedBuild: Equatable, Sendable {
     public let commandLine: String
     /// Modules of this run that must have succeeded before this build starts.
     public let dependencies: [String]
+
+    package init(module: String, command: String, commandLine: String, dependencies: [String]) {
+        self.module = module
+        self.command = command
+        self.commandLine = commandLine
+        self.dependencies = dependencies
+    }
 }
 
 /// The builds of one orchestrated run, in a stable order (derived-data.json's module order).
@@ -49,7 +58,7 @@ public struct OrchestrationPlan: Equatable, Sendable {
         return plan
     }
 
-    init(builds: [PlannedBuild]) { self.builds = builds }
+    package init(builds: [PlannedBuild]) { self.builds = builds }
 
     /// A cycle as a path that returns to its start, or nil.
     func findCycle() -> [String]? {
@@ -61,7 +70,7 @@ public struct OrchestrationPlan: Equatable, Sendable {
     /// builds waiting on it (itself included): critical-path order starts the largest first, so a
     /// long chain is not starved by short leaves. A build without a learned duration counts as
     /// `unknown` milliseconds, so chains of unknown builds still rank by their length.
-    func remainingPathMilliseconds(expected: [Int?], unknown: Int = 1000) -> [Int] {
+    package func remainingPathMilliseconds(expected: [Int?], unknown: Int = 1000) -> [Int] {
         var dependents: [[Int]] = builds.map { _ in [] }
         let indexOf = Dictionary(builds.enumerated().map { ($1.module, $0) }, uniquingKeysWith: { first, _ in first })
         for (index, build) in builds.enumerated() {

@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// The per-module architecture layout of today's plan-marshall release:
 /// `.plan/project-architecture/_project.json` (the project's name, `extensions_used` and a
 /// `modules` index) and `.plan/project-architecture/{module}/derived.json` (the same module

@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// The modules of a project as `.plan/project-architecture/derived-data.json` describes them.
 public struct ProjectArchitecture: Sendable {
     public struct Module: Sendable, Equatable {

@@ -1,7 +1,7 @@
 extension BuildResult {
     /// The result of a process that ran: exit 0 → success, another code → build_failed,
     /// the deadline → timeout (exit code -1), cancellation → error "cancelled".
-    init(_ process: ProcessOutcome, logFile: String, command: String, timeoutUsed: Int) {
+    package init(_ process: ProcessOutcome, logFile: String, command: String, timeoutUsed: Int) {
         let seconds = process.durationMilliseconds / 1000
         switch process.ending {
         case .exited(0):

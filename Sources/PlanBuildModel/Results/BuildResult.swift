@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// The outcome of one build (SPEC section 5, "Result fields").
 public struct BuildResult: Equatable, Sendable {
     /// `cached`: a single run that the build cache answered (only with `incremental.enabled`).
@@ -48,8 +50,20 @@ public struct BuildResult: Equatable, Sendable {
         self.durationMilliseconds = durationMilliseconds
     }
 
+    /// A build that never started: status error, exit code -1, no log, the error `kind`
+    /// (ErrorKind) and why, for a person.
+    public static func notStarted(_ kind: String, command: String, message: String) -> BuildResult {
+        BuildResult(status: .error, exitCode: -1, durationSeconds: 0, logFile: "", command: command, error: kind, message: message)
+    }
+
     /// Exit code 0 for the caller: a success, or a cached result standing for one.
     public var succeeded: Bool { status == .success || status == .cached }
+
+    /// The first `errors` errors and `warnings` warnings (nil: all): what `run` shows.
+    public mutating func capIssues(errors: Int?, warnings: Int?) {
+        if let limit = errors, let all = self.errors, all.count > limit { self.errors = Array(all.prefix(max(0, limit))) }
+        if let limit = warnings, let all = self.warnings, all.count > limit { self.warnings = Array(all.prefix(max(0, limit))) }
+    }
 
     /// The result object in the documented field order.
     public func json(includeAccepted: Bool = false) -> JSONObject {

@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// The `summary` of the build scripts' `parse`: how many issues of each kind, keyed as the
 /// reference's scripts key them. Categories without a key of their own count as other errors
 /// or other warnings by severity.

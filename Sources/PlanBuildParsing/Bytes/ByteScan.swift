@@ -1,4 +1,5 @@
 import CPlanBuildSupport
+import PlanBuildSupport
 
 /// Byte-level scanning of one log line, for every parser (Maven, Gradle, npm and the tools they
 /// run). Nothing here allocates except `string`/`text`, and every function checks its bounds, so

@@ -1,3 +1,5 @@
+import PlanBuildModel
+
 /// Reads Gradle console output (4.4's plain console, whose task header is not ended and so glued
 /// to the first compiler line, and the `> Task :x` headers of later versions), and plain javac,
 /// javadoc and kotlinc output, which Gradle passes through verbatim.

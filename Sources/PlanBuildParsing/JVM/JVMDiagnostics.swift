@@ -1,3 +1,5 @@
+import PlanBuildModel
+
 /// The shapes in which javac, javadoc and kotlinc print a diagnostic, as Maven and Gradle pass
 /// them through, found on bytes (no String is made for a line that is not a diagnostic).
 struct JVMDiagnosticMatch {

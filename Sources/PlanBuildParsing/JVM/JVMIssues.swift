@@ -1,3 +1,5 @@
+import PlanBuildModel
+
 /// Issues of a JVM build in first-seen order, each reported once. An issue is identified by a
 /// 64-bit hash of its file, line, column, message and severity, so a log that repeats the same
 /// diagnostics millions of times costs no String per repetition. At most `maximumIssues` are kept.

@@ -1,3 +1,5 @@
+import PlanBuildModel
+
 /// Reads Maven 3 console output (batch or coloured, with or without `-q`, old and new surefire).
 ///
 /// What it reports: javac errors and warnings with file and line (their `symbol:`/`location:`

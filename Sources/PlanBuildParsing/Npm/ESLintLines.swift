@@ -1,3 +1,5 @@
+import PlanBuildModel
+
 /// ESLint's stylish (default), unix and compact formats:
 ///
 ///     /abs/src/a.js                                       stylish: a file header, then its rows

@@ -1,3 +1,5 @@
+import PlanBuildModel
+
 /// Jest's default reporter:
 ///
 ///     FAIL ./test/calc.test.js                     the suite whose failures follow

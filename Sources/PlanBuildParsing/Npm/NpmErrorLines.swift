@@ -1,3 +1,5 @@
+import PlanBuildModel
+
 /// npm's own errors, `npm error …` (npm 10) or `npm ERR! …` (older npm). npm prints one error as
 /// a block of consecutive lines (a `code E404` line, the lines explaining it, context such as
 /// `path …`) and ends with `A complete log of this run can be found in: …` (boilerplate, like its

@@ -1,3 +1,5 @@
+import PlanBuildModel
+
 /// Reads logs of the npm family, wherever each tool's output appears in one log (an npm script
 /// running `tsc && eslint . && jest` yields the issues of all three):
 ///

@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// Text helpers shared by the recognizers.
 enum NpmText {
     /// Longest message kept for one issue: a log of any size keeps bounded memory.

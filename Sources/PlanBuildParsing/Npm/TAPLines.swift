@@ -1,3 +1,5 @@
+import PlanBuildModel
+
 /// node's test runner: TAP (what `node --test` prints when stdout is not a terminal) and the
 /// `spec` reporter.
 ///

@@ -1,3 +1,5 @@
+import PlanBuildModel
+
 /// The TypeScript compiler (`tsc`), plain and pretty:
 ///
 ///     src/a.ts(2,30): error TS2322: Type 'string' is not assignable to type 'number'.

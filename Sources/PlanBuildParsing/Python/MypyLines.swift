@@ -1,3 +1,5 @@
+import PlanBuildModel
+
 /// mypy's diagnostics: `file:line[:col]: error|warning|note: message  [code]`.
 ///
 /// A `note:` belongs to the error before it (mypy prints hints under their error) and is folded

@@ -1,3 +1,5 @@
+import PlanBuildModel
+
 /// pytest's report: the failure and error sections, the short summary and the closing counts.
 ///
 /// A section entry starts with its header, `____ test_name ____` (or `ERROR at setup of …`,

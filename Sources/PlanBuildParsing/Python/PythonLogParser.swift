@@ -1,3 +1,5 @@
+import PlanBuildModel
+
 /// Reads logs of Python projects, wherever each tool's output appears in one log (a pyprojectx
 /// `verify` running mypy, ruff and pytest one after the other yields the issues of all three):
 ///

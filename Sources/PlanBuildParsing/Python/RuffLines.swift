@@ -1,3 +1,5 @@
+import PlanBuildModel
+
 /// ruff's findings: `file:line:col: CODE [*] message`, the first line of both its full format
 /// (followed by an indented source frame and `= help:` line, which are skipped as indented) and
 /// its concise format. A finding fails `ruff check`, so each is an error. `Found N error(s).`

@@ -15,6 +15,13 @@ public enum DurationText {
         return "\(minutes)m \(twoDigits(rest))s"
     }
 
+    /// `ETA 2m 05s`, or `ETA unknown` when nothing can be estimated (no learned durations and no
+    /// finished build yet) — never a made-up number.
+    public static func eta(_ seconds: Double?) -> String {
+        guard let seconds else { return "ETA unknown" }
+        return "ETA " + format(seconds: seconds.rounded())
+    }
+
     private static func twoDigits(_ value: Int) -> String {
         value < 10 ? "0\(value)" : String(value)
     }

@@ -1,3 +1,6 @@
+import PlanBuildSupport
+import PlanBuildOrchestration
+
 /// What the live display of an orchestrated run knows, fed with the typed progress events, and the
 /// lines it shows (issue 11). The CLI only writes these lines and moves the cursor; every decision —
 /// the bars, the counts, the durations, the estimate, the icons — is made here.
@@ -99,7 +102,7 @@ public struct LiveRunState: Sendable {
     /// The estimate as it stands now: the orchestrator's last one counted down (growing once
     /// passed, `RemainingTime.now`), or `ETA unknown`.
     public func etaText(at now: Double) -> String {
-        RemainingTime.text(estimate.seconds.map { RemainingTime.now(estimate: $0, since: now - estimate.at) })
+        DurationText.eta(estimate.seconds.map { RemainingTime.now(estimate: $0, since: now - estimate.at) })
     }
 
     /// The one status line of the compact mode (a terminal with NO_COLOR): the total line and the

@@ -1,3 +1,6 @@
+import PlanBuildSupport
+import PlanBuildCache
+
 /// The build cache's answers (CacheQuery) as TOON, for `planbuild cache …` and pb_cache's "text":
 /// scalars as `key TAB value`, nested objects as indented `key: value` lines, lists of rows as
 /// tables. Every value goes through `OneLine`.

@@ -1,3 +1,5 @@
+import PlanBuildOrchestration
+
 /// A run as JUnit XML (issue 11), the form Jenkins and GitLab read: one `<testsuite>` per module
 /// build. Its first test case is the build itself (a failure when the build failed or timed out,
 /// skipped when it never ran or was cancelled); each error of the build follows as a failed test

@@ -1,3 +1,6 @@
+import PlanBuildSupport
+import PlanBuildOrchestration
+
 /// The JSON form of a progress event: what pb_run's C callback receives (docs/events.md). The
 /// member order is part of the contract (callers compare event text), so each case lists its
 /// members explicitly.

@@ -1,3 +1,6 @@
+import PlanBuildSupport
+import PlanBuildOrchestration
+
 /// The one-line text of a progress event: what orchestrate.py prints on standard error (pb_run's
 /// "progress": "lines") and what `planbuild orchestrate` prints for each event. Values are escaped
 /// by `OneLine`, so a module name or a reason never adds a line.

@@ -1,3 +1,6 @@
+import PlanBuildSupport
+import PlanBuildModel
+
 /// What `planbuild resolve` and `architecture.py resolve` print: `module: M`, `command: C`,
 /// `executable: E`, each value escaped by `OneLine` (derived-data.json may hold anything).
 extension ResolvedCommand {

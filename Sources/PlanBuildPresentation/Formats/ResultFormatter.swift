@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// TOON and JSON renderings of a build result (SPEC section 5, "TOON" and "JSON").
 ///
 /// Works on the JSON object rather than `BuildResult` so that results assembled by callers
@@ -36,16 +38,16 @@ public enum ResultFormatter {
     public static func toon(_ result: JSONObject) -> String {
         var lines: [String] = []
         for field in coreFields + extraFields {
-            if let value = result[field], !value.isNull { lines.append("\(field)\t\(cell(value))") }
+            if let value = result[field], !value.isNull { lines.append("\(field)\t\(OneLine.cell(value))") }
         }
         // Why a tool could not run: without it a person sees only `execution_failed`.
-        if let message = result["message"], !message.isNull { lines.append("message\t\(cell(message))") }
+        if let message = result["message"], !message.isNull { lines.append("message\t\(OneLine.cell(message))") }
         if let errors = result["errors"]?.arrayValue, !errors.isEmpty {
             lines.append("")
             lines.append("errors[\(errors.count)]{file,line,message,category}:")
             for issue in errors {
-                lines.append([cell(issue["file"]), cell(issue["line"]), cell(issue["message"], dash: false),
-                              cell(issue["category"], dash: false)].joined(separator: "\t"))
+                lines.append([OneLine.cell(issue["file"]), OneLine.cell(issue["line"]), OneLine.cell(issue["message"], dash: false),
+                              OneLine.cell(issue["category"], dash: false)].joined(separator: "\t"))
             }
         }
         if let warnings = result["warnings"]?.arrayValue, !warnings.isEmpty {
@@ -54,7 +56,7 @@ public enum ResultFormatter {
             let marked = warnings.contains { $0["accepted"]?.boolValue == true }
             lines.append("warnings[\(warnings.count)]{file,line,message\(marked ? ",accepted" : "")}:")
             for issue in warnings {
-                var row = [cell(issue["file"]), cell(issue["line"]), cell(issue["message"], dash: false)]
+                var row = [OneLine.cell(issue["file"]), OneLine.cell(issue["line"]), OneLine.cell(issue["message"], dash: false)]
                 if marked { row.append(issue["accepted"]?.boolValue == true ? "[accepted]" : "") }
                 lines.append(row.joined(separator: "\t"))
             }
@@ -63,23 +65,10 @@ public enum ResultFormatter {
             lines.append("")
             lines.append("tests:")
             for key in ["passed", "failed", "skipped"] {
-                lines.append("  \(key): \(tests[key].map { cell($0) } ?? "0")")
+                lines.append("  \(key): \(tests[key].map { OneLine.cell($0) } ?? "0")")
             }
         }
         return lines.joined(separator: "\n")
-    }
-
-    /// One TOON cell: escaped by `OneLine` (a raw tab or line break would break the table), `-`
-    /// for a missing file or line.
-    static func cell(_ value: JSONValue?, dash: Bool = true) -> String {
-        switch value {
-        case nil, .null?: return dash ? "-" : ""
-        case .string(let text)?: return OneLine.escape(text)
-        case .int(let number)?: return String(number)
-        case .double(let number)?: return number.description
-        case .bool(let flag)?: return flag ? "true" : "false"
-        case let other?: return OneLine.escape(JSONWriter.writeCompact(other))
-        }
     }
 
     // MARK: JSON

@@ -1,3 +1,6 @@
+import PlanBuildSupport
+import PlanBuildOrchestration
+
 /// The completion report of an orchestrated run as JSON and TOON (SPEC section 5,
 /// "Orchestration"): the one renderer behind `planbuild orchestrate`, pb_run's "text" and
 /// orchestrate.py. Every value in the TOON form is escaped by `OneLine`.

@@ -1,3 +1,6 @@
+import PlanBuildSupport
+import PlanBuildOrchestration
+
 /// A run as Chrome trace-event JSON (issue 11), the build profile that Perfetto and
 /// chrome://tracing open: one lane (thread) per concurrent slot, one complete span ("ph":"X") per
 /// build that ran, with module, command and status in its args; an instant event ("ph":"i") where a

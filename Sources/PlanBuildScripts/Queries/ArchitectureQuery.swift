@@ -1,3 +1,6 @@
+import PlanBuildSupport
+import PlanBuildModel
+
 /// The read-only questions about derived-data.json that architecture.py answers (modules,
 /// commands, module), each as structured members and as the text the script prints.
 public enum ArchitectureQuery {

@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// `gradle.py find-project`: which Gradle project a name or a folder means, read from the files
 /// of the tree (settings.gradle[.kts], build.gradle[.kts]) without running Gradle. The answers are
 /// the reference's: `{"status":"success","data":{project_name, project_path, build_file,

@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// OpenRewrite leaves `/*~~(TODO: message)>*/` in sources where a recipe wants a person to decide.
 /// The build scripts' `search-markers` lists them, sorted into those a comment may suppress and
 /// those to ask the user about (the reference's output, SPEC's maven/gradle scripts).

@@ -1,3 +1,7 @@
+import PlanBuildSupport
+import PlanBuildModel
+import PlanBuildConfiguration
+
 /// The build scripts' `check-warnings`: sorts warnings a caller hands over (JSON objects of any
 /// shape, from `parse` or elsewhere) into fixable (javadoc, compilation, deprecation, unchecked:
 /// always), acceptable (a pattern accepts the message, or an OpenRewrite note), unknown (category

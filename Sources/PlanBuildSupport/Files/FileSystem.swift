@@ -11,7 +11,7 @@ public struct FileError: Error, Equatable, CustomStringConvertible {
         self.reason = reason
     }
 
-    init(errno code: Int32, path: String) {
+    package init(errno code: Int32, path: String) {
         let kind: Kind
         switch code {
         case ENOENT, ENOTDIR: kind = .notFound

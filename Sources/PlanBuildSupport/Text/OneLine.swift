@@ -25,6 +25,20 @@ public enum OneLine {
         return String(output)
     }
 
+    /// One TOON cell: escaped (a raw tab or line break would break the table), `-` for a missing
+    /// value such as an unknown file or line (nothing with `dash` false), anything but a string or
+    /// a number as compact JSON.
+    public static func cell(_ value: JSONValue?, dash: Bool = true) -> String {
+        switch value {
+        case nil, .null?: return dash ? "-" : ""
+        case .string(let text)?: return escape(text)
+        case .int(let number)?: return String(number)
+        case .double(let number)?: return number.description
+        case .bool(let flag)?: return flag ? "true" : "false"
+        case let other?: return escape(JSONWriter.writeCompact(other))
+        }
+    }
+
     /// A fast check on the bytes: all the escaped characters are below 0x20, or start with the
     /// UTF-8 lead byte 0xC2 (NEL) or 0xE2 (LS, PS); most values have none of these.
     private static func needsEscaping(_ text: String) -> Bool {

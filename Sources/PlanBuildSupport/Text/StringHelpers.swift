@@ -1,7 +1,7 @@
 /// Small Foundation-free string helpers used across the core.
 extension String {
     /// Plain substring replacement (Foundation-free).
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
+    package func replacingOccurrences(of target: String, with replacement: String) -> String {
         guard !target.isEmpty, contains(target) else { return self }
         var result = ""
         var remainder = self[...]
@@ -17,7 +17,7 @@ extension String {
 
 extension StringProtocol {
     /// Without leading and trailing whitespace.
-    var trimmed: String {
+    package var trimmed: String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
               let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }

@@ -1,3 +1,5 @@
+import PlanBuildSupport
+
 /// Conversions between the core's result types and the JSON shapes of SPEC sections 3 and 5.
 extension Issue {
     /// The full form (`Issue.to_dict()` of the Python module): every field, nulls included.

@@ -1,3 +1,6 @@
+import PlanBuildSupport
+import PlanBuildOrchestration
+
 /// The files a run writes for CI and dashboards besides its report (issue 11): `events` (JSON
 /// Lines of every progress event, written and flushed as each happens; `-` is standard error),
 /// `trace` (Chrome trace-event JSON), `junit` (JUnit XML) and `sarif` (SARIF 2.1.0), the last three
