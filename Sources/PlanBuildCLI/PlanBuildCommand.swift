@@ -44,7 +44,6 @@ func printError(_ message: String) {
 
 struct StandardError: TextOutputStream {
     mutating func write(_ text: String) {
-        var copy = text
-        copy.withUTF8 { bytes in _ = fwriteBytes(bytes) }
+        writeText(text, to: 2)
     }
 }

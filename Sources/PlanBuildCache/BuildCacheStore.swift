@@ -171,7 +171,7 @@ public struct BuildCacheStore: Sendable {
         defer { close(descriptor) }
         let rc = pbs_lock_exclusive(descriptor)
         guard rc == 0 else {
-            throw PlanBuildError(.cacheUnavailable, "cannot lock \(FileSystem.join(directory, Self.lockName)): \(String(cString: strerror(rc)))")
+            throw PlanBuildError(.cacheUnavailable, "cannot lock \(FileSystem.join(directory, Self.lockName)): \(SystemCall.reason(rc))")
         }
         defer { _ = pbs_unlock(descriptor) }
         return try body(cache)

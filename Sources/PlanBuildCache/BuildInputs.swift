@@ -35,23 +35,18 @@ enum BuildInputs {
         return found
     }
 
-    /// Where each build system writes its output and its own state, relative to the module's
-    /// root: only there are these folders left out of the inputs, so a source package named
-    /// `build` or `target` deep under `src/` is an input like any other.
-    static let outputFolderNames: [String: [String]] = ["maven": ["target"], "gradle": ["build", ".gradle"],
-                                                        "npm": ["dist", "node_modules"], "python": ["build", "dist"]]
-
     /// The folders that are never inputs, relative to the project: each module's output folders at
-    /// its root, by its build systems (a module that names none known gets all of them), and the
-    /// plan folder (`.plan/`, or the one PLAN_DIR_NAME names) at the project's root.
+    /// its root, by its build systems (BuildSystem.outputFolders; a module that names none known
+    /// gets all of them), and the plan folder (`.plan/`, or the one PLAN_DIR_NAME names) at the
+    /// project's root. Only at a module's root: a source package named `build` or `target` deep
+    /// under `src/` is an input like any other.
     static func outputFolders(of modules: [ProjectArchitecture.Module], planDirName: String) -> [String] {
         var folders: Set<String> = [".plan"]
         if let plan = InputScanner.normalise(planDirName), !plan.isEmpty { folders.insert(plan) }
-        let everyName = Set(outputFolderNames.values.joined())
         for module in modules {
             guard let base = InputScanner.normalise(module.path) else { continue }
-            let known = module.buildSystems.compactMap { outputFolderNames[$0.lowercased()] }
-            for name in known.isEmpty ? everyName : Set(known.joined()) {
+            let known = module.buildSystems.compactMap { BuildSystem(name: $0)?.outputFolders }
+            for name in known.isEmpty ? BuildSystem.anyOutputFolder : Set(known.joined()) {
                 folders.insert(base.isEmpty ? name : base + "/" + name)
             }
         }
@@ -73,9 +68,8 @@ enum BuildInputs {
         return matches
     }
 
-    /// What a successful build left of its declared outputs (DeclaredOutputs: Maven's
-    /// `target/*.jar|war|ear|pom`, Gradle's `build/libs/*`, npm's package.json `main` and `files`),
-    /// which a cache hit needs to still be there.
+    /// What a successful build left of its declared outputs (DeclaredOutputs), which a cache hit
+    /// needs to still be there.
     static func artifacts(of module: ProjectArchitecture.Module, projectDirectory: String) -> [CacheRecord.Artifact] {
         let paths = DeclaredOutputs.of(module, projectDirectory: projectDirectory).patterns
             .flatMap { expand($0.glob, in: projectDirectory) }

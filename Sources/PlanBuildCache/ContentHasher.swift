@@ -1,4 +1,3 @@
-import CPlanBuildSupport
 import Synchronization
 import PlanBuildSupport
 
@@ -48,36 +47,26 @@ public struct ContentHasher: Sendable {
 
     private static func load() -> Result<ContentHasher, PlanBuildError> {
         if let hasher = builtIn.withLock({ $0 }) { return .success(hasher) }
-        var candidates: [String] = []
-        if let explicit = FileSystem.environment("PLANBUILD_DIGEST_LIBRARY"), !explicit.isEmpty { candidates.append(explicit) }
-        var directory = [CChar](repeating: 0, count: 4096)
-        if pbs_image_directory(&directory, directory.count) == 0 {
-            candidates.append(FileSystem.join(Self.text(directory), libraryName))
+        let library: PluginLibrary
+        switch PluginLibrary.open(libraryName, variable: "PLANBUILD_DIGEST_LIBRARY") {
+        case .success(let opened): library = opened
+        case .failure(let error):
+            return .failure(PlanBuildError(.cacheUnavailable,
+                "the build cache needs \(libraryName) beside the library (swift build -c release --product planbuild-digest): \(error)"))
         }
-        var reasons: [String] = []
-        for path in candidates {
-            var error = [CChar](repeating: 0, count: 512)
-            guard let library = pbs_load_library(path, &error, error.count) else {
-                reasons.append(Self.text(error))
-                continue
-            }
-            guard let file = pbs_library_symbol(library, "pbd_sha256_file"),
-                  let bytes = pbs_library_symbol(library, "pbd_sha256_bytes"),
-                  let begin = pbs_library_symbol(library, "pbd_sha256_begin"),
-                  let update = pbs_library_symbol(library, "pbd_sha256_update"),
-                  let finish = pbs_library_symbol(library, "pbd_sha256_finish") else {
-                reasons.append("\(path) lacks one of pbd_sha256_file/_bytes/_begin/_update/_finish")
-                continue
-            }
-            return .success(ContentHasher(hashFile: unsafeBitCast(file, to: FileFunction.self),
-                                          hashBytes: unsafeBitCast(bytes, to: BytesFunction.self),
-                                          begin: unsafeBitCast(begin, to: BeginFunction.self),
-                                          update: unsafeBitCast(update, to: UpdateFunction.self),
-                                          finish: unsafeBitCast(finish, to: FinishFunction.self)))
+        guard let file = library.symbol("pbd_sha256_file"),
+              let bytes = library.symbol("pbd_sha256_bytes"),
+              let begin = library.symbol("pbd_sha256_begin"),
+              let update = library.symbol("pbd_sha256_update"),
+              let finish = library.symbol("pbd_sha256_finish") else {
+            return .failure(PlanBuildError(.cacheUnavailable,
+                "\(library.path) lacks one of pbd_sha256_file/_bytes/_begin/_update/_finish"))
         }
-        let looked = candidates.isEmpty ? "no location known" : reasons.joined(separator: "; ")
-        return .failure(PlanBuildError(.cacheUnavailable,
-            "the build cache needs \(libraryName) beside the library (swift build -c release --product planbuild-digest): \(looked)"))
+        return .success(ContentHasher(hashFile: unsafeBitCast(file, to: FileFunction.self),
+                                      hashBytes: unsafeBitCast(bytes, to: BytesFunction.self),
+                                      begin: unsafeBitCast(begin, to: BeginFunction.self),
+                                      update: unsafeBitCast(update, to: UpdateFunction.self),
+                                      finish: unsafeBitCast(finish, to: FinishFunction.self)))
     }
 
     /// The hex SHA-256 of a file's content.
@@ -127,11 +116,6 @@ public struct ContentHasher: Sendable {
             digest.withUnsafeMutableBufferPointer { hasher.finish(state, $0.baseAddress!) }
             return ContentHasher.hex(digest)
         }
-    }
-
-    /// A NUL-terminated C buffer as text.
-    private static func text(_ buffer: [CChar]) -> String {
-        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

@@ -2,8 +2,8 @@ import PlanBuildSupport
 import PlanBuildModel
 
 /// The files a successful build of a module is declared to leave, by the local configuration
-/// alone: Maven's `target/*.jar|war|ear|pom`, Gradle's `build/libs/*`, npm's package.json `main`
-/// and `files`, each below the module's own folder. The local cache lists what of them exists
+/// alone: its build systems' `declaredArtifacts` (Maven's `target/*.jar|war|ear|pom`, Gradle's
+/// `build/libs/*`) and npm's package.json `main` and `files`, each below the module's own folder. The local cache lists what of them exists
 /// after a build (`BuildInputs.artifacts`); the remote cache restores nothing else.
 ///
 /// Each pattern is a folder relative to the project and one name pattern inside it (fnmatch(3));
@@ -43,12 +43,11 @@ struct DeclaredOutputs: Equatable, Sendable {
             let pattern = Pattern(folder: folder, name: name)
             if !patterns.contains(pattern) { patterns.append(pattern) }
         }
-        let systems = module.buildSystems.map { $0.lowercased() }
-        if systems.contains("maven") {
-            for suffix in ["jar", "war", "ear", "pom"] { add("target/*.\(suffix)") }
+        let systems = Set(module.buildSystems.compactMap { BuildSystem(name: $0) })
+        for system in BuildSystem.allCases where systems.contains(system) {
+            for pattern in system.declaredArtifacts { add(pattern) }
         }
-        if systems.contains("gradle") { add("build/libs/*") }
-        if systems.contains("npm"),
+        if systems.contains(.npm),
            let bytes = try? FileSystem.readFile(FileSystem.join(projectDirectory, below("package.json"))),
            let package = try? JSONParser.parse(bytes: bytes) {
             if let main = package["main"]?.stringValue { add(main) }

@@ -243,8 +243,7 @@ struct InputScanner {
         var entries: [(offset: Int, type: UInt8)] = []
         var hasGitIgnore = false
         while true {
-            let count = pbs_read_directory(descriptor, buffer.baseAddress!, buffer.count)
-            if count < 0 && errno == EINTR { continue }
+            let count = SystemCall.retrying { pbs_read_directory(descriptor, buffer.baseAddress!, buffer.count) }
             if count <= 0 { break }
             var position = 0
             // linux_dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name.

@@ -1,4 +1,3 @@
-import CPlanBuildSupport
 import PlanBuildSupport
 
 /// One HTTP exchange as the remote cache asks for it.
@@ -62,29 +61,18 @@ struct RemoteTransport: RemoteTransporting {
     private static let loaded: Result<RemoteTransport, PlanBuildError> = load()
 
     private static func load() -> Result<RemoteTransport, PlanBuildError> {
-        var candidates: [String] = []
-        if let explicit = FileSystem.environment("PLANBUILD_REMOTE_LIBRARY"), !explicit.isEmpty { candidates.append(explicit) }
-        var directory = [CChar](repeating: 0, count: 4096)
-        if pbs_image_directory(&directory, directory.count) == 0 {
-            candidates.append(FileSystem.join(text(directory), libraryName))
+        let library: PluginLibrary
+        switch PluginLibrary.open(libraryName, variable: "PLANBUILD_REMOTE_LIBRARY") {
+        case .success(let opened): library = opened
+        case .failure(let error):
+            return .failure(PlanBuildError(.cacheUnavailable,
+                "the remote cache needs \(libraryName) beside the library (swift build -c release --product planbuild-remote): \(error)"))
         }
-        var reasons: [String] = []
-        for path in candidates {
-            var error = [CChar](repeating: 0, count: 512)
-            guard let library = pbs_load_library(path, &error, error.count) else {
-                reasons.append(text(error))
-                continue
-            }
-            // An older plugin (pbr_transfer, other arguments) is refused by name, never called.
-            guard let symbol = pbs_library_symbol(library, "pbr_request") else {
-                reasons.append("\(path) lacks pbr_request (an older plugin?)")
-                continue
-            }
-            return .success(RemoteTransport(request: unsafeBitCast(symbol, to: RequestFunction.self)))
+        // An older plugin (pbr_transfer, other arguments) is refused by name, never called.
+        guard let symbol = library.symbol("pbr_request") else {
+            return .failure(PlanBuildError(.cacheUnavailable, "\(library.path) lacks pbr_request (an older plugin?)"))
         }
-        let looked = candidates.isEmpty ? "no location known" : reasons.joined(separator: "; ")
-        return .failure(PlanBuildError(.cacheUnavailable,
-            "the remote cache needs \(libraryName) beside the library (swift build -c release --product planbuild-remote): \(looked)"))
+        return .success(RemoteTransport(request: unsafeBitCast(symbol, to: RequestFunction.self)))
     }
 
     /// The receiver as the plugin's C callback sees it: a pointer to this box.
@@ -108,8 +96,8 @@ struct RemoteTransport: RemoteTransporting {
                 let context = Unmanaged.passUnretained(receiver).toOpaque()
                 return request.method.withCString { method in
                     request.url.withCString { url in
-                        withOptionalCString(request.token) { token in
-                            withOptionalCString(request.uploadPath) { upload in
+                        request.token.withOptionalCString { token in
+                            request.uploadPath.withOptionalCString { upload in
                                 self.request(method, url, token, request.deadlineSeconds, upload, sink, context,
                                              &bytes, &error, error.count)
                             }
@@ -122,16 +110,7 @@ struct RemoteTransport: RemoteTransporting {
         case 0...: return .answered(status: Int(status), bytes: bytes)
         case -2: return .deadlinePassed
         case -3: return .stopped
-        default: return .unreachable(Self.text(error))
+        default: return .unreachable(String(nulTerminated: error))
         }
-    }
-
-    private func withOptionalCString<R>(_ value: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
-        guard let value else { return body(nil) }
-        return value.withCString { body($0) }
-    }
-
-    private static func text(_ buffer: [CChar]) -> String {
-        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

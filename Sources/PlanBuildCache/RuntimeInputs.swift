@@ -28,7 +28,7 @@ enum RuntimeInputs {
         // The shell's own standard error goes to the pipe too: a process that outlives this one (the
         // CLI ends at its stop deadline while a command still runs) must not hold the caller's.
         let line = "exec 2>&1 </dev/null; cd \(quoted(directory)) && timeout 60 sh -c \(quoted(command))"
-        guard let stream = popen(line, "r") else { return "cannot run: \(String(cString: strerror(errno)))" }
+        guard let stream = popen(line, "r") else { return "cannot run: \(SystemCall.reason(errno))" }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {

@@ -194,10 +194,8 @@ public enum BuildExecutor {
     }
 
     private static func appendNote(_ note: String, to path: String) {
-        let descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
-        guard descriptor >= 0 else { return }
-        let line = "planbuild: \(note)\n"
-        _ = line.withCString { write(descriptor, $0, strlen($0)) }
+        guard let descriptor = try? SystemCall.checked(path, { open(path, O_WRONLY | O_APPEND | O_CLOEXEC) }) else { return }
+        try? SystemCall.writeAll(descriptor, Array("planbuild: \(note)\n".utf8), path: path)
         close(descriptor)
     }
 }

@@ -46,7 +46,7 @@ public struct SpawnError: Error, Equatable, CustomStringConvertible {
     public var notFound: Bool { code == ENOENT }
     public var description: String {
         code == ENOENT ? "\(program): command not found (is it installed and on PATH?)"
-            : "\(program): cannot start: \(String(cString: strerror(code)))"
+            : "\(program): cannot start: \(SystemCall.reason(code))"
     }
 }
 

@@ -15,11 +15,11 @@ public struct LogReader {
                                    _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         // O_NONBLOCK: opening a FIFO without a writer must not hang the caller; only regular
         // files are read, so the flag changes nothing for them.
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard descriptor >= 0 else {
-            let code = errno
-            let kind: PlanBuildError.Code = (code == ENOENT || code == ENOTDIR) ? .notFound : .unreadable
-            throw PlanBuildError(kind, "cannot open log \(path): \(String(cString: strerror(code)))")
+        let descriptor: Int32
+        do {
+            descriptor = try SystemCall.checked(path) { open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
+        } catch {
+            throw PlanBuildError(error.kind == .notFound ? .notFound : .unreadable, "cannot open log \(path): \(error.reason)")
         }
         defer { close(descriptor) }
         var info = stat()
@@ -35,13 +35,9 @@ public struct LogReader {
             }
         }
         try forEachLine(reading: { buffer in
-            while true {
-                let count = read(descriptor, buffer.baseAddress, buffer.count)
-                if count >= 0 { return count }
-                if errno != EINTR {
-                    throw PlanBuildError(.unreadable, "cannot read log \(path): \(String(cString: strerror(errno)))")
-                }
-            }
+            let count = SystemCall.retrying { read(descriptor, buffer.baseAddress, buffer.count) }
+            guard count >= 0 else { throw PlanBuildError(.unreadable, "cannot read log \(path): \(SystemCall.reason(errno))") }
+            return count
         }, body)
     }
 

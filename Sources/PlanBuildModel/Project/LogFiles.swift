@@ -46,7 +46,7 @@ public enum LogFiles {
         for attempt in 1...1000 {
             let name = attempt == 1 ? "\(safeSystem)-\(stamp).log" : "\(safeSystem)-\(stamp)-\(attempt).log"
             let path = FileSystem.join(directory, name)
-            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o644)
+            let descriptor = SystemCall.retrying { open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o644) }
             if descriptor >= 0 {
                 if keepOpen { return Created(path: path, descriptor: descriptor) }
                 close(descriptor)

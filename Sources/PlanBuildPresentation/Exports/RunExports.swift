@@ -37,8 +37,11 @@ public final class RunExports: @unchecked Sendable {
             if events == "-" {
                 eventsDescriptor = 2
             } else {
-                eventsDescriptor = open(events, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-                guard eventsDescriptor >= 0 else { throw Self.failure(events, errno) }
+                do {
+                    eventsDescriptor = try SystemCall.checked(events) { open(events, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
+                } catch {
+                    throw PlanBuildError(.exportFailed, "cannot write \(events): \(error.reason)")
+                }
             }
         }
     }
@@ -54,19 +57,10 @@ public final class RunExports: @unchecked Sendable {
         let now = MonotonicClock.milliseconds()
         if started == nil { started = now }
         var line = event.jsonLine(monotonicMilliseconds: now - started!, handle: handle)
-        let ok = line.withUTF8 { bytes -> Bool in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(eventsDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += written
-            }
-            return true
+        let written = line.withUTF8 { bytes in
+            (try? SystemCall.writeAll(eventsDescriptor, UnsafeRawBufferPointer(bytes), path: paths.events ?? "-")) != nil
         }
-        if !ok {
+        if !written {
             if eventsDescriptor > 2 { close(eventsDescriptor) }
             eventsDescriptor = -1
         }
@@ -90,9 +84,5 @@ public final class RunExports: @unchecked Sendable {
         } catch {
             throw PlanBuildError(.exportFailed, "cannot write \(path): \(error.reason)")
         }
-    }
-
-    private static func failure(_ path: String, _ code: Int32) -> PlanBuildError {
-        PlanBuildError(.exportFailed, "cannot write \(path): \(String(cString: strerror(code)))")
     }
 }

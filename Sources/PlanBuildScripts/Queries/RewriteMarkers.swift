@@ -1,4 +1,5 @@
 import PlanBuildSupport
+import PlanBuildModel
 
 /// OpenRewrite leaves `/*~~(TODO: message)>*/` in sources where a recipe wants a person to decide.
 /// The build scripts' `search-markers` lists them, sorted into those a comment may suppress and
@@ -13,8 +14,8 @@ public enum RewriteMarkers {
         ("InvalidExceptionUsageRecipe", "exception", "Exception handling pattern - can be auto-suppressed for framework patterns"),
     ]
 
-    /// Folders of build output and tool state: their copies of sources are not the sources.
-    static let skippedFolders: Set<String> = ["build", "target", ".gradle", "node_modules"]
+    /// Folders of build output and tool state, at any depth: their copies of sources are not the sources.
+    static let skippedFolders = BuildSystem.anyOutputFolder
 
     /// The files searched when the caller names no extensions: Java, and Kotlin for Gradle.
     public static func defaultExtensions(system: String?) -> [String] {

@@ -189,15 +189,7 @@ public final class DirectoryHandle: @unchecked Sendable {
             if copy >= 0 { close(copy) }
             return []
         }
-        defer { closedir(stream) }
-        var names: [String] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
+        return FileSystem.entryNames(closing: stream)
     }
 
     /// `ELOOP` (a link where `O_NOFOLLOW` refused it) and `ENOTDIR` (a file or a link where a

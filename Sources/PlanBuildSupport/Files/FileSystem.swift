@@ -4,22 +4,26 @@ public struct FileError: Error, Equatable, CustomStringConvertible {
     public let kind: Kind
     public let path: String
     public let reason: String
+    /// The errno value of a failed system call; 0 for a refusal of PlanBuild's own.
+    public let code: Int32
 
     public init(kind: Kind, path: String, reason: String) {
         self.kind = kind
         self.path = path
         self.reason = reason
+        self.code = 0
     }
 
-    package init(errno code: Int32, path: String) {
-        let kind: Kind
+    public init(errno code: Int32, path: String) {
         switch code {
         case ENOENT, ENOTDIR: kind = .notFound
         case EISDIR: kind = .isDirectory
         case EACCES, EPERM: kind = .permissionDenied
         default: kind = .other
         }
-        self.init(kind: kind, path: path, reason: String(cString: strerror(code)))
+        self.path = path
+        self.reason = SystemCall.reason(code)
+        self.code = code
     }
 
     public var description: String { "\(path): \(reason)" }
@@ -46,8 +50,7 @@ public enum FileSystem {
     /// A FIFO, a device or a folder is refused without reading (it is opened `O_NONBLOCK`, so
     /// opening a FIFO never waits for a writer), and so is a file larger than `limit` bytes.
     public static func readFile(_ path: String, limit: Int = 64 << 20) throws(FileError) -> [UInt8] {
-        let descriptor = SystemCall.retrying { open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) }
-        guard descriptor >= 0 else { throw FileError(errno: errno, path: path) }
+        let descriptor = try SystemCall.checked(path) { open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) }
         defer { close(descriptor) }
         return try readRegularFile(descriptor: descriptor, path: path, limit: limit)
     }
@@ -107,19 +110,13 @@ public enum FileSystem {
     /// learned values, and a sync per build would cost more than the file is worth.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(FileError) {
         let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw FileError(errno: errno, path: temporary) }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                let failure = FileError(errno: errno, path: temporary)
-                close(descriptor)
-                unlink(temporary)
-                throw failure
-            }
-            written += count
+        let descriptor = try SystemCall.checked(temporary) { open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
+        do {
+            try SystemCall.writeAll(descriptor, bytes, path: temporary)
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
         }
         if close(descriptor) != 0 {
             let failure = FileError(errno: errno, path: temporary)
@@ -188,9 +185,14 @@ public enum FileSystem {
     /// Entry names of a directory (without `.` and `..`); empty when it cannot be read.
     public static func listDirectory(_ path: String) -> [String] {
         guard let directory = opendir(path) else { return [] }
-        defer { closedir(directory) }
+        return entryNames(closing: directory)
+    }
+
+    /// The names an open directory stream lists (without `.` and `..`); the stream is closed.
+    static func entryNames(closing stream: OpaquePointer) -> [String] {
+        defer { closedir(stream) }
         var names: [String] = []
-        while let entry = readdir(directory) {
+        while let entry = readdir(stream) {
             let name = withUnsafePointer(to: entry.pointee.d_name) {
                 $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }

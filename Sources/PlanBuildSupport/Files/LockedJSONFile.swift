@@ -167,10 +167,10 @@ public struct LockedJSONFile: Sendable {
         // A descriptor of its own: a flock belongs to an open file description, and threads
         // sharing the folder's descriptor would not exclude each other.
         let descriptor = SystemCall.retrying { openat(entry.folder.descriptor, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        guard descriptor >= 0 else { throw failure("cannot open \(entry.folder.path) to lock it: \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw failure("cannot open \(entry.folder.path) to lock it: \(SystemCall.reason(errno))") }
         defer { close(descriptor) }
         let rc = pbs_lock_exclusive(descriptor)
-        guard rc == 0 else { throw failure("cannot lock \(entry.folder.path): \(String(cString: strerror(rc)))") }
+        guard rc == 0 else { throw failure("cannot lock \(entry.folder.path): \(SystemCall.reason(rc))") }
         defer { _ = pbs_unlock(descriptor) }
         return try body(Target(folder: entry.folder, name: entry.name))
     }
@@ -195,11 +195,11 @@ public struct LockedJSONFile: Sendable {
             let descriptor = SystemCall.retrying { open(lockPath, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (fileExists ? 0 : O_DIRECTORY)) }
             if descriptor < 0 {
                 if errno == ENOENT && fileExists { continue }  // replaced between the check and open
-                throw failure("cannot open \(lockPath) to lock it: \(String(cString: strerror(errno)))")
+                throw failure("cannot open \(lockPath) to lock it: \(SystemCall.reason(errno))")
             }
             defer { close(descriptor) }
             let rc = pbs_lock_exclusive(descriptor)
-            guard rc == 0 else { throw failure("cannot lock \(lockPath): \(String(cString: strerror(rc)))") }
+            guard rc == 0 else { throw failure("cannot lock \(lockPath): \(SystemCall.reason(rc))") }
             defer { _ = pbs_unlock(descriptor) }
             if fileExists ? !Self.isSameFile(descriptor, target) : FileSystem.exists(target) { continue }
             return try body(Target(folder: folder, name: FileSystem.baseName(target)))
@@ -255,11 +255,11 @@ public struct LockedJSONFile: Sendable {
             defer { close(temporary.descriptor) }
             if let existing {
                 if fchmod(temporary.descriptor, existing.st_mode & 0o7777) != 0 {
-                    throw failure("cannot keep the mode of \(path): \(String(cString: strerror(errno)))")
+                    throw failure("cannot keep the mode of \(path): \(SystemCall.reason(errno))")
                 }
                 if (existing.st_uid != geteuid() || existing.st_gid != getegid()),
                    fchown(temporary.descriptor, existing.st_uid, existing.st_gid) != 0 {
-                    throw failure("cannot keep the owner of \(path) (uid \(existing.st_uid), gid \(existing.st_gid)): \(String(cString: strerror(errno))); PlanBuild leaves it unchanged")
+                    throw failure("cannot keep the owner of \(path) (uid \(existing.st_uid), gid \(existing.st_gid)): \(SystemCall.reason(errno)); PlanBuild leaves it unchanged")
                 }
             }
             do {

@@ -24,3 +24,18 @@ extension StringProtocol {
         return String(String.UnicodeScalarView(scalars[first...last]))
     }
 }
+
+extension String {
+    /// The text a C function wrote into `buffer`, up to its first NUL.
+    package init(nulTerminated buffer: [CChar]) {
+        self.init(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+extension Optional where Wrapped == String {
+    /// `body` with the value as a C string, or with NULL when there is none.
+    package func withOptionalCString<R>(_ body: (UnsafePointer<CChar>?) -> R) -> R {
+        guard let value = self else { return body(nil) }
+        return value.withCString { body($0) }
+    }
+}
