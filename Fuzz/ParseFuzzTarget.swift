@@ -1,4 +1,4 @@
-// libFuzzer target for PlanBuild's hostile-input guarantees (issue 3, "Hostile input"):
+// libFuzzer target for PlanBuild's hostile-input guarantees:
 // whatever bytes a log holds, pb_parse answers with JSON and never aborts, for every parser;
 // and whatever bytes a request holds, the entry points that never start a process answer with
 // JSON too.

@@ -13,7 +13,7 @@ public struct BuildRequest: Sendable {
     /// Learn under this key instead of the one derived from the arguments.
     public var commandKey: String?
     public var mode: WarningMode
-    /// Parse the log when the build did not succeed (SPEC: run + parse-on-failure + filter).
+    /// Parse the log when the build did not succeed, and filter its warnings (a `run` does).
     public var parseOnFailure: Bool
     /// At most this many errors / warnings in the result (nil: all); `run` prints 20 and 10.
     public var maximumErrors: Int?
@@ -33,9 +33,9 @@ public struct BuildRequest: Sendable {
     /// Wrapper detection, logs and learning stay with the project.
     public var workingDirectory: String?
 
-    /// The timeout to start from when nothing was learned and the caller named none (SPEC: 300 s).
+    /// The timeout to start from when nothing was learned and the caller named none: 300 s.
     public static let defaultTimeout = 300
-    /// What a `run` prints at most (SPEC section 5: 20 errors and 10 warnings).
+    /// What a `run` prints at most: 20 errors and 10 warnings.
     public static let runMaximumErrors = 20
     public static let runMaximumWarnings = 10
 

@@ -33,7 +33,7 @@ public enum BuildInvocation: Equatable, Sendable {
         public let value: String
     }
 
-    /// Notations whose `run` PlanBuild executes itself: SPEC's generation and the one today's
+    /// Notations whose `run` PlanBuild executes itself: the documented generation and the one today's
     /// plan-marshall release writes into derived-data.json (the dispatcher in python/ maps the
     /// same names to the same scripts).
     public static let engineNotations: [String: BuildSystem] = [

@@ -4,7 +4,7 @@ import PlanBuildConfiguration
 import PlanBuildExecution
 import PlanBuildCache
 
-/// Options of an orchestrated run (SPEC section 5, "Orchestration").
+/// Options of an orchestrated run.
 public struct OrchestrationOptions: Sendable {
     /// Concurrency limit; nil: the number of CPUs; 0: unlimited.
     public var jobs: Int?
@@ -17,7 +17,7 @@ public struct OrchestrationOptions: Sendable {
     public var modules: [String]?
     public var mode: WarningMode = .actionable
     public var learnTimeouts: Bool = true
-    /// The build cache (SPEC 5 "Incremental"): on by default; `disabled` is `--no-cache`,
+    /// The build cache: on by default; `disabled` is `--no-cache`,
     /// `forced` the modules of `--force` (their dependents follow through the input digests).
     public var cache = IncrementalRun.Request()
 

@@ -1,7 +1,7 @@
 import PlanBuildCache
 
-/// What an orchestrated run reports while it runs (SPEC section 5, "Orchestration": build
-/// started/finished, counts, percentage, elapsed, estimated remaining). The orchestrator emits
+/// What an orchestrated run reports while it runs: build started/finished, counts, percentage,
+/// elapsed, estimated remaining. The orchestrator emits
 /// these typed values; consumers in the same process (the CLI's display) read them as they are,
 /// and the ABI encodes each one to JSON exactly once (`ProgressEvent.json`, docs/events.md).
 public enum ProgressEvent: Equatable, Sendable {

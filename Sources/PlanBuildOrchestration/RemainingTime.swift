@@ -1,4 +1,4 @@
-/// The honest estimate of the time left (issue 11). A build that runs longer than expected is not
+/// The honest estimate of the time left. A build that runs longer than expected is not
 /// "0s from done": the time it has overrun is taken as the best guess of what is still to come,
 /// so an estimate that has passed grows instead of sticking at zero. Never below a second while
 /// anything runs.

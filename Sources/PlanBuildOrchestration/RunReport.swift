@@ -42,7 +42,7 @@ public struct BuildReport: Equatable, Sendable {
     var succeeded: Bool { status == .success || status == .cached }
 }
 
-/// The completion report of an orchestrated run (SPEC section 5, "Orchestration").
+/// The completion report of an orchestrated run: each build's outcome, the counts and the duration.
 public struct RunReport: Equatable, Sendable {
     public enum Status: String, Sendable { case success, failure, partial }
 

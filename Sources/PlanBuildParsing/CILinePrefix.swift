@@ -1,6 +1,6 @@
 import PlanBuildSupport
 
-/// What CI systems put in front of a tool's own text (issue 12), removed before any parser sees a
+/// What CI systems put in front of a tool's own text, removed before any parser sees a
 /// line, so that every parser reads a CI log like the tool's plain output:
 ///
 /// - `\r` progress redraws: only the text after the last `\r` is what a terminal shows

@@ -1,7 +1,7 @@
 import PlanBuildSupport
 import PlanBuildModel
 
-/// One parser per tool (SPEC section 5, "Parsing"). A parser sees each line once, in order, and
+/// One parser per tool. A parser sees each line once, in order, and
 /// keeps only what it needs, so a log of any size is read in bounded memory.
 public protocol LogParser {
     init()

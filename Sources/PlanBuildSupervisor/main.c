@@ -1,6 +1,6 @@
 // planbuild-supervisor — runs one build and guarantees that none of its processes outlives it.
 //
-// Why a process of its own (issue 14): the runner (the CLI, or a Python/C host of libplanbuild.so)
+// Why a process of its own: the runner (the CLI, or a Python/C host of libplanbuild.so)
 // may be threaded, may ignore SIGCHLD, and may be killed with SIGKILL. This small single-threaded
 // program sits between the runner and the build:
 //   - it is a child subreaper (PR_SET_CHILD_SUBREAPER): every orphaned descendant of the build,

@@ -3,7 +3,7 @@ import Testing
 @testable import PlanBuildOrchestration
 
 /// Which command lines of derived-data.json run in the engine, and what their options carry
-/// (issue 10: both notation generations, --command-args, --env, --working-dir).
+/// (both notation generations, --command-args, --env, --working-dir).
 @Suite struct BuildInvocationTests {
     private func engine(_ line: String) throws -> BuildInvocation.EngineBuild? {
         if case .engine(let build) = try BuildInvocation.from(commandLine: line) { return build }

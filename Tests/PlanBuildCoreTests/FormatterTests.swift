@@ -4,7 +4,7 @@ import Testing
 @testable import PlanBuildConfiguration
 @testable import PlanBuildPresentation
 
-/// TOON and JSON renderings of a result (SPEC section 5), byte for byte against docs/examples.
+/// TOON and JSON renderings of a result, byte for byte against docs/examples.
 @Suite struct FormatterTests {
     static func example(_ name: String) -> String {
         TestSupport.repositoryRoot() + "/docs/examples/" + name
@@ -120,7 +120,7 @@ import Testing
 
     @Test func acceptedFalseEverywhereGivesNoAcceptedColumn() throws {
         // Rows as pb_parse returns them (Issue.fullJSON) carry "accepted": false; no warning is
-        // accepted, so there is no accepted column (SPEC: only "when any warning carries the flag").
+        // accepted, so there is no accepted column (only when a warning carries the flag).
         var result = BuildResult(status: .error, exitCode: 1, durationSeconds: 1, logFile: "x.log", command: "mvn verify").json()
         result["warnings"] = .array([
             PlanBuildModel.Issue(file: "A.java", line: 4, message: "old", severity: .warning, category: "other").fullJSON,

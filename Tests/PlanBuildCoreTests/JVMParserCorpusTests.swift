@@ -10,7 +10,7 @@ struct JVMParserCorpusTests {
     static let logsDirectory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/logs")
-    /// The same logs as CI systems store them (scripts/make-fixtures --ci; issue 12).
+    /// The same logs as CI systems store them (scripts/make-fixtures --ci).
     static let ciLogsDirectory = logsDirectory.deletingLastPathComponent().appendingPathComponent("logs-ci")
 
     struct ExpectedIssue: CustomStringConvertible {
@@ -416,7 +416,7 @@ struct JVMParserShapeTests {
         #expect(gradle.buildStatus == .failure)
     }
 
-    /// Kotlin 1.8+ Gradle plugins print a plain path with `:L:C` after `e:`/`w:` (issue 12; no such
+    /// Kotlin 1.8+ Gradle plugins print a plain path with `:L:C` after `e:`/`w:` (no such
     /// compiler is installable here, so these lines are written after its documented format).
     @Test func kotlinPlainPathWithLineAndColumn() throws {
         let gradle = try Self.gradle("""
@@ -430,7 +430,7 @@ struct JVMParserShapeTests {
         #expect(gradle.warnings.first?.message.hasPrefix("Unchecked cast") == true)
     }
 
-    /// Identical file-less messages of two tasks are two issues; printed twice by one task, one (issue 12).
+    /// Identical file-less messages of two tasks are two issues; printed twice by one task, one.
     @Test func fileLessMessagesAreIssuesPerTask() throws {
         let gradle = try Self.gradle("""
         > Task :a:compileJava

@@ -2,7 +2,7 @@ import Testing
 @testable import PlanBuildOrchestration
 @testable import PlanBuildPresentation
 
-/// The decisions of the live display (issue 11): duration text, bars, truncation, the honest ETA,
+/// The decisions of the live display: duration text, bars, truncation, the honest ETA,
 /// the mode chosen from the terminal and environment, and the lines drawn from a run's events.
 @Suite struct LiveDisplayTests {
     @Test func durations() {

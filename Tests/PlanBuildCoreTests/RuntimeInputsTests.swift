@@ -3,7 +3,7 @@ import Testing
 @testable import PlanBuildModel
 @testable import PlanBuildCache
 
-/// `incremental.runtime_inputs` (issue 13): a command's output joins every digest; another output
+/// `incremental.runtime_inputs`: a command's output joins every digest; another output
 /// (another toolchain) is a miss that names the command.
 @Suite struct RuntimeInputsTests {
     @Test func aChangedRuntimeOutputIsAGlobalChangeNamingTheCommand() throws {

@@ -5,7 +5,8 @@ import PlanBuildCache
 import PlanBuildOrchestration
 import PlanBuildPresentation
 
-/// The C progress callback of SPEC section 2.
+/// The C progress callback of pb_run (pb_progress_fn, include/planbuild.h): each progress event as
+/// JSON text (or a display line) and the caller's context pointer.
 public typealias ProgressCallback = @convention(c) (UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void
 
 /// A C callback and its context, handed to the thread that runs a started job.

@@ -3,7 +3,7 @@ import PlanBuildSupport
 import PlanBuildOrchestration
 import PlanBuildPresentation
 
-/// Draws orchestration progress on standard error (issue 11). What is shown is decided by the core
+/// Draws orchestration progress on standard error. What is shown is decided by the core
 /// (`LiveRunState`, `DisplayMode`); this class only writes it:
 /// - `live`: finished builds scroll up, a block at the bottom (one line per running build, the total
 ///   line) is redrawn in place on every event and twice a second by a ticker thread, cursor hidden;

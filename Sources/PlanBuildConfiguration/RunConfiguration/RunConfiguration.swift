@@ -71,7 +71,7 @@ public struct RunConfiguration: Sendable {
         public let previous: Int?
         public var source: String { previous == nil ? "initial" : "computed" }
 
-        /// The lines `timeout set` prints (SPEC: run_config CLI), each ending in a newline.
+        /// The lines `timeout set` of the run_config script prints, each ending in a newline.
         public var toon: String {
             var lines = ["status\tsuccess", "timeout_seconds\t\(seconds)"]
             if let previous { lines.append("previous_seconds\t\(previous)") }
@@ -86,7 +86,8 @@ public struct RunConfiguration: Sendable {
         timedOut ? try recordTimeout(seconds, for: key) : try recordDuration(seconds, for: key)
     }
 
-    /// Learns from a finished build: the weighted update of SPEC section 5.
+    /// Learns from a finished build: the weighted update that leans to the larger of the learned
+    /// value and the new duration (TimeoutPolicy.learnedValue).
     @discardableResult
     public func recordDuration(_ duration: Int, for key: String) throws(PlanBuildError) -> TimeoutUpdate {
         try update(key) { previous, policy in policy.learnedValue(existing: previous, newDuration: min(max(1, duration), TimeoutLimits.maximumSeconds)) }

@@ -1,7 +1,8 @@
 import PlanBuildSupport
 
-/// The arithmetic of timeout learning (SPEC section 5), with the three constants a project may
-/// override through `"timeout_policy"` in run-configuration.json.
+/// The arithmetic of timeout learning (the effective timeout, the weighted update, the value after
+/// a timeout), with the three constants a project may override through `"timeout_policy"` in
+/// run-configuration.json.
 public struct TimeoutPolicy: Equatable, Sendable {
     public static let defaultMinimumSeconds = 120
     public static let defaultSafetyMargin = 1.25

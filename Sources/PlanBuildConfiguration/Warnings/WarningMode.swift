@@ -1,6 +1,7 @@
 import PlanBuildModel
 
-/// The three output modes of SPEC section 5.
+/// What a result keeps of the warnings the project accepted: nothing of them, all marked, or no
+/// warning at all.
 public enum WarningMode: String, CaseIterable, Sendable {
     /// Accepted warnings are dropped.
     case actionable

@@ -1,6 +1,6 @@
 import PlanBuildSupport
 
-/// Accepted-warning patterns (SPEC section 5, "Warnings"): `^…` is a case-insensitive regular
+/// Accepted-warning patterns: `^…` is a case-insensitive regular
 /// expression anchored at the start of the message, anything else a case-insensitive substring.
 public struct WarningPatterns {
     private enum Matcher {

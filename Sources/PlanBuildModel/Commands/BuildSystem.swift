@@ -27,7 +27,7 @@ public enum BuildSystem: String, CaseIterable, Sendable {
         }
     }
 
-    /// Options that route a build to one module (SPEC section 4, log scope).
+    /// Options that route a build to one module, which is also the folder its log goes to.
     var moduleOptions: Set<String> {
         switch self {
         case .maven: return ["-pl", "--projects"]
@@ -37,6 +37,7 @@ public enum BuildSystem: String, CaseIterable, Sendable {
         }
     }
 
-    /// Tools that npm runs through `npx` rather than `npm` (SPEC section 5).
+    /// Tools a build runs through `npx` rather than `npm` when its args start with one
+    /// (`eslint src` runs as `npx eslint src`).
     static let npxTools: Set<String> = ["playwright", "eslint", "prettier", "stylelint", "tsc", "jest", "vitest"]
 }

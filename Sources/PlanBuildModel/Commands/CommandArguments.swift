@@ -67,7 +67,7 @@ public struct CommandArguments: Equatable, Sendable {
     /// The log folder below build-output: the routed module, or `default`.
     public var logScope: String { LogFiles.sanitizedScope(module) }
 
-    /// `npx` for the tools SPEC section 5 lists, `npm` otherwise; nil for other systems.
+    /// `npx` for the tools of BuildSystem.npxTools, `npm` otherwise; nil for other systems.
     public var npmCommandType: String? {
         guard system == .npm else { return nil }
         guard let first = words.first else { return "npm" }

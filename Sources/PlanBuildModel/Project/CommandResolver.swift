@@ -7,7 +7,7 @@ public struct ResolvedCommand: Equatable, Sendable {
     public let executable: String
 }
 
-/// Resolve (SPEC section 5): `(command, module?)` → the module's complete command line.
+/// Resolve: `(command, module?)` → the module's complete command line.
 public enum CommandResolver {
     public static func resolve(command: String, module: String?, in layout: ProjectLayout) throws(PlanBuildError) -> ResolvedCommand {
         try resolve(command: command, module: module, in: try ProjectArchitecture.load(layout))

@@ -1,6 +1,6 @@
 import PlanBuildSupport
 
-/// Where PlanBuild's files live inside a project (SPEC section 4). The caller names the project
+/// Where PlanBuild's files live inside a project. The caller names the project
 /// directory and the plan folder's name; the library reads no environment of its own for these.
 public struct ProjectLayout: Sendable, Equatable {
     public let projectDir: String

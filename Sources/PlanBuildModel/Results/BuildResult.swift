@@ -1,11 +1,11 @@
 import PlanBuildSupport
 
-/// The outcome of one build (SPEC section 5, "Result fields").
+/// The outcome of one build: the result fields every caller gets, in the order `json` writes them.
 public struct BuildResult: Equatable, Sendable {
     /// `cached`: a single run that the build cache answered (only with `incremental.enabled`).
     public enum Status: String, Sendable { case success, error, timeout, cached }
 
-    /// Error kinds of SPEC section 5.
+    /// What the `error` field says when a build did not succeed.
     public enum ErrorKind {
         public static let buildFailed = "build_failed"
         public static let timeout = "timeout"

@@ -23,7 +23,7 @@ public struct Issue: Equatable, Hashable, Sendable {
     }
 }
 
-/// The categories SPEC section 5 names; issues carry them as plain strings so that callers
+/// The categories the parsers give; issues carry them as plain strings so that callers
 /// may pass categories of their own through unchanged.
 public enum IssueCategory {
     public static let compilationError = "compilation_error"

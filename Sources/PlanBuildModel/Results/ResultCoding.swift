@@ -1,6 +1,7 @@
 import PlanBuildSupport
 
-/// Conversions between the core's result types and the JSON shapes of SPEC sections 3 and 5.
+/// Conversions between the core's result types and their JSON shapes: an issue in full (as
+/// `parse` answers) and as a result row, test counts, a parsed log.
 extension Issue {
     /// The full form (`Issue.to_dict()` of the Python module): every field, nulls included.
     public var fullJSON: JSONValue {

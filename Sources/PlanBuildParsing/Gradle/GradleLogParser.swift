@@ -21,7 +21,7 @@ public struct GradleLogParser: LogParser {
     private var task = JVMTextBuffer(limit: 512)
     private var javadocTask = false
     /// A hash of the task's name, made when a file-less message needs it: file-less messages of
-    /// two tasks are two issues (issue 12).
+    /// two tasks are two issues.
     private var taskHash: UInt64?
     /// Tasks during which an error was reported: their `Execution failed` block is explained.
     private var tasksWithErrors: Set<String> = []

@@ -28,7 +28,7 @@ struct JVMIssueSink {
 
     /// Adds an issue identified by its file, line, message and severity. A message that names no
     /// file is also identified by `context`, where it was printed (a Maven plugin execution, a
-    /// Gradle task): the same words from two modules are two issues (issue 12), the same words
+    /// Gradle task): the same words from two modules are two issues, the same words
     /// printed twice by one execution are one.
     @discardableResult
     mutating func add(_ issue: Issue, context: UInt64 = 0) -> Bool {

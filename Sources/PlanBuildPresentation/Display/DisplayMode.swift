@@ -1,4 +1,4 @@
-/// How `planbuild orchestrate` shows progress on standard error (issue 11), decided from the
+/// How `planbuild orchestrate` shows progress on standard error, decided from the
 /// terminal and the environment:
 /// - `plain`: one line per event and a heartbeat, no escape code at all — standard error is not a
 ///   terminal, or `CI` is set (CI logs keep every byte), or `TERM=dumb` (no cursor movement);

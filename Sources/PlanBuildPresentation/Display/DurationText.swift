@@ -1,4 +1,4 @@
-/// How the live display writes a duration (issue 11): `4.2s` under a minute, `2m 05s` under an
+/// How the live display writes a duration: `4.2s` under a minute, `2m 05s` under an
 /// hour, `1h 02m 03s` above — short enough for a status line, precise where precision is visible.
 public enum DurationText {
     public static func format(seconds: Double) -> String {

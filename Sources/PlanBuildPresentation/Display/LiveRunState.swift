@@ -2,7 +2,7 @@ import PlanBuildSupport
 import PlanBuildOrchestration
 
 /// What the live display of an orchestrated run knows, fed with the typed progress events, and the
-/// lines it shows (issue 11). The CLI only writes these lines and moves the cursor; every decision —
+/// lines it shows. The CLI only writes these lines and moves the cursor; every decision —
 /// the bars, the counts, the durations, the estimate, the icons — is made here.
 ///
 /// Times are seconds since the run started, on the caller's monotonic clock: `apply` is given the

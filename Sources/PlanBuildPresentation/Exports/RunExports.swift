@@ -1,7 +1,7 @@
 import PlanBuildSupport
 import PlanBuildOrchestration
 
-/// The files a run writes for CI and dashboards besides its report (issue 11): `events` (JSON
+/// The files a run writes for CI and dashboards besides its report: `events` (JSON
 /// Lines of every progress event, written and flushed as each happens; `-` is standard error),
 /// `trace` (Chrome trace-event JSON), `junit` (JUnit XML) and `sarif` (SARIF 2.1.0), the last three
 /// written when the run ends. One home for the CLI (`orchestrate --events …`) and pb_run's request

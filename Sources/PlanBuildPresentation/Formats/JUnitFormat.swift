@@ -1,6 +1,6 @@
 import PlanBuildOrchestration
 
-/// A run as JUnit XML (issue 11), the form Jenkins and GitLab read: one `<testsuite>` per module
+/// A run as JUnit XML, the form Jenkins and GitLab read: one `<testsuite>` per module
 /// build. Its first test case is the build itself (a failure when the build failed or timed out,
 /// skipped when it never ran or was cancelled); each error of the build follows as a failed test
 /// case with the file and line (attributes `file` and `line`, and in the failure's text). The

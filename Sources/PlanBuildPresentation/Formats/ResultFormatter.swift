@@ -1,6 +1,7 @@
 import PlanBuildSupport
 
-/// TOON and JSON renderings of a build result (SPEC section 5, "TOON" and "JSON").
+/// TOON and JSON renderings of a build result: the scalar fields in their documented order,
+/// then the errors, warnings and tests (docs/examples/ shows both forms).
 ///
 /// Works on the JSON object rather than `BuildResult` so that results assembled by callers
 /// (the Python `success_result(**extra)` family) format the same way as the engine's own.

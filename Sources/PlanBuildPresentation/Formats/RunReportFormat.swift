@@ -1,9 +1,9 @@
 import PlanBuildSupport
 import PlanBuildOrchestration
 
-/// The completion report of an orchestrated run as JSON and TOON (SPEC section 5,
-/// "Orchestration"): the one renderer behind `planbuild orchestrate`, pb_run's "text" and
-/// orchestrate.py. Every value in the TOON form is escaped by `OneLine`.
+/// The completion report of an orchestrated run as JSON and TOON: the one renderer behind
+/// `planbuild orchestrate`, pb_run's "text" and orchestrate.py. Every value in the TOON form is
+/// escaped by `OneLine`.
 extension RunReport {
     // MARK: JSON
 
@@ -68,7 +68,7 @@ extension RunReport {
                           String(build.errors.count), String(build.warningCount), build.logFile ?? "-"]
                 .map(line).joined(separator: "\t"))
         }
-        // Why each build that ran was not taken from the cache (SPEC 5 "Incremental"); counts here,
+        // Why each build that ran was not taken from the cache; counts here,
         // the paths in the JSON form and `planbuild cache explain`.
         let misses = builds.filter { $0.ran && $0.status != .cached && $0.cacheMiss != nil }
         if !misses.isEmpty {

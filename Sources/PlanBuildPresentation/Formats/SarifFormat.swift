@@ -1,7 +1,7 @@
 import PlanBuildSupport
 import PlanBuildOrchestration
 
-/// A run's errors and warnings as SARIF 2.1.0 (issue 11), what GitHub code scanning reads to
+/// A run's errors and warnings as SARIF 2.1.0, what GitHub code scanning reads to
 /// annotate lines: one result per issue with its rule (the issue's category), level, message,
 /// file and line. Paths under the project are relative to `%SRCROOT%`, which is the project root
 /// (given in `originalUriBaseIds`); a path outside it stays an absolute `file:` URI.

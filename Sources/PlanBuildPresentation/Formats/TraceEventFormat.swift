@@ -1,7 +1,7 @@
 import PlanBuildSupport
 import PlanBuildOrchestration
 
-/// A run as Chrome trace-event JSON (issue 11), the build profile that Perfetto and
+/// A run as Chrome trace-event JSON, the build profile that Perfetto and
 /// chrome://tracing open: one lane (thread) per concurrent slot, one complete span ("ph":"X") per
 /// build that ran, with module, command and status in its args; an instant event ("ph":"i") where a
 /// build was cancelled or timed out, and one per cache hit on a lane of its own. Times are

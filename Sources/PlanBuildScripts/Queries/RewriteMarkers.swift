@@ -3,7 +3,7 @@ import PlanBuildModel
 
 /// OpenRewrite leaves `/*~~(TODO: message)>*/` in sources where a recipe wants a person to decide.
 /// The build scripts' `search-markers` lists them, sorted into those a comment may suppress and
-/// those to ask the user about (the reference's output, SPEC's maven/gradle scripts).
+/// those to ask the user about, as the reference's maven and gradle scripts print them.
 public enum RewriteMarkers {
     static let opening = Array("/*~~(TODO:".unicodeScalars)
     static let closing = Array(")>*/".unicodeScalars)

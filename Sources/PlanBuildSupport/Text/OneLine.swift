@@ -1,5 +1,5 @@
-/// The one escaping rule of every text output (SPEC section 5, "TOON": no value ever contains a
-/// raw tab or line break): TOON results and orchestration reports, `resolve`'s lines, the
+/// The one escaping rule of every text output, so that no value ever contains a raw tab or line
+/// break: TOON results and orchestration reports, `resolve`'s lines, the
 /// architecture queries and the progress lines. A value comes from derived-data.json or from
 /// build output, so without it a module name or a file path could forge columns or whole lines.
 ///
