@@ -3,7 +3,7 @@
 // and whatever bytes a request holds, the entry points that never start a process answer with
 // JSON too.
 //
-// Built and run by scripts/fuzz, which compiles PlanBuildCore and PlanBuildABI together with this
+// Built and run by scripts/fuzz, which compiles the core's layers and PlanBuildABI together with this
 // file under `swiftc -sanitize=fuzzer,address`, so that the parsers themselves carry libFuzzer's
 // coverage instrumentation (not only this file).
 //

@@ -161,7 +161,7 @@ public enum FileSystem {
     public static func currentDirectory() -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         guard getcwd(&buffer, buffer.count) != nil else { return "." }
-        return String(cString: buffer)
+        return String(nulTerminated: buffer)
     }
 
     /// `base` joined with `relative` unless `relative` is already absolute.
