@@ -11,10 +11,10 @@ import PlanBuildExecution
 ///
 /// It wraps BuildExecutor, which knows nothing of the cache: an orchestration, which keeps a cache
 /// of its own, runs each build through BuildExecutor directly.
-public enum SingleRunCache {
+package enum SingleRunCache {
     /// One build through the cache: a hit answers with the recorded build (status `cached`) and
     /// runs nothing; otherwise BuildExecutor runs it, and a success is recorded.
-    public static func execute(_ request: BuildRequest, cancellation: CancellationToken? = nil) -> BuildResult {
+    package static func execute(_ request: BuildRequest, cancellation: CancellationToken? = nil) -> BuildResult {
         guard !request.dryRun, let arguments = try? CommandArguments(system: request.system, commandArgs: request.commandArgs),
               let cache = prepare(request, arguments: arguments, key: request.commandKey ?? arguments.commandKey) else {
             return BuildExecutor.execute(request, cancellation: cancellation)

@@ -52,7 +52,7 @@ public struct BuildResult: Equatable, Sendable {
 
     /// A build that never started: status error, exit code -1, no log, the error `kind`
     /// (ErrorKind) and why, for a person.
-    public static func notStarted(_ kind: String, command: String, message: String) -> BuildResult {
+    package static func notStarted(_ kind: String, command: String, message: String) -> BuildResult {
         BuildResult(status: .error, exitCode: -1, durationSeconds: 0, logFile: "", command: command, error: kind, message: message)
     }
 

@@ -17,7 +17,7 @@ public enum DurationText {
 
     /// `ETA 2m 05s`, or `ETA unknown` when nothing can be estimated (no learned durations and no
     /// finished build yet) — never a made-up number.
-    public static func eta(_ seconds: Double?) -> String {
+    static func eta(_ seconds: Double?) -> String {
         guard let seconds else { return "ETA unknown" }
         return "ETA " + format(seconds: seconds.rounded())
     }

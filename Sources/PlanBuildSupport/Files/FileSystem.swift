@@ -14,7 +14,7 @@ public struct FileError: Error, Equatable, CustomStringConvertible {
         self.code = 0
     }
 
-    public init(errno code: Int32, path: String) {
+    package init(errno code: Int32, path: String) {
         switch code {
         case ENOENT, ENOTDIR: kind = .notFound
         case EISDIR: kind = .isDirectory

@@ -24,13 +24,13 @@ public enum Beside {
 /// A plugin library beside this binary, opened once with dlopen(RTLD_NOW | RTLD_LOCAL): the digest
 /// and remote plugins keep their dependencies (swift-crypto, libcurl) out of every process that
 /// does not need them. Never closed: its functions are used for the rest of the process.
-public struct PluginLibrary: @unchecked Sendable {
-    public let path: String
+package struct PluginLibrary: @unchecked Sendable {
+    package let path: String
     private let handle: UnsafeMutableRawPointer
 
     /// Opens `name` beside this binary, or the file `variable` names; the failure is a reason for
     /// a person (where it was looked for, or why dlopen refused it).
-    public static func open(_ name: String, variable: String) -> Result<PluginLibrary, PluginError> {
+    package static func open(_ name: String, variable: String) -> Result<PluginLibrary, PluginError> {
         let found = Beside.find(name, variable: variable)
         guard let path = found.path else {
             return .failure(PluginError(reason: found.looked.isEmpty ? "no location known" : "\(found.looked): not found"))
@@ -43,12 +43,12 @@ public struct PluginLibrary: @unchecked Sendable {
     }
 
     /// The address of the C function `name`, or nil when the library lacks it.
-    public func symbol(_ name: String) -> UnsafeMutableRawPointer? {
+    package func symbol(_ name: String) -> UnsafeMutableRawPointer? {
         pbs_library_symbol(handle, name)
     }
 
-    public struct PluginError: Error, CustomStringConvertible {
-        public let reason: String
-        public var description: String { reason }
+    package struct PluginError: Error, CustomStringConvertible {
+        package let reason: String
+        package var description: String { reason }
     }
 }

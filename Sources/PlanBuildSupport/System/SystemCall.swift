@@ -17,14 +17,14 @@ public enum SystemCall {
     /// Calls `body` until it does not fail with `EINTR`; a failure (-1) throws the FileError of
     /// `errno` naming `path`.
     @inline(__always)
-    public static func checked<Result: BinaryInteger>(_ path: String, _ body: () -> Result) throws(FileError) -> Result {
+    package static func checked<Result: BinaryInteger>(_ path: String, _ body: () -> Result) throws(FileError) -> Result {
         let result = retrying(body)
         guard result != -1 else { throw FileError(errno: errno, path: path) }
         return result
     }
 
     /// The system's reason for the errno value `code` (strerror), for a message.
-    public static func reason(_ code: Int32) -> String {
+    package static func reason(_ code: Int32) -> String {
         String(cString: strerror(code))
     }
 

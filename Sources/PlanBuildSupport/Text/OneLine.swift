@@ -28,7 +28,7 @@ public enum OneLine {
     /// One TOON cell: escaped (a raw tab or line break would break the table), `-` for a missing
     /// value such as an unknown file or line (nothing with `dash` false), anything but a string or
     /// a number as compact JSON.
-    public static func cell(_ value: JSONValue?, dash: Bool = true) -> String {
+    package static func cell(_ value: JSONValue?, dash: Bool = true) -> String {
         switch value {
         case nil, .null?: return dash ? "-" : ""
         case .string(let text)?: return escape(text)
