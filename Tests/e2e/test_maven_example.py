@@ -44,7 +44,9 @@ def test_failing_build_then_fixed_build(maven_example: Path):
 
     config = json.loads((maven_example / ".plan" / "run-configuration.json").read_text())
     learned = config["commands"]["maven:verify"]["timeout_seconds"]
-    assert learned == result["duration_seconds"]
+    # The first value learned is the measured duration rounded up (at least 1 s); the result shows
+    # whole seconds cut down, so the two differ by the fraction of a second.
+    assert result["duration_seconds"] <= learned <= result["duration_seconds"] + 1
 
     # The same project with both faults removed builds green.
     subprocess.run(["bash", "fix-faults.sh", str(maven_example)], cwd=maven_example, check=True, capture_output=True)
