@@ -169,8 +169,8 @@ public enum ProcessRunner {
 }
 
 /// NUL-terminated C string arrays for posix_spawn, freed when the call returns.
-enum CStringArray {
-    static func with<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+public enum CStringArray {
+    public static func with<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
         let pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) } + [nil]
         defer { for pointer in pointers { free(pointer) } }
         return pointers.withUnsafeBufferPointer { buffer in
