@@ -145,3 +145,21 @@ import Testing
         #expect(queued.queue.snapshot().queued.isEmpty)
     }
 }
+
+extension SlotQueueTests {
+    @Test func aBuildThatSucceededAMomentAgoIsJoinedByOneWithTheSameInputs() {
+        let bench = Bench(slots: 1)
+        bench.release("d")
+        bench.submit("one", project: "/p", label: "d", digest: "abc", job: 1)
+        bench.waitUntil { $0.result("one") != nil }
+        bench.submit("two", project: "/p", label: "d", digest: "abc", job: 2)
+        bench.waitUntil { $0.result("two") != nil }
+        bench.submit("three", project: "/p", label: "d", digest: "other", job: 3)
+        bench.waitUntil { $0.result("three") != nil }
+        bench.submit("four", project: "/p", label: "d", job: 4)
+        bench.waitUntil { $0.result("four") != nil }
+        #expect(bench.result("two") == "d success")
+        #expect(bench.started == ["d", "d", "d"], "other inputs, or none known, build again")
+        #expect(bench.queue.snapshot().totals == SlotQueue.Totals(builds: 3, attached: 1))
+    }
+}

@@ -25,8 +25,8 @@ def comparable(report: dict) -> dict:
 def test_six_clients_submitting_one_orchestration_run_each_module_once(tmp_path: Path):
     server = Server(tmp_path, max_slots=2).start()
     try:
-        project = orchestration_project(tmp_path, {"a": {"sleep": 1.5}, "b": {"sleep": 0.5, "deps": ["a"]},
-                                                   "c": {"sleep": 0.5, "deps": ["b"]}})
+        project = orchestration_project(tmp_path, {"a": {"sleep": 1.5}, "b": {"sleep": 1, "deps": ["a"]},
+                                                   "c": {"sleep": 1, "deps": ["b"]}})
         command = [str(PLANBUILD), "orchestrate", "--project-dir", str(project), "--command", "verify", "--format", "json",
                    "--execution-mode", "server"]
         clients = [subprocess.Popen(command, env=server.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

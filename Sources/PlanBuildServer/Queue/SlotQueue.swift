@@ -9,8 +9,10 @@ import PlanBuildCore
 ///   to the project served least recently, so one project's 40 queued builds never starve
 ///   another project's 2.
 /// - A build equal to a queued one (same project and identity) joins it; one equal to a running
-///   one joins it when both input digests are known and the same (a running build may have read
-///   an older tree). One process, and every caller gets its result.
+///   one — or to one that succeeded in the last `recentMilliseconds` — joins it when both input digests
+///   are known and the same (a build that started may have read an older tree). One process, and
+///   every caller gets its result: callers of one orchestration that start their builds a moment
+///   apart still share each build.
 /// - A caller that stops waiting leaves its build; the build is dropped (queued) or ended
 ///   (running) only when no caller is left.
 ///
@@ -26,6 +28,9 @@ public final class SlotQueue: @unchecked Sendable {
     private var running: [SharedBuild] = []
     /// Queued and running builds by project and identity, for joining.
     private var byKey: [String: [SharedBuild]] = [:]
+    /// Builds that finished lately with a known input digest, newest last.
+    private var recent: [SharedBuild] = []
+    static let recentMilliseconds = 30_000
     private var lastServed: [String: Int] = [:]
     private var grants = 0
     private var arrivals = 0
@@ -60,8 +65,9 @@ public final class SlotQueue: @unchecked Sendable {
                 return (waiting, caller, false)
             }
             if let digest = build.inputDigest,
-               let same = candidates.first(where: { $0.phase == .running && $0.build.inputDigest == digest }) {
-                same.join(caller: caller, job: job, onStart: nil)
+               let same = candidates.first(where: { $0.phase == .running && $0.build.inputDigest == digest })
+                ?? recentlyFinished(key: key, digest: digest) {
+                if same.phase == .running { same.join(caller: caller, job: job, onStart: nil) }
                 totals.attached += 1
                 return (same, caller, true)
             }
@@ -135,6 +141,9 @@ public final class SlotQueue: @unchecked Sendable {
         let more: [SharedBuild] = monitor.withLock {
             build.phase = .finished
             build.result = result
+            build.finishedAt = MonotonicClock.milliseconds()
+            // Only a success is handed on afterwards: a failure, a timeout or a kill may not repeat.
+            if build.build.inputDigest != nil && result.status == .success { recent.append(build) }
             inUse -= 1
             running.removeAll { $0 === build }
             forget(build)
@@ -159,6 +168,13 @@ public final class SlotQueue: @unchecked Sendable {
         case .finished, .abandoned:
             break
         }
+    }
+
+    /// With the lock held: a build of `key` with `digest` that finished lately; older ones are let go.
+    private func recentlyFinished(key: String, digest: String) -> SharedBuild? {
+        let now = MonotonicClock.milliseconds()
+        recent.removeAll { now - ($0.finishedAt ?? now) > Self.recentMilliseconds }
+        return recent.last { $0.key == key && $0.build.inputDigest == digest }
     }
 
     private func forget(_ build: SharedBuild) {
@@ -219,6 +235,7 @@ final class SharedBuild: @unchecked Sendable {
     var phase = Phase.queued
     var result: BuildResult?
     var startedAt: Int?
+    var finishedAt: Int?
     private var waiting: [Int: String] = [:]
     private var startCallbacks: [Int: @Sendable () -> Void] = [:]
 
