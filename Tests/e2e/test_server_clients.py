@@ -87,7 +87,8 @@ def test_orchestrate_through_the_server_writes_its_exports_and_events(tmp_path: 
 
         streamed = orchestrate("--events", "-")
         assert streamed.returncode == 0, streamed.stderr
-        events = [json.loads(line) for line in streamed.stderr.splitlines() if line.startswith("{")]
+        # Standard error is the event stream then: nothing else is written there.
+        events = [json.loads(line) for line in streamed.stderr.splitlines()]
         assert [event["event"] for event in events] == [event["event"] for event in written]
         assert all("monotonic_ms" in event for event in events)
     finally:

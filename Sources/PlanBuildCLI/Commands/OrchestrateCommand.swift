@@ -96,7 +96,8 @@ struct OrchestrateCommand: ParsableCommand {
         defer { display?.finish() }
         // The events file and the other exports are the server's to write; "-" is this process's standard error.
         let standardError = try? RunExports(RunExportPaths(events: events == "-" ? "-" : nil), projectRoot: project.layout.projectDir)
-        guard let reply = try ServedRun.follow(.orchestration, request: JSONObject(members), on: connection, onEvent: { json in
+        guard let reply = try ServedRun.follow(.orchestration, request: JSONObject(members), on: connection,
+                                               announce: events != "-", onEvent: { json in
             guard let event = try? ProgressEvent(json: json) else { return }
             standardError?.observe(event)
             display?.show(event)

@@ -29,13 +29,14 @@ enum ServedRun {
         return members
     }
 
-    /// Submits and follows the job; nil when the wait was given up (the job goes on).
-    static func follow(_ kind: JobKind, request: JSONObject, on connection: ServerConnection,
+    /// Submits and follows the job; nil when the wait was given up (the job goes on). The job id
+    /// is said on standard error, unless that is the event stream (`--events -`).
+    static func follow(_ kind: JobKind, request: JSONObject, on connection: ServerConnection, announce: Bool = true,
                        onEvent: (JSONObject) -> Void = { _ in }) throws -> JSONObject? {
         let outcome: ServedCall.Outcome
         do {
             outcome = try ServedCall.run(kind, request: request, on: connection, onSubmitted: { job in
-                printError("planbuild: build server job \(job)")
+                if announce { printError("planbuild: build server job \(job)") }
             }, onEvent: onEvent, interruption: {
                 switch StopSignals.signal {
                 case 0: return nil

@@ -45,7 +45,8 @@ public final class ServerConnection: @unchecked Sendable {
         let failure = line.withUTF8 { bytes -> Int32? in
             var offset = 0
             while offset < bytes.count {
-                let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                // MSG_NOSIGNAL: a server that went away must not raise SIGPIPE in the host process.
+                let written = Glibc.send(descriptor, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
                 if written < 0 {
                     if errno == EINTR { continue }
                     return errno

@@ -41,7 +41,7 @@ public final class Journal: @unchecked Sendable {
     }
 
     deinit {
-        state.withLock { close($0.descriptor) }
+        _ = state.withLock { close($0.descriptor) }
     }
 
     /// Appends one record and makes it durable. A failed write is returned, not thrown: the

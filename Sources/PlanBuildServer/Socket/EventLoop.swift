@@ -53,7 +53,7 @@ public final class Connection: LineSink, @unchecked Sendable {
         outbox.withLock { box -> Bool in
             while box.sent < box.bytes.count {
                 let written = box.bytes.withUnsafeBytes { bytes in
-                    write(descriptor, bytes.baseAddress! + box.sent, bytes.count - box.sent)
+                    Glibc.send(descriptor, bytes.baseAddress! + box.sent, bytes.count - box.sent, Int32(MSG_NOSIGNAL))
                 }
                 if written < 0 {
                     if errno == EINTR { continue }
@@ -127,6 +127,10 @@ final class EventLoop: @unchecked Sendable {
     /// The loop; returns after `stop`, with every connection closed.
     func run(flushMilliseconds: Int = 1000) {
         var connections: [Int32: Connection] = [:]
+        // Refused connections, told why and half-closed: what the peer still sends is read away
+        // until it closes (a socket closed with unread input would reset the connection, and the
+        // peer could lose the answer), for at most a second.
+        var refused: [Int32: Int] = [:]
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         func drop(_ connection: Connection) {
             connections[connection.descriptor] = nil
@@ -142,6 +146,8 @@ final class EventLoop: @unchecked Sendable {
             for connection in order {
                 fds.append(pollfd(fd: connection.descriptor, events: Int16(POLLIN) | (connection.hasOutput ? Int16(POLLOUT) : 0), revents: 0))
             }
+            let closing = Array(refused.keys)
+            for descriptor in closing { fds.append(pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)) }
             let ready = poll(&fds, nfds_t(fds.count), 1000)
             if ready < 0 && errno != EINTR { break }
             if fds[0].revents != 0 {
@@ -150,8 +156,17 @@ final class EventLoop: @unchecked Sendable {
                 while read(wakeRead, &drain, drain.count) > 0 {}
             }
             let first = listening ? 2 : 1
+            let now = MonotonicClock.milliseconds()
+            for (offset, descriptor) in closing.enumerated() {
+                var sink = [UInt8](repeating: 0, count: 4096)
+                let count = fds[first + order.count + offset].revents != 0 ? read(descriptor, &sink, sink.count) : -1
+                if count == 0 || (count < 0 && errno != EAGAIN && errno != EINTR) || now > refused[descriptor]! {
+                    close(descriptor)
+                    refused[descriptor] = nil
+                }
+            }
             if listening && fds[1].revents & Int16(POLLIN) != 0 {
-                acceptAll(into: &connections)
+                acceptAll(into: &connections, refused: &refused)
             }
             for (offset, connection) in order.enumerated() {
                 let events = fds[first + offset].revents
@@ -187,9 +202,10 @@ final class EventLoop: @unchecked Sendable {
             }
         }
         for connection in Array(connections.values) { drop(connection) }
+        for descriptor in refused.keys { close(descriptor) }
     }
 
-    private func acceptAll(into connections: inout [Int32: Connection]) {
+    private func acceptAll(into connections: inout [Int32: Connection], refused: inout [Int32: Int]) {
         while true {
             let descriptor = pbsv_accept(listener)
             if descriptor < 0 {
@@ -198,11 +214,11 @@ final class EventLoop: @unchecked Sendable {
             }
             // Only this user's processes: SO_PEERCRED is the kernel's record, not the peer's claim.
             guard let peer = UnixSocket.peer(descriptor), peer.uid == geteuid() else {
-                refuse(descriptor, ProtocolError(.invalidMessage, "refused: the build server serves only its own user"))
+                refuse(descriptor, ProtocolError(.invalidMessage, "refused: the build server serves only its own user"), &refused)
                 continue
             }
             guard connections.count < maximumConnections else {
-                refuse(descriptor, ProtocolError(.overloaded, "refused: the server holds \(maximumConnections) connections already"))
+                refuse(descriptor, ProtocolError(.overloaded, "refused: the server holds \(maximumConnections) connections already"), &refused)
                 continue
             }
             let connection = Connection(descriptor: descriptor, peerPID: peer.pid, loop: self)
@@ -211,10 +227,13 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    /// One error line (best effort: the socket is new and empty, so it takes it), then closed.
-    private func refuse(_ descriptor: Int32, _ error: ProtocolError) {
+    /// One error line (the socket is new and empty, so it takes it), then the write side closed;
+    /// the descriptor is closed when the peer has closed too, or after a second.
+    private func refuse(_ descriptor: Int32, _ error: ProtocolError, _ refused: inout [Int32: Int]) {
         let line = ServerMessage(.error(error)).line + "\n"
-        _ = line.withCString { write(descriptor, $0, strlen($0)) }
-        close(descriptor)
+        _ = line.withCString { Glibc.send(descriptor, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+        shutdown(descriptor, Int32(SHUT_WR))
+        // Refusals are not kept past a few hundred at once: those beyond are closed at once.
+        if refused.count < 256 { refused[descriptor] = MonotonicClock.milliseconds() + 1000 } else { close(descriptor) }
     }
 }
