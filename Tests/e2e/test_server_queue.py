@@ -99,3 +99,22 @@ def test_two_hundred_clients_are_held_and_answered_while_eight_builds_run(tmp_pa
         server.stop()
     # The stop cancelled the eight builds: none ran its 30 s.
     assert not [row for row in records(project) if row[0] == "end"]
+
+
+def test_clients_that_find_no_server_start_exactly_one(tmp_path: Path):
+    server = Server(tmp_path)
+    try:
+        project = fake_project(tmp_path)
+        command = [str(PLANBUILD), "run", "--project-dir", str(project), "--system", "maven", "--execution-mode", "server"]
+        clients = [subprocess.Popen(command + ["--args", f"verify -Dname=c{number}"], env=server.env,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for number in range(5)]
+        for client in clients:
+            _, err = client.communicate(timeout=120)
+            assert client.returncode == 0, err
+            assert "build server job" in err
+        # One start lock: one server listened, the others found it.
+        log = (server.folder / "server.log").read_text()
+        assert log.count("listening on") == 1, log
+        assert server.status()["totals"]["jobs"] == 5
+    finally:
+        server.stop()

@@ -6,12 +6,13 @@ import os
 import random
 import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from orchestration_support import PLANBUILD
-from server_support import Server, fake_project, group_alive, records, starts, wait_for
+from server_support import PYTHON_SHIMS, Server, fake_project, group_alive, records, starts, wait_for
 
 
 def start_run(server: Server, project: Path, args: str, *extra: str) -> subprocess.Popen:
@@ -95,6 +96,41 @@ def test_sigterm_to_a_client_leaves_its_job_running(tmp_path: Path):
         client.communicate(timeout=30)
         assert client.returncode == 128 + signal.SIGTERM
         assert result(server, job)["status"] == "success"
+    finally:
+        server.stop()
+
+
+def test_sigterm_to_a_python_client_detaches_and_ctrl_c_cancels(tmp_path: Path):
+    server = Server(tmp_path).start()
+    try:
+        project = fake_project(tmp_path)
+        code = f"""
+import json, sys
+import _planbuild
+from _maven_execute import execute_direct
+try:
+    print(json.dumps(execute_direct(sys.argv[1], "maven:verify", project_dir={str(project)!r}, execution_mode="server")))
+except _planbuild.Stopped as stopped:
+    print(json.dumps(stopped.reply))
+    sys.exit(128 + stopped.signal)
+"""
+        env = dict(server.env, PYTHONPATH=str(PYTHON_SHIMS))
+        replies = {}
+        for name, number in (("detached", signal.SIGTERM), ("cancelled", signal.SIGINT)):
+            client = subprocess.Popen([sys.executable, "-c", code, f"verify -Dname={name} -Dsleep=1.5"], env=env,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            assert wait_for(lambda: any(row[1] == name for row in starts(project)))
+            client.send_signal(number)
+            out, err = client.communicate(timeout=30)
+            assert client.returncode == 128 + number, err
+            replies[name] = json.loads(out)
+        detached = replies["detached"]
+        assert detached["error"] == "detached", detached
+        assert result(server, detached["job"])["status"] == "success", "SIGTERM left the job running"
+        cancelled = replies["cancelled"]
+        assert cancelled["error"] == "cancelled" and "job" in cancelled
+        ended = [row[1] for row in records(project) if row[0] == "end"]
+        assert ended == ["detached"], "Ctrl-C ended its build"
     finally:
         server.stop()
 
