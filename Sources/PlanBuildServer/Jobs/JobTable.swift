@@ -112,7 +112,8 @@ actor JobTable {
         }
         let served = ServedJob(id: job.id, kind: job.kind, request: submission.request, context: submission.context, gate: gate,
                                cancellation: job.token, progress: { event in job.publish(event.json()) })
-        let started = DetachedThread.start { [self] in
+        let table = self
+        let started = DetachedThread.start { @Sendable in
             var reply = runner.run(served)
             reply["job"] = .string(job.id)
             let now = WallClock.milliseconds()
@@ -120,14 +121,14 @@ actor JobTable {
                 ServerLog.write("job \(job.id): \(problem)")
             }
             job.finish(reply, at: now)
-            Task { await self.finished(job) }
+            Task { await table.finished(job) }
         }
         if !started {
             let reply = JSONObject([("status", "error"), ("error", "internal"), ("message", "could not start a thread for the job"),
                                     ("job", .string(job.id))])
             journal.append(.finished(job: job.id, at: WallClock.milliseconds(), result: reply))
             job.finish(reply, at: WallClock.milliseconds())
-            Task { await self.finished(job) }
+            finished(job)
         }
     }
 
@@ -258,20 +259,16 @@ final class Latch: @unchecked Sendable {
 }
 
 /// The server's log: its standard error, which `server start` points at the runtime folder's
-/// server.log. One line per event, with the time.
+/// server.log. One line per event, with the local time.
 enum ServerLog {
     static func write(_ message: String) {
         var now = time(nil)
         var parts = tm()
         localtime_r(&now, &parts)
-        let stamp = String(format4: Int(parts.tm_year) + 1900) + "-" + String(pad2: Int(parts.tm_mon) + 1) + "-" + String(pad2: Int(parts.tm_mday))
-            + " " + String(pad2: Int(parts.tm_hour)) + ":" + String(pad2: Int(parts.tm_min)) + ":" + String(pad2: Int(parts.tm_sec))
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : String(value) }
+        let stamp = "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) "
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
         let line = "\(stamp) planbuild server[\(getpid())]: \(OneLine.escape(message))\n"
         _ = line.withCString { Glibc.write(2, $0, strlen($0)) }
     }
-}
-
-private extension String {
-    init(pad2 value: Int) { self = value < 10 ? "0\(value)" : String(value) }
-    init(format4 value: Int) { self = String(value) }
 }
