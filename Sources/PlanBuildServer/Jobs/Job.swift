@@ -32,6 +32,8 @@ public final class Job: @unchecked Sendable {
 
     private struct Waiter {
         let continuation: CheckedContinuation<JSONObject?, Never>
+        /// Answers `running` when the wait's bound passes; cancelled when the result comes first.
+        let timer: Task<Void, Never>
     }
 
     private struct Subscriber {
@@ -128,7 +130,10 @@ public final class Job: @unchecked Sendable {
         for subscriber in taken.subscribers {
             subscriber.sink.send(ServerMessage(.result(job: id, result: result), sequence: subscriber.sequence).line)
         }
-        for waiter in taken.waiters { waiter.continuation.resume(returning: result) }
+        for waiter in taken.waiters {
+            waiter.timer.cancel()
+            waiter.continuation.resume(returning: result)
+        }
         return true
     }
 
@@ -142,18 +147,19 @@ public final class Job: @unchecked Sendable {
         return await withCheckedContinuation { (continuation: CheckedContinuation<JSONObject?, Never>) in
             let done = state.withLock { state -> JSONObject? in
                 if let result = state.result { return result }
-                state.waiters[waiterID] = Waiter(continuation: continuation)
+                let timer = Task { [self] in
+                    do {
+                        try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
+                    } catch {
+                        return // the result came first
+                    }
+                    let expired = self.state.withLock { $0.waiters.removeValue(forKey: waiterID) }
+                    expired?.continuation.resume(returning: nil)
+                }
+                state.waiters[waiterID] = Waiter(continuation: continuation, timer: timer)
                 return nil
             }
-            if let done {
-                continuation.resume(returning: done)
-                return
-            }
-            Task { [self] in
-                try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
-                let expired = state.withLock { $0.waiters.removeValue(forKey: waiterID) }
-                expired?.continuation.resume(returning: nil)
-            }
+            if let done { continuation.resume(returning: done) }
         }
     }
 

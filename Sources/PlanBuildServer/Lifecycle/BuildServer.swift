@@ -216,7 +216,8 @@ public final class BuildServer: ConnectionHandler, @unchecked Sendable {
             let draining: Bool
             if case .drain = message.operation { draining = true } else { draining = false }
             reply(.stopping(draining: draining))
-            loop.stopAccepting()
+            // Connections are still taken until the end: a client may wait for a job that drains,
+            // and a submission is told why it is refused.
             await table.end(draining ? .drain : .stop)
         }
     }

@@ -85,7 +85,6 @@ final class EventLoop: @unchecked Sendable {
     private let wakeRead: Int32
     private let wakeWrite: Int32
     private let running = Atomic<Bool>(true)
-    private let accepting = Atomic<Bool>(true)
     private let wakePending = Atomic<Bool>(false)
     weak var handler: (any ConnectionHandler)?
     /// More connections than this are refused (each costs a descriptor).
@@ -113,11 +112,6 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    func stopAccepting() {
-        accepting.store(false, ordering: .releasing)
-        wake()
-    }
-
     /// Ends the loop after writing what is queued (for at most `flushMilliseconds`).
     func stop() {
         running.store(false, ordering: .releasing)
@@ -139,9 +133,8 @@ final class EventLoop: @unchecked Sendable {
             handler?.closed(connection)
         }
         while running.load(ordering: .acquiring) {
-            var fds = [pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
-            let listening = accepting.load(ordering: .acquiring)
-            if listening { fds.append(pollfd(fd: listener, events: Int16(POLLIN), revents: 0)) }
+            var fds = [pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
             let order = Array(connections.values)
             for connection in order {
                 fds.append(pollfd(fd: connection.descriptor, events: Int16(POLLIN) | (connection.hasOutput ? Int16(POLLOUT) : 0), revents: 0))
@@ -155,7 +148,7 @@ final class EventLoop: @unchecked Sendable {
                 var drain = [UInt8](repeating: 0, count: 256)
                 while read(wakeRead, &drain, drain.count) > 0 {}
             }
-            let first = listening ? 2 : 1
+            let first = 2
             let now = MonotonicClock.milliseconds()
             for (offset, descriptor) in closing.enumerated() {
                 var sink = [UInt8](repeating: 0, count: 4096)
@@ -165,7 +158,7 @@ final class EventLoop: @unchecked Sendable {
                     refused[descriptor] = nil
                 }
             }
-            if listening && fds[1].revents & Int16(POLLIN) != 0 {
+            if fds[1].revents & Int16(POLLIN) != 0 {
                 acceptAll(into: &connections, refused: &refused)
             }
             for (offset, connection) in order.enumerated() {
