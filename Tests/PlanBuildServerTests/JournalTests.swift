@@ -83,6 +83,21 @@ import Testing
     }
 }
 
+extension JournalTests {
+    @Test func atMostTheTenThousandMostRecentResultsAreKept() {
+        let now = 5 * Journal.retentionMilliseconds
+        var jobs = (0..<(Journal.retainedJobs + 5)).map { number in
+            var job = ReplayedJob(job: "j\(number)", sequence: number, submittedAt: now - 100_000, kind: .build, project: "/p", label: "x")
+            job.finished = (now - 100_000 + number, JSONObject([("status", "success")]))
+            return job
+        }
+        jobs.append(ReplayedJob(job: "open", sequence: 99_999, submittedAt: now, kind: .build, project: "/p", label: "x"))
+        let kept = Journal.retained(jobs, now: now)
+        #expect(kept.count == Journal.retainedJobs + 1)
+        #expect(kept.first?.job == "j5" && kept.last?.job == "open")
+    }
+}
+
 @Suite struct ServerSettingsTests {
     @Test func maxSlotsComesFromTheUsersConfigFile() throws {
         let folder = JournalTests.temporaryFolder()

@@ -151,18 +151,19 @@ actor JobTable {
         if ending != nil && unfinished == 0 { ended.open() }
     }
 
-    /// Forgets finished jobs past the retention.
+    /// Forgets finished jobs past the retention, and the oldest beyond `Journal.retainedJobs`.
     private func prune(now: Int) {
-        var kept: [String] = []
-        for id in order {
-            guard let job = jobs[id] else { continue }
-            if let finishedAt = job.finishedAt, now - finishedAt >= Journal.retentionMilliseconds {
-                jobs[id] = nil
-            } else {
-                kept.append(id)
+        var finished = order.compactMap { jobs[$0]?.finishedAt }.sorted()
+        finished.removeAll { now - $0 >= Journal.retentionMilliseconds }
+        let oldestKept = finished.count > Journal.retainedJobs ? finished[finished.count - Journal.retainedJobs] : Int.min
+        order = order.filter { id in
+            guard let job = jobs[id] else { return false }
+            guard let finishedAt = job.finishedAt, now - finishedAt >= Journal.retentionMilliseconds || finishedAt < oldestKept else {
+                return true
             }
+            jobs[id] = nil
+            return false
         }
-        order = kept
     }
 
     // MARK: Questions

@@ -12,8 +12,9 @@ import Synchronization
 /// past `compactionBytes`.
 public final class Journal: @unchecked Sendable {
     public let path: String
-    /// Finished jobs are kept at least this long.
+    /// Finished jobs are kept this long, the `retainedJobs` most recent at most.
     public static let retentionMilliseconds = 24 * 3600 * 1000
+    public static let retainedJobs = 10_000
     static let compactionBytes = 32 << 20
     /// A line longer than this is not the journal's own (a result is capped far below it).
     static let maximumLineBytes = 64 << 20
@@ -75,10 +76,7 @@ public final class Journal: @unchecked Sendable {
     /// renamed over the journal). Appends wait meanwhile, so no record is lost.
     public func compact(now: Int = WallClock.milliseconds()) throws(PlanBuildError) {
         try state.withLock { (state: inout State) throws(PlanBuildError) in
-            let kept = JournalReplay.jobs(Self.read(path).records).filter { job in
-                guard let finished = job.finished else { return true }
-                return now - finished.at < Self.retentionMilliseconds
-            }
+            let kept = Self.retained(JournalReplay.jobs(Self.read(path).records), now: now)
             let temporary = path + ".compact"
             unlink(temporary)
             let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
@@ -116,12 +114,23 @@ public final class Journal: @unchecked Sendable {
         }
     }
 
+    /// The jobs kept: every unfinished one, and the finished ones younger than the retention, the
+    /// `retainedJobs` most recent at most.
+    static func retained(_ jobs: [ReplayedJob], now: Int) -> [ReplayedJob] {
+        let finished = jobs.compactMap { $0.finished?.at }.filter { now - $0 < retentionMilliseconds }.sorted()
+        let oldestKept = finished.count > retainedJobs ? finished[finished.count - retainedJobs] : Int.min
+        return jobs.filter { job in
+            guard let at = job.finished?.at else { return true }
+            return now - at < retentionMilliseconds && at >= oldestKept
+        }
+    }
+
     /// Every well-formed record of the file at `path` in order, and how many lines were refused
     /// (a line cut by the server's death, a foreign or corrupt line).
     public static func read(_ path: String) -> (records: [JournalRecord], refused: Int) {
         let bytes: [UInt8]
         do {
-            bytes = try FileSystem.readFile(path, limit: 1 << 30)
+            bytes = try FileSystem.readFile(path, limit: 256 << 20)
         } catch {
             return ([], 0)
         }
