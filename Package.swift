@@ -8,6 +8,8 @@ let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
 //   CPlanBuildSupport – a few lines of C for what Swift cannot call directly (spawn into a new
 //                       process group, wait on a pidfd with a deadline).
 //   PlanBuildCore     – every piece of logic; Swift types only, no C types in its API.
+//   PlanBuildServer   – the build server (one per user: queue, journal, socket) and its client;
+//                       CPlanBuildServerSupport holds its few lines of C (peer credentials, setsid).
 //   PlanBuildABI      – @_cdecl exports and JSON marshalling; built as libplanbuild.so.
 //   PlanBuildSupervisor – a tiny C program between a runner and each build: reaps it, ends its
 //                       whole process tree, dies with the runner (product `planbuild-supervisor`).
@@ -42,9 +44,14 @@ let package = Package(
         .executableTarget(name: "PlanBuildSupervisor",
                           linkerSettings: [.unsafeFlags(["-static-executable"])]),
         .target(name: "PlanBuildCore", dependencies: ["CPlanBuildSupport"]),
+        // The build server (one per user per machine) and its client: protocol, queue, journal,
+        // socket, lifecycle. Swift concurrency and poll(2), no SwiftNIO: docs/server.md says why.
+        // The client side is linked into libplanbuild.so, so nothing here may use Foundation.
+        .target(name: "CPlanBuildServerSupport"),
+        .target(name: "PlanBuildServer", dependencies: ["PlanBuildCore", "CPlanBuildSupport", "CPlanBuildServerSupport"]),
         .target(
             name: "PlanBuildABI",
-            dependencies: ["PlanBuildCore"],
+            dependencies: ["PlanBuildCore", "PlanBuildServer"],
             exclude: ["exports.map"],
             // Only the pb_* API is exported (issue 7): the version script hides everything else.
             linkerSettings: [.unsafeFlags(["-use-ld=lld", "-Xlinker", "--version-script=\(packageDirectory)/Sources/PlanBuildABI/exports.map"])]
@@ -59,6 +66,10 @@ let package = Package(
             name: "PlanBuildCLI",
             dependencies: [
                 "PlanBuildCore",
+                "PlanBuildServer",
+                // The server runs jobs with the library's own handlers (ServedJobs): a result
+                // through the server is made by the same code as in process.
+                "PlanBuildABI",
                 // The digest code linked in (ContentHasher.useBuiltIn): no plugin to load.
                 "PlanBuildDigest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -73,5 +84,6 @@ let package = Package(
         // Needs libcurl's headers (Debian's libcurl4-openssl-dev, installed by scripts/setup).
         .target(name: "PlanBuildRemote", linkerSettings: [.linkedLibrary("curl")]),
         .testTarget(name: "PlanBuildCoreTests", dependencies: ["PlanBuildCore"], exclude: ["Resources"]),
+        .testTarget(name: "PlanBuildServerTests", dependencies: ["PlanBuildServer", "PlanBuildCore"]),
     ]
 )

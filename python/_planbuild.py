@@ -146,7 +146,8 @@ def call(name, request):
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-"""The signals that cancel a build or run waited for by :func:`wait_stoppable`."""
+"""The signals that stop a wait of :func:`wait_stoppable`: SIGINT cancels the build or run; SIGTERM and
+SIGHUP cancel one in this process, and leave one the build server runs going (pb_detach)."""
 
 
 class Stopped(KeyboardInterrupt):
@@ -167,7 +168,11 @@ def _handle_functions():
     cancel = lib.pb_cancel
     cancel.argtypes = [ctypes.c_int64]
     cancel.restype = ctypes.c_int
-    return wait, cancel
+    # A library without it (older than the build server) cancels on every stop signal.
+    detach = getattr(lib, 'pb_detach', None) or cancel
+    detach.argtypes = [ctypes.c_int64]
+    detach.restype = ctypes.c_int
+    return wait, cancel, detach
 
 
 def wait_stoppable(handle):
@@ -178,7 +183,7 @@ def wait_stoppable(handle):
     ignored, as under nohup) call pb_cancel for the time of the wait. Returns ``(reply_text, signal)``
     with ``signal`` the first stop signal received, or None.
     """
-    wait, cancel = _handle_functions()
+    wait, cancel, detach = _handle_functions()
     state = {'reply': None, 'signal': None}
     finished = threading.Event()
 
@@ -196,7 +201,8 @@ def wait_stoppable(handle):
     def stop(number, _frame):
         if state['signal'] is None:
             state['signal'] = number
-        cancel(handle)
+        # Ctrl-C cancels; the other stop signals leave a job of the build server running.
+        (cancel if number == signal.SIGINT else detach)(handle)
 
     previous = {}
     if threading.current_thread() is threading.main_thread():

@@ -8,7 +8,8 @@ struct PlanBuildCommand: ParsableCommand {
         commandName: "planbuild",
         abstract: "Run and read builds for .plan projects: resolve, run, parse, learn timeouts.",
         subcommands: [ResolveCommand.self, RunCommand.self, ParseCommand.self, TimeoutCommand.self,
-                      InstallExecutorCommand.self, OrchestrateCommand.self, GraphCommand.self, CacheCommand.self]
+                      InstallExecutorCommand.self, OrchestrateCommand.self, GraphCommand.self, CacheCommand.self,
+                      ServerCommand.self]
     )
 
     static func main() {

@@ -1300,6 +1300,47 @@ static void test_start_and_wait(void) {
     pb_free(reply);
 }
 
+/* pb_detach: a build in this process cannot outlive its caller's wait, so it is cancelled; the
+ * execution mode is checked like every member; "server" without planbuild-cli beside the library
+ * (this test's copy of it) says so instead of starting anything. */
+static void test_detach_and_execution_mode(void) {
+    char *r, *reply;
+    take_sleep_pid();
+    r = format_text("{\"project_dir\":\"%s\",\"system\":\"maven\",\"args\":\"sleep\",\"timeout\":120,"
+                    "\"grace_ms\":200,\"learn\":false,\"execution_mode\":\"in_process\"}", project);
+    long long handle = pb_execute_start(r);
+    free(r);
+    pid_t sleeper = wait_sleep_pid();
+    report(pb_detach(handle) == 1, NULL, "pb_detach of a build in flight in this process → 1");
+    reply = pb_wait(handle);
+    report(reply_problem(reply) == NULL && strstr(reply, "\"error\":\"cancelled\""), reply,
+           "pb_wait after pb_detach of an in-process build → its cancelled result");
+    report(process_gone(sleeper, 3.0), NULL, "pb_detach ended the in-process build's tree (grandchild %d gone)", (int)sleeper);
+    pb_free(reply);
+    report(pb_detach(handle) == 0 && pb_detach(987654321) == 0, NULL, "pb_detach of a finished or unknown handle → 0");
+
+    r = format_text("{\"project_dir\":\"%s\",\"system\":\"maven\",\"args\":\"verify -pl core\",\"learn\":false,"
+                    "\"execution_mode\":\"nowhere\"}", project);
+    reply = pb_execute(r);
+    report(reply && strstr(reply, INVALID) && strstr(reply, "execution_mode"), reply, "pb_execute with an unknown execution_mode → invalid_request");
+    pb_free(reply);
+    free(r);
+    r = format_text("{\"project_dir\":\"%s\",\"command\":\"verify\",\"execution_mode\":5}", project);
+    reply = pb_run(r, NULL, NULL);
+    report(reply && strstr(reply, INVALID) && strstr(reply, "execution_mode"), reply, "pb_run with a number as execution_mode → invalid_request");
+    pb_free(reply);
+    free(r);
+    if (getenv("PLANBUILD_CLI") == NULL) {
+        r = format_text("{\"project_dir\":\"%s\",\"system\":\"maven\",\"args\":\"verify -pl core\",\"learn\":false,"
+                        "\"execution_mode\":\"server\"}", project);
+        reply = pb_execute(r);
+        report(reply && strstr(reply, "\"error\":\"server_unavailable\"") && strstr(reply, "PLANBUILD_CLI"), reply,
+               "execution_mode server without planbuild-cli beside the library → server_unavailable naming PLANBUILD_CLI");
+        pb_free(reply);
+        free(r);
+    }
+}
+
 /* pb_query over the project's derived-data.json: what architecture.py prints. */
 static void test_queries(void) {
     char *r = format_text("{\"what\":\"modules\",\"project_dir\":\"%s\"}", project);
@@ -1918,6 +1959,8 @@ int main(void) {
     }
     make_projects();
     printf("# temporary projects in %s\n", root_dir);
+    /* The build server's folder (execution mode auto looks for a server there): the test's own. */
+    setenv("XDG_RUNTIME_DIR", root_dir, 1);
     SECTION(test_version_and_free);
     SECTION(test_resolve);
     SECTION(test_execute);
@@ -1929,6 +1972,7 @@ int main(void) {
     SECTION(test_run_and_cancel);
     SECTION(test_run_progress_lines);
     SECTION(test_start_and_wait);
+    SECTION(test_detach_and_execution_mode);
     SECTION(test_queries);
     SECTION(test_generic_garbage);
     SECTION(test_deep_nesting);

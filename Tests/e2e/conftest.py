@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+# Builds run in the test's own process unless a test asks for the build server (the server tests
+# start their own, each in its own runtime folder): a server the user runs must not serve the tests.
+os.environ["PLANBUILD_EXECUTION_MODE"] = "in_process"
+
 REPO = Path(__file__).resolve().parents[2]
 PLANBUILD = REPO / "bin" / "planbuild"
 sys.path.insert(0, str(REPO / "Tests" / "support"))

@@ -1,7 +1,9 @@
 /// The outcome of one build (SPEC section 5, "Result fields").
 public struct BuildResult: Equatable, Sendable {
     /// `cached`: a single run that the build cache answered (only with `incremental.enabled`).
-    public enum Status: String, Sendable { case success, error, timeout, cached }
+    /// `killed`: ended by a signal PlanBuild did not send, or running when the build server that
+    /// ran it was killed.
+    public enum Status: String, Sendable { case success, error, timeout, cached, killed }
 
     /// Error kinds of SPEC section 5.
     public enum ErrorKind {
@@ -10,6 +12,7 @@ public struct BuildResult: Equatable, Sendable {
         public static let executionFailed = "execution_failed"
         public static let wrapperNotFound = "wrapper_not_found"
         public static let logFileFailed = "log_file_failed"
+        public static let killed = "killed"
     }
 
     public var status: Status
