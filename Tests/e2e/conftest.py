@@ -34,6 +34,10 @@ LONGEST_FIRST = ("test_incremental_maven.py", "test_orchestrate_maven.py", "test
                  "test_remote_cache_failures.py", "test_orchestrate_maven_graph.py", "test_parser_scores.py")
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "real_tool: runs a real build tool (Maven, npm, Gradle, pytest, mypy, ruff)")
+
+
 def pytest_collection_modifyitems(items):
     rank = {name: position for position, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
