@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_tracked
+from orchestration_support import make_project
 
 TOOLCHAIN = Path("/opt/swift")
 VERSION = re.search(r'#define PLANBUILD_VERSION "([^"]+)"',
@@ -62,12 +63,15 @@ def hidden(tmp_path_factory):
         pytest.skip("hiding /opt/swift needs root and unshare (the tests run as root on this machine kind)")
     assert TOOLCHAIN.is_dir(), "the wheel is built from this machine's Swift toolchain in /opt/swift"
     empty = tmp_path_factory.mktemp("empty-opt-swift")
-    script = ('mount --bind "$0" /opt/swift && test ! -e /opt/swift/usr/lib/swift/linux/libswiftCore.so '
-              '&& exec "$@"')
 
-    def run(*command, cwd=None, timeout=300) -> subprocess.CompletedProcess:
-        return subprocess.run(["unshare", "-m", "sh", "-c", script, str(empty), *map(str, command)], cwd=cwd,
-                              capture_output=True, text=True, timeout=timeout, env=clean_environment())
+    def run(*command, cwd=None, timeout=300, emptied=()) -> subprocess.CompletedProcess:
+        """`emptied`: files to hide as well, each behind an empty file (/dev/null)."""
+        script = 'mount --bind "$0" /opt/swift && test ! -e /opt/swift/usr/lib/swift/linux/libswiftCore.so'
+        for path in emptied:
+            script += f" && mount --bind /dev/null '{path}'"
+        return subprocess.run(["unshare", "-m", "sh", "-c", script + ' && exec "$@"', str(empty),
+                               *map(str, command)], cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                              env=clean_environment())
     return run
 
 
@@ -242,6 +246,24 @@ def test_install_executor_and_an_orchestration_of_the_maven_example(installed, p
     explained = hidden(installed["python"], "-c", explain, project)
     assert explained.returncode == 0, explained.stderr
     assert json.loads(explained.stdout)["decision"] == "cached"
+
+
+def test_without_libcurl_only_the_remote_cache_is_missing(installed, hidden, tmp_path):
+    """The wheel takes libcurl from the system, for the remote cache's plugin alone: hidden too,
+    an orchestration with a remote cache still builds and says why the cache was not used."""
+    linked = subprocess.run(["ldd", str(installed["prefix"] / "lib" / "libplanbuild-remote.so")], capture_output=True,
+                            text=True, check=True).stdout
+    libcurl = re.search(r"libcurl\.so\.4 => (/\S+)", linked).group(1)
+    project = make_project(tmp_path / "project", {"app": {"sleep": 0}})
+    (project / "app").mkdir()
+    (project / "app" / "input.txt").write_text("an input, so that the module has a cache entry\n")
+    run = hidden(installed["planbuild"], "orchestrate", "--project-dir", project, "--command", "verify",
+                 "--remote-cache", "http://127.0.0.1:9/", "--format", "json", emptied=[libcurl])
+    assert run.returncode == 0, run.stdout + run.stderr
+    report = json.loads(run.stdout)
+    assert [build["status"] for build in report["builds"]] == ["success"]
+    assert len(report["cache_warnings"]) == 1
+    assert "libcurl.so.4" in report["cache_warnings"][0] and "remote cache not used" in report["cache_warnings"][0]
 
 
 def test_pip_uninstall_leaves_nothing_behind(wheel, hidden, tmp_path):
