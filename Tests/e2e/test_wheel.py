@@ -62,6 +62,8 @@ def hidden(tmp_path_factory):
     if os.geteuid() != 0 or shutil.which("unshare") is None:
         pytest.skip("hiding /opt/swift needs root and unshare (the tests run as root on this machine kind)")
     assert TOOLCHAIN.is_dir(), "the wheel is built from this machine's Swift toolchain in /opt/swift"
+    probe = subprocess.run(["unshare", "-m", "true"], capture_output=True, text=True)
+    assert probe.returncode == 0, f"unshare -m fails as root here: {probe.stderr}"
     empty = tmp_path_factory.mktemp("empty-opt-swift")
 
     def run(*command, cwd=None, timeout=300, emptied=()) -> subprocess.CompletedProcess:
