@@ -14,10 +14,9 @@ import pytest
 
 from conftest import REPO, copy_tracked
 from orchestration_support import make_project
+from release_version import VERSION
 
 TOOLCHAIN = Path("/opt/swift")
-VERSION = re.search(r'#define PLANBUILD_VERSION "([^"]+)"',
-                    (REPO / "Sources/CPlanBuildSupport/include/planbuild_version.h").read_text()).group(1)
 MAVEN = "pm-dev-java:plan-marshall-plugin:maven"
 
 # One worker builds the wheel and runs every test of this file.
@@ -44,6 +43,7 @@ int main(int argc, char **argv) {
     while (maps != NULL && fgets(line, sizeof line, maps) != NULL) {
         if (strstr(line, "libplanbuild.so") || strstr(line, "libswiftCore.so")) printf("mapped %s", strchr(line, '/'));
     }
+    if (maps != NULL) fclose(maps);
     return 0;
 }
 """

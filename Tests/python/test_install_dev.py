@@ -2,15 +2,13 @@
 `planbuild install-dev` lays out (the installed wheel's side is Tests/e2e/test_wheel.py)."""
 
 import os
-import re
 import subprocess
 
 import planbuild
 from conftest import PYTHON_DIR, REPO
+from release_version import VERSION
 
 PLANBUILD = str(REPO / 'bin' / 'planbuild')
-VERSION = re.search(r'#define PLANBUILD_VERSION "([^"]+)"',
-                    (REPO / 'Sources/CPlanBuildSupport/include/planbuild_version.h').read_text()).group(1)
 
 
 def planbuild_cli(*args):

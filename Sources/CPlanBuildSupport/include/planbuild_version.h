@@ -6,15 +6,10 @@
 
 #define PLANBUILD_VERSION "0.1.0"
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
-/// PLANBUILD_VERSION as compiled into this image: a static string, never freed.
-const char *_Nonnull pbs_version(void);
-
-#ifdef __cplusplus
-}
-#endif
+/// PLANBUILD_VERSION as compiled into the image that calls this: a static string, never freed.
+/// A function, not the macro alone, so that pb_version can hand callers a pointer that lives as
+/// long as the library (Swift imports the macro as a String, which has no such pointer). Inline,
+/// so that no other build of these sources (scripts/fuzz) needs one more C file.
+static inline const char *_Nonnull pbs_version(void) { return PLANBUILD_VERSION; }
 
 #endif
