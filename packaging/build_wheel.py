@@ -196,7 +196,10 @@ def metadata(version: str) -> str:
         f"Summary: {SUMMARY}",
         "Platform: linux",
         # Only the remote build cache's plugin needs it, and only when a remote cache is configured.
-        "Requires-External: libcurl.so.4; for the remote build cache",
+        "Requires-External: libcurl",
+        "",
+        "Needs glibc and libstdc++ as the wheel's tag says, and the system's libcurl.so.4 for the remote",
+        "build cache alone (Debian/Ubuntu libcurl4, Fedora/RHEL libcurl).",
         "",
         "PlanBuild's engine (libplanbuild.so) with its command line (`planbuild`), the Python drop-in",
         "modules, and the C package (`planbuild install-dev --prefix DIR`, or",
