@@ -14,6 +14,7 @@
  *             with pb_free() exactly once. Passing any other pointer to pb_free() is undefined;
  *             pb_free(NULL) does nothing. The library keeps no pointer to the request after the
  *             call returns. No entry point returns NULL (except on memory exhaustion).
+ *             pb_version's `const char *` is the one exception: a static string, never freed.
  *
  *   Errors    No entry point aborts the process, whatever bytes it is given. A request that is
  *             NULL, empty, not JSON, not an object, larger than 256 MiB, lacks a required member
@@ -45,6 +46,8 @@
  *
  *   Versions  pb_abi_version() returns PB_ABI_VERSION of the library that was built. A caller
  *             compiled against this header must refuse to use a library whose version differs.
+ *             pb_version() names the release ("0.1.0"), as `planbuild --version` and
+ *             `pkg-config --modversion planbuild` do; compare ABI versions, not releases.
  *
  * ERROR CODES — every value of "error" in a reply with "status":"error" (a build result's own
  * "error" of pb_execute is listed there):
@@ -84,6 +87,10 @@ extern "C" {
 
 /* The ABI version the loaded library implements; compare with PB_ABI_VERSION. */
 int pb_abi_version(void);
+
+/* The release of the loaded library ("0.1.0"): a static string, valid while the library is
+   loaded; never pass it to pb_free. */
+const char *pb_version(void);
 
 /* Releases a string returned by any pb_* function. NULL is allowed. */
 void pb_free(char *text);

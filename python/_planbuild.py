@@ -5,8 +5,10 @@ call one ``pb_*`` export through :func:`call`, and convert the reply back.
 
 Library lookup, first hit wins:
   1. the environment variable ``PLANBUILD_LIBRARY`` (a path to libplanbuild.so),
-  2. ``<repo>/.build/release/libplanbuild.so``,
-  3. ``<repo>/.build/debug/libplanbuild.so``   (``<repo>`` is the parent of this folder).
+  2. ``libplanbuild.so`` in this folder (copied next to the shims),
+  3. ``<repo>/lib/libplanbuild.so``             (the installed wheel: ``<repo>`` is ``site-packages/planbuild``),
+  4. ``<repo>/.build/release/libplanbuild.so``,
+  5. ``<repo>/.build/debug/libplanbuild.so``   (``<repo>`` is the parent of this folder).
 
 The library is loaded on the first call, once per process. A missing library or one whose
 ``pb_abi_version()`` differs from :data:`ABI_VERSION` raises :class:`LibraryUnavailable`
@@ -54,9 +56,10 @@ def candidates():
         return [configured]
     # A library copied next to the shims comes first: a project may copy this folder (with the
     # library) next to its own scripts, far from any PlanBuild checkout.
+    # The installed wheel keeps these shims in planbuild/python/ and the library in planbuild/lib/.
     here = os.path.dirname(os.path.abspath(__file__))
-    return [os.path.join(here, LIBRARY_NAME)] + [os.path.join(REPO_DIR, '.build', flavour, LIBRARY_NAME)
-                                                  for flavour in ('release', 'debug')]
+    return [os.path.join(here, LIBRARY_NAME), os.path.join(REPO_DIR, 'lib', LIBRARY_NAME)] + [
+        os.path.join(REPO_DIR, '.build', flavour, LIBRARY_NAME) for flavour in ('release', 'debug')]
 
 
 def _rebuild_hint():

@@ -10,6 +10,10 @@ let abiVersion: Int32 = 2
 @_cdecl("pb_abi_version")
 public func pb_abi_version() -> Int32 { abiVersion }
 
+/// PlanBuild's release version ("0.1.0"): a static string of the library, never freed.
+@_cdecl("pb_version")
+public func pb_version() -> UnsafePointer<CChar> { PlanBuildVersion.cString }
+
 @_cdecl("pb_free")
 public func pb_free(_ text: UnsafeMutablePointer<CChar>?) { free(text) }
 

@@ -8,7 +8,7 @@
  * valid UTF-8 JSON object, and can be called from 8 threads at once. Every reply is released
  * with pb_free, so valgrind / LeakSanitizer can see any leak inside the library.
  *
- * Exports tested: every function declared in include/planbuild.h (pb_abi_version, pb_free,
+ * Exports tested: every function declared in include/planbuild.h (pb_abi_version, pb_version, pb_free,
  * pb_resolve, pb_execute, pb_create_log_file, pb_parse, pb_filter_warnings, pb_format,
  * pb_timeout_get, pb_timeout_set, pb_run with its progress callback, pb_cancel).
  *
@@ -589,6 +589,12 @@ static void remove_projects(void) {
 static void test_version_and_free(void) {
     report(pb_abi_version() == PB_ABI_VERSION, NULL, "pb_abi_version() == PB_ABI_VERSION (%d, library %d)",
            PB_ABI_VERSION, pb_abi_version());
+    const char *version = pb_version();
+    /* A release such as "0.1.0": digits first, printable, short; the same pointer every call. */
+    int plausible = version != NULL && version[0] >= '0' && version[0] <= '9' && strlen(version) < 64
+        && strspn(version, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.+-") == strlen(version);
+    report(plausible && pb_version() == version, NULL, "pb_version() is a static release string (%s)",
+           version ? version : "NULL");
     pb_free(NULL);
     report(1, NULL, "pb_free(NULL) returns");
 }

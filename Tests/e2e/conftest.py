@@ -35,7 +35,12 @@ signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 LONGEST_FIRST = ("test_incremental_maven.py", "test_orchestrate_maven.py", "test_maven_example.py",
                  "test_gradle_multi_example.py", "test_remote_cache_maven.py", "test_polyglot_example.py",
                  "test_run_exports_maven.py", "test_python_project_example.py", "test_npm_workspace_example.py",
-                 "test_remote_cache_failures.py", "test_orchestrate_maven_graph.py", "test_parser_scores.py")
+                 "test_remote_cache_failures.py", "test_orchestrate_maven_graph.py", "test_parser_scores.py",
+                 "test_wheel.py")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "real_tool: runs a real build tool (Maven, npm, Gradle, pytest, mypy, ruff)")
 
 
 def pytest_collection_modifyitems(items):

@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+// Included here so that a build folder made before the version header existed rebuilds its
+// module of these headers (clang does not notice a new file in the umbrella folder).
+#include "planbuild_version.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif

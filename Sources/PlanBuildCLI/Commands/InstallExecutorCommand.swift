@@ -52,24 +52,3 @@ struct InstallExecutorCommand: ParsableCommand {
         text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
     }
 }
-
-/// Where this PlanBuild lives: the executable's folder holds libplanbuild.so, and the package
-/// root above `.build/` holds `python/`.
-struct Installation {
-    let shimsDir: String
-    let libraryPath: String
-
-    static func locate() -> Installation? {
-        guard let executable = FileSystem.realPath("/proc/self/exe") else { return nil }
-        var directory = String(executable[..<(executable.lastIndex(of: "/") ?? executable.endIndex)])
-        let library = FileSystem.join(directory, "libplanbuild.so")
-        while directory.count > 1 {
-            let candidate = FileSystem.join(directory, "python")
-            if FileSystem.isRegularFile(FileSystem.join(candidate, "planbuild_executor.py")) {
-                return Installation(shimsDir: candidate, libraryPath: library)
-            }
-            directory = String(directory[..<(directory.lastIndex(of: "/") ?? directory.startIndex)])
-        }
-        return nil
-    }
-}
