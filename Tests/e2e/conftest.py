@@ -1,5 +1,6 @@
 """Shared set-up of the end-to-end tests: a copy of an example with this PlanBuild's executor."""
 import json
+import os
 import signal
 import subprocess
 import sys
