@@ -1,26 +1,23 @@
-/// ruff's findings: `file:line:col: CODE [*] message`, the first line of both its full format
-/// (followed by an indented source frame and `= help:` line, which are skipped as indented) and
-/// its concise format. A finding fails `ruff check`, so each is an error. `Found N error(s).`
-/// marks the failed check.
+/// ruff's findings. Before 0.12 its full format and its concise format start each finding with
+/// `file:line:col: CODE [*] message`; since 0.12 the full format puts `CODE [*] message` alone on a
+/// line and the place on the next, ` --> file:line:col` (then the source frame and `help:` lines,
+/// skipped as indented or as no finding). A syntax error has no rule code: `SyntaxError: message`
+/// before 0.12, `invalid-syntax: message` since. A finding fails `ruff check`, so each is an error.
+/// `Found N error(s).` marks the failed check.
 struct RuffLines {
     private(set) var failed = false
     /// Findings read before (the same line is the same, already added, issue).
     private var seenLines = NpmSeen()
+    /// The line of a finding of the full format since 0.12, while its ` --> ` line is due.
+    private var finding = NpmBuffer()
+    /// The next line should be the ` --> ` place of `finding`.
+    private(set) var awaitingLocation = false
 
     /// Reads a ruff finding at `location`; false when the line is not one.
     mutating func diagnostic(_ line: NpmLine, _ location: PythonLocation, _ collector: inout IssueCollector) -> Bool {
-        guard location.column != nil else { return false }
         let bytes = line.bytes
         let start = location.rest
-        // A rule code: capital letters then digits (F401, E711, PLR2004), or ruff's SyntaxError.
-        var index = start
-        while index < bytes.count, bytes[index] >= 0x41, bytes[index] <= 0x5A { index += 1 }
-        let letters = index - start
-        let digitsStart = index
-        while index < bytes.count, ByteScan.isDigit(bytes[index]) { index += 1 }
-        let isRule = letters > 0 && letters <= 4 && index > digitsStart && ByteScan.has(bytes, " ", at: index)
-        let isSyntax = ByteScan.has(bytes, "SyntaxError: ", at: start)
-        guard isRule || isSyntax else { return false }
+        guard location.column != nil, Self.findingLength(bytes, from: start) != nil else { return false }
         failed = true
         var fingerprint = Fingerprint(kind: 44)
         fingerprint.add(bytes)
@@ -28,7 +25,40 @@ struct RuffLines {
         collector.add(Issue(file: location.path(bytes), line: location.line,
                             message: NpmText.text(bytes, start, bytes.count), severity: .error,
                             category: IssueCategory.lintError))
+        return true
+    }
+
+    /// Whether a line at the margin starting with this byte may be a finding of the full format
+    /// since 0.12 (a rule code starts with a capital, a syntax error with `invalid-syntax`).
+    @inline(__always) static func mayBeFinding(_ lead: UInt8) -> Bool {
+        ByteScan.isUpper(lead) || lead == UInt8(ascii: "i")
+    }
+
+    /// `F401 [*] message` or `invalid-syntax: message` alone on a line: kept until the next line
+    /// says where (` --> file:line:col`). True when the line is one.
+    mutating func finding(_ line: NpmLine) -> Bool {
+        let bytes = line.bytes
+        guard line.indent == 0, Self.findingLength(bytes, from: 0) != nil else { return false }
+        finding.set(bytes)
+        awaitingLocation = true
+        return true
+    }
+
+    /// The line after a finding: its ` --> file:line:col` makes the issue. False when the line is
+    /// something else (the finding was then no finding of ruff's).
+    mutating func location(_ line: NpmLine, _ collector: inout IssueCollector) -> Bool {
+        awaitingLocation = false
+        let bytes = line.bytes
+        guard line.indent > 0, ByteScan.has(bytes, "--> ", at: line.indent),
+              let place = NpmText.frame(bytes, from: line.indent + 4) else { return false }
         failed = true
+        var fingerprint = Fingerprint(kind: 45)
+        fingerprint.add(finding)
+        fingerprint.add(bytes)
+        guard seenLines.isNew(fingerprint.value) else { return true }
+        let path = NpmText.normalizedPath(ByteScan.text(bytes, place.path.lowerBound, place.path.upperBound, limit: NpmText.maximumPath))
+        collector.add(Issue(file: path, line: place.line, message: NpmText.text(finding.bytes),
+                            severity: .error, category: IssueCategory.lintError))
         return true
     }
 
@@ -39,5 +69,19 @@ struct RuffLines {
            ByteScan.find(bytes, " error") != nil, ByteScan.find(bytes, " in ") == nil {
             failed = true
         }
+    }
+
+    /// The length of the rule code (capital letters then digits: F401, E711, PLR2004, ASYNC100)
+    /// or syntax-error word at `start` when a finding's text starts there, else nil.
+    private static func findingLength(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var index = start
+        while index < bytes.count, ByteScan.isUpper(bytes[index]) { index += 1 }
+        let letters = index - start
+        let digitsStart = index
+        while index < bytes.count, ByteScan.isDigit(bytes[index]) { index += 1 }
+        if letters > 0, letters <= 5, index > digitsStart, ByteScan.has(bytes, " ", at: index) { return index - start }
+        if ByteScan.has(bytes, "SyntaxError: ", at: start) { return 11 }
+        if ByteScan.has(bytes, "invalid-syntax: ", at: start) { return 14 }
+        return nil
     }
 }
