@@ -53,7 +53,7 @@ public struct NpmLogParser: LogParser {
         }
 
         // yarn's own lines.
-        if yarn.busy || (indent == 0 && YarnLines.wants(lead)), yarn.consume(line, &collector) {
+        if yarn.busy || (indent == 0 && yarn.wants(lead)), yarn.consume(line, &collector) {
             typescript.blank()
             eslint.blank()
             return

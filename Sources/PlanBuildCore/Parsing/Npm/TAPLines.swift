@@ -54,8 +54,9 @@ struct TAPLines {
 
     /// Inside the YAML block of the open failure, whose `---` is indented this much.
     private var yamlIndent: Int?
-    /// The indentation of the block's keys (node: that of `---`; tape: deeper), from its first line.
-    private var yamlKeys: Int?
+    /// The indentation of the block's keys (node: that of `---`; tape: deeper), from its first line
+    /// (-1 before it).
+    private var yamlKeys = -1
     /// The YAML key whose multi-line value the deeper indented lines continue.
     private var yamlValue = YAMLValue.none
     /// After the spec reporter's `✖ failing tests:`.
@@ -112,7 +113,7 @@ struct TAPLines {
         case UInt8(ascii: "-"):
             if open, !spec, ByteScan.has(bytes, "---", at: line.indent), line.indent + 3 == bytes.count {
                 yamlIndent = line.indent
-                yamlKeys = nil
+                yamlKeys = -1
                 yamlValue = .none
                 return
             }
@@ -148,7 +149,7 @@ struct TAPLines {
         stackLine = nil
         frames = 0
         yamlIndent = nil
-        yamlKeys = nil
+        yamlKeys = -1
         yamlValue = .none
         atMargin = false
         directive = false
@@ -177,7 +178,9 @@ struct TAPLines {
     /// Where ` # TODO` / ` # SKIP` (any case of the word) starts at or after `from`, if the test
     /// point carries one.
     private static func directive(_ bytes: NpmLine.Bytes, from: Int) -> Int? {
-        guard let hash = ByteScan.findLast(bytes, " # "), hash >= from else { return nil }
+        // Most test points have no `#`: one memchr says so.
+        guard ByteScan.find(bytes, byte: UInt8(ascii: "#"), from: from) != nil,
+              let hash = ByteScan.findLast(bytes, " # "), hash >= from else { return nil }
         let word = ByteScan.skipSpaces(bytes, from: hash + 3)
         return ByteScan.has(bytes, "TODO", at: word) || ByteScan.has(bytes, "todo", at: word)
             || ByteScan.has(bytes, "SKIP", at: word) || ByteScan.has(bytes, "skip", at: word) ? hash : nil
@@ -192,8 +195,8 @@ struct TAPLines {
             commit(&issues)
             return true
         }
-        let keys = yamlKeys ?? max(line.indent, start)
-        yamlKeys = keys
+        if yamlKeys < 0 { yamlKeys = max(line.indent, start) }
+        let keys = yamlKeys
         if line.indent < keys {
             commit(&issues)
             return false
@@ -207,6 +210,8 @@ struct TAPLines {
                 }
             case .stack:
                 stackFrame(bytes, from: line.indent)
+                // The rest of the stack cannot change the place any more.
+                if failingLine != nil || frames >= Self.maximumFrames || (file.isEmpty && !stackFile.isEmpty) { yamlValue = .none }
             case .none:
                 break
             }
@@ -260,7 +265,8 @@ struct TAPLines {
 
     /// A stack frame (with or without `at `): the first one in the test's file gives the failing line.
     private mutating func stackFrame(_ bytes: NpmLine.Bytes, from start: Int) {
-        guard failingLine == nil, frames < Self.maximumFrames else { return }
+        // Done once the failing line is known, or (without `location:`) once a project frame is.
+        guard failingLine == nil, frames < Self.maximumFrames, !file.isEmpty || stackFile.isEmpty else { return }
         frames += 1
         let from = ByteScan.has(bytes, "at ", at: start) ? start + 3 : start
         guard let frame = NpmText.frame(bytes, from: from) else { return }
@@ -334,7 +340,7 @@ struct TAPLines {
         guard open else { return }
         open = false
         yamlIndent = nil
-        yamlKeys = nil
+        yamlKeys = -1
         yamlValue = .none
         if atMargin {
             // A roll-up of a failing describe is no test point of its own.

@@ -29,9 +29,10 @@ struct YarnLines {
     /// An error is open: the next line may be one of its details.
     var busy: Bool { open }
 
-    /// Whether `consume` has anything to do with a line at the margin of this first byte.
-    @inline(__always) static func wants(_ lead: UInt8) -> Bool {
-        lead == UInt8(ascii: "y") || lead == UInt8(ascii: "e") || lead == UInt8(ascii: "$")
+    /// Whether `consume` has anything to do with a line at the margin of this first byte (before a
+    /// yarn banner only with the banner's).
+    @inline(__always) func wants(_ lead: UInt8) -> Bool {
+        lead == UInt8(ascii: "y") || (yarn && (lead == UInt8(ascii: "e") || lead == UInt8(ascii: "$")))
     }
 
     /// A line at the margin (`busy`: any line). True when it was yarn's.

@@ -56,7 +56,7 @@ struct MypyLines {
         let file = location.path(bytes)
         let code = Self.code(bytes)
         let category = code.map(Self.category) ?? IssueCategory.typeError
-        open = collector.add(Issue(file: file, line: location.line, message: message, severity: severity, category: category))
+        open = collector.add(Issue(file: file, line: location.lineNumber, message: message, severity: severity, category: category))
         openFile = file
         wrapping = open != nil && code == nil
         wrappedLines = 0

@@ -53,9 +53,7 @@ struct PytestLines {
             }
             if lead == UInt8(ascii: "=") {
                 close(&collector)
-                // The rules' titles name the sections; only warnings are read out of theirs.
-                warningsSection = ByteScan.find(bytes, " warnings summary ") != nil
-                counts(bytes)
+                counts(bytes, rule: true)
                 return
             }
             if inEntry {
@@ -63,9 +61,9 @@ struct PytestLines {
                     if !hasMessage { takeMessage(bytes) }
                     return
                 }
-                if let location, let row = location.line {
-                    lastFrame.set(bytes, 0, location.pathEnd, row)
-                    if !testFile.isSet, Self.isTestFile(bytes, location.pathEnd) { testFile.set(bytes, 0, location.pathEnd, row) }
+                if let location, location.line > 0 {
+                    lastFrame.set(bytes, 0, location.pathEnd, location.line)
+                    if !testFile.isSet, Self.isTestFile(bytes, location.pathEnd) { testFile.set(bytes, 0, location.pathEnd, location.line) }
                 } else if lead == UInt8(ascii: "f"), let place = Self.fileAndLine(bytes) {
                     lastFrame.set(bytes, place.path.lowerBound, place.path.upperBound, place.line)
                     if !testFile.isSet { testFile.set(bytes, place.path.lowerBound, place.path.upperBound, place.line) }
@@ -113,7 +111,7 @@ struct PytestLines {
 
     /// `/abs/tests/test_x.py:23: DeprecationWarning: message` under a test of the warnings summary.
     private mutating func warning(_ body: UnsafeBufferPointer<UInt8>, _ collector: inout IssueCollector) {
-        guard let location = PythonLocation.read(body), let row = location.line, location.rest < body.count else { return }
+        guard let location = PythonLocation.read(body), let row = location.lineNumber, location.rest < body.count else { return }
         var fingerprint = Fingerprint(kind: 46)
         fingerprint.add(body)
         guard seenWarnings.isNew(fingerprint.value) else { return }
@@ -145,7 +143,7 @@ struct PytestLines {
         hasMessage = false
         messageIsImport = false
         collecting = ByteScan.has(bytes, "ERROR collecting ", at: name.lowerBound)
-        firstLine.reset()
+        if !firstLine.isEmpty { firstLine.reset() }
         testFile.clear()
         lastFrame.clear()
     }
@@ -216,10 +214,15 @@ struct PytestLines {
     }
 
     /// The closing counts, bare (`-q`) or between `=` rules (`-v`):
-    /// `3 failed, 2 passed, 1 skipped, 1 error in 0.37s`, `no tests ran in 0.01s`.
-    private mutating func counts(_ bytes: UnsafeBufferPointer<UInt8>) {
+    /// `3 failed, 2 passed, 1 skipped, 1 error in 0.37s`, `no tests ran in 0.01s`; a rule also
+    /// opens or closes the warnings summary section.
+    private mutating func counts(_ bytes: UnsafeBufferPointer<UInt8>, rule: Bool = false) {
         var index = Self.afterRun(of: UInt8(ascii: "="), bytes, from: 0)
         while index < bytes.count, bytes[index] == UInt8(ascii: "=") || bytes[index] == 0x20 { index += 1 }
+        if rule {
+            // A rule's title names its section; only warnings are read out of theirs.
+            warningsSection = ByteScan.byte(bytes, index) == UInt8(ascii: "w") && ByteScan.has(bytes, "warnings summary ", at: index)
+        }
         // Only a number or `no tests ran` can start the counts (the rules' titles end here).
         guard index < bytes.count, ByteScan.isDigit(bytes[index]) || ByteScan.has(bytes, "no tests ran", at: index) else { return }
         guard let timing = Self.lastIn(bytes), timing > index,

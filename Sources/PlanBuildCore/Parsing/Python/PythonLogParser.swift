@@ -39,7 +39,8 @@ public struct PythonLogParser: LogParser {
         if mypy.busy, mypy.continuation(line, &collector) { return }
         if let location {
             if ruff.diagnostic(line, location, &collector) { return }
-        } else if RuffLines.mayBeFinding(line.lead), ruff.finding(line) {
+        } else if RuffLines.mayBeFinding(line.bytes), !pytest.busy, ruff.finding(line) {
+            // (Inside pytest's report no line is ruff's.)
             return
         }
         pytest.consume(line, location: location, &collector)
@@ -62,7 +63,9 @@ public struct PythonLogParser: LogParser {
 /// errors of a whole file: `pkg/x.py: error: Duplicate module named …`).
 struct PythonLocation {
     let pathEnd: Int
-    let line: Int?
+    /// The line, 0 for a location of a whole file (lines count from 1). Not an optional: this is
+    /// read for every line at the margin, and the plain integer keeps the location small.
+    let line: Int
     let column: Int?
     /// Where the text after `line[:column]:` starts (after one space, if any).
     let rest: Int
@@ -76,7 +79,7 @@ struct PythonLocation {
               ByteScan.has(bytes, ".py", at: colon - 3) || ByteScan.has(bytes, ".pyi", at: colon - 4) else { return nil }
         guard let row = ByteScan.number(bytes, at: colon + 1), ByteScan.has(bytes, ":", at: row.end) else {
             return ByteScan.byte(bytes, colon + 1) == ByteScan.space
-                ? PythonLocation(pathEnd: colon, line: nil, column: nil, rest: colon + 2) : nil
+                ? PythonLocation(pathEnd: colon, line: 0, column: nil, rest: colon + 2) : nil
         }
         var end = row.end + 1
         var column: Int?
@@ -87,6 +90,9 @@ struct PythonLocation {
         if end < bytes.count, bytes[end] == 0x20 { end += 1 }
         return PythonLocation(pathEnd: colon, line: row.value, column: column, rest: end)
     }
+
+    /// The line, nil for a whole file.
+    var lineNumber: Int? { line > 0 ? line : nil }
 
     func path(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         NpmText.normalizedPath(ByteScan.text(bytes, 0, pathEnd, limit: NpmText.maximumPath))

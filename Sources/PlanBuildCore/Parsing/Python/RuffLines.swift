@@ -17,28 +17,35 @@ struct RuffLines {
     mutating func diagnostic(_ line: NpmLine, _ location: PythonLocation, _ collector: inout IssueCollector) -> Bool {
         let bytes = line.bytes
         let start = location.rest
-        guard location.column != nil, Self.findingLength(bytes, from: start) != nil else { return false }
+        guard location.column != nil, Self.startsFinding(bytes, at: start) else { return false }
         failed = true
         var fingerprint = Fingerprint(kind: 44)
         fingerprint.add(bytes)
         guard seenLines.isNew(fingerprint.value) else { return true }
-        collector.add(Issue(file: location.path(bytes), line: location.line,
+        collector.add(Issue(file: location.path(bytes), line: location.lineNumber,
                             message: NpmText.text(bytes, start, bytes.count), severity: .error,
                             category: IssueCategory.lintError))
         return true
     }
 
-    /// Whether a line at the margin starting with this byte may be a finding of the full format
-    /// since 0.12 (a rule code starts with a capital, a syntax error with `invalid-syntax`).
-    @inline(__always) static func mayBeFinding(_ lead: UInt8) -> Bool {
-        ByteScan.isUpper(lead) || lead == UInt8(ascii: "i")
+    /// Whether a line at the margin may be a finding of the full format since 0.12, on its first
+    /// bytes: a rule code (one to five capitals, then a digit) or `invalid-syntax`.
+    @inline(__always) static func mayBeFinding(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let lead = ByteScan.byte(bytes, 0)
+        if ByteScan.isUpper(lead) {
+            // Up to five capitals, then a digit (`FAILED`, `ERROR`, `E   …` stop here).
+            var index = 1
+            while index < 5, ByteScan.isUpper(ByteScan.byte(bytes, index)) { index += 1 }
+            return ByteScan.isDigit(ByteScan.byte(bytes, index))
+        }
+        return lead == UInt8(ascii: "i") && ByteScan.byte(bytes, 1) == UInt8(ascii: "n")
     }
 
     /// `F401 [*] message` or `invalid-syntax: message` alone on a line: kept until the next line
     /// says where (` --> file:line:col`). True when the line is one.
     mutating func finding(_ line: NpmLine) -> Bool {
         let bytes = line.bytes
-        guard line.indent == 0, Self.findingLength(bytes, from: 0) != nil else { return false }
+        guard line.indent == 0, Self.startsFinding(bytes, at: 0) else { return false }
         finding.set(bytes)
         awaitingLocation = true
         return true
@@ -71,17 +78,17 @@ struct RuffLines {
         }
     }
 
-    /// The length of the rule code (capital letters then digits: F401, E711, PLR2004, ASYNC100)
-    /// or syntax-error word at `start` when a finding's text starts there, else nil.
-    private static func findingLength(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+    /// Whether a finding's text starts at `start`: a rule code (capital letters then digits: F401,
+    /// E711, PLR2004, ASYNC100, then a space) or a syntax error's word.
+    private static func startsFinding(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
         var index = start
-        while index < bytes.count, ByteScan.isUpper(bytes[index]) { index += 1 }
-        let letters = index - start
-        let digitsStart = index
-        while index < bytes.count, ByteScan.isDigit(bytes[index]) { index += 1 }
-        if letters > 0, letters <= 5, index > digitsStart, ByteScan.has(bytes, " ", at: index) { return index - start }
-        if ByteScan.has(bytes, "SyntaxError: ", at: start) { return 11 }
-        if ByteScan.has(bytes, "invalid-syntax: ", at: start) { return 14 }
-        return nil
+        let letters = min(bytes.count, start + 6)
+        while index < letters, ByteScan.isUpper(bytes[index]) { index += 1 }
+        if index > start, index - start <= 5 {
+            let digits = index
+            while index < bytes.count, ByteScan.isDigit(bytes[index]) { index += 1 }
+            if index > digits { return ByteScan.byte(bytes, index) == ByteScan.space }
+        }
+        return ByteScan.has(bytes, "SyntaxError: ", at: start) || ByteScan.has(bytes, "invalid-syntax: ", at: start)
     }
 }
