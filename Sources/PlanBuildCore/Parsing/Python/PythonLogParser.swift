@@ -23,23 +23,25 @@ public struct PythonLogParser: LogParser {
 
     public mutating func consume(_ raw: UnsafeBufferPointer<UInt8>) {
         let line = NpmLine(raw)
-        // ruff's ` --> path:line:col` under the finding's line.
-        if ruff.awaitingLocation, ruff.location(line, &collector) { return }
         if line.isBlank {
+            ruff.awaitingLocation = false
             mypy.blank()
             return
         }
         if line.indent > 0 {
+            // ruff's ` --> path:line:col` under the finding's line.
+            if ruff.awaitingLocation, ruff.location(line, &collector) { return }
             mypy.blank()
             if pytest.busy { pytest.consume(line, location: nil, &collector) }
             return
         }
+        ruff.awaitingLocation = false
         let location = PythonLocation.read(line.bytes)
         if let location, mypy.diagnostic(line, location, &collector) { return }
         if mypy.busy, mypy.continuation(line, &collector) { return }
         if let location {
             if ruff.diagnostic(line, location, &collector) { return }
-        } else if RuffLines.mayBeFinding(line.bytes), !pytest.busy, ruff.finding(line) {
+        } else if !pytest.busy, RuffLines.mayBeFinding(line.bytes), ruff.finding(line) {
             // (Inside pytest's report no line is ruff's.)
             return
         }

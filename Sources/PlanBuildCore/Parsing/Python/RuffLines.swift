@@ -10,8 +10,8 @@ struct RuffLines {
     private var seenLines = NpmSeen()
     /// The line of a finding of the full format since 0.12, while its ` --> ` line is due.
     private var finding = NpmBuffer()
-    /// The next line should be the ` --> ` place of `finding`.
-    private(set) var awaitingLocation = false
+    /// The next line should be the ` --> ` place of `finding` (any other line ends the wait).
+    var awaitingLocation = false
 
     /// Reads a ruff finding at `location`; false when the line is not one.
     mutating func diagnostic(_ line: NpmLine, _ location: PythonLocation, _ collector: inout IssueCollector) -> Bool {
@@ -43,7 +43,7 @@ struct RuffLines {
 
     /// `F401 [*] message` or `invalid-syntax: message` alone on a line: kept until the next line
     /// says where (` --> file:line:col`). True when the line is one.
-    mutating func finding(_ line: NpmLine) -> Bool {
+    @inline(never) mutating func finding(_ line: NpmLine) -> Bool {
         let bytes = line.bytes
         guard line.indent == 0, Self.startsFinding(bytes, at: 0) else { return false }
         finding.set(bytes)
@@ -53,7 +53,7 @@ struct RuffLines {
 
     /// The line after a finding: its ` --> file:line:col` makes the issue. False when the line is
     /// something else (the finding was then no finding of ruff's).
-    mutating func location(_ line: NpmLine, _ collector: inout IssueCollector) -> Bool {
+    @inline(never) mutating func location(_ line: NpmLine, _ collector: inout IssueCollector) -> Bool {
         awaitingLocation = false
         let bytes = line.bytes
         guard line.indent > 0, ByteScan.has(bytes, "--> ", at: line.indent),
