@@ -5,6 +5,7 @@
 /// - ESLint stylish, unix and compact (ESLintLines) → `lint_error` / `lint_warning`
 /// - Jest (JestLines) and node's test runner, TAP or spec (TAPLines) → `test_failure`, test counts
 /// - npm's own errors, `npm error` and `npm ERR!` (NpmErrorLines) → `npm_dependency` / `npm_error`
+/// - yarn classic's own errors, `error Command failed …` (YarnLines) → `npm_error`
 ///
 /// A line goes only to the recognizers that are in the middle of something (`busy`) and to those
 /// whose lines can look like it, judged on its indentation, its first byte and, at the margin,
@@ -18,6 +19,7 @@ public struct NpmLogParser: LogParser {
     private var eslint = ESLintLines()
     private var jest = JestLines()
     private var tap = TAPLines()
+    private var yarn = YarnLines()
     private var output = ScriptOutput()
 
     public init() {}
@@ -32,6 +34,7 @@ public struct NpmLogParser: LogParser {
             typescript.blank()
             eslint.blank()
             if tap.busy { tap.consume(line, &collector) }
+            if yarn.busy { yarn.blank(&collector) }
             return
         }
         let lead = line.lead
@@ -47,6 +50,13 @@ public struct NpmLogParser: LogParser {
                 eslint.blank()
                 return
             }
+        }
+
+        // yarn's own lines.
+        if yarn.busy || (indent == 0 && yarn.wants(lead)), yarn.consume(line, &collector) {
+            typescript.blank()
+            eslint.blank()
+            return
         }
 
         // Test runners.
@@ -80,7 +90,8 @@ public struct NpmLogParser: LogParser {
         case .none:
             break
         }
-        if lead == UInt8(ascii: "/") || (line.count > 2 && line.bytes[1] == UInt8(ascii: ":") && line.bytes[2] == UInt8(ascii: "\\")) {
+        if lead == UInt8(ascii: "/") || (line.count > 2 && line.bytes[1] == UInt8(ascii: ":") && line.bytes[2] == UInt8(ascii: "\\"))
+            || ESLintLines.isRelativeHeader(line.bytes) {
             eslint.header(line)
         } else if eslint.wantsMargin(lead) {
             eslint.margin(line, &collector)
@@ -96,11 +107,12 @@ public struct NpmLogParser: LogParser {
         tap.finish(&collector)
         output.diagnostics = diagnostics
         npm.finish(&collector, &output)
+        yarn.finish(&collector)
         var tests = jest.tests
         if let more = tap.tests {
             if tests == nil { tests = more } else { tests? += more }
         }
-        let failed = npm.failed || typescript.failed || eslint.failed || jest.failed || tap.failed
+        let failed = npm.failed || yarn.failed || typescript.failed || eslint.failed || jest.failed || tap.failed
             || collector.contains { $0.severity == .error }
         return ParseOutcome(issues: collector.issues, tests: tests, buildStatus: failed ? .failure : .success)
     }
