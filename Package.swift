@@ -20,6 +20,8 @@ let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
 //   PlanBuildScripts       the build scripts' queries that run no build (architecture, Gradle
 //                          projects, OpenRewrite markers, warning checks).
 // On top:
+//   PlanBuildServer   – the build server (one per user: queue, journal, socket) and its client;
+//                       CPlanBuildServerSupport holds its few lines of C (peer credentials, setsid).
 //   PlanBuildABI      – @_cdecl exports and JSON marshalling; built as libplanbuild.so.
 //   PlanBuildCLI      – the `planbuild` command line (product `planbuild-cli`, launched by bin/planbuild).
 // Beside them:
@@ -34,6 +36,11 @@ let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
 
 /// The core's layers, bottom up. scripts/fuzz compiles them in this order, read from this line.
 let coreLayers = ["PlanBuildSupport", "PlanBuildModel", "PlanBuildParsing", "PlanBuildConfiguration", "PlanBuildExecution", "PlanBuildCache", "PlanBuildOrchestration", "PlanBuildPresentation", "PlanBuildScripts"]
+
+/// The layers the build server and its client import: it runs builds through a gate
+/// (execution), relays progress events and renders results and status (orchestration,
+/// presentation), and decodes cache-miss reasons in events (cache).
+let serverLayers = ["PlanBuildSupport", "PlanBuildModel", "PlanBuildExecution", "PlanBuildCache", "PlanBuildOrchestration", "PlanBuildPresentation"]
 
 /// Each layer with the layers it imports: parsing and configuration are side by side, and so the
 /// compiler keeps them apart; so are the scripts' queries, which run no build, from execution.
@@ -76,9 +83,14 @@ let package = Package(
         // a static executable starts in under 1 ms (benchmarks/orchestrate).
         .executableTarget(name: "PlanBuildSupervisor",
                           linkerSettings: [.unsafeFlags(["-static-executable"])]),
+        // The build server (one per user per machine) and its client: protocol, queue, journal,
+        // socket, lifecycle. Swift concurrency and poll(2), no SwiftNIO: docs/server.md says why.
+        // The client side is linked into libplanbuild.so, so nothing here may use Foundation.
+        .target(name: "CPlanBuildServerSupport"),
+        .target(name: "PlanBuildServer", dependencies: serverLayers.map { .target(name: $0) } + ["CPlanBuildSupport", "CPlanBuildServerSupport"]),
         .target(
             name: "PlanBuildABI",
-            dependencies: coreLayers.map { .target(name: $0) },
+            dependencies: coreLayers.map { .target(name: $0) } + ["PlanBuildServer"],
             exclude: ["exports.map"],
             // Only the pb_* API is exported: the version script hides everything else.
             linkerSettings: [.unsafeFlags(["-use-ld=lld", "-Xlinker", "--version-script=\(packageDirectory)/Sources/PlanBuildABI/exports.map"])]
@@ -92,6 +104,10 @@ let package = Package(
         .executableTarget(
             name: "PlanBuildCLI",
             dependencies: coreLayers.map { .target(name: $0) } + [
+                "PlanBuildServer",
+                // The server runs jobs with the library's own handlers (ServedJobs): a result
+                // through the server is made by the same code as in process.
+                "PlanBuildABI",
                 // The digest code linked in (ContentHasher.useBuiltIn): no plugin to load.
                 .target(name: "PlanBuildDigest"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -107,5 +123,6 @@ let package = Package(
         .target(name: "PlanBuildRemote", linkerSettings: [.linkedLibrary("curl")]),
         // The tests reach every layer (not the CLI, so not swift-crypto: scripts/test builds them alone).
         .testTarget(name: "PlanBuildCoreTests", dependencies: coreLayers.map { .target(name: $0) }, exclude: ["Resources"]),
+        .testTarget(name: "PlanBuildServerTests", dependencies: ["PlanBuildServer"] + serverLayers.map { .target(name: $0) }),
     ] + coreTargets
 )

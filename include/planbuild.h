@@ -14,6 +14,7 @@
  *             with pb_free() exactly once. Passing any other pointer to pb_free() is undefined;
  *             pb_free(NULL) does nothing. The library keeps no pointer to the request after the
  *             call returns. No entry point returns NULL (except on memory exhaustion).
+ *             pb_version's `const char *` is the one exception: a static string, never freed.
  *
  *   Errors    No entry point aborts the process, whatever bytes it is given. A request that is
  *             NULL, empty, not JSON, not an object, larger than 256 MiB, lacks a required member
@@ -45,6 +46,8 @@
  *
  *   Versions  pb_abi_version() returns PB_ABI_VERSION of the library that was built. A caller
  *             compiled against this header must refuse to use a library whose version differs.
+ *             pb_version() names the release ("0.1.0"), as `planbuild --version` and
+ *             `pkg-config --modversion planbuild` do; compare ABI versions, not releases.
  *
  * ERROR CODES — every value of "error" in a reply with "status":"error" (a build result's own
  * "error" of pb_execute is listed there):
@@ -65,6 +68,11 @@
  *   log_file_failed       pb_create_log_file: the file cannot be created
  *   cache_unavailable     pb_cache: the build cache cannot be read, locked or written, or its
  *                         digest plugin (libplanbuild-digest.so beside the library) is missing
+ *   server_unavailable    pb_execute / pb_run with "execution_mode" "server": the build server
+ *                         cannot be started or reached, went away while the job ran, or its folder
+ *                         is unsafe (the message says which; docs/server.md)
+ *   detached              pb_wait of a job given up with pb_detach while the build server runs it:
+ *                         the job goes on; the reply's "job" is its id (planbuild server result JOB)
  *   internal              a fault of PlanBuild itself, never the caller's
  */
 #ifndef PLANBUILD_H
@@ -79,6 +87,10 @@ extern "C" {
 
 /* The ABI version the loaded library implements; compare with PB_ABI_VERSION. */
 int pb_abi_version(void);
+
+/* The release of the loaded library ("0.1.0"): a static string, valid while the library is
+   loaded; never pass it to pb_free. */
+const char *pb_version(void);
 
 /* Releases a string returned by any pb_* function. NULL is allowed. */
 void pb_free(char *text);
@@ -117,22 +129,33 @@ char *pb_resolve(const char *request_json);
  *            "env": {"NAME": "value"} | "NAME=value …"?   (set on top of the inherited
  *                                              environment; a text is split like "args")
  *            "working_dir": "packages/web"?,  (where the tool runs, relative to the project)
- *            "junit": "build.xml"?, "sarif": "build.sarif"?}  (also write the build as JUnit XML /
+ *            "junit": "build.xml"?, "sarif": "build.sarif"?,  (also write the build as JUnit XML /
  *                                              SARIF 2.1.0 with every issue, whatever the caps)
+ *            "execution_mode": "in_process" | "server" | "auto"?}  (where the build runs: in this
+ *                                              process; in the user's build server, started when
+ *                                              none runs; or (auto, the default unless
+ *                                              PLANBUILD_EXECUTION_MODE says otherwise) in the build
+ *                                              server when one runs, else here — docs/server.md)
  *           Absent members: timeout 300, mode actionable, parse true, learn true, grace_ms 1000,
  *           no caps, no env, working_dir the project. What would run, without running it:
  *           pb_query "wrapper".
  * Reply:    the build result, fields in this order:
- *           "status" ("success" | "error" | "timeout"), "exit_code" (-1 when the tool never ran or
+ *           "status" ("success" | "error" | "timeout" | "cached" | "killed": ended by a signal
+ *           PlanBuild did not send, such as the OOM killer's, exit code 128 + the signal; nothing
+ *           is learned from it), "exit_code" (-1 when the tool never ran or
  *           timed out), "duration_seconds", "log_file" (absolute; "" when none was created),
  *           "command"; then when present "error" ("build_failed" | "timeout" | "execution_failed" |
- *           "wrapper_not_found" | "log_file_failed"), "timeout_used_seconds", "wrapper" (Maven,
+ *           "wrapper_not_found" | "log_file_failed" | "killed"), "timeout_used_seconds", "wrapper" (Maven,
  *           Gradle: "./mvnw", "mvn", …), "command_type" (npm: "npm" | "npx"), "message" (why the
  *           tool could not run); then "errors" and "warnings" (arrays of
  *           {"file","line","message","category"} with "accepted" in structured mode) and "tests"
  *           ({"passed","failed","skipped","total"}) when the log was parsed.
  *           Only an invalid request yields "error":"invalid_request" (and a "junit" / "sarif" file
  *           that cannot be written "export_failed", after the build); everything else is a result.
+ *           Through the build server the reply is the same result with "job" (the server's job
+ *           id) added at the end; the build runs with this process's environment, working
+ *           directory and umask. A build the server was running when it was killed is reported
+ *           "killed" without "duration_seconds" (not known).
  * Blocks:   until the build ends or its timeout ends its whole process tree. To cancel it,
  *           use pb_execute_start instead.
  * Processes: each build runs under planbuild-supervisor (installed beside this library), which
@@ -377,7 +400,11 @@ char *pb_cache(const char *request_json);
  *                                           "monotonic_ms", written as it happens; "-": stderr),
  *            "trace": "run.trace.json"?    (Chrome trace-event JSON of the run),
  *            "junit": "run.xml"?, "sarif": "run.sarif"?  (JUnit XML; SARIF 2.1.0 of every error and
- *                                           warning, paths relative to %SRCROOT% = project_dir)}
+ *                                           warning, paths relative to %SRCROOT% = project_dir),
+ *            "execution_mode": "in_process" | "server" | "auto"?  (as pb_execute's; through the
+ *                                           build server the events come as they happen, the
+ *                                           callback gets them as in process, and the reply
+ *                                           gains "job")}
  *           Export paths are relative to the caller's working directory; the events file is
  *           opened before anything runs, the others written when the run ends ("export_failed"
  *           when one cannot be written: the reply is then that error, the builds having run).
@@ -408,7 +435,7 @@ char *pb_cache(const char *request_json);
  *           {"event":"run_finished","status","duration_seconds","total"}.
  * Reply:    {"status":"success" | "failure" | "partial","command","duration_seconds","total",
  *            "succeeded","failed","skipped","cancelled","cached","time_saved_seconds",
- *            "builds":[{"module","command","status" (success | error | timeout | skipped | cancelled | cached),
+ *            "builds":[{"module","command","status" (success | error | timeout | skipped | cancelled | cached | killed),
  *                       "duration_seconds","log_file","errors" (count),"warnings" (count),"tests",
  *                       "exit_code"?,"reason"?,"first_errors"?,"duration_ms","started_ms","finished_ms",
  *                       "time_saved_seconds"? (cached), "cache_miss"? ({"reason": no_record |
@@ -450,6 +477,16 @@ char *pb_wait(long long handle);
  * (finished, or no such handle). A cancelled started job must still be waited for.
  */
 int pb_cancel(long long handle);
+
+/*
+ * pb_detach — stop waiting for a job (from pb_run_start or pb_execute_start), from any thread,
+ * without cancelling what can go on without the caller. A job the build server runs goes on and
+ * keeps its result there; pb_wait then answers {"status":"error","error":"detached","message",
+ * "job"} at once. A job running in this process cannot outlive its caller's wait, so it is
+ * cancelled exactly as by pb_cancel. (A client stopped by SIGTERM detaches; Ctrl-C cancels.)
+ * Returns 1 when the job was in flight, 0 otherwise. The job must still be waited for.
+ */
+int pb_detach(long long handle);
 
 #ifdef __cplusplus
 }

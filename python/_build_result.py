@@ -32,7 +32,7 @@ TIMESTAMP_FORMAT = '%Y-%m-%d-%H%M%S'
 class DirectCommandResult(TypedDict, total=False):
     """What ``execute_direct`` returns: the pb_execute reply (see include/planbuild.h)."""
 
-    status: Literal['success', 'error', 'timeout', 'cached']
+    status: Literal['success', 'error', 'timeout', 'cached', 'killed']
     exit_code: int
     duration_seconds: int
     log_file: str

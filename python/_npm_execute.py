@@ -29,14 +29,14 @@ get_bash_timeout = _planbuild_cli.get_bash_timeout
 
 
 def execute_direct(args, command_key, default_timeout=None, project_dir='.',
-                   working_dir=None, env_vars=None):
+                   working_dir=None, env_vars=None, *, execution_mode=None):
     """Run ``npm``/``npx`` ``args`` with the output in a log file; the pb_execute reply, log not parsed.
 
     ``working_dir`` (relative to ``project_dir``) is where npm runs, e.g. one workspace package;
     ``env_vars`` (``"NAME=value NAME2=value2"`` or a dict) are set on top of the inherited environment.
     """
     return _planbuild_cli.execute_direct(SYSTEM, args, command_key, default_timeout, project_dir, env_vars,
-                                         working_dir)
+                                         working_dir, execution_mode=execution_mode)
 
 
 def cmd_run(args):

@@ -5,8 +5,10 @@ call one ``pb_*`` export through :func:`call`, and convert the reply back.
 
 Library lookup, first hit wins:
   1. the environment variable ``PLANBUILD_LIBRARY`` (a path to libplanbuild.so),
-  2. ``<repo>/.build/release/libplanbuild.so``,
-  3. ``<repo>/.build/debug/libplanbuild.so``   (``<repo>`` is the parent of this folder).
+  2. ``libplanbuild.so`` in this folder (copied next to the shims),
+  3. ``<repo>/lib/libplanbuild.so``             (the installed wheel: ``<repo>`` is ``site-packages/planbuild``),
+  4. ``<repo>/.build/release/libplanbuild.so``,
+  5. ``<repo>/.build/debug/libplanbuild.so``   (``<repo>`` is the parent of this folder).
 
 The library is loaded on the first call, once per process. A missing library or one whose
 ``pb_abi_version()`` differs from :data:`ABI_VERSION` raises :class:`LibraryUnavailable`
@@ -54,9 +56,10 @@ def candidates():
         return [configured]
     # A library copied next to the shims comes first: a project may copy this folder (with the
     # library) next to its own scripts, far from any PlanBuild checkout.
+    # The installed wheel keeps these shims in planbuild/python/ and the library in planbuild/lib/.
     here = os.path.dirname(os.path.abspath(__file__))
-    return [os.path.join(here, LIBRARY_NAME)] + [os.path.join(REPO_DIR, '.build', flavour, LIBRARY_NAME)
-                                                  for flavour in ('release', 'debug')]
+    return [os.path.join(here, LIBRARY_NAME), os.path.join(REPO_DIR, 'lib', LIBRARY_NAME)] + [
+        os.path.join(REPO_DIR, '.build', flavour, LIBRARY_NAME) for flavour in ('release', 'debug')]
 
 
 def _rebuild_hint():
@@ -146,7 +149,8 @@ def call(name, request):
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-"""The signals that cancel a build or run waited for by :func:`wait_stoppable`."""
+"""The signals that stop a wait of :func:`wait_stoppable`: SIGINT cancels the build or run; SIGTERM and
+SIGHUP cancel one in this process, and leave one the build server runs going (pb_detach)."""
 
 
 class Stopped(KeyboardInterrupt):
@@ -167,7 +171,11 @@ def _handle_functions():
     cancel = lib.pb_cancel
     cancel.argtypes = [ctypes.c_int64]
     cancel.restype = ctypes.c_int
-    return wait, cancel
+    # A library without it (older than the build server) cancels on every stop signal.
+    detach = getattr(lib, 'pb_detach', None) or cancel
+    detach.argtypes = [ctypes.c_int64]
+    detach.restype = ctypes.c_int
+    return wait, cancel, detach
 
 
 def wait_stoppable(handle):
@@ -178,7 +186,7 @@ def wait_stoppable(handle):
     ignored, as under nohup) call pb_cancel for the time of the wait. Returns ``(reply_text, signal)``
     with ``signal`` the first stop signal received, or None.
     """
-    wait, cancel = _handle_functions()
+    wait, cancel, detach = _handle_functions()
     state = {'reply': None, 'signal': None}
     finished = threading.Event()
 
@@ -196,7 +204,8 @@ def wait_stoppable(handle):
     def stop(number, _frame):
         if state['signal'] is None:
             state['signal'] = number
-        cancel(handle)
+        # Ctrl-C cancels; the other stop signals leave a job of the build server running.
+        (cancel if number == signal.SIGINT else detach)(handle)
 
     previous = {}
     if threading.current_thread() is threading.main_thread():

@@ -21,11 +21,13 @@ RUN_OPTIONS = {
     '--working-dir': ('working_dir', str),
     '--junit': ('junit', str),
     '--sarif': ('sarif', str),
+    '--execution-mode': ('execution_mode', ('in_process', 'server', 'auto')),
 }
 """The options of ``run`` (the reference spells --commandArgs as --command-args; both work).
 ``--env "K=V K2=V2"`` adds to the build's environment; ``--working-dir`` runs the tool in a folder
 of the project (a nested frontend). ``--junit FILE`` / ``--sarif FILE`` also write the build as JUnit XML /
-SARIF 2.1.0 (every error and warning, not only the ones printed)."""
+SARIF 2.1.0 (every error and warning, not only the ones printed). ``--execution-mode`` says where the build
+runs: in this process, in the user's build server, or (auto, the default) in the server when one runs."""
 
 NPM_RUN_OPTIONS = RUN_OPTIONS
 
@@ -132,6 +134,8 @@ def execute_request(system, options):
                                  env=get('env') if isinstance(get('env'), (str, type(None))) else dict(get('env')))
     if get('working_dir'):
         request['working_dir'] = get('working_dir')
+    if get('execution_mode'):
+        request['execution_mode'] = get('execution_mode')
     # JUnit XML / SARIF 2.1.0 of the build, written by the library (docs/events.md's neighbours in README).
     for export in ('junit', 'sarif'):
         if get(export):
@@ -162,6 +166,7 @@ def run_build(system, options):
 
 RUN_USAGE = ('run --commandArgs ARGS [--format {toon,json}] [--mode {actionable,structured,errors}] '
              '[--timeout N] [--project-dir DIR] [--env "NAME=value ..."] [--working-dir DIR] [--junit FILE] [--sarif FILE]'
+             ' [--execution-mode {in_process,server,auto}]'
              ' | run-config-key --commandArgs ARGS [--format {toon,json}]')
 
 KEY_OPTIONS = {
@@ -228,18 +233,21 @@ def dry_run(system, args, field, project_dir='.'):
     return reply[field]
 
 
-def execute_direct(system, args, command_key, default_timeout=None, project_dir='.', env_vars=None, working_dir=None):
+def execute_direct(system, args, command_key, default_timeout=None, project_dir='.', env_vars=None, working_dir=None, *,
+                   execution_mode=None):
     """One build through pb_execute without parsing: the DirectCommandResult dict.
 
     ``default_timeout`` None: the library's default (``pb_query`` "defaults"). ``env_vars`` is a dict
     or the reference's ``"NAME=value NAME2=value2"`` text (split by the library); ``working_dir``
-    (relative to the project) is where the tool runs.
+    (relative to the project) is where the tool runs. ``execution_mode`` ('in_process', 'server', 'auto';
+    None: the library's default) says where the build runs (docs/server.md).
     """
     request = _planbuild.project(project_dir, system=system, args=args, parse=False,
                                  timeout=None if default_timeout is None else int(default_timeout),
                                  command_key=command_key or None,
                                  env=(env_vars if isinstance(env_vars, str) else dict(env_vars)) if env_vars else None,
-                                 working_dir=os.fspath(working_dir) if working_dir else None)
+                                 working_dir=os.fspath(working_dir) if working_dir else None,
+                                 execution_mode=execution_mode)
     return _planbuild.execute(request)
 
 

@@ -18,9 +18,10 @@ def detect_wrapper(project_dir='.', args='verify'):
     return _planbuild_cli.dry_run(SYSTEM, args, 'wrapper', project_dir)
 
 
-def execute_direct(args, command_key, default_timeout=None, project_dir='.', env_vars=None):
+def execute_direct(args, command_key, default_timeout=None, project_dir='.', env_vars=None, *, execution_mode=None):
     """Run ``args`` with the output in a log file; the pb_execute reply, log not parsed."""
-    return _planbuild_cli.execute_direct(SYSTEM, args, command_key, default_timeout, project_dir, env_vars)
+    return _planbuild_cli.execute_direct(SYSTEM, args, command_key, default_timeout, project_dir, env_vars,
+                                         execution_mode=execution_mode)
 
 
 def cmd_run(args):

@@ -11,6 +11,7 @@ CLI (also ``python3 .plan/execute-script.py plan-marshall:build-orchestrator:orc
     orchestrate.py run --command C [--module M]… [--jobs N | --sequential] [--stop-on-failure]
                        [--timeout S] [--format toon|json] [--mode actionable|structured|errors]
                        [--project-dir D] [--no-cache] [--force M]… [--remote-cache URL] [--remote-cache-write]
+                       [--execution-mode in_process|server|auto]
 
 Ctrl-C, SIGTERM and SIGHUP cancel: running builds are stopped with their whole process tree,
 nothing new starts, and the report so far is still returned, unfinished builds ``cancelled``,
@@ -45,7 +46,7 @@ def _text_or_none(name, value):
 def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure=False, on_progress=None,
              project_dir='.', timeout=None, mode=None, format=None, *, project_dir_option=None, progress_lines=False,
              cache=True, force=None, events=None, trace=None, junit=None, sarif=None, remote_cache=None,
-             remote_cache_write=False):
+             remote_cache_write=False, execution_mode=None):
     """Run ``command`` over ``modules`` (default: every module that has it); returns the report dict.
 
     ``on_progress(event)`` receives each progress event (a dict); an exception it raises is
@@ -58,6 +59,8 @@ def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure
     successful builds to it (--remote-cache-write).
     ``events``, ``trace``, ``junit``, ``sarif``: files the library writes (docs/events.md: JSON Lines
     of every event, '-' for stderr; Chrome trace-event JSON; JUnit XML; SARIF 2.1.0).
+    ``execution_mode``: 'in_process', 'server' or 'auto' (None: the library's default, auto): where the
+    run executes (docs/server.md); through the build server the report gains ``job``.
     """
     start = _start_function()
     if isinstance(modules, (str, bytes)):
@@ -75,7 +78,8 @@ def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure
                                  events=_path_or_none('events', events), trace=_path_or_none('trace', trace),
                                  junit=_path_or_none('junit', junit), sarif=_path_or_none('sarif', sarif),
                                  remote_cache=_text_or_none('remote_cache', remote_cache),
-                                 remote_cache_write=True if remote_cache_write else None)
+                                 remote_cache_write=True if remote_cache_write else None,
+                                 execution_mode=_text_or_none('execution_mode', execution_mode))
     # Converted before the run starts: a request that cannot become JSON raises TypeError/ValueError here.
     text = _planbuild.request_text(request)
     state = {'callback_failed': False}
@@ -125,10 +129,12 @@ OPTIONS = {
     '--no-cache': ('no_cache', bool), '--force': ('force', list),
     '--events': ('events', str), '--trace': ('trace', str), '--junit': ('junit', str), '--sarif': ('sarif', str),
     '--remote-cache': ('remote_cache', str), '--remote-cache-write': ('remote_cache_write', bool),
+    '--execution-mode': ('execution_mode', ('in_process', 'server', 'auto')),
 }
 USAGE = ('run --command C [--module M]... [--jobs N | --sequential] [--stop-on-failure] [--timeout S] '
          '[--format toon|json] [--mode actionable|structured|errors] [--project-dir D] [--no-cache] [--force M]... '
-         '[--events FILE] [--trace FILE] [--junit FILE] [--sarif FILE] [--remote-cache URL] [--remote-cache-write]')
+         '[--events FILE] [--trace FILE] [--junit FILE] [--sarif FILE] [--remote-cache URL] [--remote-cache-write] '
+         '[--execution-mode in_process|server|auto]')
 
 
 def _print_progress(line):
@@ -156,7 +162,8 @@ def main(argv=None):
                           project_dir_option=get('project_dir'), timeout=get('timeout'), mode=get('mode'),
                           format=get('format') or 'toon', cache=not get('no_cache'), force=get('force'),
                           events=get('events'), trace=get('trace'), junit=get('junit'), sarif=get('sarif'),
-                          remote_cache=get('remote_cache'), remote_cache_write=get('remote_cache_write'))
+                          remote_cache=get('remote_cache'), remote_cache_write=get('remote_cache_write'),
+                          execution_mode=get('execution_mode'))
     except _planbuild.PlanBuildError as error:
         if error.error == 'invalid_request':  # options the library refused (--jobs with --sequential)
             return usage_error(prog, USAGE, error.message)

@@ -94,14 +94,20 @@ int pbs_wait_exit(pid_t pid, int cancel_fd, int timeout_ms) {
     return result;
 }
 
-int pbs_reap(pid_t pid) {
+int pbs_reap_status(pid_t pid, int *signal_number) {
     int status = 0;
     pid_t got;
+    *signal_number = 0;
     do { got = waitpid(pid, &status, 0); } while (got < 0 && errno == EINTR);
     if (got < 0) return -1;
     if (WIFEXITED(status)) return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    if (WIFSIGNALED(status)) { *signal_number = WTERMSIG(status); return 128 + WTERMSIG(status); }
     return -1;
+}
+
+int pbs_reap(pid_t pid) {
+    int signal_number = 0;
+    return pbs_reap_status(pid, &signal_number);
 }
 
 int pbs_signal_group(pid_t pgid, int signal) {
@@ -183,7 +189,7 @@ static int read_line(pbs_supervised *build, char *kind, long *value) {
 }
 
 int pbs_supervise(const char *supervisor, const char *const argv[], const char *const envp[], const char *cwd,
-                  int output_fd, int grace_ms, pbs_supervised *build) {
+                  int output_fd, int grace_ms, int file_mask, pbs_supervised *build) {
     memset(build, 0, sizeof *build);
     build->status_fd = build->control_fd = -1;
     int status_pipe[2], control_pipe[2];
@@ -195,8 +201,9 @@ int pbs_supervise(const char *supervisor, const char *const argv[], const char *
     size_t count = 0;
     while (argv[count] != NULL) count++;
     const char **arguments = calloc(count + 3, sizeof *arguments);
-    char grace[24];
-    snprintf(grace, sizeof grace, "%d", grace_ms < 0 ? 0 : grace_ms);
+    char grace[40];
+    if (file_mask >= 0 && file_mask <= 0777) snprintf(grace, sizeof grace, "%d:%03o", grace_ms < 0 ? 0 : grace_ms, file_mask);
+    else snprintf(grace, sizeof grace, "%d", grace_ms < 0 ? 0 : grace_ms);
     int rc = arguments == NULL ? ENOMEM : 0;
     if (rc == 0) {
         arguments[0] = supervisor;
@@ -245,6 +252,7 @@ int pbs_supervised_wait(pbs_supervised *build, int cancel_fd, int timeout_ms, in
         long value = 0;
         if (build->buffered > 0 && memchr(build->buffer, '\n', (size_t)build->buffered) != NULL) {
             if (read_line(build, &kind, &value) && kind == 'X') { *code = (int)value; return PBS_WAIT_EXITED; }
+            if (kind == 'K') build->signal = (int)value;
             continue;
         }
         long remaining = deadline < 0 ? -1 : deadline - monotonic_ms();
@@ -256,6 +264,7 @@ int pbs_supervised_wait(pbs_supervised *build, int cancel_fd, int timeout_ms, in
         if (ready > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
             if (!read_line(build, &kind, &value)) { *code = -1; return PBS_WAIT_EXITED; } // supervisor died
             if (kind == 'X') { *code = (int)value; return PBS_WAIT_EXITED; }
+            if (kind == 'K') build->signal = (int)value;
         }
     }
 }
@@ -270,6 +279,7 @@ int pbs_supervised_stop(pbs_supervised *build) {
     long value = 0;
     while (read_line(build, &kind, &value)) {
         if (kind == 'X') return (int)value;
+        if (kind == 'K') build->signal = (int)value;
     }
     return -1;
 }

@@ -10,6 +10,10 @@ let abiVersion: Int32 = 2
 @_cdecl("pb_abi_version")
 public func pb_abi_version() -> Int32 { abiVersion }
 
+/// PlanBuild's release version ("0.1.0"): a static string of the library, never freed.
+@_cdecl("pb_version")
+public func pb_version() -> UnsafePointer<CChar> { PlanBuildVersion.cString }
+
 @_cdecl("pb_free")
 public func pb_free(_ text: UnsafeMutablePointer<CChar>?) { free(text) }
 
@@ -33,9 +37,9 @@ public func pb_execute(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer
 @_cdecl("pb_execute_start")
 public func pb_execute_start(_ request: UnsafePointer<CChar>?) -> Int64 {
     let decoded = Boundary.decoded(request)
-    return Jobs.start { _, token in
+    return Jobs.start { _, job in
         Boundary.handle(decoded) { (request: Request) throws(PlanBuildError) -> JSONValue in
-            try SingleBuildHandlers.execute(request, cancellation: token)
+            try SingleBuildHandlers.execute(request, waiting: job.waiting)
         }
     }
 }
@@ -86,7 +90,7 @@ public func pb_run(_ request: UnsafePointer<CChar>?, _ callback: ProgressCallbac
     let (handle, job) = Jobs.register()
     defer { Jobs.remove(handle) }
     return Boundary.answer(request) { (request: Request) throws(PlanBuildError) -> JSONValue in
-        try OrchestrationHandlers.run(request, handle: handle, token: job.token,
+        try OrchestrationHandlers.run(request, handle: handle, waiting: job.waiting,
                                       progress: ProgressSink(callback: callback, context: context))
     }
 }
@@ -96,9 +100,9 @@ public func pb_run_start(_ request: UnsafePointer<CChar>?, _ callback: ProgressC
                          _ context: UnsafeMutableRawPointer?) -> Int64 {
     let decoded = Boundary.decoded(request)
     let progress = ProgressSink(callback: callback, context: context)
-    return Jobs.start { handle, token in
+    return Jobs.start { handle, job in
         Boundary.handle(decoded) { (request: Request) throws(PlanBuildError) -> JSONValue in
-            try OrchestrationHandlers.run(request, handle: handle, token: token, progress: progress)
+            try OrchestrationHandlers.run(request, handle: handle, waiting: job.waiting, progress: progress)
         }
     }
 }
@@ -111,4 +115,9 @@ public func pb_wait(_ handle: Int64) -> UnsafeMutablePointer<CChar>? {
 @_cdecl("pb_cancel")
 public func pb_cancel(_ handle: Int64) -> Int32 {
     Jobs.cancel(handle) ? 1 : 0
+}
+
+@_cdecl("pb_detach")
+public func pb_detach(_ handle: Int64) -> Int32 {
+    Jobs.detach(handle) ? 1 : 0
 }

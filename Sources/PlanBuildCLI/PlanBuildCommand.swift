@@ -9,9 +9,25 @@ struct PlanBuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "planbuild",
         abstract: "Run and read builds for .plan projects: resolve, run, parse, learn timeouts.",
+        version: PlanBuildVersion.text,
         subcommands: [ResolveCommand.self, RunCommand.self, ParseCommand.self, TimeoutCommand.self,
-                      InstallExecutorCommand.self, OrchestrateCommand.self, GraphCommand.self, CacheCommand.self]
+                      InstallExecutorCommand.self, InstallDevCommand.self, OrchestrateCommand.self,
+                      GraphCommand.self, CacheCommand.self, ServerCommand.self]
     )
+
+    @Flag(name: .customLong("print-prefix"),
+          help: "Print the installed package's prefix (PREFIX/include, PREFIX/lib, PREFIX/lib/pkgconfig) and exit.")
+    var printPrefix = false
+
+    func run() throws {
+        guard printPrefix else { throw CleanExit.helpRequest(self) }
+        guard let prefix = Installation.locate()?.installedPrefix else {
+            printError("error: this planbuild runs from a build folder, not an installed package: "
+                       + "lay one out with `planbuild install-dev --prefix DIR`")
+            throw ExitCode(1)
+        }
+        print(prefix)
+    }
 
     static func main() {
         // SHA-256 from the digest code linked into this program, not from the plugin

@@ -21,6 +21,9 @@ public final class IncrementalRun: Sendable {
         public var remoteWrite = false
         /// Only orchestration asks a remote cache; a single run and `cache explain` stay local.
         public var useRemote = false
+        /// The environment of the run's caller (the build server's client), for
+        /// `PLANBUILD_REMOTE_CACHE`, the token and `incremental.runtime_inputs`; nil: this process's.
+        public var environment: [String]?
         public init(disabled: Bool = false, forced: Set<String> = [], remoteURL: String? = nil, remoteWrite: Bool = false,
                     useRemote: Bool = false) {
             self.disabled = disabled
@@ -104,7 +107,8 @@ public final class IncrementalRun: Sendable {
         var globalManifest = InputManifest.build(globalFiles, projectDirectory: project, previous: previousGlobal,
                                                  hasher: hasher, threads: threads, scanStartNanoseconds: scanner.startNanoseconds)
         if !settings.runtimeInputs.isEmpty {
-            let runtime = RuntimeInputs.entries(settings.runtimeInputs, projectDirectory: project, hasher: hasher)
+            let runtime = RuntimeInputs.entries(settings.runtimeInputs, projectDirectory: project, hasher: hasher,
+                                                environment: request.environment)
             globalManifest = InputManifest(entries: (globalManifest.entries + runtime).sorted { InputManifest.precedes($0.path, $1.path) },
                                            hasher: hasher)
         }
@@ -231,7 +235,8 @@ public final class IncrementalRun: Sendable {
         var remote: RemoteCache?
         var remoteHits: Set<Int> = []
         if request.useRemote, !request.disabled,
-           let remoteSettings = RemoteCacheSettings.resolve(file: settings.remote, url: request.remoteURL, write: request.remoteWrite) {
+           let remoteSettings = RemoteCacheSettings.resolve(file: settings.remote, url: request.remoteURL, write: request.remoteWrite,
+                                                            environment: request.environment) {
             do {
                 remote = try RemoteCache(settings: remoteSettings, layout: layout, hasher: hasher)
             } catch {
@@ -275,6 +280,12 @@ public final class IncrementalRun: Sendable {
         self.modules = byName
         self.globalManifest = globalManifest
         self.disabled = request.disabled
+    }
+
+    /// The digest of the inputs of `plan.builds[index]`; nil with `--no-cache`, which computes none.
+    package func inputDigest(at index: Int) -> String? {
+        guard !disabled, prepared.indices.contains(index) else { return nil }
+        return prepared[index].inputDigest
     }
 
     /// Records a successful build of `plan.builds[index]` (failed builds are never recorded).

@@ -11,6 +11,9 @@ public struct RemoteCacheSettings: Equatable, Sendable {
     public var write = false
     /// The environment variable holding the bearer token; the token itself is never stored here.
     public var tokenEnvironment = "PLANBUILD_CACHE_TOKEN"
+    /// Where the token is read: the run's caller's environment (the build server's client's);
+    /// nil: this process's.
+    var environment: [String]?
     /// The deadline of one request, for the whole exchange (a blob gets one second more per MiB
     /// it declares: RemoteCache.deadline). At most 600.
     public var timeoutSeconds = 5.0
@@ -36,15 +39,16 @@ public struct RemoteCacheSettings: Equatable, Sendable {
 
     /// The settings a run uses: the file's, then the environment's URL, then the caller's
     /// (`--remote-cache`, `--remote-cache-write`). nil: no remote cache.
-    public static func resolve(file: RemoteCacheSettings?, url: String?, write: Bool) -> RemoteCacheSettings? {
+    public static func resolve(file: RemoteCacheSettings?, url: String?, write: Bool, environment: [String]? = nil) -> RemoteCacheSettings? {
         var settings = file
-        if let environment = FileSystem.environment("PLANBUILD_REMOTE_CACHE"), !environment.isEmpty {
-            if settings == nil { settings = RemoteCacheSettings(url: environment) } else { settings!.url = environment }
+        if let configured = ProcessEnvironment.value("PLANBUILD_REMOTE_CACHE", in: environment), !configured.isEmpty {
+            if settings == nil { settings = RemoteCacheSettings(url: configured) } else { settings!.url = configured }
         }
         if let url, !url.isEmpty {
             if settings == nil { settings = RemoteCacheSettings(url: url) } else { settings!.url = url }
         }
         if write { settings?.write = true }
+        settings?.environment = environment
         return settings
     }
 
@@ -61,7 +65,7 @@ public struct RemoteCacheSettings: Equatable, Sendable {
 
     /// The token from the named environment variable, when set.
     var token: String? {
-        guard let value = FileSystem.environment(tokenEnvironment), !value.isEmpty else { return nil }
+        guard let value = ProcessEnvironment.value(tokenEnvironment, in: environment), !value.isEmpty else { return nil }
         return value
     }
 }

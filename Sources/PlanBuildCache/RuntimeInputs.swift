@@ -10,11 +10,13 @@ import PlanBuildSupport
 enum RuntimeInputs {
     static let prefix = "/runtime/"
 
-    static func entries(_ commands: [String], projectDirectory: String, hasher: ContentHasher) -> [InputManifest.Entry] {
+    /// `environment`: the one the commands see (the build server's client's); nil: this process's.
+    static func entries(_ commands: [String], projectDirectory: String, hasher: ContentHasher,
+                        environment: [String]? = nil) -> [InputManifest.Entry] {
         var seen: Set<String> = []
         var entries: [InputManifest.Entry] = []
         for command in commands where seen.insert(command).inserted {
-            let output = run(command, in: projectDirectory)
+            let output = run(command, in: projectDirectory, environment: environment)
             entries.append(InputManifest.Entry(path: prefix + command,
                                                identity: FileIdentity(size: Int64(output.utf8.count), modifiedNanoseconds: 0,
                                                                       inode: 0, changedNanoseconds: 0),
@@ -24,10 +26,11 @@ enum RuntimeInputs {
     }
 
     /// The command's output and exit status as one text; a command that cannot run says so there.
-    static func run(_ command: String, in directory: String) -> String {
+    static func run(_ command: String, in directory: String, environment: [String]? = nil) -> String {
         // The shell's own standard error goes to the pipe too: a process that outlives this one (the
         // CLI ends at its stop deadline while a command still runs) must not hold the caller's.
-        let line = "exec 2>&1 </dev/null; cd \(quoted(directory)) && timeout 60 sh -c \(quoted(command))"
+        let variables = environment.map { "env -i " + $0.map(quoted).joined(separator: " ") + " " } ?? ""
+        let line = "exec 2>&1 </dev/null; cd \(quoted(directory)) && exec \(variables)timeout 60 sh -c \(quoted(command))"
         guard let stream = popen(line, "r") else { return "cannot run: \(SystemCall.reason(errno))" }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)

@@ -26,7 +26,9 @@ package enum SingleRunCache {
             guard planned.status == .success else { return planned }
             return result(record, planned: planned)
         }
-        let result = BuildExecutor.execute(request, cancellation: cancellation)
+        var gated = request
+        gated.inputDigest = cache.inputDigest(at: 0)
+        let result = BuildExecutor.execute(gated, cancellation: cancellation)
         if result.status == .success {
             _ = cache.recordSuccess(index: 0, durationMilliseconds: result.durationMilliseconds, tests: result.tests,
                                     warnings: result.warnings?.count ?? 0, logFile: result.logFile)

@@ -32,6 +32,13 @@ public struct BuildRequest: Sendable {
     /// Where the tool runs, relative to the project (an npm workspace folder); default the project.
     /// Wrapper detection, logs and learning stay with the project.
     public var workingDirectory: String?
+    /// The build's umask (the build server's client's); nil: this process's.
+    public var fileMask: Int?
+    /// The build server's gate (machine-wide slots, identical builds shared); nil starts at once.
+    public var gate: (any BuildGate)?
+    /// The build cache's digest of the build's inputs, when the caller computed one: the gate
+    /// joins a build that already runs only when its inputs are known to be the same.
+    package var inputDigest: String?
 
     /// The timeout to start from when nothing was learned and the caller named none: 300 s.
     public static let defaultTimeout = 300
@@ -114,53 +121,95 @@ public enum BuildExecutor {
             return planned
         }
 
-        let log: LogFiles.Created
-        do {
-            log = try LogFiles.create(system: request.system.rawValue, scope: arguments.module, layout: request.layout, keepOpen: true)
-        } catch {
-            var result = failure(BuildResult.ErrorKind.logFileFailed, command: commandLine, message: "cannot create the log file: \(error)", launcher: launcher)
-            result.timeoutUsedSeconds = lookup.seconds
-            return result
+        let started = Started(request: request, arguments: arguments, launcher: launcher, commandLine: commandLine,
+                              projectDir: projectDir, key: key, lookup: lookup)
+        guard let gate = request.gate else { return started.run(cancellation: cancellation) }
+        let gated = GatedBuild(project: projectDir,
+                               identity: GatedBuild.identity(started.identityParts, environment: started.environment,
+                                                             fileMask: request.fileMask),
+                               inputDigest: request.inputDigest, label: commandLine,
+                               expectedMilliseconds: lookup.learned.map(TimeoutLimits.milliseconds))
+        let shared = gate.run(gated, cancellation: cancellation, started: {}) { token in started.run(cancellation: token) }
+        if let shared { return shared }
+        // Cancelled while queued, or while another caller's identical build runs on without this one.
+        var cancelled = BuildResult(ProcessOutcome(ending: .cancelled, durationMilliseconds: 0), logFile: "", command: commandLine,
+                                    timeoutUsed: lookup.seconds)
+        launcher.describe(into: &cancelled)
+        return cancelled
+    }
+
+    /// A build decided to run: the part a gate may hold back, run once and shared.
+    private struct Started: Sendable {
+        let request: BuildRequest
+        let arguments: CommandArguments
+        let launcher: Launcher
+        let commandLine: String
+        let projectDir: String
+        let key: String
+        let lookup: RunConfiguration.TimeoutLookup
+
+        var environment: [String]? {
+            request.environmentOverrides.isEmpty ? request.environment
+                : ProcessEnvironment.overlaid(request.environmentOverrides, on: request.environment)
         }
 
-        let workingDirectory = request.workingDirectory.map { FileSystem.absolute(FileSystem.join(projectDir, $0)) } ?? projectDir
-        guard FileSystem.isDirectory(workingDirectory) else {
-            close(log.descriptor)
-            var result = failure(BuildResult.ErrorKind.executionFailed, command: commandLine,
-                                 message: "working directory \(workingDirectory) does not exist", launcher: launcher)
-            result.logFile = log.path
-            return result
+        /// What makes two builds of one project the same build.
+        var identityParts: [String] {
+            ["execute", request.system.rawValue, request.commandArgs, commandLine, request.workingDirectory ?? "",
+             key, String(lookup.seconds), request.mode.rawValue, String(request.parseOnFailure),
+             request.maximumErrors.map(String.init) ?? "all", request.maximumWarnings.map(String.init) ?? "all",
+             String(request.learnTimeout), String(request.graceMilliseconds), String(request.fixedTimeoutSeconds != nil)]
         }
-        let outcome = ProcessRunner.run(launcher.argv + arguments.words, workingDirectory: workingDirectory,
-                                        environment: request.environmentOverrides.isEmpty ? request.environment
-                                            : ProcessEnvironment.overlaid(request.environmentOverrides, on: request.environment),
-                                        outputDescriptor: log.descriptor,
-                                        timeoutMilliseconds: lookup.seconds &* 1000, cancellation: cancellation,
-                                        graceMilliseconds: request.graceMilliseconds)
-        close(log.descriptor)
 
-        var result: BuildResult
-        switch outcome {
-        case .failure(let spawnError):
-            // The message goes into the log too, so the log file explains itself.
-            appendNote(spawnError.description, to: log.path)
-            result = failure(BuildResult.ErrorKind.executionFailed, command: commandLine, message: spawnError.description, launcher: launcher)
-            result.logFile = log.path
-            result.timeoutUsedSeconds = lookup.seconds
-            return result
-        case .success(let process):
-            result = BuildResult(process, logFile: log.path, command: commandLine, timeoutUsed: lookup.seconds)
-            launcher.describe(into: &result)
-            if request.learnTimeout {
-                configuration.learn(from: process, key: key, timeoutUsed: lookup.seconds,
-                                    timeoutWasLearned: request.fixedTimeoutSeconds == nil)
+        func run(cancellation: CancellationToken?) -> BuildResult {
+            let configuration = RunConfiguration(layout: request.layout)
+            let log: LogFiles.Created
+            do {
+                log = try LogFiles.create(system: request.system.rawValue, scope: arguments.module, layout: request.layout, keepOpen: true)
+            } catch {
+                var result = failure(BuildResult.ErrorKind.logFileFailed, command: commandLine, message: "cannot create the log file: \(error)", launcher: launcher)
+                result.timeoutUsedSeconds = lookup.seconds
+                return result
             }
-        }
 
-        if result.status != .success && request.parseOnFailure {
-            attachDiagnostics(to: &result, request: request, configuration: configuration)
+            let workingDirectory = request.workingDirectory.map { FileSystem.absolute(FileSystem.join(projectDir, $0)) } ?? projectDir
+            guard FileSystem.isDirectory(workingDirectory) else {
+                close(log.descriptor)
+                var result = failure(BuildResult.ErrorKind.executionFailed, command: commandLine,
+                                     message: "working directory \(workingDirectory) does not exist", launcher: launcher)
+                result.logFile = log.path
+                return result
+            }
+            let outcome = ProcessRunner.run(launcher.argv + arguments.words, workingDirectory: workingDirectory,
+                                            environment: environment,
+                                            outputDescriptor: log.descriptor,
+                                            timeoutMilliseconds: lookup.seconds &* 1000, cancellation: cancellation,
+                                            graceMilliseconds: request.graceMilliseconds, fileMask: request.fileMask)
+            close(log.descriptor)
+
+            var result: BuildResult
+            switch outcome {
+            case .failure(let spawnError):
+                // The message goes into the log too, so the log file explains itself.
+                appendNote(spawnError.description, to: log.path)
+                result = failure(BuildResult.ErrorKind.executionFailed, command: commandLine, message: spawnError.description, launcher: launcher)
+                result.logFile = log.path
+                result.timeoutUsedSeconds = lookup.seconds
+                return result
+            case .success(let process):
+                result = BuildResult(process, logFile: log.path, command: commandLine, timeoutUsed: lookup.seconds)
+                launcher.describe(into: &result)
+                if request.learnTimeout {
+                    configuration.learn(from: process, key: key, timeoutUsed: lookup.seconds,
+                                        timeoutWasLearned: request.fixedTimeoutSeconds == nil)
+                }
+            }
+
+            if result.status != .success && request.parseOnFailure {
+                attachDiagnostics(to: &result, request: request, configuration: configuration)
+            }
+            return result
         }
-        return result
     }
 
     /// Parses the log and adds errors, filtered warnings and test counts to the result.

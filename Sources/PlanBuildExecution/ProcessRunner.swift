@@ -56,10 +56,12 @@ public struct SpawnError: Error, Equatable, CustomStringConvertible {
 public enum ProcessRunner {
     public static let defaultGraceMilliseconds = 1000
 
+    /// `fileMask`: the build's umask (the build server's client's); nil keeps this process's.
     package static func run(_ arguments: [String], workingDirectory: String, environment: [String]? = nil,
                            outputDescriptor: Int32, timeoutMilliseconds: Int?,
                            cancellation: CancellationToken? = nil,
-                           graceMilliseconds: Int = defaultGraceMilliseconds) -> Result<ProcessOutcome, SpawnError> {
+                           graceMilliseconds: Int = defaultGraceMilliseconds,
+                           fileMask: Int? = nil) -> Result<ProcessOutcome, SpawnError> {
         guard let program = arguments.first, !program.isEmpty else {
             return .failure(SpawnError(program: "", code: ENOENT))
         }
@@ -70,10 +72,11 @@ public enum ProcessRunner {
             return runSupervised(arguments, supervisor: supervisor, workingDirectory: workingDirectory,
                                  environment: environment, outputDescriptor: outputDescriptor, timeout: timeout,
                                  cancellation: cancellation, cancelFD: cancelFD,
-                                 graceMilliseconds: graceMilliseconds, started: started)
+                                 graceMilliseconds: graceMilliseconds, fileMask: fileMask, started: started)
         }
         // Without planbuild-supervisor beside the library (a partial install) the build runs
-        // directly: its group is still ended on timeout, but not setsid'ed descendants.
+        // directly: its group is still ended on timeout, but not setsid'ed descendants, and a
+        // file mask cannot be given (posix_spawn has no attribute for it).
         var pid: pid_t = 0
         let spawnCode = withCEnvironment(arguments, environment) { argv, envp in
             pbs_spawn(argv, envp, workingDirectory, outputDescriptor, &pid)
@@ -84,7 +87,9 @@ public enum ProcessRunner {
         let ending: ProcessOutcome.Ending
         switch waited {
         case Int32(PBS_WAIT_EXITED):
-            ending = .exited(Int(pbs_reap(pid)))
+            var signal: Int32 = 0
+            let code = pbs_reap_status(pid, &signal)
+            ending = signal > 0 ? .killed(signal: Int(signal)) : .exited(Int(code))
         case Int32(PBS_WAIT_TIMED_OUT), Int32(PBS_WAIT_CANCELLED):
             terminateGroup(pid, graceMilliseconds: graceMilliseconds)
             _ = pbs_reap(pid)
@@ -101,11 +106,12 @@ public enum ProcessRunner {
     private static func runSupervised(_ arguments: [String], supervisor: UnsafePointer<CChar>, workingDirectory: String,
                                       environment: [String]?, outputDescriptor: Int32, timeout: Int32,
                                       cancellation: CancellationToken?, cancelFD: Int32,
-                                      graceMilliseconds: Int, started: Int) -> Result<ProcessOutcome, SpawnError> {
+                                      graceMilliseconds: Int, fileMask: Int?, started: Int) -> Result<ProcessOutcome, SpawnError> {
         var build = pbs_supervised()
+        let mask = fileMask.map { Int32(clamping: $0) } ?? -1
         let spawnCode = withCEnvironment(arguments, environment) { argv, envp in
             pbs_supervise(supervisor, argv, envp, workingDirectory, outputDescriptor,
-                          Int32(clamping: graceMilliseconds), &build)
+                          Int32(clamping: graceMilliseconds), mask, &build)
         }
         guard spawnCode == 0 else { return .failure(SpawnError(program: arguments[0], code: spawnCode)) }
         defer { pbs_supervised_close(&build) }
@@ -115,7 +121,7 @@ public enum ProcessRunner {
         let ending: ProcessOutcome.Ending
         switch waited {
         case Int32(PBS_WAIT_EXITED):
-            ending = .exited(Int(code))
+            ending = build.signal > 0 ? .killed(signal: Int(build.signal)) : .exited(Int(code))
         case Int32(PBS_WAIT_TIMED_OUT), Int32(PBS_WAIT_CANCELLED):
             _ = pbs_supervised_stop(&build)
             ending = waited == Int32(PBS_WAIT_TIMED_OUT) ? .timedOut : .cancelled
@@ -150,8 +156,8 @@ public enum ProcessRunner {
 }
 
 /// NUL-terminated C string arrays for posix_spawn, freed when the call returns.
-enum CStringArray {
-    static func with<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+package enum CStringArray {
+    package static func with<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
         let pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) } + [nil]
         defer { for pointer in pointers { free(pointer) } }
         return pointers.withUnsafeBufferPointer { buffer in

@@ -93,7 +93,8 @@ public enum BuildInvocation: Equatable, Sendable {
 /// to a log under the module's scope, the same timeout and process-group handling.
 enum ProcessBuild {
     static func run(words: [String], module: String, command: String, layout: ProjectLayout,
-                    timeoutSeconds: Int?, learn: Bool, cancellation: CancellationToken?) -> BuildResult {
+                    timeoutSeconds: Int?, learn: Bool, cancellation: CancellationToken?,
+                    environment: [String]? = nil, fileMask: Int? = nil) -> BuildResult {
         let commandLine = ShellWords.join(words)
         let configuration = RunConfiguration(layout: layout)
         let key = "command:\(command)@\(module)"
@@ -114,9 +115,9 @@ enum ProcessBuild {
             return BuildResult.notStarted(BuildResult.ErrorKind.logFileFailed, command: commandLine, message: "cannot create the log file: \(error)")
         }
         defer { close(log.descriptor) }
-        let outcome = ProcessRunner.run(words, workingDirectory: FileSystem.absolute(layout.projectDir),
+        let outcome = ProcessRunner.run(words, workingDirectory: FileSystem.absolute(layout.projectDir), environment: environment,
                                         outputDescriptor: log.descriptor, timeoutMilliseconds: timeout &* 1000,
-                                        cancellation: cancellation)
+                                        cancellation: cancellation, fileMask: fileMask)
         switch outcome {
         case .failure(let error):
             var result = BuildResult.notStarted(BuildResult.ErrorKind.executionFailed, command: commandLine, message: error.description)

@@ -20,6 +20,13 @@ public struct OrchestrationOptions: Sendable {
     /// The build cache: on by default; `disabled` is `--no-cache`,
     /// `forced` the modules of `--force` (their dependents follow through the input digests).
     public var cache = IncrementalRun.Request()
+    /// The environment every build gets (the build server's client's); nil: this process's.
+    public var environment: [String]?
+    /// The builds' umask (the build server's client's); nil: this process's.
+    public var fileMask: Int?
+    /// The build server's gate (machine-wide slots, identical builds shared); nil starts each
+    /// build as soon as the concurrency limit allows.
+    public var gate: (any BuildGate)?
 
     public init(jobs: Int? = nil, sequential: Bool = false, stopOnFailure: Bool = false, timeoutSeconds: Int? = nil,
                 modules: [String]? = nil, mode: WarningMode = .actionable) {
@@ -63,6 +70,7 @@ public enum Orchestrator {
         do {
             var request = options.cache
             request.useRemote = true
+            if request.environment == nil { request.environment = options.environment }
             incremental = try IncrementalRun(plan: plan, architecture: architecture, layout: layout,
                                              settings: IncrementalSettings.load(layout), request: request)
             cacheProblems = incremental?.problems ?? []
@@ -85,6 +93,7 @@ final class OrchestratedRun: @unchecked Sendable {
     private let monitor = Monitor()
     private let started = MonotonicClock.milliseconds()
     private let expectedMilliseconds: [Int?]
+    private let priority: [Int]
     private let incremental: IncrementalRun?
     // Guarded by `monitor` once builds run.
     private var cacheProblems: [String]
@@ -94,6 +103,8 @@ final class OrchestratedRun: @unchecked Sendable {
     private var pending: [Int]
     private var running: Set<Int> = []
     private var finishedUnreported: [Int] = []
+    /// Builds a gate let start, whose start is not reported yet.
+    private var startedUnreported: [Int] = []
     private var failureSeen = false
     /// Uploads to the remote cache still going; the run returns when they are done.
     private var uploading = 0
@@ -114,6 +125,7 @@ final class OrchestratedRun: @unchecked Sendable {
         }
         let expected = OrchestratedRun.learnedDurations(plan: plan, layout: layout)
         let priority = plan.remainingPathMilliseconds(expected: expected)
+        self.priority = priority
         self.expectedMilliseconds = expected
         // Critical-path order (OrchestrationPlan.remainingPathMilliseconds): ready builds start longest remaining path first; ties keep derived-data.json's order.
         self.pending = plan.builds.indices.sorted { priority[$0] != priority[$1] ? priority[$0] > priority[$1] : $0 < $1 }
@@ -128,6 +140,10 @@ final class OrchestratedRun: @unchecked Sendable {
         while true {
             var events: [ProgressEvent] = []
             let done: Bool = monitor.withLock {
+                for index in startedUnreported {
+                    events.append(startedEvent(index))
+                }
+                startedUnreported.removeAll()
                 for index in finishedUnreported {
                     events.append(finishedEvent(index))
                 }
@@ -199,7 +215,8 @@ final class OrchestratedRun: @unchecked Sendable {
             } else if ready && running.count < options.concurrencyLimit {
                 start(index)
                 waiting.remove(index)
-                events.append(startedEvent(index))
+                // Behind a gate the build may wait for a slot: its start is reported when it starts.
+                if options.gate == nil { events.append(startedEvent(index)) }
             } else {
                 stillPending.append(index)
             }
@@ -230,10 +247,9 @@ final class OrchestratedRun: @unchecked Sendable {
 
     private func start(_ index: Int) {
         running.insert(index)
-        reports[index].startedAtMilliseconds = elapsed
-        let build = plan.builds[index]
+        if options.gate == nil { reports[index].startedAtMilliseconds = elapsed }
         let started = DetachedThread.start { [self] in
-            let result = self.perform(build)
+            let result = self.performGated(index)
             var cacheProblem: String?
             if result.status == .success, let incremental = self.incremental {
                 cacheProblem = incremental.recordSuccess(index: index, durationMilliseconds: result.durationMilliseconds,
@@ -266,7 +282,29 @@ final class OrchestratedRun: @unchecked Sendable {
         }
     }
 
-    private func perform(_ build: PlannedBuild) -> BuildResult {
+    /// A build through the gate, when there is one: it starts when the gate lets it (or joins the
+    /// same build of another run), and its start is reported then.
+    private func performGated(_ index: Int) -> BuildResult {
+        let build = plan.builds[index]
+        guard let gate = options.gate else { return perform(build, cancellation: cancellation) }
+        let identity = GatedBuild.identity(["orchestrated", build.module, build.command, build.commandLine, options.mode.rawValue,
+                                            options.timeoutSeconds.map(String.init) ?? "learned", String(options.learnTimeouts)],
+                                           environment: options.environment, fileMask: options.fileMask)
+        let gated = GatedBuild(project: FileSystem.absolute(layout.projectDir), identity: identity,
+                               inputDigest: incremental?.inputDigest(at: index), label: build.module,
+                               priority: priority[index], expectedMilliseconds: expectedMilliseconds[index])
+        let result = gate.run(gated, cancellation: cancellation, started: { [self] in
+            monitor.withLock {
+                reports[index].startedAtMilliseconds = elapsed
+                startedUnreported.append(index)
+            }
+            monitor.signal()
+        }, work: { [self] token in perform(build, cancellation: token) })
+        if let result { return result }
+        return BuildResult(ProcessOutcome(ending: .cancelled, durationMilliseconds: 0), logFile: "", command: build.commandLine, timeoutUsed: 0)
+    }
+
+    private func perform(_ build: PlannedBuild, cancellation: CancellationToken) -> BuildResult {
         let invocation: BuildInvocation
         do {
             invocation = try BuildInvocation.from(commandLine: build.commandLine)
@@ -281,11 +319,13 @@ final class OrchestratedRun: @unchecked Sendable {
             request.workingDirectory = engine.workingDirectory
             request.fixedTimeoutSeconds = options.timeoutSeconds
             request.learnTimeout = options.learnTimeouts
+            request.environment = options.environment
+            request.fileMask = options.fileMask
             return BuildExecutor.execute(request, cancellation: cancellation)
         case .process(let words):
             return ProcessBuild.run(words: words, module: build.module, command: build.command, layout: layout,
                                     timeoutSeconds: options.timeoutSeconds, learn: options.learnTimeouts,
-                                    cancellation: cancellation)
+                                    cancellation: cancellation, environment: options.environment, fileMask: options.fileMask)
         }
     }
 
@@ -304,6 +344,7 @@ final class OrchestratedRun: @unchecked Sendable {
         switch (result.status, result.error) {
         case (.success, _), (.cached, _): report.status = .success // cached: never from orchestration (useCache off)
         case (.timeout, _): report.status = .timeout
+        case (.killed, _): report.status = .killed
         case (.error, "cancelled"?): report.status = .cancelled
         case (.error, _): report.status = .error
         }
@@ -350,10 +391,13 @@ final class OrchestratedRun: @unchecked Sendable {
     private func summaryEvent() -> ProgressEvent {
         let total = reports.count
         let completed = reports.indices.filter { !pending.contains($0) && !running.contains($0) }.count
+        // Handed to the gate but not started yet (waiting for a slot): still pending.
+        let waitingForGate = running.filter { reports[$0].startedAtMilliseconds == nil }.count
         let failed = reports.filter(\.failed).count
         let percent = total == 0 ? 100.0 : (Double(completed) / Double(total) * 1000).rounded() / 10
         return .progress(ProgressEvent.ProgressSummary(
-            total: total, completed: completed, failed: failed, running: running.count, pending: pending.count,
+            total: total, completed: completed, failed: failed, running: running.count - waitingForGate,
+            pending: pending.count + waitingForGate,
             percent: percent, elapsedSeconds: Double(elapsed) / 1000, etaSeconds: remainingEstimate().map { Double($0) / 1000 }))
     }
 

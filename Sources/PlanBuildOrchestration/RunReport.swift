@@ -3,7 +3,7 @@ import PlanBuildCache
 
 /// What happened to one build of an orchestrated run.
 public struct BuildReport: Equatable, Sendable {
-    public enum Status: String, Sendable { case success, error, timeout, skipped, cancelled, cached }
+    public enum Status: String, Sendable { case success, error, timeout, skipped, cancelled, cached, killed }
 
     public let module: String
     public let command: String
@@ -37,7 +37,7 @@ public struct BuildReport: Equatable, Sendable {
     }
 
     package var ran: Bool { startedAtMilliseconds != nil }
-    package var failed: Bool { status == .error || status == .timeout }
+    package var failed: Bool { status == .error || status == .timeout || status == .killed }
     /// What dependents may build on: a success, or a cache hit that stands for one.
     var succeeded: Bool { status == .success || status == .cached }
 }

@@ -16,6 +16,7 @@ extension RunReport {
         case (.success, _): build.status = .success
         case (.cached, _): build.status = .cached
         case (.timeout, _): build.status = .timeout
+        case (.killed, _): build.status = .killed
         case (.error, "cancelled"?): build.status = .cancelled
         case (.error, _): build.status = .error
         }

@@ -12,11 +12,16 @@
 // PR_SET_PDEATHSIG is not used for the runner: it fires when the *thread* that spawned us exits,
 // which in a thread-pool host is not the runner going away; the pipe's end of file is exact.
 //
-// Usage (only libplanbuild starts it): planbuild-supervisor GRACE_MS PROGRAM [ARG]…
+// Usage (only libplanbuild starts it): planbuild-supervisor GRACE_MS[:UMASK] PROGRAM [ARG]…
 //   fd 0 /dev/null, fds 1 and 2 the build's log, fd 3 the status pipe (write end), fd 4 the
-//   control pipe (read end); the working directory and environment are the build's.
+//   control pipe (read end); the working directory and environment are the build's. UMASK (octal,
+//   optional) is the build's file-creation mask: the build server runs each build with the mask of
+//   the client that asked for it, and a mask is per process, so the supervisor sets it before the
+//   build starts.
 // Status lines written to fd 3: "S <pid>\n" once the build runs, or "E <errno>\n" when it could not
-// be started; then "X <code>\n" (exit code, or 128 + signal) when it has ended and the tree is down.
+// be started; then "K <signal>\n" when the build itself was ended by a signal, and "X <code>\n" (exit
+// code, or 128 + signal) when it has ended and the tree is down. "K" tells a build killed by a signal
+// from an exit code of 128 + N that the build chose (a shell reporting its child's death).
 //
 // The rule for what is ended (docs/processes.md):
 //   - timeout, cancellation, runner gone, SIGTERM to this supervisor: every descendant — the build's
@@ -37,6 +42,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,6 +56,7 @@ enum { STATUS_FD = 3, CONTROL_FD = 4 };
 
 static pid_t build_pid = -1;
 static int build_code = -1;   // decoded status once the build is reaped
+static int build_signal = 0;  // the signal that ended the build, 0 when it exited
 static int build_reaped = 0;
 
 static long monotonic_ms(void) {
@@ -78,7 +85,11 @@ static int reap_children(void) {
         int status = 0;
         pid_t pid = waitpid(-1, &status, WNOHANG);
         if (pid > 0) {
-            if (pid == build_pid) { build_code = decode(status); build_reaped = 1; }
+            if (pid == build_pid) {
+                build_code = decode(status);
+                build_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+                build_reaped = 1;
+            }
             continue;
         }
         if (pid == 0) return 1;
@@ -204,11 +215,17 @@ static int build_exited_unreaped(void) {
 
 int main(int argc, char **argv) {
     if (argc < 3) {
-        fprintf(stderr, "usage: planbuild-supervisor GRACE_MS PROGRAM [ARG]...\n");
+        fprintf(stderr, "usage: planbuild-supervisor GRACE_MS[:UMASK] PROGRAM [ARG]...\n");
         return 2;
     }
-    long grace_ms = strtol(argv[1], NULL, 10);
+    char *rest = NULL;
+    long grace_ms = strtol(argv[1], &rest, 10);
     if (grace_ms < 0) grace_ms = 0;
+    if (rest != NULL && *rest == ':') {
+        char *end = NULL;
+        long mask = strtol(rest + 1, &end, 8);
+        if (end != rest + 1 && *end == '\0' && mask >= 0 && mask <= 0777) umask((mode_t)mask);
+    }
     // Neither pipe may reach the build: it would keep the runner's end of file from coming.
     fcntl(STATUS_FD, F_SETFD, FD_CLOEXEC);
     fcntl(CONTROL_FD, F_SETFD, FD_CLOEXEC);
@@ -262,6 +279,7 @@ int main(int argc, char **argv) {
     }
     if (stop) end_tree(grace_ms);
     else end_group_after_exit(grace_ms);
+    if (build_reaped && build_signal > 0) report('K', build_signal);
     report('X', build_reaped ? build_code : -1);
     return 0;
 }

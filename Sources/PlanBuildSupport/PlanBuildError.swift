@@ -25,6 +25,11 @@ public struct PlanBuildError: Error, Equatable, CustomStringConvertible {
         case cacheUnavailable = "cache_unavailable"
         /// An export of a run (--events, --trace, --junit, --sarif) cannot be written.
         case exportFailed = "export_failed"
+        /// The build server cannot be reached or started (execution mode `server`), or its folder is unsafe.
+        case serverUnavailable = "server_unavailable"
+        /// The caller stopped waiting for a build the build server goes on running (its job id says
+        /// where to fetch the result).
+        case detached
         /// A fault of PlanBuild itself; never the caller's doing.
         case `internal`
     }

@@ -106,6 +106,11 @@ import Testing
             "/a.js:1:2: m [Error/r]", "[Warning", "[Error/", ": line ", ": line 1, col 2, Error - m (r)", ", col ", "Oops! Something went wrong!",
             "ESLint: 6.4.0.", "✖ 3 problems (", "(", ")", ":", "::", "'", "\"", "\r", "\u{1B}[31m", "\u{1B}[", "  console.log", "    ",
             "\t", "•", "›", "\u{FFFD}",
+            // Relative stylish headers, yarn classic, tape.
+            "src/a.js", "a.tsx", "x.vue", "yarn run v1.22.19", "yarn workspaces v1", "error Command failed with exit code ",
+            "error Command failed.", "Exit code: ", "Directory: ", "Output:", "$ tsc", "error TS2", "info Visit ",
+            "TAP version 13", "ok 1 ", "ok 99999999999999999999 # SKIP", "not ok 2 x # TODO", "    operator: equal",
+            "    at: Test.<anonymous> (/p/t.js:1:", "    expected: ", "    actual:   ", "# pass  2", "# fail  1",
         ]
         var generator = NpmFuzzRandom(seed: 0x5EED)
         for round in 0..<60 {

@@ -81,13 +81,32 @@ import Testing
         }
     }
 
-    @Test func killedBySignalIs128PlusSignal() throws {
+    /// A build ended by a signal PlanBuild did not send is killed; an exit code of 128 + N that
+    /// the build chose (a shell reporting its child's death) stays an exit code.
+    @Test func killedBySignalIsKilledNotAnExitCode() throws {
         try TestSupport.withTemporaryDirectory { dir throws in
             let fd = Self.output(dir + "/out.log")
             defer { close(fd) }
             let outcome = try ProcessRunner.run(["/bin/sh", "-c", "kill -9 $$"], workingDirectory: dir,
                                                 outputDescriptor: fd, timeoutMilliseconds: 10_000).get()
-            #expect(outcome.ending == .exited(128 + 9))
+            #expect(outcome.ending == .killed(signal: 9))
+            let chosen = try ProcessRunner.run(["/bin/sh", "-c", "exit 137"], workingDirectory: dir,
+                                               outputDescriptor: fd, timeoutMilliseconds: 10_000).get()
+            #expect(chosen.ending == .exited(137))
+            let result = BuildResult(outcome, logFile: dir + "/out.log", command: "sh", timeoutUsed: 10)
+            #expect(result.status == .killed && result.exitCode == 137 && result.error == "killed")
+        }
+    }
+
+    /// The file mask a build gets: the build server passes its client's. Only the supervisor can
+    /// set it (posix_spawn has no attribute for a umask).
+    @Test(.enabled(if: pbs_supervisor_path() != nil)) func theBuildGetsTheGivenFileMask() throws {
+        try TestSupport.withTemporaryDirectory { dir throws in
+            let fd = Self.output(dir + "/out.log")
+            defer { close(fd) }
+            _ = try ProcessRunner.run(["/bin/sh", "-c", "umask > mask.txt"], workingDirectory: dir, outputDescriptor: fd,
+                                      timeoutMilliseconds: 10_000, fileMask: 0o027).get()
+            #expect(try FileSystem.readText(dir + "/mask.txt") == "0027\n")
         }
     }
 
@@ -118,7 +137,7 @@ import Testing
         }
     }
 
-    /// Under planbuild-supervisor (built beside the test binary by `swift build --build-tests`) a
+    /// Under planbuild-supervisor (set-up's, which scripts/test names in PLANBUILD_SUPERVISOR) a
     /// timeout also ends a descendant that left the group with setsid (docs/processes.md).
     @Test(.enabled(if: pbs_supervisor_path() != nil)) func timeoutEndsASetsidDescendant() throws {
         try TestSupport.withTemporaryDirectory { dir throws in

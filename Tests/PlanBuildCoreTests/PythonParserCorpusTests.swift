@@ -77,7 +77,12 @@ import Testing
                       "SyntaxError: ", "____ ", " ____", "_ _ _", "=====", "E   ", "FAILED ", "ERROR ", "::", " - ",
                       "ERROR collecting ", "ERROR at setup of ", "1 failed, ", "99999999999999999999 passed", " in 0.1s",
                       "no tests ran", "Found 3 errors.", "Found 1 error in 1 file (checked 2 source files)", "ModuleNotFoundError",
-                      "  ", "\t", "\r", "\u{FFFD}", "[", "]", ":", "tests/"]
+                      "  ", "\t", "\r", "\u{FFFD}", "[", "]", ":", "tests/",
+                      // ruff >= 0.12, mypy's whole-file errors, pytest's places without a traceback and warnings.
+                      "invalid-syntax: ", " --> ", "  --> a.py:1:2", "PLR2004 ", "ASYNC100 ", "help: ", "a.py: ",
+                      "a.pyi: error: Duplicate module named", "(errors prevented further checking)", "file ", ", line ",
+                      "file /a/tests/test_x.py, line 99999999999999999999", "import file mismatch:", " warnings summary ",
+                      "-- Docs: ", "DeprecationWarning: ", "1 xfailed, ", "1 xpassed, ", "1 rerun", "1 deselected, "]
         var generator = NpmFuzzRandom(seed: 0xB00)
         for round in 0..<40 {
             var bytes: [UInt8] = []

@@ -8,7 +8,7 @@
  * valid UTF-8 JSON object, and can be called from 8 threads at once. Every reply is released
  * with pb_free, so valgrind / LeakSanitizer can see any leak inside the library.
  *
- * Exports tested: every function declared in include/planbuild.h (pb_abi_version, pb_free,
+ * Exports tested: every function declared in include/planbuild.h (pb_abi_version, pb_version, pb_free,
  * pb_resolve, pb_execute, pb_create_log_file, pb_parse, pb_filter_warnings, pb_format,
  * pb_timeout_get, pb_timeout_set, pb_run with its progress callback, pb_cancel).
  *
@@ -589,6 +589,12 @@ static void remove_projects(void) {
 static void test_version_and_free(void) {
     report(pb_abi_version() == PB_ABI_VERSION, NULL, "pb_abi_version() == PB_ABI_VERSION (%d, library %d)",
            PB_ABI_VERSION, pb_abi_version());
+    const char *version = pb_version();
+    /* A release such as "0.1.0": digits first, printable, short; the same pointer every call. */
+    int plausible = version != NULL && version[0] >= '0' && version[0] <= '9' && strlen(version) < 64
+        && strspn(version, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.+-") == strlen(version);
+    report(plausible && pb_version() == version, NULL, "pb_version() is a static release string (%s)",
+           version ? version : "NULL");
     pb_free(NULL);
     report(1, NULL, "pb_free(NULL) returns");
 }
@@ -1300,6 +1306,47 @@ static void test_start_and_wait(void) {
     pb_free(reply);
 }
 
+/* pb_detach: a build in this process cannot outlive its caller's wait, so it is cancelled; the
+ * execution mode is checked like every member; "server" without planbuild-cli beside the library
+ * (this test's copy of it) says so instead of starting anything. */
+static void test_detach_and_execution_mode(void) {
+    char *r, *reply;
+    take_sleep_pid();
+    r = format_text("{\"project_dir\":\"%s\",\"system\":\"maven\",\"args\":\"sleep\",\"timeout\":120,"
+                    "\"grace_ms\":200,\"learn\":false,\"execution_mode\":\"in_process\"}", project);
+    long long handle = pb_execute_start(r);
+    free(r);
+    pid_t sleeper = wait_sleep_pid();
+    report(pb_detach(handle) == 1, NULL, "pb_detach of a build in flight in this process → 1");
+    reply = pb_wait(handle);
+    report(reply_problem(reply) == NULL && strstr(reply, "\"error\":\"cancelled\""), reply,
+           "pb_wait after pb_detach of an in-process build → its cancelled result");
+    report(process_gone(sleeper, 3.0), NULL, "pb_detach ended the in-process build's tree (grandchild %d gone)", (int)sleeper);
+    pb_free(reply);
+    report(pb_detach(handle) == 0 && pb_detach(987654321) == 0, NULL, "pb_detach of a finished or unknown handle → 0");
+
+    r = format_text("{\"project_dir\":\"%s\",\"system\":\"maven\",\"args\":\"verify -pl core\",\"learn\":false,"
+                    "\"execution_mode\":\"nowhere\"}", project);
+    reply = pb_execute(r);
+    report(reply && strstr(reply, INVALID) && strstr(reply, "execution_mode"), reply, "pb_execute with an unknown execution_mode → invalid_request");
+    pb_free(reply);
+    free(r);
+    r = format_text("{\"project_dir\":\"%s\",\"command\":\"verify\",\"execution_mode\":5}", project);
+    reply = pb_run(r, NULL, NULL);
+    report(reply && strstr(reply, INVALID) && strstr(reply, "execution_mode"), reply, "pb_run with a number as execution_mode → invalid_request");
+    pb_free(reply);
+    free(r);
+    if (getenv("PLANBUILD_CLI") == NULL) {
+        r = format_text("{\"project_dir\":\"%s\",\"system\":\"maven\",\"args\":\"verify -pl core\",\"learn\":false,"
+                        "\"execution_mode\":\"server\"}", project);
+        reply = pb_execute(r);
+        report(reply && strstr(reply, "\"error\":\"server_unavailable\"") && strstr(reply, "PLANBUILD_CLI"), reply,
+               "execution_mode server without planbuild-cli beside the library → server_unavailable naming PLANBUILD_CLI");
+        pb_free(reply);
+        free(r);
+    }
+}
+
 /* pb_query over the project's derived-data.json: what architecture.py prints. */
 static void test_queries(void) {
     char *r = format_text("{\"what\":\"modules\",\"project_dir\":\"%s\"}", project);
@@ -1918,6 +1965,8 @@ int main(void) {
     }
     make_projects();
     printf("# temporary projects in %s\n", root_dir);
+    /* The build server's folder (execution mode auto looks for a server there): the test's own. */
+    setenv("XDG_RUNTIME_DIR", root_dir, 1);
     SECTION(test_version_and_free);
     SECTION(test_resolve);
     SECTION(test_execute);
@@ -1929,6 +1978,7 @@ int main(void) {
     SECTION(test_run_and_cancel);
     SECTION(test_run_progress_lines);
     SECTION(test_start_and_wait);
+    SECTION(test_detach_and_execution_mode);
     SECTION(test_queries);
     SECTION(test_generic_garbage);
     SECTION(test_deep_nesting);

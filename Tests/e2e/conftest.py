@@ -1,11 +1,16 @@
 """Shared set-up of the end-to-end tests: a copy of an example with this PlanBuild's executor."""
 import json
+import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+# Builds run in the test's own process unless a test asks for the build server (the server tests
+# start their own, each in its own runtime folder): a server the user runs must not serve the tests.
+os.environ["PLANBUILD_EXECUTION_MODE"] = "in_process"
 
 REPO = Path(__file__).resolve().parents[2]
 PLANBUILD = REPO / "bin" / "planbuild"
@@ -31,7 +36,12 @@ signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 LONGEST_FIRST = ("test_incremental_maven.py", "test_orchestrate_maven.py", "test_maven_example.py",
                  "test_gradle_multi_example.py", "test_remote_cache_maven.py", "test_polyglot_example.py",
                  "test_run_exports_maven.py", "test_python_project_example.py", "test_npm_workspace_example.py",
-                 "test_remote_cache_failures.py", "test_orchestrate_maven_graph.py", "test_parser_scores.py")
+                 "test_remote_cache_failures.py", "test_orchestrate_maven_graph.py", "test_parser_scores.py",
+                 "test_wheel.py")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "real_tool: runs a real build tool (Maven, npm, Gradle, pytest, mypy, ruff)")
 
 
 def pytest_collection_modifyitems(items):

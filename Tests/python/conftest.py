@@ -14,6 +14,10 @@ from pathlib import Path
 
 import pytest
 
+# Builds run in the test's own process unless a test asks for the build server (the server tests
+# start their own, each in its own runtime folder): a server the user runs must not serve the tests.
+os.environ["PLANBUILD_EXECUTION_MODE"] = "in_process"
+
 REPO = Path(__file__).resolve().parents[2]
 PYTHON_DIR = REPO / 'python'
 EXECUTE_SCRIPT = REPO / '.plan' / 'execute-script.py'

@@ -33,6 +33,7 @@ def test_abi_version_matches():
 def test_default_lookup_order_is_release_then_debug(monkeypatch):
     monkeypatch.delenv('PLANBUILD_LIBRARY', raising=False)
     assert _planbuild.candidates() == [str(REPO / 'python' / 'libplanbuild.so'),  # copied beside the shims
+                                       str(REPO / 'lib' / 'libplanbuild.so'),  # the installed wheel's layout
                                        str(REPO / '.build' / 'release' / 'libplanbuild.so'),
                                        str(REPO / '.build' / 'debug' / 'libplanbuild.so')]
     monkeypatch.setenv('PLANBUILD_LIBRARY', '/somewhere/libplanbuild.so')

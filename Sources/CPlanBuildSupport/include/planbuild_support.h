@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+// Included here so that a build folder made before the version header existed rebuilds its
+// module of these headers (clang does not notice a new file in the umbrella folder).
+#include "planbuild_version.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -29,6 +33,10 @@ int pbs_wait_exit(pid_t pid, int cancel_fd, int timeout_ms);
 /// Reaps `pid` and returns its wait status decoded: exit code, or 128 + signal number.
 int pbs_reap(pid_t pid);
 
+/// pbs_reap that also tells a death by signal from an exit code: the signal that
+/// ended the process (`*signal_number`), 0 when it exited.
+int pbs_reap_status(pid_t pid, int *signal_number);
+
 /// Sends `signal` to every process of the group led by `pgid`. Returns 0 or errno.
 int pbs_signal_group(pid_t pgid, int signal);
 
@@ -45,8 +53,9 @@ int pbs_unlock(int fd);
 typedef struct {
     pid_t supervisor_pid;
     pid_t build_pid;
-    int status_fd;   // read end: the supervisor's "S"/"E"/"X" lines
+    int status_fd;   // read end: the supervisor's "S"/"E"/"K"/"X" lines
     int control_fd;  // write end: a byte stops the build; closing it (runner gone) does too
+    int signal;      // the signal that ended the build ("K"), 0 when it exited
     int buffered;
     char buffer[128];
 } pbs_supervised;
@@ -57,10 +66,11 @@ typedef struct {
 const char *pbs_supervisor_path(void);
 
 /// Starts `argv` under the supervisor, like pbs_spawn (working directory, environment, output),
-/// and waits until the build runs. Returns 0, or the errno of the build that could not start
-/// (ENOENT, EACCES, …), or another errno when the supervisor itself failed.
+/// and waits until the build runs. `file_mask` (0 to 0777) is the build's umask; negative keeps
+/// this process's. Returns 0, or the errno of the build that could not start (ENOENT, EACCES, …),
+/// or another errno when the supervisor itself failed.
 int pbs_supervise(const char *supervisor, const char *const argv[], const char *const envp[], const char *cwd,
-                  int output_fd, int grace_ms, pbs_supervised *build);
+                  int output_fd, int grace_ms, int file_mask, pbs_supervised *build);
 
 /// Waits until the build and what remained of its group ended (PBS_WAIT_EXITED, status in *code),
 /// `timeout_ms` elapsed (negative: none) or `cancel_fd` became readable.

@@ -1,3 +1,4 @@
+import PlanBuildServer
 import Synchronization
 import PlanBuildSupport
 import PlanBuildExecution
@@ -8,6 +9,19 @@ final class Job: @unchecked Sendable {
     let token = CancellationToken()
     private let monitor = Monitor()
     private var reply: JSONValue?
+    private let detachRequested = Atomic<Bool>(false)
+
+    /// How the caller may interrupt this job's wait.
+    var waiting: Waiting {
+        Waiting(token: token, detached: { [self] in detachRequested.load(ordering: .acquiring) })
+    }
+
+    /// pb_detach: stop waiting. A job in the build server goes on; one in this process cannot
+    /// outlive the caller's wait and is cancelled.
+    func detach() {
+        detachRequested.store(true, ordering: .releasing)
+        token.cancel()
+    }
 
     var isFinished: Bool { monitor.withLock { reply != nil } }
 
@@ -53,10 +67,17 @@ enum Jobs {
         return true
     }
 
+    /// True when a job with that handle was still running.
+    static func detach(_ handle: Int64) -> Bool {
+        guard let job = job(handle), !job.isFinished else { return false }
+        job.detach()
+        return true
+    }
+
     /// Runs `work` on a thread of its own; the reply waits for pb_wait.
-    static func start(_ work: @escaping (Int64, CancellationToken) -> JSONValue) -> Int64 {
+    static func start(_ work: @escaping (Int64, Job) -> JSONValue) -> Int64 {
         let (handle, job) = register()
-        let started = DetachedThread.start { job.finish(work(handle, job.token)) }
+        let started = DetachedThread.start { job.finish(work(handle, job)) }
         if !started { job.finish(Reply.error(PlanBuildError(.internal, "cannot start a thread for the job"))) }
         return handle
     }
@@ -69,5 +90,20 @@ enum Jobs {
         let reply = job.wait()
         remove(handle)
         return reply
+    }
+}
+
+/// Who waits for a build or run, and how the wait may be interrupted: pb_cancel cancels;
+/// pb_detach stops waiting (a job of the build server then goes on).
+struct Waiting: Sendable {
+    let token: CancellationToken?
+    let detached: @Sendable () -> Bool
+
+    static let uninterrupted = Waiting(token: nil, detached: { false })
+
+    /// What the caller asks of a job in the build server now, if anything.
+    var interruption: ServedCall.Interruption? {
+        guard token?.isCancelled == true else { return nil }
+        return detached() ? .detach : .cancel
     }
 }

@@ -4,6 +4,7 @@ import PlanBuildExecution
 import PlanBuildCache
 import PlanBuildOrchestration
 import PlanBuildPresentation
+import PlanBuildServer
 
 /// The C progress callback of pb_run (pb_progress_fn, include/planbuild.h): each progress event as
 /// JSON text (or a display line) and the caller's context pointer.
@@ -22,8 +23,15 @@ enum ProgressForm: String {
 }
 
 enum OrchestrationHandlers {
-    /// Decodes a pb_run request, runs it under `handle` and encodes the report.
-    static func run(_ request: Request, handle: Int64, token: CancellationToken, progress: ProgressSink) throws(PlanBuildError) -> JSONValue {
+    /// Decodes a pb_run request, runs it under `handle` and encodes the report. `served`: a run
+    /// the build server runs for a client (its events go to the job); otherwise `execution_mode`
+    /// decides whether the build server runs it.
+    static func run(_ request: Request, handle: Int64, waiting: Waiting, progress: ProgressSink,
+                    served: ServedJob? = nil) throws(PlanBuildError) -> JSONValue {
+        if served == nil, let connection = try ExecutionMode.chosen(try request.optionalString("execution_mode")).connection() {
+            return try ServedHandlers.run(request, handle: handle, on: connection, waiting: waiting, progress: progress)
+        }
+        let token = served?.cancellation ?? waiting.token ?? CancellationToken()
         let command = try request.string("command")
         var options = OrchestrationOptions()
         options.modules = try request.stringList("modules")
@@ -37,6 +45,12 @@ enum OrchestrationHandlers {
                                                forced: Set(try request.stringList("force") ?? []),
                                                remoteURL: try request.optionalString("remote_cache"),
                                                remoteWrite: try request.optionalBool("remote_cache_write") ?? false)
+        if let served {
+            options.environment = served.context.buildEnvironment
+            options.cache.environment = served.context.environment
+            options.fileMask = served.context.fileMask
+            options.gate = served.gate
+        }
         let format: ResultFormatter.Format? = try request.enumValue("format")
         let form: ProgressForm = try request.enumValue("progress") ?? .events
         let layout = try request.layout()
@@ -48,6 +62,7 @@ enum OrchestrationHandlers {
 
         let report = try Orchestrator.run(command: command, options: options, layout: layout, cancellation: token) { event in
             exports.observe(event, handle: Int(handle))
+            served?.progress(event)
             guard let callback = progress.callback else { return }
             // Each event is encoded here, once; the handle rides on run_started (ProgressEvent.json).
             let text: String?

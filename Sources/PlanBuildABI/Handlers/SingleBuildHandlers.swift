@@ -4,6 +4,7 @@ import PlanBuildParsing
 import PlanBuildConfiguration
 import PlanBuildExecution
 import PlanBuildPresentation
+import PlanBuildServer
 
 /// The request → reply of each single-build export (include/planbuild.h). Every handler decodes
 /// its request, calls one core function and encodes what it returns; a PlanBuildError thrown on
@@ -37,10 +38,19 @@ enum SingleBuildHandlers {
         return build
     }
 
-    static func execute(_ request: Request, cancellation: CancellationToken? = nil) throws(PlanBuildError) -> JSONValue {
-        let build = try buildRequest(request)
+    /// pb_execute. `served`: a job the build server runs (its client's environment and umask,
+    /// its gate); otherwise `execution_mode` decides whether the build server runs it.
+    static func execute(_ request: Request, waiting: Waiting = .uninterrupted, served: ServedJob? = nil) throws(PlanBuildError) -> JSONValue {
+        var build = try buildRequest(request)
         let exports = RunExportPaths(junit: try request.optionalString("junit"), sarif: try request.optionalString("sarif"))
-        let result = try SingleRun.execute(build, cancellation: cancellation, exports: exports)
+        if let served {
+            build.environment = served.context.buildEnvironment
+            build.fileMask = served.context.fileMask
+            build.gate = served.gate
+        } else if let connection = try ExecutionMode.chosen(try request.optionalString("execution_mode")).connection() {
+            return try ServedHandlers.execute(request, on: connection, waiting: waiting)
+        }
+        let result = try SingleRun.execute(build, cancellation: served?.cancellation ?? waiting.token, exports: exports)
         return .object(result.json(includeAccepted: build.mode == .structured))
     }
 

@@ -53,24 +53,3 @@ struct InstallExecutorCommand: ParsableCommand {
         text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
     }
 }
-
-/// Where this PlanBuild lives: libplanbuild.so beside this executable (Beside: the rule that finds
-/// the supervisor and the plugins too), and the package root above `.build/` holds `python/`.
-struct Installation {
-    let shimsDir: String
-    let libraryPath: String
-
-    static func locate() -> Installation? {
-        guard var directory = Beside.directory.flatMap(FileSystem.realPath) else { return nil }
-        let library = Beside.find("libplanbuild.so", variable: nil)
-        let libraryPath = library.path.flatMap(FileSystem.realPath) ?? library.looked
-        while directory.count > 1 {
-            let candidate = FileSystem.join(directory, "python")
-            if FileSystem.isRegularFile(FileSystem.join(candidate, "planbuild_executor.py")) {
-                return Installation(shimsDir: candidate, libraryPath: libraryPath)
-            }
-            directory = String(directory[..<(directory.lastIndex(of: "/") ?? directory.startIndex)])
-        }
-        return nil
-    }
-}

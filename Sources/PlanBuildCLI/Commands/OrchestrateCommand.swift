@@ -5,6 +5,7 @@ import PlanBuildExecution
 import PlanBuildCache
 import PlanBuildOrchestration
 import PlanBuildPresentation
+import PlanBuildServer
 
 struct OrchestrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,14 +35,18 @@ struct OrchestrateCommand: ParsableCommand {
     @Option(help: "Write the run as Chrome trace-event JSON (Perfetto, chrome://tracing) to this file.") var trace: String?
     @Option(help: "Write the run as JUnit XML to this file.") var junit: String?
     @Option(help: "Write the run's errors and warnings as SARIF 2.1.0 to this file.") var sarif: String?
+    @Option(name: .customLong("execution-mode"), help: "in_process, server (started when none runs) or auto (default: the build server when one runs).")
+    var executionMode: String?
 
     func validate() throws {
         // The core decides which option combinations are valid; here they become usage errors.
         do { try OrchestrationOptions(jobs: jobs, sequential: sequential).validate() } catch { throw ValidationError(error.message) }
         _ = try timeout?.checked()
+        do { _ = try ExecutionMode.chosen(executionMode) } catch { throw ValidationError(error.message) }
     }
 
     func run() throws {
+        if let connection = try ServedRun.connection(executionMode) { return try runServed(connection) }
         let token = CancellationToken()
         StopSignals.install(token)
         var options = OrchestrationOptions(jobs: jobs, sequential: sequential, stopOnFailure: stopOnFailure,
@@ -75,5 +80,43 @@ struct OrchestrateCommand: ParsableCommand {
             printError("error: \(error.message)")
             throw ExitCode(1)
         }
+    }
+
+    /// The same run through the build server: its events drawn here, its report printed as in process.
+    private func runServed(_ connection: ServerConnection) throws {
+        StopSignals.install(CancellationToken())
+        var members: [(String, JSONValue)] = ServedRun.projectMembers(project) + [
+            ("command", .string(command)), ("sequential", .bool(sequential)), ("stop_on_failure", .bool(stopOnFailure)),
+            ("mode", .string(mode.rawValue)), ("format", .string(format.rawValue)), ("cache", .bool(!noCache)),
+            ("remote_cache_write", .bool(remoteCacheWrite)),
+        ]
+        if !modules.isEmpty { members.append(("modules", .array(modules.map(JSONValue.string)))) }
+        if let jobs { members.append(("jobs", .int(jobs))) }
+        if let seconds = try timeout?.checked() { members.append(("timeout", .int(seconds))) }
+        if !forced.isEmpty { members.append(("force", .array(forced.map(JSONValue.string)))) }
+        for (key, value) in [("remote_cache", remoteCache), ("events", events), ("trace", trace), ("junit", junit), ("sarif", sarif)] {
+            if let value { members.append((key, .string(value))) }
+        }
+        let display = events == "-" ? nil : chosenDisplay()
+        defer { display?.finish() }
+        // The events file and the other exports are the server's to write; "-" is this process's standard error.
+        let standardError = try? RunExports(RunExportPaths(events: events == "-" ? "-" : nil), projectRoot: project.layout.projectDir)
+        guard let reply = try ServedRun.follow(.orchestration, request: JSONObject(members), on: connection,
+                                               announce: events != "-", onEvent: { json in
+            guard let event = try? ProgressEvent(json: json) else { return }
+            standardError?.observe(event)
+            display?.show(event)
+        }) else {
+            display?.finish()
+            throw ExitCode(StopSignals.exitCode ?? 1)
+        }
+        display?.finish()
+        if reply["status"] == "error" {
+            printError("error: \(reply["message"]?.stringValue ?? reply["error"]?.stringValue ?? "the run failed")")
+            throw ExitCode(1)
+        }
+        if StopSignals.signal != SIGPIPE { printOutput(reply["text"]?.stringValue ?? "") }
+        if let code = StopSignals.exitCode { throw ExitCode(code) }
+        if reply["status"] != "success" { throw ExitCode(1) }
     }
 }

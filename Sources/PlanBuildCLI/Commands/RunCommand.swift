@@ -4,6 +4,7 @@ import PlanBuildModel
 import PlanBuildConfiguration
 import PlanBuildExecution
 import PlanBuildPresentation
+import PlanBuildServer
 
 extension BuildSystem: ExpressibleByArgument {}
 extension WarningMode: ExpressibleByArgument {}
@@ -22,10 +23,16 @@ struct RunCommand: ParsableCommand {
     @Option(help: "toon or json") var format: ResultFormatter.Format = .toon
     @Option(help: "Also write the build as JUnit XML to this file.") var junit: String?
     @Option(help: "Also write the build's errors and warnings as SARIF 2.1.0 to this file.") var sarif: String?
+    @Option(name: .customLong("execution-mode"), help: "in_process, server (started when none runs) or auto (default: the build server when one runs).")
+    var executionMode: String?
 
-    func validate() throws { _ = try timeout?.checked() }
+    func validate() throws {
+        _ = try timeout?.checked()
+        do { _ = try ExecutionMode.chosen(executionMode) } catch { throw ValidationError(error.message) }
+    }
 
     func run() throws {
+        if let connection = try ServedRun.connection(executionMode) { return try runServed(connection) }
         var request = BuildRequest(system: system, commandArgs: commandArgs, layout: project.layout,
                                    defaultTimeoutSeconds: try timeout?.checked() ?? BuildRequest.defaultTimeout, mode: mode)
         request.limitLikeRun()
@@ -43,5 +50,27 @@ struct RunCommand: ParsableCommand {
         }
         if let code = StopSignals.exitCode { throw ExitCode(code) }
         if !result.succeeded { throw ExitCode(1) }
+    }
+
+    /// The same build through the build server; its result printed as in process.
+    private func runServed(_ connection: ServerConnection) throws {
+        StopSignals.install(CancellationToken())
+        var members: [(String, JSONValue)] = ServedRun.projectMembers(project) + [
+            ("system", .string(system.rawValue)), ("args", .string(commandArgs)), ("mode", .string(mode.rawValue)), ("limits", "run"),
+        ]
+        if let seconds = try timeout?.checked() { members.append(("timeout", .int(seconds))) }
+        if let junit { members.append(("junit", .string(junit))) }
+        if let sarif { members.append(("sarif", .string(sarif))) }
+        guard var result = try ServedRun.follow(.build, request: JSONObject(members), on: connection) else {
+            throw ExitCode(StopSignals.exitCode ?? 1)
+        }
+        result["job"] = nil
+        if result["status"] == "error", let code = result["error"]?.stringValue, PlanBuildError.Code(rawValue: code) != nil {
+            printError("error: \(OneLine.escape(result["message"]?.stringValue ?? code))")
+            throw ExitCode(1)
+        }
+        if StopSignals.signal != SIGPIPE { printOutput(ResultFormatter.format(result, as: format)) }
+        if let code = StopSignals.exitCode { throw ExitCode(code) }
+        if result["status"] != "success" && result["status"] != "cached" { throw ExitCode(1) }
     }
 }

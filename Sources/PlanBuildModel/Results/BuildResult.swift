@@ -3,7 +3,9 @@ import PlanBuildSupport
 /// The outcome of one build: the result fields every caller gets, in the order `json` writes them.
 public struct BuildResult: Equatable, Sendable {
     /// `cached`: a single run that the build cache answered (only with `incremental.enabled`).
-    public enum Status: String, Sendable { case success, error, timeout, cached }
+    /// `killed`: ended by a signal PlanBuild did not send, or running when the build server that
+    /// ran it was killed.
+    public enum Status: String, Sendable { case success, error, timeout, cached, killed }
 
     /// What the `error` field says when a build did not succeed.
     public enum ErrorKind {
@@ -12,6 +14,7 @@ public struct BuildResult: Equatable, Sendable {
         public static let executionFailed = "execution_failed"
         public static let wrapperNotFound = "wrapper_not_found"
         public static let logFileFailed = "log_file_failed"
+        public static let killed = "killed"
     }
 
     public var status: Status

@@ -2,7 +2,8 @@ import PlanBuildModel
 
 /// ESLint's stylish (default), unix and compact formats:
 ///
-///     /abs/src/a.js                                       stylish: a file header, then its rows
+///     /abs/src/a.js                                       stylish: a file header (absolute, or
+///                                                         relative alone on its line), then its rows
 ///       1:7   error    'x' is assigned a value but never used  no-unused-vars
 ///       1:17  warning  Missing semicolon                       semi
 ///     ✖ 2 problems (1 error, 1 warning)                   summary, not an issue
@@ -20,6 +21,8 @@ struct ESLintLines {
     /// The stylish header the following rows belong to.
     private var header = NpmBuffer(capacity: NpmText.maximumPath)
     private var headerActive = false
+    /// The header's fingerprint, made once for all its rows (a row's fingerprint adds it).
+    private var headerFingerprint: UInt64 = 0
     /// After `Oops! Something went wrong!`: the explanation is the next line of text.
     private var crashed = false
     private var seen = NpmSeen()
@@ -58,11 +61,51 @@ struct ESLintLines {
         return true
     }
 
-    /// A line at the margin starting with `/` (or `C:\`) that is no row: the stylish header of the
-    /// rows that may follow.
+    /// A line at the margin starting with `/` (or `C:\`), or a relative path alone on its line
+    /// (`isRelativeHeader`), that is no row: the stylish header of the rows that may follow.
     mutating func header(_ line: NpmLine) {
         header.set(line.bytes)
         headerActive = true
+        var fingerprint = Fingerprint(kind: 2)
+        fingerprint.add(header)
+        headerFingerprint = fingerprint.value
+    }
+
+    /// `src/app.js` alone on a line: the header of stylish rows that print paths relative to the
+    /// project (ESLint before 2.0 printed the path as given; wrappers print it so). Only a path
+    /// with a source file's extension and without spaces or colons qualifies, and it is a header
+    /// only for the rows that follow it: any other line ends it.
+    @inline(__always) static func isRelativeHeader(_ bytes: NpmLine.Bytes) -> Bool {
+        // The last byte of `js`, `ts`, `jsx`, `tsx`, `mjs`, `cjs`, `mts`, `cts`, `vue`, `svelte`,
+        // and a dot before the extension: most lines end otherwise and cost these compares alone.
+        let count = bytes.count
+        guard count >= 4 else { return false }
+        switch bytes[count - 1] {
+        case UInt8(ascii: "s"), UInt8(ascii: "x"), UInt8(ascii: "e"): break
+        default: return false
+        }
+        let dot = UInt8(ascii: ".")
+        guard bytes[count - 3] == dot || bytes[count - 4] == dot || (count > 7 && bytes[count - 7] == dot) else { return false }
+        return isRelativePath(bytes)
+    }
+
+    private static func isRelativePath(_ bytes: NpmLine.Bytes) -> Bool {
+        let count = bytes.count
+        guard count <= NpmText.maximumPath, ByteScan.find(bytes, byte: ByteScan.space) == nil,
+              let dot = ByteScan.findLast(bytes, byte: UInt8(ascii: "."), from: count - 7), dot > 0,
+              isSourceExtension(bytes, dot + 1, count), ByteScan.find(bytes, byte: UInt8(ascii: ":")) == nil,
+              ByteScan.find(bytes, byte: ByteScan.tab) == nil else { return false }
+        let first = bytes[0]
+        return ByteScan.isLetter(first) || ByteScan.isDigit(first) || first == UInt8(ascii: ".")
+            || first == UInt8(ascii: "_") || first == UInt8(ascii: "@")
+    }
+
+    private static func isSourceExtension(_ bytes: NpmLine.Bytes, _ start: Int, _ end: Int) -> Bool {
+        for ext: StaticString in ["js", "ts", "jsx", "tsx", "mjs", "cjs", "mts", "cts", "vue", "svelte"]
+        where ByteScan.equals(bytes, start, end, ext) {
+            return true
+        }
+        return false
     }
 
     /// Any other line at the margin: the `✖ N problems` summary, a crash and its explanation.
@@ -97,7 +140,7 @@ struct ESLintLines {
         diagnostics &+= 1
         if row.severity == .error { failed = true }
         var fingerprint = Fingerprint(kind: 2)
-        if row.file == nil { fingerprint.add(header) }
+        if row.file == nil { fingerprint.add(Int(truncatingIfNeeded: headerFingerprint)) }
         fingerprint.add(line.body)
         guard seen.isNew(fingerprint.value) else { return }
         let bytes = line.bytes

@@ -7,6 +7,7 @@ import PlanBuildModel
 /// - ESLint stylish, unix and compact (ESLintLines) → `lint_error` / `lint_warning`
 /// - Jest (JestLines) and node's test runner, TAP or spec (TAPLines) → `test_failure`, test counts
 /// - npm's own errors, `npm error` and `npm ERR!` (NpmErrorLines) → `npm_dependency` / `npm_error`
+/// - yarn classic's own errors, `error Command failed …` (YarnLines) → `npm_error`
 ///
 /// A line goes only to the recognizers that are in the middle of something (`busy`) and to those
 /// whose lines can look like it, judged on its indentation, its first byte and, at the margin,
@@ -20,6 +21,7 @@ public struct NpmLogParser: LogParser {
     private var eslint = ESLintLines()
     private var jest = JestLines()
     private var tap = TAPLines()
+    private var yarn = YarnLines()
     private var output = ScriptOutput()
 
     public init() {}
@@ -34,6 +36,7 @@ public struct NpmLogParser: LogParser {
             typescript.blank()
             eslint.blank()
             if tap.busy { tap.consume(line, &collector) }
+            if yarn.busy { yarn.blank(&collector) }
             return
         }
         let lead = line.lead
@@ -49,6 +52,13 @@ public struct NpmLogParser: LogParser {
                 eslint.blank()
                 return
             }
+        }
+
+        // yarn's own lines.
+        if yarn.busy || (indent == 0 && yarn.wants(lead)), yarn.consume(line, &collector) {
+            typescript.blank()
+            eslint.blank()
+            return
         }
 
         // Test runners.
@@ -82,7 +92,8 @@ public struct NpmLogParser: LogParser {
         case .none:
             break
         }
-        if lead == UInt8(ascii: "/") || (line.count > 2 && line.bytes[1] == UInt8(ascii: ":") && line.bytes[2] == UInt8(ascii: "\\")) {
+        if lead == UInt8(ascii: "/") || (line.count > 2 && line.bytes[1] == UInt8(ascii: ":") && line.bytes[2] == UInt8(ascii: "\\"))
+            || ESLintLines.isRelativeHeader(line.bytes) {
             eslint.header(line)
         } else if eslint.wantsMargin(lead) {
             eslint.margin(line, &collector)
@@ -98,11 +109,12 @@ public struct NpmLogParser: LogParser {
         tap.finish(&collector)
         output.diagnostics = diagnostics
         npm.finish(&collector, &output)
+        yarn.finish(&collector)
         var tests = jest.tests
         if let more = tap.tests {
             if tests == nil { tests = more } else { tests? += more }
         }
-        let failed = npm.failed || typescript.failed || eslint.failed || jest.failed || tap.failed
+        let failed = npm.failed || yarn.failed || typescript.failed || eslint.failed || jest.failed || tap.failed
             || collector.contains { $0.severity == .error }
         return ParseOutcome(issues: collector.issues, tests: tests, buildStatus: failed ? .failure : .success)
     }

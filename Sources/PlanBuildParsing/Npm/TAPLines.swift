@@ -18,8 +18,12 @@ import PlanBuildModel
 ///     # tests 9 / # pass 3 / # fail 3 / # cancelled 0 / # skipped 1 / # todo 2
 ///
 /// A failure is named by the test's file and, like a Jest failure, by the line of the first stack
-/// frame in that file (the failing assertion), else the declaration line of `location:`.
+/// frame in that file (the failing assertion), else the declaration line of `location:`. tape's
+/// blocks indent their keys deeper than `---` and name the failing assertion's frame with `at:`
+/// (and its `expected:` / `actual:` values); its totals may have two spaces (`# pass  2`).
 /// `not ok … # TODO` is not a failure. Todo tests count as skipped, cancelled ones as failed.
+/// A run cut short prints no totals (the process exited): the test points at the margin are
+/// counted then (`ok`: passed, `not ok`: failed, with a SKIP or TODO directive: skipped).
 /// The spec reporter prints every failure twice; only its `failing tests:` list is read
 /// (`test at path:line:col` then `✖ name`), with its `ℹ tests 9` counts.
 struct TAPLines {
@@ -35,6 +39,8 @@ struct TAPLines {
     private var name = NpmBuffer(capacity: 500)
     private var error = NpmBuffer()
     private var errorLines = 0
+    /// The open failure's block has an `error:` key (node): tape's `expected:`/`actual:` are not read.
+    private var hasErrorKey = false
     /// The spec reporter's error text is complete (its frames or object dump began).
     private var errorDone = false
     private var notFailure = false
@@ -48,8 +54,11 @@ struct TAPLines {
     private var frames = 0
     private static let maximumFrames = 8
 
-    /// Inside the YAML block of the open failure, whose keys are indented this much.
+    /// Inside the YAML block of the open failure, whose `---` is indented this much.
     private var yamlIndent: Int?
+    /// The indentation of the block's keys (node: that of `---`; tape: deeper), from its first line
+    /// (-1 before it).
+    private var yamlKeys = -1
     /// The YAML key whose multi-line value the deeper indented lines continue.
     private var yamlValue = YAMLValue.none
     /// After the spec reporter's `✖ failing tests:`.
@@ -63,18 +72,26 @@ struct TAPLines {
         var tests = 0, pass = 0, fail = 0, skipped = 0, todo = 0, cancelled = 0
     }
 
+    /// The test points at the margin, for a run that printed no totals.
+    private var points = TestSummary(passed: 0, failed: 0, skipped: 0, total: 0)
+    /// The open `not ok` is at the margin, and carries a SKIP or TODO directive.
+    private var atMargin = false
+    private var directive = false
+
     var tests: TestSummary? {
-        guard counts.seen else { return nil }
-        return TestSummary(passed: counts.pass, failed: counts.fail &+ counts.cancelled,
-                           skipped: counts.skipped &+ counts.todo, total: counts.tests)
+        if counts.seen {
+            return TestSummary(passed: counts.pass, failed: counts.fail &+ counts.cancelled,
+                               skipped: counts.skipped &+ counts.todo, total: counts.tests)
+        }
+        return points.total > 0 ? points : nil
     }
 
     /// A failure or the spec reporter's list is being read: every line matters.
     var busy: Bool { open || yamlIndent != nil || specFailures }
 
     mutating func consume(_ line: NpmLine, _ issues: inout IssueCollector) {
-        if let keys = yamlIndent {
-            if yaml(line, keys: keys, &issues) { return }
+        if let start = yamlIndent {
+            if yaml(line, start: start, &issues) { return }
         }
         if specFailures, specList(line, &issues) { return }
         if line.isBlank { return }
@@ -87,10 +104,18 @@ struct TAPLines {
                 return
             }
         case UInt8(ascii: "o"):
-            if ByteScan.has(bytes, "ok ", at: line.indent) { commit(&issues); return }
+            if ByteScan.has(bytes, "ok ", at: line.indent) {
+                commit(&issues)
+                if line.indent == 0, ByteScan.isDigit(ByteScan.byte(bytes, 3)) {
+                    if Self.directive(bytes, from: 3) != nil { points.skipped &+= 1 } else { points.passed &+= 1 }
+                    points.total &+= 1
+                }
+                return
+            }
         case UInt8(ascii: "-"):
             if open, !spec, ByteScan.has(bytes, "---", at: line.indent), line.indent + 3 == bytes.count {
                 yamlIndent = line.indent
+                yamlKeys = -1
                 yamlValue = .none
                 return
             }
@@ -116,6 +141,7 @@ struct TAPLines {
         name.reset()
         error.reset()
         errorLines = 0
+        hasErrorKey = false
         errorDone = false
         notFailure = false
         file.reset()
@@ -125,7 +151,10 @@ struct TAPLines {
         stackLine = nil
         frames = 0
         yamlIndent = nil
+        yamlKeys = -1
         yamlValue = .none
+        atMargin = false
+        directive = false
     }
 
     /// `not ok 3 - name # TODO reason`.
@@ -133,35 +162,46 @@ struct TAPLines {
         let bytes = line.bytes
         start(spec: false)
         var from = line.indent + 7
-        if let number = ByteScan.number(bytes, at: from) { from = number.end }
+        if let number = ByteScan.number(bytes, at: from) {
+            from = number.end
+            atMargin = line.indent == 0
+        }
         from = ByteScan.skipSpaces(bytes, from: from)
         if ByteScan.has(bytes, "- ", at: from) { from += 2 }
         var end = bytes.count
-        if let hash = ByteScan.findLast(bytes, " # ", before: end), hash >= from {
-            let directive = ByteScan.skipSpaces(bytes, from: hash + 3)
-            if ByteScan.has(bytes, "TODO", at: directive) || ByteScan.has(bytes, "todo", at: directive)
-                || ByteScan.has(bytes, "SKIP", at: directive) || ByteScan.has(bytes, "skip", at: directive) {
-                notFailure = true
-                end = hash
-            }
+        if let hash = Self.directive(bytes, from: from) {
+            notFailure = true
+            directive = true
+            end = hash
         }
         name.appendTrimmed(bytes, from, end)
     }
 
-    /// A line of the YAML diagnostics block under a `not ok`; false when the block ended without
-    /// `...` (the line is then read as any other).
-    private mutating func yaml(_ line: NpmLine, keys: Int, _ issues: inout IssueCollector) -> Bool {
+    /// Where ` # TODO` / ` # SKIP` (any case of the word) starts at or after `from`, if the test
+    /// point carries one.
+    private static func directive(_ bytes: NpmLine.Bytes, from: Int) -> Int? {
+        // Most test points have no `#`: one memchr says so.
+        guard ByteScan.find(bytes, byte: UInt8(ascii: "#"), from: from) != nil,
+              let hash = ByteScan.findLast(bytes, " # "), hash >= from else { return nil }
+        let word = ByteScan.skipSpaces(bytes, from: hash + 3)
+        return ByteScan.has(bytes, "TODO", at: word) || ByteScan.has(bytes, "todo", at: word)
+            || ByteScan.has(bytes, "SKIP", at: word) || ByteScan.has(bytes, "skip", at: word) ? hash : nil
+    }
+
+    /// A line of the YAML diagnostics block under a `not ok` whose `---` is indented `start`; false
+    /// when the block ended without `...` (the line is then read as any other).
+    private mutating func yaml(_ line: NpmLine, start: Int, _ issues: inout IssueCollector) -> Bool {
         let bytes = line.bytes
         if line.isBlank { return true }
-        if line.indent <= keys {
-            if ByteScan.has(bytes, "...", at: line.indent), line.indent + 3 == bytes.count {
-                commit(&issues)
-                return true
-            }
-            if line.indent < keys {
-                commit(&issues)
-                return false
-            }
+        if line.indent <= start, ByteScan.has(bytes, "...", at: line.indent), line.indent + 3 == bytes.count {
+            commit(&issues)
+            return true
+        }
+        if yamlKeys < 0 { yamlKeys = max(line.indent, start) }
+        let keys = yamlKeys
+        if line.indent < keys {
+            commit(&issues)
+            return false
         }
         if line.indent > keys {
             switch yamlValue {
@@ -172,6 +212,8 @@ struct TAPLines {
                 }
             case .stack:
                 stackFrame(bytes, from: line.indent)
+                // The rest of the stack cannot change the place any more.
+                if failingLine != nil || frames >= Self.maximumFrames || (file.isEmpty && !stackFile.isEmpty) { yamlValue = .none }
             case .none:
                 break
             }
@@ -184,6 +226,7 @@ struct TAPLines {
         } else if ByteScan.has(bytes, "failureType: ", at: key) {
             if ByteScan.find(bytes, "subtestsFailed", from: key) != nil { notFailure = true }
         } else if ByteScan.has(bytes, "error: ", at: key) {
+            hasErrorKey = true
             let value = ByteScan.trimmed(bytes, key + 7, bytes.count)
             if value.count <= 2, value.count > 0, bytes[value.lowerBound] == UInt8(ascii: "|") || bytes[value.lowerBound] == UInt8(ascii: ">") {
                 yamlValue = .error
@@ -198,6 +241,14 @@ struct TAPLines {
             }
         } else if ByteScan.has(bytes, "stack: ", at: key) {
             yamlValue = .stack
+        } else if ByteScan.has(bytes, "at: ", at: key) {
+            // tape: the failing assertion's frame.
+            stackFrame(bytes, from: key + 4)
+        } else if ByteScan.has(bytes, "expected: ", at: key) || ByteScan.has(bytes, "actual: ", at: key),
+                  errorLines < Self.maximumErrorLines, !hasErrorKey {
+            // tape's values, when no `error:` explains the failure.
+            errorLines += 1
+            error.appendTrimmed(bytes, key, bytes.count, separator: 0x0A)
         }
         return true
     }
@@ -216,7 +267,8 @@ struct TAPLines {
 
     /// A stack frame (with or without `at `): the first one in the test's file gives the failing line.
     private mutating func stackFrame(_ bytes: NpmLine.Bytes, from start: Int) {
-        guard failingLine == nil, frames < Self.maximumFrames else { return }
+        // Done once the failing line is known, or (without `location:`) once a project frame is.
+        guard failingLine == nil, frames < Self.maximumFrames, !file.isEmpty || stackFile.isEmpty else { return }
         frames += 1
         let from = ByteScan.has(bytes, "at ", at: start) ? start + 3 : start
         guard let frame = NpmText.frame(bytes, from: from) else { return }
@@ -290,7 +342,13 @@ struct TAPLines {
         guard open else { return }
         open = false
         yamlIndent = nil
+        yamlKeys = -1
         yamlValue = .none
+        if atMargin {
+            // A roll-up of a failing describe is no test point of its own.
+            if directive { points.skipped &+= 1; points.total &+= 1 }
+            else if !notFailure { points.failed &+= 1; points.total &+= 1 }
+        }
         guard !notFailure else { return }
         failed = true
         diagnostics &+= 1
@@ -315,7 +373,8 @@ struct TAPLines {
         guard start < bytes.count, bytes[start] >= UInt8(ascii: "a"), bytes[start] <= UInt8(ascii: "z") else { return }
         func value(_ label: StaticString) -> Int? {
             guard ByteScan.has(bytes, label, at: start) else { return nil }
-            guard let number = ByteScan.number(bytes, at: start + label.utf8CodeUnitCount),
+            // tape pads the label: `# pass  2`.
+            guard let number = ByteScan.number(bytes, at: ByteScan.skipSpaces(bytes, from: start + label.utf8CodeUnitCount)),
                   number.end == ByteScan.trimmed(bytes, 0, bytes.count).upperBound else { return nil }
             return number.value
         }

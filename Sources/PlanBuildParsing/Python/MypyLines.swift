@@ -4,8 +4,9 @@ import PlanBuildModel
 ///
 /// A `note:` belongs to the error before it (mypy prints hints under their error) and is folded
 /// into that error's message. With `--pretty` a long message wraps onto following lines at the
-/// margin, ending with its `[code]`; those lines are joined to it. `Found N errors in M files`
-/// marks a failed check.
+/// margin, ending with its `[code]`; those lines are joined to it. An error of a whole file has no
+/// line (`pkg/x.py: error: Duplicate module named …`). `Found N errors in M files` marks a failed
+/// check, also when it stopped early (`… (errors prevented further checking)`).
 struct MypyLines {
     /// The issue index a following `note:` or wrapped line belongs to.
     private var open: Int?
@@ -57,7 +58,7 @@ struct MypyLines {
         let file = location.path(bytes)
         let code = Self.code(bytes)
         let category = code.map(Self.category) ?? IssueCategory.typeError
-        open = collector.add(Issue(file: file, line: location.line, message: message, severity: severity, category: category))
+        open = collector.add(Issue(file: file, line: location.lineNumber, message: message, severity: severity, category: category))
         openFile = file
         wrapping = open != nil && code == nil
         wrappedLines = 0
@@ -66,7 +67,8 @@ struct MypyLines {
 
     /// A line of a `--pretty` message that wrapped; true when taken.
     mutating func continuation(_ line: NpmLine, _ collector: inout IssueCollector) -> Bool {
-        guard wrapping, let index = open, wrappedLines < 8 else {
+        // The summary ends a message that had no `[code]` to end it.
+        guard wrapping, let index = open, wrappedLines < 8, !ByteScan.has(line.bytes, "Found ", at: 0) else {
             wrapping = false
             return false
         }
@@ -79,10 +81,12 @@ struct MypyLines {
         return true
     }
 
-    /// `Found 2 errors in 2 files (checked 3 source files)`.
+    /// `Found 2 errors in 2 files (checked 3 source files)`, `Found 1 error in 1 file (errors
+    /// prevented further checking)`.
     mutating func summary(_ line: NpmLine) {
-        if ByteScan.has(line.bytes, "Found ", at: 0), ByteScan.find(line.bytes, " in ") != nil,
-           ByteScan.find(line.bytes, "source file") != nil {
+        let bytes = line.bytes
+        if ByteScan.has(bytes, "Found ", at: 0), let count = ByteScan.number(bytes, at: 6), count.value > 0,
+           ByteScan.has(bytes, " error", at: count.end), ByteScan.find(bytes, " in ", from: count.end) != nil {
             failed = true
         }
     }

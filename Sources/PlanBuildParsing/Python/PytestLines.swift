@@ -6,10 +6,16 @@ import PlanBuildModel
 /// `ERROR collecting path`), and runs to the next header or `====` rule. Within it the first `E`
 /// line is the message and the traceback entries (`path.py:N: …` at the margin) give the place:
 /// the first entry in a test file, else the last entry (long tracebacks end at the raising line,
-/// short ones name each frame with `in function`). An entry's issue is added when it ends.
+/// short ones name each frame with `in function`). An error at setup that has no traceback (a
+/// fixture not found) names its place as `file /abs/tests/test_x.py, line N`; a collection error
+/// without a traceback (`import file mismatch:`) has no `E` line either: its first line is the
+/// message. An entry's issue is added when it ends.
 /// `FAILED`/`ERROR` lines of the short summary add tests whose entry was not printed (`--tb=no`).
-/// The closing line (`3 failed, 2 passed, 1 skipped, 1 error in 0.37s`) gives the counts; errors
-/// (at setup, teardown or collection) count as failed tests, xfailed as skipped, xpassed as passed.
+/// Each warning of the `warnings summary` section (`  path.py:N: DeprecationWarning: message`) is a
+/// warning issue.
+/// The closing line (`3 failed, 2 passed, 1 skipped, 1 error in 0.37s`, its words in any order)
+/// gives the counts; errors (at setup, teardown or collection) count as failed tests, xfailed as
+/// skipped, xpassed as passed; warnings, deselected tests and reruns are not tests.
 struct PytestLines {
     private var inEntry = false
     /// The entry's header (the name between the rules), its first `E` line and the two candidate
@@ -20,6 +26,13 @@ struct PytestLines {
     private var message = JVMTextBuffer(limit: NpmText.maximumMessage)
     private var hasMessage = false
     private var messageIsImport = false
+    /// The entry is a collection error (`ERROR collecting path`), and its first line of text: the
+    /// message when no `E` line gives one.
+    private var collecting = false
+    private var firstLine = JVMTextBuffer(limit: NpmText.maximumMessage)
+    /// Inside the `warnings summary` section.
+    private var warningsSection = false
+    private var seenWarnings = NpmSeen()
     private var testFile = PytestFrame()
     private var lastFrame = PytestFrame()
     private var seenEntries = NpmSeen()
@@ -29,7 +42,7 @@ struct PytestLines {
     private(set) var tests: TestSummary?
     private(set) var failed = false
 
-    var busy: Bool { inEntry }
+    var busy: Bool { inEntry || warningsSection }
 
     mutating func consume(_ line: NpmLine, location: PythonLocation?, _ collector: inout IssueCollector) {
         let bytes = line.bytes
@@ -42,7 +55,7 @@ struct PytestLines {
             }
             if lead == UInt8(ascii: "=") {
                 close(&collector)
-                counts(bytes)
+                counts(bytes, rule: true)
                 return
             }
             if inEntry {
@@ -50,10 +63,22 @@ struct PytestLines {
                     if !hasMessage { takeMessage(bytes) }
                     return
                 }
-                if let location {
-                    lastFrame.set(bytes, location)
-                    if !testFile.isSet, Self.isTestFile(bytes, location.pathEnd) { testFile.set(bytes, location) }
+                if let location, location.line > 0 {
+                    lastFrame.set(bytes, 0, location.pathEnd, location.line)
+                    if !testFile.isSet, Self.isTestFile(bytes, location.pathEnd) { testFile.set(bytes, 0, location.pathEnd, location.line) }
+                } else if lead == UInt8(ascii: "f"), let place = Self.fileAndLine(bytes) {
+                    lastFrame.set(bytes, place.path.lowerBound, place.path.upperBound, place.line)
+                    if !testFile.isSet { testFile.set(bytes, place.path.lowerBound, place.path.upperBound, place.line) }
+                } else if collecting, firstLine.isEmpty, location == nil {
+                    // A collection error without a traceback has no `E` line: its first line
+                    // says what failed.
+                    let range = ByteScan.textRange(bytes, 0, bytes.count, limit: NpmText.maximumMessage)
+                    firstLine.set(bytes, range.lowerBound, range.upperBound)
                 }
+                return
+            }
+            if warningsSection, lead == UInt8(ascii: "-"), ByteScan.has(bytes, "-- Docs:", at: 0) {
+                warningsSection = false
                 return
             }
             if lead == UInt8(ascii: "F") || lead == UInt8(ascii: "E") {
@@ -65,6 +90,8 @@ struct PytestLines {
             // Long tracebacks indent the `E` lines under the source they explain.
             let body = line.body
             if body.count > 1, body[1] == 0x20 { takeMessage(body) }
+        } else if warningsSection, line.indent == 2 {
+            warning(line.body, &collector)
         }
     }
 
@@ -74,6 +101,26 @@ struct PytestLines {
         let range = ByteScan.textRange(bytes, 1, bytes.count, limit: NpmText.maximumMessage)
         message.set(bytes, range.lowerBound, range.upperBound)
         messageIsImport = ByteScan.find(bytes, "ImportError") != nil || ByteScan.find(bytes, "ModuleNotFoundError") != nil
+    }
+
+    /// `file /abs/tests/test_x.py, line 15`: the place of an error at setup that has no traceback.
+    private static func fileAndLine(_ bytes: UnsafeBufferPointer<UInt8>) -> (path: Range<Int>, line: Int)? {
+        guard ByteScan.has(bytes, "file ", at: 0), let comma = ByteScan.findLast(bytes, ", line "),
+              let row = ByteScan.wholeNumber(bytes, comma + 7, ByteScan.trimEnd(bytes, from: comma + 7, to: bytes.count)),
+              comma > 5 else { return nil }
+        return (5..<comma, row)
+    }
+
+    /// `/abs/tests/test_x.py:23: DeprecationWarning: message` under a test of the warnings summary.
+    private mutating func warning(_ body: UnsafeBufferPointer<UInt8>, _ collector: inout IssueCollector) {
+        guard let location = PythonLocation.read(body), let row = location.lineNumber, location.rest < body.count else { return }
+        var fingerprint = Fingerprint(kind: 46)
+        fingerprint.add(body)
+        guard seenWarnings.isNew(fingerprint.value) else { return }
+        let text = NpmText.text(body, location.rest, body.count)
+        let deprecation = ByteScan.find(body, "DeprecationWarning", from: location.rest) != nil
+        collector.add(Issue(file: location.path(body), line: row, message: text, severity: .warning,
+                            category: deprecation ? IssueCategory.deprecationWarning : IssueCategory.other))
     }
 
     mutating func finish(_ collector: inout IssueCollector) {
@@ -97,6 +144,8 @@ struct PytestLines {
         message.reset()
         hasMessage = false
         messageIsImport = false
+        collecting = ByteScan.has(bytes, "ERROR collecting ", at: name.lowerBound)
+        if !firstLine.isEmpty { firstLine.reset() }
         testFile.clear()
         lastFrame.clear()
     }
@@ -105,6 +154,14 @@ struct PytestLines {
         guard inEntry else { return }
         inEntry = false
         failed = true
+        if !hasMessage, !firstLine.isEmpty {
+            let line = firstLine
+            line.withBytes { bytes in
+                message.set(bytes, 0, bytes.count)
+                messageIsImport = ByteScan.has(bytes, "import file mismatch", at: 0) || ByteScan.find(bytes, "ImportError") != nil
+            }
+            hasMessage = true
+        }
         // The same bytes make the same issue and the same `reported` name: a repeat adds nothing.
         var fingerprint = Fingerprint(kind: 41)
         header.withBytes { fingerprint.add($0) }
@@ -159,10 +216,15 @@ struct PytestLines {
     }
 
     /// The closing counts, bare (`-q`) or between `=` rules (`-v`):
-    /// `3 failed, 2 passed, 1 skipped, 1 error in 0.37s`, `no tests ran in 0.01s`.
-    private mutating func counts(_ bytes: UnsafeBufferPointer<UInt8>) {
+    /// `3 failed, 2 passed, 1 skipped, 1 error in 0.37s`, `no tests ran in 0.01s`; a rule also
+    /// opens or closes the warnings summary section.
+    private mutating func counts(_ bytes: UnsafeBufferPointer<UInt8>, rule: Bool = false) {
         var index = Self.afterRun(of: UInt8(ascii: "="), bytes, from: 0)
         while index < bytes.count, bytes[index] == UInt8(ascii: "=") || bytes[index] == 0x20 { index += 1 }
+        if rule {
+            // A rule's title names its section; only warnings are read out of theirs.
+            warningsSection = ByteScan.byte(bytes, index) == UInt8(ascii: "w") && ByteScan.has(bytes, "warnings summary ", at: index)
+        }
         // Only a number or `no tests ran` can start the counts (the rules' titles end here).
         guard index < bytes.count, ByteScan.isDigit(bytes[index]) || ByteScan.has(bytes, "no tests ran", at: index) else { return }
         guard let timing = Self.lastIn(bytes), timing > index,
@@ -247,18 +309,18 @@ struct PytestLines {
     }
 }
 
-/// A traceback entry's place (`path.py:N:` at the margin) as bytes: the path as
-/// `PythonLocation.path` would make it, before normalising.
+/// A traceback entry's place (`path.py:N:` at the margin, or `file path, line N`) as bytes: the
+/// path as `PythonLocation.path` would make it, before normalising.
 struct PytestFrame {
     private(set) var path = JVMTextBuffer(limit: NpmText.maximumPath)
     private(set) var line: Int?
 
     var isSet: Bool { line != nil }
 
-    mutating func set(_ bytes: UnsafeBufferPointer<UInt8>, _ location: PythonLocation) {
-        let range = ByteScan.textRange(bytes, 0, location.pathEnd, limit: NpmText.maximumPath)
+    mutating func set(_ bytes: UnsafeBufferPointer<UInt8>, _ pathStart: Int, _ pathEnd: Int, _ row: Int) {
+        let range = ByteScan.textRange(bytes, pathStart, pathEnd, limit: NpmText.maximumPath)
         path.set(bytes, range.lowerBound, range.upperBound)
-        line = location.line
+        line = row
     }
 
     mutating func clear() {

@@ -135,6 +135,7 @@ public struct LiveRunState: Sendable {
         case .skipped: return ("↷", .dim)
         case .cancelled: return ("⊘", .yellow)
         case .cached: return ("⚡", .cyan)
+        case .killed: return ("☠", .red)
         }
     }
 
@@ -150,11 +151,12 @@ public struct LiveRunState: Sendable {
             return [line]
         case .timeout: line.append("  timed out after \(duration)", style)
         case .cancelled: line.append("  cancelled after \(duration)", style)
+        case .killed: line.append("  killed after \(duration)", style)
         default: line.append("  \(duration)")
         }
         line.append("  \(counted(outcome.errors, "error"))", outcome.errors > 0 ? .red : nil)
         line.append("  \(counted(outcome.warnings, "warning"))", outcome.warnings > 0 ? .yellow : nil)
-        guard outcome.status == .error || outcome.status == .timeout, let first = outcome.firstError else { return [line] }
+        guard outcome.status == .error || outcome.status == .timeout || outcome.status == .killed, let first = outcome.firstError else { return [line] }
         return [line, StyledLine("    " + OneLine.escape(first), .red)]
     }
 

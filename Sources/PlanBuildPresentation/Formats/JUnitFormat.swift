@@ -31,7 +31,7 @@ extension RunReport {
         let buildCase = "    <testcase name=\"\(attribute(build.command))\" classname=\"\(attribute(build.module))\" "
             + "time=\"\(seconds(build.durationMilliseconds))\""
         switch build.status {
-        case .error, .timeout:
+        case .error, .timeout, .killed:
             failures += 1
             let why = build.status == .timeout ? "timed out" : (build.reason ?? "build failed")
             let message = "\(build.status.rawValue): \(build.errors.count) errors" + (build.exitCode.map { ", exit code \($0)" } ?? "")

@@ -26,7 +26,7 @@ extension RunReport {
                 ("ts", .int(start * 1000)), ("dur", .int(max(0, end - start) * 1000)),
                 ("pid", .int(1)), ("tid", .int(lane + 1)), ("args", .object(args)),
             ])))
-            if build.status == .cancelled || build.status == .timeout {
+            if build.status == .cancelled || build.status == .timeout || build.status == .killed {
                 events.append(Self.instant(build.status.rawValue, build: build, at: end, lane: lane + 1))
             }
         }

@@ -107,10 +107,11 @@ public enum FileSystem {
 
     /// Writes `bytes` to a temporary file beside `path` and renames it over `path`, so readers
     /// see the old or the new content, never a partial file. No fsync: these are caches of
-    /// learned values, and a sync per build would cost more than the file is worth.
-    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(FileError) {
+    /// learned values, and a sync per build would cost more than the file is worth. `mode` is the
+    /// new file's permissions (before the umask).
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: UInt32 = 0o644) throws(FileError) {
         let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let descriptor = try SystemCall.checked(temporary) { open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
+        let descriptor = try SystemCall.checked(temporary) { open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode) }
         do {
             try SystemCall.writeAll(descriptor, bytes, path: temporary)
         } catch {

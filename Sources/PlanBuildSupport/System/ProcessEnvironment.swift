@@ -13,6 +13,13 @@ public enum ProcessEnvironment {
 }
 
 extension ProcessEnvironment {
+    /// The value of `name` in `environment` (`NAME=value` entries); nil environment: this process's.
+    public static func value(_ name: String, in environment: [String]?) -> String? {
+        guard let environment else { return FileSystem.environment(name) }
+        let prefix = name + "="
+        return environment.first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+    }
+
     /// `base` (default: this process's environment) with `overrides` set on top, in first-seen order.
     public static func overlaid(_ overrides: [(name: String, value: String)], on base: [String]? = nil) -> [String] {
         var merged: [String: String] = [:]

@@ -1,0 +1,228 @@
+import PlanBuildSupport
+import Synchronization
+
+/// The server's record of its jobs: an append-only file of JSON lines in the runtime folder
+/// (0600), each state change written with one write(2) and made durable (fdatasync) before the
+/// server acts on it or answers, so that a job a client was told about survives the server's death.
+///
+/// Replay at start: a job submitted but never started runs again; one started but not finished
+/// was running when the server died — its process groups are gone (the supervisor ends a build
+/// whose runner dies) — and is reported `killed`; a finished one keeps its result for `retention`.
+/// Then the file is rewritten with only what is kept (compaction), and again whenever it grows
+/// past `compactionBytes`.
+public final class Journal: @unchecked Sendable {
+    public let path: String
+    /// Finished jobs are kept this long, the `retainedJobs` most recent at most.
+    public static let retentionMilliseconds = 24 * 3600 * 1000
+    public static let retainedJobs = 10_000
+    static let compactionBytes = 32 << 20
+    /// A line longer than this is not the journal's own (a result is capped far below it).
+    static let maximumLineBytes = 64 << 20
+
+    private let state: Mutex<State>
+
+    private struct State {
+        var descriptor: Int32
+        var bytes: Int
+    }
+
+    /// Opens (creating 0600) the journal at `path`, which must not be a link.
+    public init(path: String) throws(PlanBuildError) {
+        self.path = path
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else {
+            throw PlanBuildError(.serverUnavailable, "cannot open the journal \(path): \(String(cString: strerror(errno)))")
+        }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(descriptor)
+            throw PlanBuildError(.serverUnavailable, "the journal \(path) is not a regular file")
+        }
+        state = Mutex(State(descriptor: descriptor, bytes: Int(info.st_size)))
+    }
+
+    deinit {
+        _ = state.withLock { close($0.descriptor) }
+    }
+
+    /// Appends one record and makes it durable. A failed write is returned, not thrown: the
+    /// server goes on (the job is still answered), and says so in its log.
+    @discardableResult
+    public func append(_ record: JournalRecord) -> String? {
+        var line = JSONWriter.writeCompact(.object(record.json)) + "\n"
+        return state.withLock { state -> String? in
+            let failure = line.withUTF8 { bytes -> String? in
+                var offset = 0
+                while offset < bytes.count {
+                    let written = write(state.descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        return "cannot write the journal: \(String(cString: strerror(errno)))"
+                    }
+                    offset += written
+                }
+                return nil
+            }
+            if let failure { return failure }
+            state.bytes += line.utf8.count
+            return fdatasync(state.descriptor) == 0 ? nil : "cannot sync the journal: \(String(cString: strerror(errno)))"
+        }
+    }
+
+    public var needsCompaction: Bool { state.withLock { $0.bytes > Self.compactionBytes } }
+
+    /// Rewrites the file with only what is kept: jobs not finished (with their requests), and
+    /// finished ones younger than the retention, without their requests (written beside, synced,
+    /// renamed over the journal). Appends wait meanwhile, so no record is lost.
+    public func compact(now: Int = WallClock.milliseconds()) throws(PlanBuildError) {
+        try state.withLock { (state: inout State) throws(PlanBuildError) in
+            let kept = Self.retained(JournalReplay.jobs(Self.read(path).records), now: now)
+            let temporary = path + ".compact"
+            unlink(temporary)
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            guard descriptor >= 0 else {
+                throw PlanBuildError(.serverUnavailable, "cannot write \(temporary): \(String(cString: strerror(errno)))")
+            }
+            var text = kept.flatMap(\.records).map { JSONWriter.writeCompact(.object($0.json)) + "\n" }.joined()
+            let written = text.withUTF8 { bytes -> Bool in
+                var offset = 0
+                while offset < bytes.count {
+                    let count = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                    if count < 0 {
+                        if errno == EINTR { continue }
+                        return false
+                    }
+                    offset += count
+                }
+                return true
+            }
+            guard written, fsync(descriptor) == 0, rename(temporary, path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                close(descriptor)
+                unlink(temporary)
+                throw PlanBuildError(.serverUnavailable, "cannot compact the journal: \(reason)")
+            }
+            let folder = open(FileSystem.directoryName(path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if folder >= 0 {
+                fsync(folder)
+                close(folder)
+            }
+            // The renamed file itself from now on: reopening by name could meet a file put there meanwhile.
+            close(state.descriptor)
+            state.descriptor = descriptor
+            state.bytes = text.utf8.count
+        }
+    }
+
+    /// The jobs kept: every unfinished one, and the finished ones younger than the retention, the
+    /// `retainedJobs` most recent at most.
+    static func retained(_ jobs: [ReplayedJob], now: Int) -> [ReplayedJob] {
+        let finished = jobs.compactMap { $0.finished?.at }.filter { now - $0 < retentionMilliseconds }.sorted()
+        let oldestKept = finished.count > retainedJobs ? finished[finished.count - retainedJobs] : Int.min
+        return jobs.filter { job in
+            guard let at = job.finished?.at else { return true }
+            return now - at < retentionMilliseconds && at >= oldestKept
+        }
+    }
+
+    /// Every well-formed record of the file at `path` in order, and how many lines were refused
+    /// (a line cut by the server's death, a foreign or corrupt line).
+    public static func read(_ path: String) -> (records: [JournalRecord], refused: Int) {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileSystem.readFile(path, limit: 256 << 20)
+        } catch {
+            return ([], 0)
+        }
+        var records: [JournalRecord] = []
+        var refused = 0
+        for line in bytes.split(separator: 0x0a, omittingEmptySubsequences: true) {
+            guard line.count <= maximumLineBytes,
+                  let value = try? line.withUnsafeBufferPointer({ try JSONParser.parse(bytes: $0) }),
+                  let object = value.objectValue,
+                  let record = try? JournalRecord(json: object) else {
+                refused += 1
+                continue
+            }
+            records.append(record)
+        }
+        return (records, refused)
+    }
+}
+
+/// One line of the journal.
+public enum JournalRecord: Sendable, Equatable {
+    /// A job was accepted. Its request and context are dropped when the journal is compacted
+    /// after the job finished (the environment may hold secrets; the result is what is kept).
+    case submitted(job: String, sequence: Int, at: Int, kind: JobKind, project: String, label: String,
+                   submission: Submission?)
+    /// A build of the job started.
+    case started(job: String, at: Int)
+    case finished(job: String, at: Int, result: JSONObject)
+
+    public var job: String {
+        switch self {
+        case .submitted(let job, _, _, _, _, _, _), .started(let job, _), .finished(let job, _, _): return job
+        }
+    }
+
+    var json: JSONObject {
+        switch self {
+        case let .submitted(job, sequence, at, kind, project, label, submission):
+            var members: [(String, JSONValue)] = [("record", "submitted"), ("job", .string(job)), ("sequence", .int(sequence)),
+                                                  ("at", .int(at)), ("kind", .string(kind.rawValue)), ("project", .string(project)),
+                                                  ("label", .string(label))]
+            if let submission {
+                members += [("request", .object(submission.request)), ("context", submission.context.json),
+                            ("cancel_on_disconnect", .bool(submission.cancelOnDisconnect))]
+            }
+            return JSONObject(members)
+        case let .started(job, at):
+            return JSONObject([("record", "started"), ("job", .string(job)), ("at", .int(at))])
+        case let .finished(job, at, result):
+            return JSONObject([("record", "finished"), ("job", .string(job)), ("at", .int(at)), ("result", .object(result))])
+        }
+    }
+
+    /// A line of the file, checked like any input: every member typed and in range.
+    init(json object: JSONObject) throws(ProtocolError) {
+        let members = Members(object: object)
+        let job = try JobID.read(members)
+        // Milliseconds since 1970, up to the year 9999.
+        let at = try members.int("at", range: 0...253_402_300_799_000)
+        switch try members.string("record", maximumBytes: 16) {
+        case "submitted":
+            var submission: Submission?
+            let kind: JobKind = try members.enumValue("kind")
+            if members.present("request") != nil {
+                submission = Submission(kind: kind, request: try members.object("request"),
+                                        context: try ClientContext(json: try members.object("context")),
+                                        cancelOnDisconnect: try members.optionalBool("cancel_on_disconnect") ?? false)
+            }
+            self = .submitted(job: job, sequence: try members.int("sequence", range: 0...Int(Int32.max)), at: at, kind: kind,
+                              project: try members.string("project"), label: try members.string("label", maximumBytes: 64 << 10),
+                              submission: submission)
+        case "started":
+            self = .started(job: job, at: at)
+        case "finished":
+            self = .finished(job: job, at: at, result: try members.object("result"))
+        default:
+            throw ProtocolError(.invalidMessage, "unknown record")
+        }
+    }
+}
+
+extension Submission: Equatable {
+    public static func == (lhs: Submission, rhs: Submission) -> Bool {
+        lhs.kind == rhs.kind && lhs.request == rhs.request && lhs.context == rhs.context && lhs.cancelOnDisconnect == rhs.cancelOnDisconnect
+    }
+}
+
+/// Wall-clock milliseconds since 1970, for the journal and `list`.
+public enum WallClock {
+    public static func milliseconds() -> Int {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int(now.tv_sec) * 1000 + Int(now.tv_nsec) / 1_000_000
+    }
+}

