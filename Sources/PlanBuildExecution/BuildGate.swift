@@ -18,21 +18,21 @@ public protocol BuildGate: Sendable {
 /// A build as a gate sees it.
 public struct GatedBuild: Sendable {
     /// The project's folder, absolute: builds queue per project.
-    public let project: String
+    package let project: String
     /// Everything that makes two builds of one project the same build (command line, options,
     /// environment, file mask); see `GatedBuild.identity`.
-    public let identity: String
+    package let identity: String
     /// The build cache's digest of the build's inputs, when it computed one: a build that already
     /// runs is joined only when its inputs are known to be the same.
-    public let inputDigest: String?
+    package let inputDigest: String?
     /// What a person sees for it: the module, or the command.
-    public let label: String
+    package let label: String
     /// Among the queued builds of one run, the larger starts first (the critical path).
-    public let priority: Int
+    package let priority: Int
     /// The duration learned for it, for a waiting caller's estimate.
-    public let expectedMilliseconds: Int?
+    package let expectedMilliseconds: Int?
 
-    public init(project: String, identity: String, inputDigest: String?, label: String, priority: Int = 0,
+    package init(project: String, identity: String, inputDigest: String?, label: String, priority: Int = 0,
                 expectedMilliseconds: Int? = nil) {
         self.project = project
         self.identity = identity
@@ -44,7 +44,7 @@ public struct GatedBuild: Sendable {
 
     /// Variables that describe a terminal or a login session rather than a build: two agents in
     /// different terminals asking for the same build still share it.
-    public static let sessionVariables: Set<String> = [
+    static let sessionVariables: Set<String> = [
         "_", "PWD", "OLDPWD", "SHLVL", "TERM", "TERM_PROGRAM", "TERM_PROGRAM_VERSION", "TERM_SESSION_ID", "COLORTERM",
         "COLUMNS", "LINES", "WINDOWID", "TMUX", "TMUX_PANE", "STY", "WINDOW", "SSH_CLIENT", "SSH_CONNECTION", "SSH_TTY",
         "SSH_AUTH_SOCK", "SSH_AGENT_PID", "GPG_TTY", "XDG_SESSION_ID", "XDG_SESSION_TYPE", "XDG_VTNR", "PS1", "PS2",
@@ -53,7 +53,7 @@ public struct GatedBuild: Sendable {
 
     /// One text of the parts (joined by NUL, which no part can hold) and the environment the build
     /// gets, sorted and without the session variables.
-    public static func identity(_ parts: [String], environment: [String]?, fileMask: Int?) -> String {
+    package static func identity(_ parts: [String], environment: [String]?, fileMask: Int?) -> String {
         let variables = (environment ?? ProcessEnvironment.current()).filter { entry in
             let name = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? entry
             return !sessionVariables.contains(name)

@@ -16,7 +16,7 @@ public struct DevelopmentPackage: Sendable {
     }
 
     public static let libraryName = "libplanbuild.so"
-    public static let supervisorName = "planbuild-supervisor"
+    static let supervisorName = "planbuild-supervisor"
 
     public init(header: String, libraryDirectory: String) {
         self.header = header
@@ -26,7 +26,7 @@ public struct DevelopmentPackage: Sendable {
     /// What goes to PREFIX/lib: every shared library of the library's folder (the library, its
     /// plugins and any runtime vendored beside them, all found there through `$ORIGIN` or
     /// dladdr) and the supervisor every build runs under.
-    public func libraryFiles() -> [String] {
+    func libraryFiles() -> [String] {
         FileSystem.listDirectory(libraryDirectory).filter { name in
             (name == Self.supervisorName || Self.isSharedLibrary(name))
                 && FileSystem.isRegularFile(FileSystem.join(libraryDirectory, name))
@@ -82,7 +82,7 @@ public struct DevelopmentPackage: Sendable {
     /// planbuild.pc. Libs carries an rpath to the library's folder: the prefix is rarely one the
     /// dynamic linker searches (a virtual environment, a project folder), and a program built with
     /// these flags should start without LD_LIBRARY_PATH.
-    public static func pkgConfig(prefix: String, version: String) -> String {
+    static func pkgConfig(prefix: String, version: String) -> String {
         """
         prefix=\(prefix)
         includedir=${prefix}/include

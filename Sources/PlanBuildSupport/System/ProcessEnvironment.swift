@@ -14,7 +14,7 @@ public enum ProcessEnvironment {
 
 extension ProcessEnvironment {
     /// The value of `name` in `environment` (`NAME=value` entries); nil environment: this process's.
-    public static func value(_ name: String, in environment: [String]?) -> String? {
+    package static func value(_ name: String, in environment: [String]?) -> String? {
         guard let environment else { return FileSystem.environment(name) }
         let prefix = name + "="
         return environment.first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
