@@ -65,6 +65,7 @@ public enum Orchestrator {
         try options.validate()
         let architecture = try ProjectArchitecture.load(layout)
         let plan = try OrchestrationPlan.make(command: command, modules: options.modules, architecture: architecture)
+        for name in options.cache.forced.sorted() { _ = try architecture.requireModule(name) }
         var cacheProblems: [String] = []
         var incremental: IncrementalRun?
         do {
