@@ -129,7 +129,11 @@ final class OrchestratedRun: @unchecked Sendable {
         self.priority = priority
         self.expectedMilliseconds = expected
         // Critical-path order (OrchestrationPlan.remainingPathMilliseconds): ready builds start longest remaining path first; ties keep derived-data.json's order.
-        self.pending = plan.builds.indices.sorted { priority[$0] != priority[$1] ? priority[$0] > priority[$1] : $0 < $1 }
+        // One build at a time gains nothing from it, so it runs in dependency order as the build
+        // tools' own reactors do (derived-data.json's order among ready builds): with
+        // stop-on-failure, a long leaf that fails must not keep the modules the others need from running.
+        self.pending = options.concurrencyLimit == 1 ? Array(plan.builds.indices)
+            : plan.builds.indices.sorted { priority[$0] != priority[$1] ? priority[$0] > priority[$1] : $0 < $1 }
     }
 
     private var elapsed: Int { MonotonicClock.milliseconds() - started }
