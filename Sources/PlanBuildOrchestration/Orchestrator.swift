@@ -322,6 +322,7 @@ final class OrchestratedRun: @unchecked Sendable {
                                        mode: engine.mode ?? options.mode)
             request.environmentOverrides = engine.environment.map { ($0.name, $0.value) }
             request.workingDirectory = engine.workingDirectory
+            request.logScope = build.module
             request.fixedTimeoutSeconds = options.timeoutSeconds
             request.learnTimeout = options.learnTimeouts
             request.environment = options.environment
