@@ -129,10 +129,11 @@ final class OrchestratedRun: @unchecked Sendable {
         self.priority = priority
         self.expectedMilliseconds = expected
         // Critical-path order (OrchestrationPlan.remainingPathMilliseconds): ready builds start longest remaining path first; ties keep derived-data.json's order.
-        // One build at a time gains nothing from it, so it runs in dependency order as the build
-        // tools' own reactors do (derived-data.json's order among ready builds): with
-        // stop-on-failure, a long leaf that fails must not keep the modules the others need from running.
-        self.pending = options.concurrencyLimit == 1 ? Array(plan.builds.indices)
+        // `sequential` asks for one build after the other, which gains nothing from it: such a run
+        // goes in dependency order as the build tools' own reactors do (derived-data.json's order
+        // among ready builds), so with stop-on-failure a long module that fails cannot keep the
+        // modules listed before it from running.
+        self.pending = options.sequential ? Array(plan.builds.indices)
             : plan.builds.indices.sorted { priority[$0] != priority[$1] ? priority[$0] > priority[$1] : $0 < $1 }
     }
 
