@@ -34,7 +34,7 @@ public struct BuildRequest: Sendable {
     public var workingDirectory: String?
     /// The build's umask (the build server's client's); nil: this process's.
     public var fileMask: Int?
-    /// The build-output folder its log goes to (an orchestrated build's module); nil: `logScope`.
+    /// The build-output folder its log goes to (an orchestrated build's module); nil: effectiveLogScope decides.
     public var logScope: String?
     /// The build server's gate (machine-wide slots, identical builds shared); nil starts at once.
     public var gate: (any BuildGate)?
