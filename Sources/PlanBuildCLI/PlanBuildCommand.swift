@@ -41,12 +41,29 @@ struct PlanBuildCommand: ParsableCommand {
 
 /// Options every project-bound subcommand shares.
 struct ProjectOptions: ParsableArguments {
-    @Option(name: .customLong("project-dir"), help: "The project directory (default: PLAN_BASE_DIR or the current directory).")
+    @Option(name: .customLong("project-dir"),
+            help: "The project directory (default: PLAN_BASE_DIR, else the nearest folder with .plan/ at or above the current one).")
     var projectDir: String?
 
+    /// The project every command of this invocation works on (ProjectLayout.chosen).
     var layout: ProjectLayout {
         ProjectLayout.chosen(option: projectDir, baseDir: FileSystem.environment("PLAN_BASE_DIR"), given: nil,
-                             planDirName: FileSystem.environment("PLAN_DIR_NAME"))
+                             planDirName: FileSystem.environment("PLAN_DIR_NAME"), searchFrom: ".")
+    }
+
+    /// A project directory that does not exist stops the command before it reads, writes or runs anything.
+    func validate() throws {
+        try Self.requireExisting(layout)
+    }
+
+    /// The one-line error and exit 1 of a project that is not there (also for `install-executor`).
+    static func requireExisting(_ layout: ProjectLayout) throws {
+        do {
+            try layout.checkExists()
+        } catch {
+            printError("error: \(error.message)")
+            throw ExitCode(1)
+        }
     }
 }
 

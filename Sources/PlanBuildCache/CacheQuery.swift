@@ -13,6 +13,7 @@ public enum CacheQuery {
     public static func answer(_ action: Action, layout: ProjectLayout, module: String? = nil,
                               command: String? = nil) throws(PlanBuildError) -> JSONObject {
         let store = BuildCacheStore(layout: layout)
+        if let module, action == .list || action == .clear { try requireKnown(module, layout: layout, store: store) }
         switch action {
         case .stats:
             var object = CacheStatistics.read(store).json
@@ -53,5 +54,13 @@ public enum CacheQuery {
             if !run.problems.isEmpty { object["cache_warnings"] = .array(run.problems.map(JSONValue.string)) }
             return object
         }
+    }
+
+    /// A module to list or clear is one of the project's, or one the cache still holds entries of
+    /// (a module since removed from the project can still be cleared); a typo is an error, never `cleared 0`.
+    private static func requireKnown(_ module: String, layout: ProjectLayout, store: BuildCacheStore) throws(PlanBuildError) {
+        guard store.entries(module: module).entries.isEmpty,
+              let architecture = try? ProjectArchitecture.load(layout) else { return }
+        _ = try architecture.requireModule(module)
     }
 }

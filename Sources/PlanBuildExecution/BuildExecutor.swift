@@ -34,6 +34,8 @@ public struct BuildRequest: Sendable {
     public var workingDirectory: String?
     /// The build's umask (the build server's client's); nil: this process's.
     public var fileMask: Int?
+    /// The build-output folder its log goes to (an orchestrated build's module); nil: effectiveLogScope decides.
+    public var logScope: String?
     /// The build server's gate (machine-wide slots, identical builds shared); nil starts at once.
     public var gate: (any BuildGate)?
     /// The build cache's digest of the build's inputs, when the caller computed one: the gate
@@ -45,6 +47,16 @@ public struct BuildRequest: Sendable {
     /// What a `run` prints at most: 20 errors and 10 warnings.
     public static let runMaximumErrors = 20
     public static let runMaximumWarnings = 10
+
+    /// Where the log goes below build-output, so that a module's logs are together whatever its
+    /// system: the scope the caller named, else the module the arguments route to (`-pl core`,
+    /// `--workspace=api`, `--rootdir analytics`), else the folder the tool runs in (an npm
+    /// package's), else `default`.
+    public var effectiveLogScope: String? {
+        let folder = workingDirectory?.split(separator: "/").last.map(String.init)
+        return logScope ?? (try? CommandArguments(system: system, commandArgs: commandArgs))?.module
+            ?? (folder == "." || folder == ".." ? nil : folder)
+    }
 
     /// Caps the errors and warnings like a `run` (the CLI's and the run scripts').
     public mutating func limitLikeRun() {
@@ -165,7 +177,7 @@ public enum BuildExecutor {
             let configuration = RunConfiguration(layout: request.layout)
             let log: LogFiles.Created
             do {
-                log = try LogFiles.create(system: request.system.rawValue, scope: arguments.module, layout: request.layout, keepOpen: true)
+                log = try LogFiles.create(system: request.system.rawValue, scope: request.effectiveLogScope, layout: request.layout, keepOpen: true)
             } catch {
                 var result = failure(BuildResult.ErrorKind.logFileFailed, command: commandLine, message: "cannot create the log file: \(error)", launcher: launcher)
                 result.timeoutUsedSeconds = lookup.seconds

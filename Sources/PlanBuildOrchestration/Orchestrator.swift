@@ -65,6 +65,7 @@ public enum Orchestrator {
         try options.validate()
         let architecture = try ProjectArchitecture.load(layout)
         let plan = try OrchestrationPlan.make(command: command, modules: options.modules, architecture: architecture)
+        for name in options.cache.forced.sorted() { _ = try architecture.requireModule(name) }
         var cacheProblems: [String] = []
         var incremental: IncrementalRun?
         do {
@@ -128,7 +129,12 @@ final class OrchestratedRun: @unchecked Sendable {
         self.priority = priority
         self.expectedMilliseconds = expected
         // Critical-path order (OrchestrationPlan.remainingPathMilliseconds): ready builds start longest remaining path first; ties keep derived-data.json's order.
-        self.pending = plan.builds.indices.sorted { priority[$0] != priority[$1] ? priority[$0] > priority[$1] : $0 < $1 }
+        // `sequential` asks for one build after the other, which gains nothing from it: such a run
+        // goes in dependency order as the build tools' own reactors do (derived-data.json's order
+        // among ready builds), so with stop-on-failure a long module that fails cannot keep the
+        // modules listed before it from running.
+        self.pending = options.sequential ? Array(plan.builds.indices)
+            : plan.builds.indices.sorted { priority[$0] != priority[$1] ? priority[$0] > priority[$1] : $0 < $1 }
     }
 
     private var elapsed: Int { MonotonicClock.milliseconds() - started }
@@ -317,6 +323,7 @@ final class OrchestratedRun: @unchecked Sendable {
                                        mode: engine.mode ?? options.mode)
             request.environmentOverrides = engine.environment.map { ($0.name, $0.value) }
             request.workingDirectory = engine.workingDirectory
+            request.logScope = build.module
             request.fixedTimeoutSeconds = options.timeoutSeconds
             request.learnTimeout = options.learnTimeouts
             request.environment = options.environment

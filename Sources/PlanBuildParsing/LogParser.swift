@@ -72,6 +72,15 @@ struct IssueCollector {
 public enum ParserRegistry {
     public static let names = ["maven", "gradle", "npm", "python"]
 
+    /// The parser the log needs (BuildSystemGuess), or an error naming the systems to choose from.
+    public static func guessedParser(logFile path: String) throws(PlanBuildError) -> String {
+        guard let name = try BuildSystemGuess.guess(logFile: path) else {
+            throw PlanBuildError(.invalidRequest,
+                                 "cannot tell which build system wrote \(path); name it with --system (\(names.joined(separator: ", ")))")
+        }
+        return name
+    }
+
     public static func parse(logFile path: String, parser name: String) throws(PlanBuildError) -> ParseOutcome {
         do {
             switch name.lowercased() {

@@ -1,6 +1,7 @@
 import Testing
 @testable import PlanBuildModel
 @testable import PlanBuildOrchestration
+@testable import PlanBuildExecution
 
 /// Which command lines of derived-data.json run in the engine, and what their options carry
 /// (both notation generations, --command-args, --env, --working-dir).
@@ -57,5 +58,22 @@ import Testing
         }
         #expect(architecture.modules.map(\.name) == ["core"])
         #expect(architecture.module(named: "core")?.commandLine(for: "verify") == "mvn verify")
+    }
+
+    @Test func aBuildLogsUnderItsModuleWhateverItsSystem() {
+        func scope(_ system: BuildSystem, _ args: String, workingDirectory: String? = nil, named: String? = nil) -> String? {
+            var request = BuildRequest(system: system, commandArgs: args, layout: ProjectLayout())
+            request.workingDirectory = workingDirectory
+            request.logScope = named
+            return request.effectiveLogScope
+        }
+        #expect(scope(.maven, "verify -pl core") == "core")
+        #expect(scope(.npm, "run test --workspace=api") == "api")
+        #expect(scope(.python, "pytest --rootdir analytics analytics") == "analytics")
+        #expect(scope(.npm, "run test", workingDirectory: "packages/web/") == "web")
+        #expect(scope(.npm, "run test", workingDirectory: ".") == nil)
+        #expect(scope(.python, "verify") == nil)  // LogFiles: `default`
+        #expect(scope(.python, "verify", named: "inventory") == "inventory")
+        #expect(scope(.maven, "verify -pl core", named: "service") == "service")
     }
 }

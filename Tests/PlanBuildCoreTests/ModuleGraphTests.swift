@@ -73,15 +73,26 @@ import Testing
 
     @Test func graphTextForms() throws {
         let project = try architecture("""
-        {"modules": {"core": {}, "web": {"dependencies": ["core", "left\\tpad:runtime"]}}}
+        {"modules": {"root": {"paths": {"module": "."}, "build_systems": ["maven", "npm"]},
+                     "core": {"paths": {"module": "core"}, "build_systems": ["maven"]},
+                     "web": {"paths": {"module": "web"}, "dependencies": ["core", "core:dev", "left\\tpad:runtime"]}}}
         """)
         let graph = ModuleGraph(project)
         let toon = graph.text(.toon)
-        #expect(toon.contains("edges[1]{from,to,declared}:\n  web\tcore\tcore"))
+        #expect(toon.contains("modules[3]{name,build_systems}:\n  root\tmaven,npm\n  core\tmaven\n  web\t-\n"))
+        // The aggregator's edges first; an edge shows the declared form's scope, never the target's name again.
+        #expect(toon.contains("edges[4]{from,to,kind,scope}:\n  root\tcore\taggregates\t-\n  root\tweb\taggregates\t-\n"
+                              + "  web\tcore\tdepends\t-\n  web\tcore\tdepends\tdev\n"))
         #expect(toon.contains("external[1]{module,declared}:\n  web\tleft pad:runtime"))
-        #expect(graph.text(.dot).contains("\"web\" -> \"core\" [label=\"core\"];"))
+        let dot = graph.text(.dot)
+        #expect(dot.contains("\"root\" [label=\"root\\nmaven,npm\"];"))
+        #expect(dot.contains("\"web\" [label=\"web\"];"))
+        #expect(dot.contains("\"root\" -> \"core\" [style=dashed];"))
+        #expect(dot.contains("\"web\" -> \"core\";\n  \"web\" -> \"core\" [label=\"dev\"];"))
         let json = try JSONParser.parse(bytes: Array(graph.text(.json).utf8))
-        #expect(json["edges"]?.arrayValue?.count == 1)
+        #expect(json["edges"]?.arrayValue?.count == 2)
+        #expect(json["aggregator"] == "root")
+        #expect(json["aggregates"] == .array(["core", "web"]))
         #expect(json["cycle"] == .null)
     }
 

@@ -175,4 +175,38 @@ import Testing
         #expect(architecture.modules.map(\.name) == ["maven-multi", "core", "service", "web"])
         #expect(architecture.rootModule?.name == "maven-multi")
     }
+
+    @Test func aRunOfAMistypedCommandSuggestsTheCommandsThatExist() {
+        TestSupport.withTemporaryDirectory { dir in
+            let architecture = try! ProjectArchitecture.load(Self.project(Self.threeModules, in: dir))
+            let error = #expect(throws: PlanBuildError.self) {
+                try OrchestrationPlan.make(command: "verfy", modules: nil, architecture: architecture)
+            }
+            #expect(error?.code == .noBuilds)
+            #expect(error?.message.hasPrefix("Command 'verfy' not found in any module. Did you mean 'verify'? Available commands: ") == true)
+            let named = #expect(throws: PlanBuildError.self) {
+                try OrchestrationPlan.make(command: "verify", modules: ["Core"], architecture: architecture)
+            }
+            #expect(named?.message.hasPrefix("Module 'Core' not found. Did you mean 'core'? Available modules: ") == true)
+        }
+    }
+
+    @Test func theProjectIsTheNearestFolderWithAPlanFolderAbove() {
+        TestSupport.withTemporaryDirectory { dir in
+            let root = FileSystem.realPath(dir) ?? dir
+            TestSupport.write("{}", to: ProjectLayout(projectDir: root).derivedDataPath)
+            let deeper = FileSystem.join(root, "a/b")
+            try? FileSystem.makeDirectories(deeper)
+            #expect(ProjectLayout.enclosingProject(of: deeper) == root)
+            #expect(ProjectLayout.enclosingProject(of: root) == root)
+            #expect(ProjectLayout.chosen(option: nil, baseDir: nil, given: nil, planDirName: nil, searchFrom: deeper).projectDir == root)
+            // A named project wins over the search; without the search the current directory.
+            #expect(ProjectLayout.chosen(option: "/elsewhere", baseDir: nil, given: nil, planDirName: nil, searchFrom: deeper).projectDir == "/elsewhere")
+            #expect(ProjectLayout.chosen(option: nil, baseDir: nil, given: nil, planDirName: nil).projectDir == ".")
+            #expect(ProjectLayout.enclosingProject(of: deeper, planDirName: ".other") == nil)
+            let missing = #expect(throws: PlanBuildError.self) { try ProjectLayout(projectDir: FileSystem.join(root, "nope")).checkExists() }
+            #expect(missing?.message == "project directory '\(root)/nope' does not exist")
+            #expect(!FileSystem.exists(FileSystem.join(root, "nope")))
+        }
+    }
 }

@@ -30,6 +30,17 @@ import Testing
         #expect(TimeoutLimits.parse("") == nil && TimeoutLimits.parse("1s") == nil && TimeoutLimits.parse("-3") == -3)
     }
 
+    @Test func aNegativeDurationIsRefusedAndNothingIsLearned() throws {
+        #expect(try TimeoutLimits.checkedDuration(0) == 0)
+        #expect(try TimeoutLimits.checkedDuration(Int.max) == Self.year)
+        TestSupport.withTemporaryDirectory { dir in
+            let configuration = RunConfiguration(layout: ProjectLayout(projectDir: dir))
+            let error = #expect(throws: PlanBuildError.self) { try configuration.recordDuration(-3, for: "maven:verify") }
+            #expect(error?.code == .invalidRequest && error?.message == "duration must be 0 seconds or more")
+            #expect(!FileSystem.exists(ProjectLayout(projectDir: dir).runConfigurationPath))
+        }
+    }
+
     @Test func aLearnedValueNeverExceedsAYear() {
         #expect(TimeoutPolicy.standard.effectiveTimeout(learned: 9_000_000_000_000_000, default: 0) == Self.year)
         #expect(TimeoutPolicy.standard.effectiveTimeout(learned: nil, default: Int.max) == Self.year)

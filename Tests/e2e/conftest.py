@@ -61,6 +61,13 @@ def run_script(project: Path, notation: str, *args: str, timeout: float = 600, e
 
 
 @pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """The CLI tests' project: three modules of small shell scripts (cli_support.three_modules)."""
+    from cli_support import three_modules
+    return three_modules(tmp_path)
+
+
+@pytest.fixture
 def maven_example(tmp_path: Path) -> Path:
     return copy_example("maven-multi", tmp_path / "maven-multi")
 

@@ -23,7 +23,7 @@ def test_verify_reports_mypy_ruff_and_pytest_from_one_log(tmp_path: Path):
     report = orchestrate_json(project, "verify", "--no-cache")
     [build] = report["builds"]
     assert build["module"] == "inventory" and build["status"] == "error" and build["errors"] == 3
-    assert log_scope(build, project) == ("default", "python")
+    assert log_scope(build, project) == ("inventory", "python")  # an orchestrated build logs under its module
 
 
 def test_fixed_copy_verifies_green(tmp_path: Path):

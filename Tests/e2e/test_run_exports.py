@@ -91,9 +91,11 @@ def test_an_export_that_cannot_be_written_is_a_clear_error(tmp_path: Path):
     assert run.returncode == 1 and report is None
     assert "error: cannot write" in run.stderr and "missing/x.jsonl" in run.stderr
     assert not (project / ".plan" / "temp" / "build-output" / "a").exists()  # nothing ran
+    # The trace, JUnit and SARIF files are written at the end, but checked at the start just the same.
     run, report = orchestrate(project, "--no-cache", "--trace", str(tmp_path / "missing" / "t.json"))
-    assert run.returncode == 1 and report["status"] == "success"  # the report is still printed
-    assert "error: cannot write" in run.stderr
+    assert run.returncode == 1 and report is None
+    assert "error: cannot write" in run.stderr and "missing/t.json" in run.stderr
+    assert not (project / ".plan" / "temp" / "build-output" / "a").exists()
 
 
 def test_run_many_takes_the_same_exports(tmp_path: Path):

@@ -29,7 +29,8 @@ def test_graph_resolves_maven_coordinates(chained):
 def test_graph_script_formats(chained):
     toon = run([PYTHON_DIR / 'architecture.py', '--project-dir', chained, 'graph'], chained)
     assert toon.returncode == 0, toon.stderr
-    assert 'edges[2]{from,to,declared}:\n  service\tcore\tcom.example.planbuild:core:compile\n' in toon.stdout
+    assert 'edges[5]{from,to,kind,scope}:\n  maven-multi\tcore\taggregates\t-\n' in toon.stdout
+    assert '\n  service\tcore\tdepends\tcompile\n' in toon.stdout
     dot = run([PYTHON_DIR / 'architecture.py', '--project-dir', chained, 'graph', '--format', 'dot'], chained)
     assert '"web" -> "service"' in dot.stdout
     as_json = run([PYTHON_DIR / 'architecture.py', '--project-dir', chained, 'graph', '--format', 'json'], chained)

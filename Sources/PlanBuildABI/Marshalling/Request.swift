@@ -131,7 +131,7 @@ struct Request {
     func system() throws(PlanBuildError) -> BuildSystem {
         let name = try string("system")
         guard let system = BuildSystem(name: name) else {
-            throw invalid("unknown build system '\(name)'; known: maven, gradle, npm")
+            throw invalid("unknown build system '\(name)'; known: \(BuildSystem.namesText)")
         }
         return system
     }

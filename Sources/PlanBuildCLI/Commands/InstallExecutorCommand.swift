@@ -13,6 +13,8 @@ struct InstallExecutorCommand: ParsableCommand {
     @Option(help: "libplanbuild.so to use (default: the one beside this executable).") var library: String?
 
     func run() throws {
+        let layout = ProjectLayout(projectDir: projectDir, planDirName: FileSystem.environment("PLAN_DIR_NAME"))
+        try ProjectOptions.requireExisting(layout)
         let installation = Installation.locate()
         guard let shimsDir = shims.map(FileSystem.absolute) ?? installation?.shimsDir else {
             printError("error: cannot find the python/ shims of this installation; pass --shims DIR")
@@ -34,7 +36,6 @@ struct InstallExecutorCommand: ParsableCommand {
         let text = template
             .replacing("@SHIMS_DIR@", with: pythonLiteral(shimsDir))
             .replacing("@LIBRARY@", with: pythonLiteral(libraryPath))
-        let layout = ProjectLayout(projectDir: projectDir, planDirName: FileSystem.environment("PLAN_DIR_NAME"))
         let target = FileSystem.join(layout.planDir, "execute-script.py")
         do {
             try FileSystem.makeDirectories(layout.planDir)

@@ -16,10 +16,10 @@ struct OrchestrateCommand: ParsableCommand {
     @Option(help: "Canonical command: verify, module-tests, …") var command: String
     @Option(name: .customLong("module"), help: "A module to build (repeatable; default: every module that has the command).")
     var modules: [String] = []
-    @Option(help: "Builds at once (default: the number of CPUs; 0: unlimited).") var jobs: Int?
+    @Option(parsing: .unconditional, help: "Builds at once (default: the number of CPUs; 0: unlimited).") var jobs: Int?
     @Flag(help: "One build at a time.") var sequential = false
     @Flag(name: .customLong("stop-on-failure"), help: "Start nothing new after the first failure.") var stopOnFailure = false
-    @Option(help: "Timeout of each build in seconds (default: learned; a year at most).") var timeout: TimeoutOption?
+    @Option(parsing: .unconditional, help: "Timeout of each build in seconds (default: learned; a year at most).") var timeout: TimeoutOption?
     @Option(help: "toon or json") var format: ResultFormatter.Format = .toon
     @Option(help: "actionable, structured or errors") var mode: WarningMode = .actionable
     @Flag(name: .customLong("no-cache"), help: "Ignore the build cache: run every build (nothing is taken from or added to it).")

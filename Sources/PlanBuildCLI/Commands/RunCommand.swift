@@ -15,9 +15,9 @@ struct RunCommand: ParsableCommand {
         commandName: "run", abstract: "Run one build and print its result (as the maven/gradle/npm scripts do).")
 
     @OptionGroup var project: ProjectOptions
-    @Option(help: "maven, gradle or npm") var system: BuildSystem
+    @Option(help: "The build system.") var system: BuildSystem
     @Option(name: .customLong("args"), help: "The tool's arguments, e.g. \"verify -pl core\".") var commandArgs: String
-    @Option(help: "Seconds to start from when nothing was learned yet (default 300; a year at most).")
+    @Option(parsing: .unconditional, help: "Seconds to start from when nothing was learned yet (default 300; a year at most).")
     var timeout: TimeoutOption?
     @Option(help: "actionable, structured or errors") var mode: WarningMode = .actionable
     @Option(help: "toon or json") var format: ResultFormatter.Format = .toon

@@ -24,6 +24,8 @@ enum ServedRun {
     static func projectMembers(_ project: ProjectOptions) -> [(String, JSONValue)] {
         var members: [(String, JSONValue)] = []
         if let option = project.projectDir { members.append(("project_dir_option", .string(option))) }
+        // The project found from this process's working directory, which the server's rule cannot search.
+        members.append(("project_dir", .string(project.layout.projectDir)))
         if let base = FileSystem.environment("PLAN_BASE_DIR") { members.append(("plan_base_dir", .string(base))) }
         if let name = FileSystem.environment("PLAN_DIR_NAME") { members.append(("plan_dir_name", .string(name))) }
         return members

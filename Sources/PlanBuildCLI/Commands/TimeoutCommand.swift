@@ -10,7 +10,11 @@ struct TimeoutCommand: ParsableCommand {
     struct Get: ParsableCommand {
         @OptionGroup var project: ProjectOptions
         @Option(help: "Command key, e.g. maven:verify@core") var command: String
-        @Option(help: "Seconds when nothing was learned (default 300).") var `default`: Int = BuildRequest.defaultTimeout
+        @Option(parsing: .unconditional, help: "Seconds when nothing was learned.") var `default`: Int = BuildRequest.defaultTimeout
+
+        func validate() throws {
+            do { _ = try TimeoutLimits.checked(`default`, "--default") } catch { throw ValidationError(error.message) }
+        }
 
         func run() throws {
             do {
@@ -25,7 +29,11 @@ struct TimeoutCommand: ParsableCommand {
     struct Set: ParsableCommand {
         @OptionGroup var project: ProjectOptions
         @Option(help: "Command key, e.g. maven:verify@core") var command: String
-        @Option(help: "The build's duration in seconds.") var duration: Int
+        @Option(parsing: .unconditional, help: "The build's duration in seconds.") var duration: Int
+
+        func validate() throws {
+            do { _ = try TimeoutLimits.checkedDuration(duration, "--duration") } catch { throw ValidationError(error.message) }
+        }
 
         func run() throws {
             do {

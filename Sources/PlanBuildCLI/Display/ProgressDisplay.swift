@@ -47,7 +47,7 @@ final class ProgressDisplay: @unchecked Sendable {
             let scrolled = screen.state.apply(event, at: time)
             var lines: [String] = []
             if case let .runStarted(command, total, jobs, _) = event {
-                lines.append("orchestrating \(OneLine.escape(command)) over \(total) modules (jobs \(jobs.map(String.init) ?? "unlimited"))")
+                lines.append("orchestrating \(OneLine.escape(command)) over \(total) \(total == 1 ? "module" : "modules") (jobs \(jobs.map(String.init) ?? "unlimited"))")
             }
             switch mode {
             case .plain:

@@ -90,7 +90,8 @@ public struct RunConfiguration: Sendable {
     /// value and the new duration (TimeoutPolicy.learnedValue).
     @discardableResult
     public func recordDuration(_ duration: Int, for key: String) throws(PlanBuildError) -> TimeoutUpdate {
-        try update(key) { previous, policy in policy.learnedValue(existing: previous, newDuration: min(max(1, duration), TimeoutLimits.maximumSeconds)) }
+        let duration = max(1, try TimeoutLimits.checkedDuration(duration))
+        return try update(key) { previous, policy in policy.learnedValue(existing: previous, newDuration: duration) }
     }
 
     /// A build that timed out learns the timeout it was given, so the next run gets

@@ -16,6 +16,15 @@ public enum TimeoutLimits {
         return min(seconds, maximumSeconds)
     }
 
+    /// A measured duration in seconds (`timeout set --duration`, a build's own): zero is a build
+    /// faster than a second, a negative one is refused, never learned as zero.
+    public static func checkedDuration(_ seconds: Int, _ what: String = "duration") throws(PlanBuildError) -> Int {
+        guard seconds >= 0 else {
+            throw PlanBuildError(.invalidRequest, "\(what) must be 0 seconds or more")
+        }
+        return min(seconds, maximumSeconds)
+    }
+
     /// A timeout given as JSON number: whole numbers of any size (1e30 is a year), but not 2.5
     /// and not 1e400 (infinite: no number of seconds at all).
     public static func checked(_ value: JSONValue, _ what: String = "timeout") throws(PlanBuildError) -> Int {

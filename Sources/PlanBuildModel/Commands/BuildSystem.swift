@@ -7,6 +7,9 @@ public enum BuildSystem: String, CaseIterable, Sendable {
 
     public init?(name: String) { self.init(rawValue: name.lowercased()) }
 
+    /// Every system's name, as help texts and errors list them (`maven, gradle, npm, python`).
+    public static var namesText: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
     /// Options whose value is the next word.
     var optionsWithValue: Set<String> {
         switch self {

@@ -123,6 +123,14 @@ public struct ModuleGraph: Sendable {
         public let to: String
         /// … as derived-data.json says it.
         public let declared: String
+
+        /// What the declared form adds to the edge beyond the target's name: its scope
+        /// (`compile` of `g:core:compile`, `dev` of `core:dev`), or nil.
+        public var scope: String? {
+            let parts = declared.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count >= 2, let last = parts.last, !last.isEmpty, last != Substring(to) else { return nil }
+            return String(last)
+        }
     }
 
     public struct External: Sendable, Equatable {
@@ -131,12 +139,18 @@ public struct ModuleGraph: Sendable {
     }
 
     public let modules: [String]
+    /// Each module's build systems (`build_systems`), in `modules`' order.
+    public let buildSystems: [[String]]
     public let edges: [Edge]
     /// Entries that name no module of the project (libraries), kept so a user sees what was ignored.
     public let external: [External]
+    /// ProjectArchitecture.aggregatorModule, which aggregates every other module.
+    public let aggregator: String?
 
     public init(_ architecture: ProjectArchitecture) {
         modules = architecture.modules.map(\.name)
+        buildSystems = architecture.modules.map(\.buildSystems)
+        aggregator = architecture.aggregatorModule?.name
         var edges: [Edge] = []
         var external: [External] = []
         for module in architecture.modules {
@@ -153,6 +167,12 @@ public struct ModuleGraph: Sendable {
     }
 
     /// A cycle among the modules as a path returning to its start, or nil.
+    /// The modules the aggregator aggregates: every other one.
+    public var aggregated: [String] {
+        guard let aggregator else { return [] }
+        return modules.filter { $0 != aggregator }
+    }
+
     public var cycle: [String]? {
         var dependencies: [String: [String]] = [:]
         for edge in edges { dependencies[edge.from, default: []].append(edge.to) }

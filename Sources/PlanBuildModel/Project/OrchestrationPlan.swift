@@ -26,25 +26,21 @@ public struct OrchestrationPlan: Equatable, Sendable {
         var selected: [ProjectArchitecture.Module] = []
         if let requested, !requested.isEmpty {
             for name in requested {
-                guard let module = architecture.module(named: name) else {
-                    throw PlanBuildError(.unknownModule, "Module '\(name)' not found. Available modules: \(architecture.modules.map(\.name).joined(separator: ", "))")
-                }
+                let module = try architecture.requireModule(name)
                 guard module.commandLine(for: command) != nil else {
-                    throw PlanBuildError(.noBuilds, "Module '\(name)' has no command '\(command)'. Its commands: \(module.commands.map(\.name).joined(separator: ", "))")
+                    throw UnknownName.command(command, known: module.commands.map(\.name), module: name, code: .noBuilds)
                 }
                 if !selected.contains(where: { $0.name == name }) { selected.append(module) }
             }
         } else {
             selected = architecture.modules.filter { $0.commandLine(for: command) != nil }
-            // The root of a multi-module project aggregates the others: running it beside them
-            // would build every module twice, concurrently, in the same output folders. It runs
-            // only when named, or when it is the only module with the command.
-            if selected.count > 1, let root = architecture.rootModule, root.path == "." || root.path.isEmpty {
+            // The aggregator runs only when named, or when it is the only module with the command.
+            if selected.count > 1, let root = architecture.aggregatorModule {
                 selected.removeAll { $0.name == root.name }
             }
         }
         guard !selected.isEmpty else {
-            throw PlanBuildError(.noBuilds, "No module has the command '\(command)'")
+            throw UnknownName.command(command, known: architecture.commandNames, code: .noBuilds)
         }
         let names = Set(selected.map(\.name))
         let builds = selected.map { module in

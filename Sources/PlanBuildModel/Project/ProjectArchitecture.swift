@@ -40,6 +40,14 @@ public struct ProjectArchitecture: Sendable {
         modules.first(where: { $0.path == "." || $0.path.isEmpty || $0.path == "./" }) ?? modules.first
     }
 
+    /// The root of a multi-module project (`paths.module` "." or empty), which aggregates the
+    /// others: running it beside them would build every module twice, concurrently, in the same
+    /// output folders. Nil for a project of one module or without such a root.
+    public var aggregatorModule: Module? {
+        guard modules.count > 1, let root = rootModule, root.path == "." || root.path.isEmpty else { return nil }
+        return root
+    }
+
     /// The first module of that name (a plan names thousands of modules of a large project).
     public func module(named name: String) -> Module? { positionByName[name].map { modules[$0] } }
 

@@ -18,10 +18,38 @@ public struct ProjectLayout: Sendable, Equatable {
     /// a directory typed on a command line (`--project-dir`) wins; else the environment's
     /// PLAN_BASE_DIR (passed in by the caller: the library reads no environment for this); else
     /// the directory a program passed (the Python API's `project_dir`); else the current one.
-    /// Empty values count as absent.
-    public static func chosen(option: String?, baseDir: String?, given: String?, planDirName: String?) -> ProjectLayout {
+    /// Empty values count as absent. A caller that passes `searchFrom` (the CLI: its working
+    /// directory) and names no project gets the nearest folder at or above it that holds the plan
+    /// folder, as git finds its repository from a subfolder.
+    public static func chosen(option: String?, baseDir: String?, given: String?, planDirName: String?,
+                              searchFrom: String? = nil) -> ProjectLayout {
         func nonEmpty(_ value: String?) -> String? { value?.isEmpty == false ? value : nil }
-        return ProjectLayout(projectDir: nonEmpty(option) ?? nonEmpty(baseDir) ?? nonEmpty(given), planDirName: planDirName)
+        let named = nonEmpty(option) ?? nonEmpty(baseDir) ?? nonEmpty(given)
+        let found = named == nil ? searchFrom.flatMap { enclosingProject(of: $0, planDirName: planDirName) } : nil
+        return ProjectLayout(projectDir: named ?? found, planDirName: planDirName)
+    }
+
+    /// The nearest folder at or above `directory` that holds a plan folder (`.plan/`): the
+    /// directory itself as given when it holds one, else the ancestor's absolute path; nil when
+    /// no folder up to the root holds one.
+    public static func enclosingProject(of directory: String, planDirName: String? = nil) -> String? {
+        let name = ProjectLayout(planDirName: planDirName).planDirName
+        if FileSystem.isDirectory(FileSystem.join(directory, name)) { return directory }
+        var current = FileSystem.realPath(directory) ?? FileSystem.absolute(directory)
+        while current != "/" && !current.isEmpty {
+            current = FileSystem.directoryName(current)
+            if FileSystem.isDirectory(FileSystem.join(current, name)) { return current }
+        }
+        return nil
+    }
+
+    /// A project is named, never made: a mistyped directory is an error before anything is
+    /// written into it or run there.
+    public func checkExists() throws(PlanBuildError) {
+        guard FileSystem.isDirectory(projectDir) else {
+            let problem = FileSystem.exists(projectDir) ? "is not a directory" : "does not exist"
+            throw PlanBuildError(.notFound, "project directory '\(projectDir)' \(problem)")
+        }
     }
 
     public var planDir: String { FileSystem.join(projectDir, planDirName) }

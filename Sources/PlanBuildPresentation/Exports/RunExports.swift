@@ -28,11 +28,19 @@ public final class RunExports: @unchecked Sendable {
     private var eventsDescriptor: Int32 = -1
     private var started: Int?
 
-    /// Opens the events file at once (truncated), so that a path that cannot be written fails
-    /// before any build runs. Relative paths are taken from the caller's working directory.
+    /// Opens the events file at once (truncated) and checks that the trace, JUnit and SARIF files
+    /// can be written, so that a path that cannot be written fails before any build runs.
+    /// Relative paths are taken from the caller's working directory.
     public init(_ paths: RunExportPaths, projectRoot: String) throws(PlanBuildError) {
         self.paths = paths
         self.projectRoot = FileSystem.absolute(projectRoot)
+        for path in [paths.trace, paths.junit, paths.sarif].compactMap({ $0 }) {
+            do {
+                try FileSystem.checkReplaceable(path)
+            } catch {
+                throw PlanBuildError(.exportFailed, "cannot write \(path): \(error.reason)")
+            }
+        }
         if let events = paths.events {
             if events == "-" {
                 eventsDescriptor = 2

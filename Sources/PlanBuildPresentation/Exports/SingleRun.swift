@@ -12,11 +12,13 @@ public enum SingleRun {
     public static func execute(_ request: BuildRequest, cancellation: CancellationToken? = nil,
                                exports: RunExportPaths = RunExportPaths()) throws(PlanBuildError) -> BuildResult {
         guard !exports.isEmpty else { return SingleRunCache.execute(request, cancellation: cancellation) }
+        // Opened first: an export that cannot be written is refused before the build runs.
+        let exporter = try RunExports(exports, projectRoot: request.layout.projectDir)
         var uncapped = request
         uncapped.maximumErrors = nil
         uncapped.maximumWarnings = nil
         var result = SingleRunCache.execute(uncapped, cancellation: cancellation)
-        try RunExports(exports, projectRoot: request.layout.projectDir).finish(RunReport(singleBuild: result, request: request))
+        try exporter.finish(RunReport(singleBuild: result, request: request))
         result.capIssues(errors: request.maximumErrors, warnings: request.maximumWarnings)
         return result
     }

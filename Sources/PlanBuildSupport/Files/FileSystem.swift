@@ -131,6 +131,18 @@ public enum FileSystem {
         }
     }
 
+    /// Whether writeAtomically could replace `path` now: `path` is no folder, and its folder takes
+    /// the new file beside it (tried with an empty one, removed at once: permissions alone do not
+    /// tell for root or a read-only file system). Checked before long work whose output would be
+    /// lost at the end.
+    public static func checkReplaceable(_ path: String) throws(FileError) {
+        if isDirectory(path) { throw FileError(errno: EISDIR, path: path) }
+        let probe = "\(path).probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let descriptor = try SystemCall.checked(path) { open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
+        close(descriptor)
+        unlink(probe)
+    }
+
     /// What the symbolic link `path` points to, as written in the link; nil when `path` is not a link.
     public static func symbolicLinkTarget(_ path: String) -> String? {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
