@@ -13,8 +13,9 @@ public struct BuildRequest: Sendable {
     /// Learn under this key instead of the one derived from the arguments.
     public var commandKey: String?
     public var mode: WarningMode
-    /// Parse the log when the build did not succeed, and filter its warnings (a `run` does).
-    public var parseOnFailure: Bool
+    /// Parse the log of the build (succeeded or not) into errors, warnings filtered by `mode` and
+    /// test counts (a `run` and an orchestrated build do; the drop-in `execute_direct` does not).
+    public var parseLog: Bool
     /// At most this many errors / warnings in the result (nil: all); `run` prints 20 and 10.
     public var maximumErrors: Int?
     public var maximumWarnings: Int?
@@ -36,6 +37,8 @@ public struct BuildRequest: Sendable {
     public var fileMask: Int?
     /// The build server's gate (machine-wide slots, identical builds shared); nil starts at once.
     public var gate: (any BuildGate)?
+    /// Told the log file's path as soon as it is created (the live line of `planbuild run`).
+    public var logCreated: (@Sendable (String) -> Void)?
     /// The build cache's digest of the build's inputs, when the caller computed one: the gate
     /// joins a build that already runs only when its inputs are known to be the same.
     package var inputDigest: String?
@@ -53,7 +56,7 @@ public struct BuildRequest: Sendable {
     }
 
     public init(system: BuildSystem, commandArgs: String, layout: ProjectLayout, defaultTimeoutSeconds: Int = defaultTimeout,
-                commandKey: String? = nil, mode: WarningMode = .actionable, parseOnFailure: Bool = true,
+                commandKey: String? = nil, mode: WarningMode = .actionable, parseLog: Bool = true,
                 maximumErrors: Int? = nil, maximumWarnings: Int? = nil, learnTimeout: Bool = true,
                 environment: [String]? = nil, graceMilliseconds: Int = ProcessRunner.defaultGraceMilliseconds) {
         self.system = system
@@ -62,7 +65,7 @@ public struct BuildRequest: Sendable {
         self.defaultTimeoutSeconds = defaultTimeoutSeconds
         self.commandKey = commandKey
         self.mode = mode
-        self.parseOnFailure = parseOnFailure
+        self.parseLog = parseLog
         self.maximumErrors = maximumErrors
         self.maximumWarnings = maximumWarnings
         self.learnTimeout = learnTimeout
@@ -156,7 +159,7 @@ public enum BuildExecutor {
         /// What makes two builds of one project the same build.
         var identityParts: [String] {
             ["execute", request.system.rawValue, request.commandArgs, commandLine, request.workingDirectory ?? "",
-             key, String(lookup.seconds), request.mode.rawValue, String(request.parseOnFailure),
+             key, String(lookup.seconds), request.mode.rawValue, String(request.parseLog),
              request.maximumErrors.map(String.init) ?? "all", request.maximumWarnings.map(String.init) ?? "all",
              String(request.learnTimeout), String(request.graceMilliseconds), String(request.fixedTimeoutSeconds != nil)]
         }
@@ -172,6 +175,7 @@ public enum BuildExecutor {
                 return result
             }
 
+            request.logCreated?(log.path)
             let workingDirectory = request.workingDirectory.map { FileSystem.absolute(FileSystem.join(projectDir, $0)) } ?? projectDir
             guard FileSystem.isDirectory(workingDirectory) else {
                 close(log.descriptor)
@@ -205,7 +209,8 @@ public enum BuildExecutor {
                 }
             }
 
-            if result.status != .success && request.parseOnFailure {
+            // A green build's log is read too: its warnings and test counts are part of its result.
+            if request.parseLog {
                 attachDiagnostics(to: &result, request: request, configuration: configuration)
             }
             return result
