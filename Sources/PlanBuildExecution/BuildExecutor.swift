@@ -176,6 +176,8 @@ public enum BuildExecutor {
             }
 
             request.logCreated?(log.path)
+            // Test reports written from now on are this build's.
+            let startedAt = time(nil)
             let workingDirectory = request.workingDirectory.map { FileSystem.absolute(FileSystem.join(projectDir, $0)) } ?? projectDir
             guard FileSystem.isDirectory(workingDirectory) else {
                 close(log.descriptor)
@@ -211,21 +213,21 @@ public enum BuildExecutor {
 
             // A green build's log is read too: its warnings and test counts are part of its result.
             if request.parseLog {
-                attachDiagnostics(to: &result, request: request, configuration: configuration)
+                attachDiagnostics(to: &result, request: request, configuration: configuration, since: Int(startedAt))
             }
             return result
         }
     }
 
-    /// Parses the log and adds errors, filtered warnings and test counts to the result.
-    static func attachDiagnostics(to result: inout BuildResult, request: BuildRequest, configuration: RunConfiguration) {
+    /// Parses the log and adds errors, filtered warnings and test counts to the result, and the
+    /// test tools' own reports written `since` then (TestReports) as its test cases.
+    static func attachDiagnostics(to result: inout BuildResult, request: BuildRequest, configuration: RunConfiguration, since: Int) {
         guard let parsed = try? ParserRegistry.parse(logFile: result.logFile, parser: request.system.rawValue) else { return }
         let patterns = WarningPatterns((try? configuration.acceptableWarnings(system: request.system.rawValue)) ?? [])
         let projectDir = FileSystem.absolute(request.layout.projectDir)
         let module = (try? CommandArguments(system: request.system, commandArgs: request.commandArgs))?.module
-        var paths = SourcePaths(projectDir: projectDir,
-                                buildFolders: SourcePaths.buildFolders(projectDir: projectDir, workingDirectory: request.workingDirectory,
-                                                                       module: module))
+        let folders = SourcePaths.buildFolders(projectDir: projectDir, workingDirectory: request.workingDirectory, module: module)
+        var paths = SourcePaths(projectDir: projectDir, buildFolders: folders)
         func relocated(_ issues: [Issue]) -> [Issue] {
             issues.map { issue in
                 var moved = issue
@@ -237,6 +239,12 @@ public enum BuildExecutor {
         result.warnings = relocated(WarningMode.filter(parsed.warnings, patterns: patterns, mode: request.mode))
         result.capIssues(errors: request.maximumErrors, warnings: request.maximumWarnings)
         result.tests = parsed.tests
+        let words = (try? CommandArguments(system: request.system, commandArgs: request.commandArgs))?.words ?? []
+        let workingDirectory = request.workingDirectory.map { FileSystem.join(projectDir, $0) } ?? projectDir
+        result.testCases = TestReports.cases(system: request.system, words: words, projectDir: projectDir, folders: folders,
+                                             workingDirectory: workingDirectory, since: since)
+        // A log that gave no counts (`mvn -q`) takes the reports' counts.
+        if result.tests == nil, let cases = result.testCases { result.tests = TestSummary(cases: cases) }
     }
 
     static func failure(_ kind: String, command: String, message: String, wrapper: String? = nil,

@@ -341,6 +341,7 @@ final class OrchestratedRun: @unchecked Sendable {
         report.warningCount = result.warnings?.count ?? 0
         report.warnings = result.warnings ?? []
         report.tests = result.tests
+        report.testCases = result.testCases ?? []
         report.reason = result.message
         report.timeoutUsedSeconds = result.timeoutUsedSeconds
         switch (result.status, result.error) {

@@ -18,6 +18,8 @@ public struct BuildReport: Equatable, Sendable {
     /// a cache hit has only their count.
     public var warnings: [Issue] = []
     public var tests: TestSummary?
+    /// Each test as the tools' reports name it (empty: no report, e.g. a cache hit).
+    public var testCases: [TestCaseResult] = []
     /// Why a build was skipped or could not run.
     public var reason: String?
     /// Milliseconds from the start of the run; nil for builds that never started.
