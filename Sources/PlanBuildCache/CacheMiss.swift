@@ -5,6 +5,8 @@ import PlanBuildSupport
 public struct CacheMiss: Equatable, Sendable {
     public enum Reason: String, Sendable, CaseIterable {
         case noRecord = "no_record"
+        /// No record, and the last build of it failed.
+        case previousRunFailed = "previous_run_failed"
         case inputsChanged = "inputs_changed"
         case dependencyChanged = "dependency_changed"
         case globalInputChanged = "global_input_changed"
@@ -18,6 +20,7 @@ public struct CacheMiss: Equatable, Sendable {
         public var word: String {
             switch self {
             case .noRecord: return "new"
+            case .previousRunFailed: return "failed before"
             case .inputsChanged: return "changed"
             case .dependencyChanged: return "dependency"
             case .globalInputChanged: return "global"
@@ -67,6 +70,7 @@ extension CacheMiss {
         let changed = changes.added.count + changes.modified.count + changes.deleted.count
         switch reason {
         case .noRecord: return "first build"
+        case .previousRunFailed: return "previous run failed"
         case .inputsChanged:
             return changed == 0 ? "inputs changed in \(module)" : "\(counted(changed, "file")) changed in \(module)"
         case .dependencyChanged:

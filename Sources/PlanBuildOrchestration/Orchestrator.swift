@@ -257,6 +257,9 @@ final class OrchestratedRun: @unchecked Sendable {
                                                          tests: result.tests, warnings: result.warnings?.count ?? 0,
                                                          logFile: result.logFile.isEmpty ? nil : result.logFile)
             }
+            if result.status == .timeout || result.status == .killed || (result.status == .error && result.error != "cancelled") {
+                self.incremental?.recordFailure(index: index)
+            }
             // Shared after the build is reported finished (its dependents may start meanwhile),
             // before the run returns (`uploading`).
             let share = result.status == .success && cacheProblem == nil && self.incremental?.remote?.canWrite == true

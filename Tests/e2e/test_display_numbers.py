@@ -108,6 +108,23 @@ def test_every_finished_line_says_why_the_build_ran(tmp_path: Path):
         assert any(line.startswith("✔ b  ") and line.endswith("(forced with --force)") for line in window.screen())
 
 
+def test_a_module_that_failed_last_time_says_so(tmp_path: Path):
+    project = make_project(tmp_path / "p", {"a": {"exit": 1}})
+    (project / "a").mkdir()
+    (project / "a" / "source.txt").write_text("one")
+    _, _, first = plain_run(project)
+    assert any(line.startswith("error    a ") and "(first build)" in line for line in first), first
+    # Fixed (the script now succeeds) but with the same inputs: it ran because it failed, not as a first build.
+    script = project / "build-a.sh"
+    script.write_text(script.read_text().replace("exit 1", "exit 0"))
+    _, out, second = plain_run(project, "--format", "json")
+    assert any(line.startswith("success  a ") and line.endswith("(previous run failed)") for line in second), second
+    assert json.loads(out)["builds"][0]["cache_miss"]["reason"] == "previous_run_failed"
+    # Once it succeeded, the next run is a cache hit.
+    _, _, third = plain_run(project)
+    assert any(line.startswith("cached   a ") for line in third), third
+
+
 def test_a_timeout_says_its_limit_and_a_failure_its_first_error(tmp_path: Path):
     project = make_project(tmp_path / "p", {"slow": {"sleep": 30}, "broken": {"exit": 2}})
     code, _, lines = plain_run(project, "--no-cache", "--timeout", "1")
@@ -142,7 +159,7 @@ def test_run_on_a_terminal_shows_one_live_line(tmp_path: Path):
     # The python system runs the command's first word when the project has no ./pw: a build of 3 s.
     command = [str(PLANBUILD), "run", "--project-dir", str(project), "--system", "python", "--args", "sleep 3"]
     with TmuxWindow(tmp_path, command) as window:
-        screen = window.wait_for("▸ python sleep 3")
+        screen = window.wait_for("  log ")  # drawn at once, with its log once the log exists
         time.sleep(1.2)
         later = window.screen()
         assert window.wait_exit() == 0

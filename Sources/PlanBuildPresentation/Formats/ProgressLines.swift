@@ -27,7 +27,10 @@ extension ProgressEvent {
             if outcome.warnings > 0 { line += "  warnings \(outcome.warnings)" }
             if let tests = outcome.tests { line += "  tests \(tests.passed)/\(tests.total) passed" }
             if let limit = outcome.timeoutSeconds { line += "  " + Self.timeoutNote(limit) }
-            if let because = outcome.ranBecause { line += "  (\(OneLine.escape(because)))" }
+            // Why it ran; an event without the sentence (an older server's) says the miss in a word.
+            if let because = outcome.ranBecause ?? outcome.cacheMiss.flatMap({ $0 == .noRecord ? nil : $0.word }) {
+                line += "  (\(OneLine.escape(because)))"
+            }
             if let first = outcome.firstError { line += "  first error: \(OneLine.escape(first))" }
             return line
         case let .buildSkipped(build, status, reason):
