@@ -33,10 +33,7 @@ extension RunReport {
         first.append(" · Time \(DurationText.format(milliseconds: durationMilliseconds))")
         lines.append(first)
 
-        let tested = builds.compactMap(\.tests)
-        if !tested.isEmpty {
-            var total = TestSummary(passed: 0, failed: 0, skipped: 0)
-            for tests in tested { total += tests }
+        if let total = testTotals {
             var text = "\(total.passed) passed"
             if total.failed > 0 { text += ", \(total.failed) failed" }
             if total.skipped > 0 { text += ", \(total.skipped) skipped" }
