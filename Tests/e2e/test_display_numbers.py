@@ -70,6 +70,8 @@ def test_a_shrunk_window_leaves_no_stale_line(tmp_path: Path):
     # At 60 columns the zero counts went, the elapsed time and the estimate stayed.
     total = next(line for line in screen if " done · " in line)
     assert "0 failed" not in total and "ETA" in total, total
+    # A first run: nothing learned, nothing finished, so no estimate is made up.
+    assert total.endswith("ETA unknown"), total
 
 
 def test_the_run_ends_with_a_summary_on_a_terminal_and_the_report_elsewhere(tmp_path: Path):
