@@ -110,7 +110,7 @@ void pb_free(char *text);
 char *pb_resolve(const char *request_json);
 
 /*
- * pb_execute — run one build: learned timeout, log file, process group, parse on failure, filter.
+ * pb_execute — run one build: learned timeout, log file, process group, parse its log, filter.
  *
  * Request:  {"project_dir": D?, "plan_dir_name": N?,
  *            "system": "maven" | "gradle" | "npm",
@@ -121,7 +121,8 @@ char *pb_resolve(const char *request_json);
  *                                              "invalid_request"),
  *            "command_key": "maven:verify"?   (learn under this key instead of the derived one),
  *            "mode": "actionable" | "structured" | "errors"?   (default actionable),
- *            "parse": true?                   (parse the log when the build did not succeed),
+ *            "parse": true?                   (parse the log, of a green build too: its warnings
+ *                                              and test counts are part of the result),
  *            "limits": "run"?                 (cap the lists like a `run`: 20 errors, 10 warnings),
  *            "max_errors": 20?, "max_warnings": 10?   (cap the lists; default all, or "limits"),
  *            "learn": true?                   (record the duration in run-configuration.json),

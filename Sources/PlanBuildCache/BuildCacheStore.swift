@@ -148,6 +148,30 @@ public struct BuildCacheStore: Sendable {
         }
     }
 
+    // MARK: The last build's failure
+
+    /// A build of `command` in `module` failed: an empty `{command}.failed` beside its record, so
+    /// that when it runs again without a record it says `previous run failed`, not `first build`.
+    func markFailed(module: String, command: String) {
+        guard let folder = try? Self.realFolder(Self.fileName(module), in: try prepareDirectory()) else { return }
+        try? folder.writeAtomically([], as: Self.fileName(command) + Self.failedSuffix)
+    }
+
+    /// A success removes the mark.
+    func clearFailed(module: String, command: String) {
+        guard let folder = try? moduleFolder(module), folder.status(Self.fileName(command) + Self.failedSuffix) != nil else { return }
+        try? folder.remove(Self.fileName(command) + Self.failedSuffix)
+    }
+
+    func failedLastTime(module: String, command: String) -> Bool {
+        guard let folder = try? moduleFolder(module), let info = folder.status(Self.fileName(command) + Self.failedSuffix) else {
+            return false
+        }
+        return info.st_mode & S_IFMT == S_IFREG
+    }
+
+    static let failedSuffix = ".failed"
+
     /// The cache folder, made when missing, with its `.gitignore`.
     @discardableResult
     func prepareDirectory() throws(FileError) -> DirectoryHandle {

@@ -5,6 +5,8 @@ import PlanBuildSupport
 public struct CacheMiss: Equatable, Sendable {
     public enum Reason: String, Sendable, CaseIterable {
         case noRecord = "no_record"
+        /// No record, and the last build of it failed.
+        case previousRunFailed = "previous_run_failed"
         case inputsChanged = "inputs_changed"
         case dependencyChanged = "dependency_changed"
         case globalInputChanged = "global_input_changed"
@@ -18,6 +20,7 @@ public struct CacheMiss: Equatable, Sendable {
         public var word: String {
             switch self {
             case .noRecord: return "new"
+            case .previousRunFailed: return "failed before"
             case .inputsChanged: return "changed"
             case .dependencyChanged: return "dependency"
             case .globalInputChanged: return "global"
@@ -56,5 +59,31 @@ public struct CacheMiss: Equatable, Sendable {
             object[reason == .dependencyChanged ? "dependencies" : "artifacts"] = .array(subjects.map(JSONValue.string))
         }
         return object
+    }
+}
+
+extension CacheMiss {
+    /// Why the build of `module` ran, for a person: what a finished line and the summary say
+    /// (`2 files changed in core`, `dependency core changed`, `first build`).
+    public func because(module: String) -> String {
+        func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+        let changed = changes.added.count + changes.modified.count + changes.deleted.count
+        switch reason {
+        case .noRecord: return "first build"
+        case .previousRunFailed: return "previous run failed"
+        case .inputsChanged:
+            return changed == 0 ? "inputs changed in \(module)" : "\(counted(changed, "file")) changed in \(module)"
+        case .dependencyChanged:
+            return subjects.isEmpty ? "a dependency changed"
+                : "dependency \(subjects.prefix(3).joined(separator: ", "))\(subjects.count > 3 ? " …" : "") changed"
+        case .globalInputChanged:
+            let first = changes.modified.first ?? changes.added.first ?? changes.deleted.first
+            return "project-wide input changed" + (first.map { ": \($0)" } ?? "")
+        case .commandChanged: return "command line changed"
+        case .artifactMissing: return "artifact missing" + (subjects.first.map { ": \($0)" } ?? "")
+        case .expired: return "cache record expired"
+        case .forced: return "forced with --force"
+        case .disabled: return "cache off: --no-cache"
+        }
     }
 }

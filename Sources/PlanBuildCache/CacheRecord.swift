@@ -34,7 +34,7 @@ public struct CacheRecord: Equatable, Sendable {
     /// relative to the project.
     public var logDigest: String?
 
-    public var durationSeconds: Int { durationMilliseconds / 1000 }
+    public var durationSeconds: Int { WholeSeconds.of(milliseconds: durationMilliseconds) }
 
     public var json: JSONObject {
         JSONObject([

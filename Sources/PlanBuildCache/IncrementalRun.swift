@@ -224,6 +224,8 @@ public final class IncrementalRun: Sendable {
                         .filter { record.dependencyDigests[$0] != dependencyDigests[$0] }.sorted()
                     decision = .miss(CacheMiss(.dependencyChanged, subjects: changed))
                 }
+            } else if store.failedLastTime(module: build.module, command: build.command) {
+                decision = .miss(CacheMiss(.previousRunFailed))
             } else {
                 decision = .miss(CacheMiss(.noRecord))
             }
@@ -306,10 +308,18 @@ public final class IncrementalRun: Sendable {
                                  recordedAt: now)
         do {
             try store.write(record, moduleManifest: inputs.moduleManifest, globalManifest: globalManifest)
+            store.clearFailed(module: build.module, command: build.command)
             return nil
         } catch {
             return error.message
         }
+    }
+
+    /// A build of `plan.builds[index]` that failed (error, timeout, killed): its next run says why
+    /// it runs again (`previous_run_failed`) when there is no record of an earlier success.
+    public func recordFailure(index: Int) {
+        guard !disabled, builds.indices.contains(index) else { return }
+        store.markFailed(module: builds[index].module, command: builds[index].command)
     }
 
     /// Uploads the record of `plan.builds[index]`, just written by `recordSuccess`, to the shared

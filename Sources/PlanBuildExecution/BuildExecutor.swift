@@ -13,8 +13,9 @@ public struct BuildRequest: Sendable {
     /// Learn under this key instead of the one derived from the arguments.
     public var commandKey: String?
     public var mode: WarningMode
-    /// Parse the log when the build did not succeed, and filter its warnings (a `run` does).
-    public var parseOnFailure: Bool
+    /// Parse the log of the build (succeeded or not) into errors, warnings filtered by `mode` and
+    /// test counts (a `run` and an orchestrated build do; the drop-in `execute_direct` does not).
+    public var parseLog: Bool
     /// At most this many errors / warnings in the result (nil: all); `run` prints 20 and 10.
     public var maximumErrors: Int?
     public var maximumWarnings: Int?
@@ -38,6 +39,8 @@ public struct BuildRequest: Sendable {
     public var logScope: String?
     /// The build server's gate (machine-wide slots, identical builds shared); nil starts at once.
     public var gate: (any BuildGate)?
+    /// Told the log file's path as soon as it is created (the live line of `planbuild run`).
+    public var logCreated: (@Sendable (String) -> Void)?
     /// The build cache's digest of the build's inputs, when the caller computed one: the gate
     /// joins a build that already runs only when its inputs are known to be the same.
     package var inputDigest: String?
@@ -65,7 +68,7 @@ public struct BuildRequest: Sendable {
     }
 
     public init(system: BuildSystem, commandArgs: String, layout: ProjectLayout, defaultTimeoutSeconds: Int = defaultTimeout,
-                commandKey: String? = nil, mode: WarningMode = .actionable, parseOnFailure: Bool = true,
+                commandKey: String? = nil, mode: WarningMode = .actionable, parseLog: Bool = true,
                 maximumErrors: Int? = nil, maximumWarnings: Int? = nil, learnTimeout: Bool = true,
                 environment: [String]? = nil, graceMilliseconds: Int = ProcessRunner.defaultGraceMilliseconds) {
         self.system = system
@@ -74,7 +77,7 @@ public struct BuildRequest: Sendable {
         self.defaultTimeoutSeconds = defaultTimeoutSeconds
         self.commandKey = commandKey
         self.mode = mode
-        self.parseOnFailure = parseOnFailure
+        self.parseLog = parseLog
         self.maximumErrors = maximumErrors
         self.maximumWarnings = maximumWarnings
         self.learnTimeout = learnTimeout
@@ -168,7 +171,7 @@ public enum BuildExecutor {
         /// What makes two builds of one project the same build.
         var identityParts: [String] {
             ["execute", request.system.rawValue, request.commandArgs, commandLine, request.workingDirectory ?? "",
-             key, String(lookup.seconds), request.mode.rawValue, String(request.parseOnFailure),
+             key, String(lookup.seconds), request.mode.rawValue, String(request.parseLog),
              request.maximumErrors.map(String.init) ?? "all", request.maximumWarnings.map(String.init) ?? "all",
              String(request.learnTimeout), String(request.graceMilliseconds), String(request.fixedTimeoutSeconds != nil)]
         }
@@ -184,6 +187,9 @@ public enum BuildExecutor {
                 return result
             }
 
+            request.logCreated?(log.path)
+            // Test reports written from now on are this build's.
+            let startedAt = time(nil)
             let workingDirectory = request.workingDirectory.map { FileSystem.absolute(FileSystem.join(projectDir, $0)) } ?? projectDir
             guard FileSystem.isDirectory(workingDirectory) else {
                 close(log.descriptor)
@@ -217,22 +223,23 @@ public enum BuildExecutor {
                 }
             }
 
-            if result.status != .success && request.parseOnFailure {
-                attachDiagnostics(to: &result, request: request, configuration: configuration)
+            // A green build's log is read too: its warnings and test counts are part of its result.
+            if request.parseLog {
+                attachDiagnostics(to: &result, request: request, configuration: configuration, since: Int(startedAt))
             }
             return result
         }
     }
 
-    /// Parses the log and adds errors, filtered warnings and test counts to the result.
-    static func attachDiagnostics(to result: inout BuildResult, request: BuildRequest, configuration: RunConfiguration) {
+    /// Parses the log and adds errors, filtered warnings and test counts to the result, and the
+    /// test tools' own reports written `since` then (TestReports) as its test cases.
+    static func attachDiagnostics(to result: inout BuildResult, request: BuildRequest, configuration: RunConfiguration, since: Int) {
         guard let parsed = try? ParserRegistry.parse(logFile: result.logFile, parser: request.system.rawValue) else { return }
         let patterns = WarningPatterns((try? configuration.acceptableWarnings(system: request.system.rawValue)) ?? [])
         let projectDir = FileSystem.absolute(request.layout.projectDir)
         let module = (try? CommandArguments(system: request.system, commandArgs: request.commandArgs))?.module
-        var paths = SourcePaths(projectDir: projectDir,
-                                buildFolders: SourcePaths.buildFolders(projectDir: projectDir, workingDirectory: request.workingDirectory,
-                                                                       module: module))
+        let folders = SourcePaths.buildFolders(projectDir: projectDir, workingDirectory: request.workingDirectory, module: module)
+        var paths = SourcePaths(projectDir: projectDir, buildFolders: folders)
         func relocated(_ issues: [Issue]) -> [Issue] {
             issues.map { issue in
                 var moved = issue
@@ -244,6 +251,12 @@ public enum BuildExecutor {
         result.warnings = relocated(WarningMode.filter(parsed.warnings, patterns: patterns, mode: request.mode))
         result.capIssues(errors: request.maximumErrors, warnings: request.maximumWarnings)
         result.tests = parsed.tests
+        let words = (try? CommandArguments(system: request.system, commandArgs: request.commandArgs))?.words ?? []
+        let workingDirectory = request.workingDirectory.map { FileSystem.join(projectDir, $0) } ?? projectDir
+        result.testCases = TestReports.cases(system: request.system, words: words, projectDir: projectDir, folders: folders,
+                                             workingDirectory: workingDirectory, since: since)
+        // A log that gave no counts (`mvn -q`) takes the reports' counts.
+        if result.tests == nil, let cases = result.testCases { result.tests = TestSummary(cases: cases) }
     }
 
     static func failure(_ kind: String, command: String, message: String, wrapper: String? = nil,

@@ -191,6 +191,7 @@ final class OrchestratedRun: @unchecked Sendable {
             for index in pending {
                 reports[index].status = .cancelled
                 reports[index].reason = "cancelled before it started"
+                events.append(skippedEvent(index))
             }
             pending.removeAll()
             return events
@@ -261,6 +262,9 @@ final class OrchestratedRun: @unchecked Sendable {
                 cacheProblem = incremental.recordSuccess(index: index, durationMilliseconds: result.durationMilliseconds,
                                                          tests: result.tests, warnings: result.warnings?.count ?? 0,
                                                          logFile: result.logFile.isEmpty ? nil : result.logFile)
+            }
+            if result.status == .timeout || result.status == .killed || (result.status == .error && result.error != "cancelled") {
+                self.incremental?.recordFailure(index: index)
             }
             // Shared after the build is reported finished (its dependents may start meanwhile),
             // before the run returns (`uploading`).
@@ -347,7 +351,9 @@ final class OrchestratedRun: @unchecked Sendable {
         report.warningCount = result.warnings?.count ?? 0
         report.warnings = result.warnings ?? []
         report.tests = result.tests
+        report.testCases = result.testCases ?? []
         report.reason = result.message
+        report.timeoutUsedSeconds = result.timeoutUsedSeconds
         switch (result.status, result.error) {
         case (.success, _), (.cached, _): report.status = .success // cached: never from orchestration (useCache off)
         case (.timeout, _): report.status = .timeout
@@ -381,7 +387,9 @@ final class OrchestratedRun: @unchecked Sendable {
             timeSavedSeconds: report.timeSavedSeconds,
             cacheMiss: report.ran && report.status != .cached ? report.cacheMiss?.reason : nil,
             firstError: report.failed ? report.errors.first.map(Self.located) ?? report.reason
-                ?? report.exitCode.map { "exit code \($0)" } : nil))
+                ?? report.exitCode.map { "exit code \($0)" } : nil,
+            tests: report.tests, ranBecause: report.ranBecause,
+            timeoutSeconds: report.status == .timeout ? report.timeoutUsedSeconds : nil))
     }
 
     /// `file:line: message`, as compilers print it.
@@ -401,31 +409,29 @@ final class OrchestratedRun: @unchecked Sendable {
         // Handed to the gate but not started yet (waiting for a slot): still pending.
         let waitingForGate = running.filter { reports[$0].startedAtMilliseconds == nil }.count
         let failed = reports.filter(\.failed).count
+        let cancelled = reports.filter { $0.status == .cancelled }.count
         let percent = total == 0 ? 100.0 : (Double(completed) / Double(total) * 1000).rounded() / 10
+        // A cancelled run has no time left to estimate: it ends as soon as its builds have stopped.
+        let eta = cancellation.isCancelled ? nil : remainingEstimate().map { Double($0) / 1000 }
         return .progress(ProgressEvent.ProgressSummary(
             total: total, completed: completed, failed: failed, running: running.count - waitingForGate,
             pending: pending.count + waitingForGate,
-            percent: percent, elapsedSeconds: Double(elapsed) / 1000, etaSeconds: remainingEstimate().map { Double($0) / 1000 }))
+            percent: percent, elapsedSeconds: Double(elapsed) / 1000, etaSeconds: eta, cancelled: cancelled))
     }
 
-    /// Learned durations when there are any, else the average of the builds finished so far.
+    /// RemainingTime.estimate over the builds still to come (cache hits take no time).
     private func remainingEstimate() -> Int? {
-        let finishedDurations = reports.filter { $0.ran && $0.status != .cached && $0.finishedAtMilliseconds != nil }.map(\.durationMilliseconds)
-        let average = finishedDurations.isEmpty ? nil : finishedDurations.reduce(0, +) / finishedDurations.count
-        var work = 0
-        for index in pending {
-            if case .hit? = incremental?.decisions[index] { continue }
-            guard let expected = expectedMilliseconds[index] ?? average else { return nil }
-            work += expected
+        let finished = reports.filter { $0.ran && $0.status != .cached && $0.status != .cancelled && $0.finishedAtMilliseconds != nil }
+        let runningBuilds = running.map { index in
+            RemainingTime.RunningBuild(expectedMilliseconds: expectedMilliseconds[index],
+                                       elapsedMilliseconds: elapsed - (reports[index].startedAtMilliseconds ?? elapsed))
         }
-        for index in running {
-            guard let expected = expectedMilliseconds[index] ?? average else { return nil }
-            // A build past its expected duration still has time to go (RemainingTime): never "0s left".
-            work += RemainingTime.ofRunningBuild(expectedMilliseconds: expected,
-                                                 elapsedMilliseconds: elapsed - (reports[index].startedAtMilliseconds ?? elapsed))
-        }
-        let lanes = max(1, min(options.concurrencyLimit, pending.count + running.count))
-        return work / lanes
+        let pendingBuilds = pending.filter { index in
+            if case .hit? = incremental?.decisions[index] { return false }
+            return true
+        }.map { expectedMilliseconds[$0] }
+        return RemainingTime.estimate(running: runningBuilds, pending: pendingBuilds,
+                                      finishedMilliseconds: finished.map(\.durationMilliseconds), lanes: options.concurrencyLimit)
     }
 
     /// What run-configuration.json learned about each build's duration (its weighted value).

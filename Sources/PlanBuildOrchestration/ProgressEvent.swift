@@ -1,3 +1,4 @@
+import PlanBuildModel
 import PlanBuildCache
 
 /// What an orchestrated run reports while it runs: build started/finished, counts, percentage,
@@ -45,11 +46,21 @@ public enum ProgressEvent: Equatable, Sendable {
         /// A failed build: its first error as `file:line: message` (or why it failed, when the log
         /// had no error), for the display line under the build's line.
         public let firstError: String?
+        /// The tool's test counts, when its log or reports gave them (a green build's too).
+        public let tests: TestSummary?
+        /// Why the build ran rather than being taken from the cache, for a person
+        /// (`2 files changed in core`, `dependency core changed`; CacheMiss.because).
+        public let ranBecause: String?
+        /// A build that timed out: the limit it had, in seconds.
+        public let timeoutSeconds: Int?
 
         public init(status: BuildReport.Status, durationSeconds: Int, durationMilliseconds: Int, errors: Int,
                     warnings: Int, logFile: String?, timeSavedSeconds: Int? = nil, cacheMiss: CacheMiss.Reason? = nil,
-                    firstError: String? = nil) {
+                    firstError: String? = nil, tests: TestSummary? = nil, ranBecause: String? = nil, timeoutSeconds: Int? = nil) {
             self.firstError = firstError
+            self.tests = tests
+            self.ranBecause = ranBecause
+            self.timeoutSeconds = timeoutSeconds
             self.timeSavedSeconds = timeSavedSeconds
             self.cacheMiss = cacheMiss
             self.status = status
@@ -61,8 +72,8 @@ public enum ProgressEvent: Equatable, Sendable {
         }
     }
 
-    /// Counts of the whole run. `percent` has one decimal; `etaSeconds` is nil until it can be
-    /// estimated (no learned durations and no finished build yet).
+    /// Counts of the whole run. `percent` has one decimal; `etaSeconds` is nil while it cannot be
+    /// estimated (RemainingTime.estimate), when nothing is left and after a cancellation.
     public struct ProgressSummary: Equatable, Sendable {
         public let total: Int
         public let completed: Int
@@ -72,9 +83,12 @@ public enum ProgressEvent: Equatable, Sendable {
         public let percent: Double
         public let elapsedSeconds: Double
         public let etaSeconds: Double?
+        /// Builds cancelled so far (stopped while running, or never started).
+        public let cancelled: Int
 
         public init(total: Int, completed: Int, failed: Int, running: Int, pending: Int, percent: Double,
-                    elapsedSeconds: Double, etaSeconds: Double?) {
+                    elapsedSeconds: Double, etaSeconds: Double?, cancelled: Int = 0) {
+            self.cancelled = cancelled
             self.total = total
             self.completed = completed
             self.failed = failed

@@ -18,6 +18,8 @@ public struct BuildReport: Equatable, Sendable {
     /// a cache hit has only their count.
     public var warnings: [Issue] = []
     public var tests: TestSummary?
+    /// Each test as the tools' reports name it (empty: no report, e.g. a cache hit).
+    public var testCases: [TestCaseResult] = []
     /// Why a build was skipped or could not run.
     public var reason: String?
     /// Milliseconds from the start of the run; nil for builds that never started.
@@ -29,6 +31,8 @@ public struct BuildReport: Equatable, Sendable {
     public var cacheMiss: CacheMiss?
     /// A cache hit: `local` (this machine's cache) or `remote` (the shared cache, just downloaded).
     public var cacheSource: String?
+    /// The limit the build ran with, in seconds (a timeout's line says it).
+    public var timeoutUsedSeconds: Int?
 
     public init(module: String, command: String, status: Status) {
         self.module = module
@@ -37,6 +41,12 @@ public struct BuildReport: Equatable, Sendable {
     }
 
     package var ran: Bool { startedAtMilliseconds != nil }
+    /// Why a build that ran was not taken from the cache, for a person (nil: it did not run, or
+    /// was a hit).
+    public var ranBecause: String? {
+        guard ran, status != .cached else { return nil }
+        return cacheMiss?.because(module: module)
+    }
     package var failed: Bool { status == .error || status == .timeout || status == .killed }
     /// What dependents may build on: a success, or a cache hit that stands for one.
     var succeeded: Bool { status == .success || status == .cached }
@@ -59,7 +69,7 @@ public struct RunReport: Equatable, Sendable {
         return succeeded == 0 ? .failure : .partial
     }
 
-    public var durationSeconds: Int { durationMilliseconds / 1000 }
+    public var durationSeconds: Int { WholeSeconds.of(milliseconds: durationMilliseconds) }
     public var timeSavedSeconds: Int { builds.reduce(0) { $0 + ($1.timeSavedSeconds ?? 0) } }
 
     package func count(_ status: BuildReport.Status) -> Int { builds.filter { $0.status == status }.count }

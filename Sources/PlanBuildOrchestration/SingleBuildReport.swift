@@ -28,6 +28,7 @@ extension RunReport {
         build.warnings = result.warnings ?? []
         build.warningCount = build.warnings.count
         build.tests = result.tests
+        build.testCases = result.testCases ?? []
         build.reason = result.message
         build.timeSavedSeconds = result.timeSavedSeconds
         build.startedAtMilliseconds = 0

@@ -1,6 +1,7 @@
 import Testing
 @testable import PlanBuildOrchestration
 @testable import PlanBuildPresentation
+import PlanBuildModel
 
 /// The decisions of the live display: duration text, bars, truncation, the honest ETA,
 /// the mode chosen from the terminal and environment, and the lines drawn from a run's events.
@@ -131,5 +132,91 @@ import Testing
         let outcome = ProgressEvent.BuildOutcome(status: .error, durationSeconds: 0, durationMilliseconds: 0, errors: 1,
                                                  warnings: 0, logFile: nil, firstError: "a\nb")
         #expect(LiveRunState.finishedLines(Self.build("x", 0), outcome)[1].plain == "    a | b")
+    }
+
+    @Test func oneDurationEverywhere() {
+        // The display's tenths and every whole-second output (results, reports, plain lines) agree.
+        #expect(DurationText.format(milliseconds: 14_960) == "15.0s" && WholeSeconds.of(milliseconds: 14_960) == 15)
+        #expect(DurationText.format(milliseconds: 14_449) == "14.4s" && WholeSeconds.of(milliseconds: 14_449) == 14)
+        #expect(DurationText.format(milliseconds: 75_440) == "1m 15s" && WholeSeconds.of(milliseconds: 75_440) == 75)
+        // Rounded from the tenths the display shows: 75.46 s is 75.5 s, so 76 s.
+        #expect(DurationText.format(milliseconds: 75_460) == "1m 16s" && WholeSeconds.of(milliseconds: 75_460) == 76)
+        #expect(WholeSeconds.of(milliseconds: -5) == 0)
+        var report = RunReport(command: "verify", builds: [], durationMilliseconds: 14_960)
+        #expect(report.durationSeconds == 15)
+        report.durationMilliseconds = 999
+        #expect(report.durationSeconds == 1)
+    }
+
+    @Test func theEstimateIsNeverMadeUp() {
+        typealias Running = RemainingTime.RunningBuild
+        // Nothing learned, nothing finished: unknown.
+        #expect(RemainingTime.estimate(running: [Running(expectedMilliseconds: nil, elapsedMilliseconds: 7_500)],
+                                       pending: [nil], finishedMilliseconds: [], lanes: 2) == nil)
+        // A running build without a learned duration: no finished build's time says how long it still runs.
+        #expect(RemainingTime.estimate(running: [Running(expectedMilliseconds: nil, elapsedMilliseconds: 7_500)],
+                                       pending: [], finishedMilliseconds: [1_000], lanes: 2) == nil)
+        // A build still to start takes the average of the finished ones when it learned nothing.
+        #expect(RemainingTime.estimate(running: [], pending: [nil, nil], finishedMilliseconds: [2_000, 4_000], lanes: 2) == 3_000)
+        // Spread over the lanes, but never below what the longest running build has left.
+        #expect(RemainingTime.estimate(running: [Running(expectedMilliseconds: 20_000, elapsedMilliseconds: 5_000),
+                                                 Running(expectedMilliseconds: 2_000, elapsedMilliseconds: 0)],
+                                       pending: [], finishedMilliseconds: [], lanes: 2) == 15_000)
+        #expect(RemainingTime.estimate(running: [], pending: [], finishedMilliseconds: [1_000], lanes: 2) == nil)
+    }
+
+    @Test func aCancelledRunIsShownCancelled() {
+        var state = LiveRunState()
+        _ = state.apply(.runStarted(command: "verify", total: 3, jobs: 2, modules: ["a", "b", "c"]), at: 0)
+        _ = state.apply(.buildStarted(Self.build("a", 0), elapsedSeconds: 0, expectedSeconds: 10), at: 0)
+        let stopped = ProgressEvent.BuildOutcome(status: .cancelled, durationSeconds: 2, durationMilliseconds: 1_600, errors: 0,
+                                                 warnings: 0, logFile: nil)
+        #expect(state.apply(.buildFinished(Self.build("a", 0), stopped), at: 1.6).map(\.plain)
+            == ["⊘ a  cancelled after 1.6s  0 errors  0 warnings"])
+        _ = state.apply(.buildSkipped(Self.build("c", 2), status: .cancelled, reason: "cancelled before it started"), at: 1.6)
+        _ = state.apply(.progress(ProgressEvent.ProgressSummary(total: 3, completed: 3, failed: 0, running: 0, pending: 0,
+                                                                percent: 100, elapsedSeconds: 1.6, etaSeconds: nil,
+                                                                cancelled: 3)), at: 1.6)
+        let line = state.totalLine(at: 1.7).plain
+        #expect(line == "⊘ [░░░░░░░░░░░░] 0/3 done · 3 cancelled · 0 running · 0 failed · 0 cached · 1.7s")
+        #expect(!line.contains("3/3") && !line.contains("ETA"))
+    }
+
+    @Test func narrowTerminalsKeepWhatMatters() {
+        var state = LiveRunState()
+        _ = state.apply(.runStarted(command: "verify", total: 4, jobs: 2, modules: []), at: 0)
+        _ = state.apply(.buildStarted(Self.build("a-module-with-a-rather-long-name", 0), elapsedSeconds: 0, expectedSeconds: 10), at: 0)
+        _ = state.apply(Self.summary(1, running: 1, eta: 9), at: 1)
+        // Zero counts go first, then the bar; the elapsed time and the estimate stay.
+        #expect(state.totalLine(at: 1).rendered(width: 60, color: false) == "[███░░░░░░░░░] 1/4 done · 1 running · 1.0s · ETA 9.0s")
+        #expect(state.totalLine(at: 1).rendered(width: 40, color: false) == "1/4 done · 1 running · 1.0s · ETA 9.0s")
+        #expect(state.runningLine(state.running[0], at: 2).rendered(width: 31, color: false) == "  ▸ a-module-with-a…  20%  2.0s")
+        // A finished line drops its zero counts, then the error's folders; its line number stays.
+        let failed = ProgressEvent.BuildOutcome(status: .error, durationSeconds: 18, durationMilliseconds: 18_000, errors: 1,
+                                                warnings: 0, logFile: nil,
+                                                firstError: "web/src/test/java/com/example/web/GreetingControllerTest.java:18: expected")
+        let lines = LiveRunState.finishedLines(Self.build("web", 1), failed)
+        #expect(lines[0].rendered(width: 22, color: false) == "✖ web  18.0s  1 error")
+        #expect(lines[1].rendered(width: 60, color: false) == "    …/GreetingControllerTest.java:18: expected")
+        #expect(lines[1].rendered(width: 44, color: false) == "    …/GreetingControllerTest.java:18: expec…")
+    }
+
+    @Test func theSummaryAPersonReads() {
+        var core = BuildReport(module: "core", command: "verify", status: .success)
+        core.tests = TestSummary(passed: 3, failed: 0, skipped: 1)
+        core.logFile = "/p/.plan/temp/build-output/core/maven-1.log"
+        var web = BuildReport(module: "web", command: "verify", status: .error)
+        web.tests = TestSummary(passed: 2, failed: 1, skipped: 0)
+        web.errors = [Issue(file: "web/src/A.java", line: 18, message: "expected", severity: .error, category: "test_failure")]
+        var cached = BuildReport(module: "api", command: "verify", status: .cached)
+        cached.timeSavedSeconds = 12
+        let report = RunReport(command: "verify", builds: [core, web, cached], durationMilliseconds: 20_160)
+        #expect(report.summary(logFolder: report.logFolder(relativeTo: "/p")).map(\.plain) == [
+            "Builds  1 successful, 1 failed, 1 cached, 3 total · saved 12.0s · Time 20.2s",
+            "Tests   5 passed, 1 failed, 1 skipped (7 total)",
+            "✖ web  error: 1 error",
+            "    web/src/A.java:18: expected",
+            "Logs    .plan/temp/build-output/",
+        ])
     }
 }

@@ -39,7 +39,7 @@ import Testing
         let report = RunReport(command: "verify", builds: [build, quiet], durationMilliseconds: 10)
         let lines = report.toon().split(separator: "\n", omittingEmptySubsequences: false)
         #expect(!lines.contains { $0.hasPrefix("status") && $0 != "status\tfailure" })
-        #expect(lines.contains("evil | status success\tverify\terror\t0\t1\t0\t/tmp/log |  file.log"))
+        #expect(lines.contains("evil | status success\tverify\terror\t0\t1\t0\t-\t/tmp/log |  file.log"))
         #expect(lines.contains("errors:evil | status success[1]{file,line,message,category}:"))
         #expect(lines.contains("src/ev |  il/Foo.java\t3\tcannot | find\tcompilation_error"))
         #expect(lines.contains("x y:\terror\texit 1 | status success"))

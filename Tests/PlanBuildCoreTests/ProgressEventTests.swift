@@ -1,5 +1,6 @@
 import Testing
 @testable import PlanBuildOrchestration
+import PlanBuildModel
 
 /// The JSON of every progress event, byte for byte as the C callback receives it (docs/events.md),
 /// and the display line of each.
@@ -39,7 +40,7 @@ import Testing
         let event = ProgressEvent.buildFinished(Self.core, outcome)
         #expect(event.jsonText() == #"{"event":"build_finished","module":"core","command":"verify","index":0,"status":"error","#
             + #""duration_seconds":12,"duration_ms":12345,"errors":2,"warnings":1,"log_file":"/p/core.log"}"#)
-        #expect(event.line == "error    core  12s  errors 2")
+        #expect(event.line == "error    core  12s  errors 2  warnings 1")
         let cancelled = ProgressEvent.buildFinished(Self.core, ProgressEvent.BuildOutcome(
             status: .cancelled, durationSeconds: 0, durationMilliseconds: 5, errors: 0, warnings: 0, logFile: nil))
         #expect(cancelled.jsonText().hasSuffix(#""errors":0,"warnings":0,"log_file":null}"#))
@@ -48,6 +49,17 @@ import Testing
             status: .error, durationSeconds: 1, durationMilliseconds: 1000, errors: 1, warnings: 0, logFile: nil,
             firstError: "A.java:3: boom"))
         #expect(withFirst.jsonText().hasSuffix(#""log_file":null,"first_error":"A.java:3: boom"}"#))
+        // A CI log read from its end says what broke: the first error is on the build's line.
+        #expect(withFirst.line == "error    core  1s  errors 1  first error: A.java:3: boom")
+        // Why it ran, its tests and warnings; a timeout with its limit and how to change it.
+        let green = ProgressEvent.buildFinished(Self.core, ProgressEvent.BuildOutcome(
+            status: .success, durationSeconds: 15, durationMilliseconds: 14_960, errors: 0, warnings: 1, logFile: nil,
+            tests: TestSummary(passed: 3, failed: 0, skipped: 0), ranBecause: "2 files changed in core"))
+        #expect(green.line == "success  core  15s  errors 0  warnings 1  tests 3/3 passed  (2 files changed in core)")
+        #expect(green.jsonText().hasSuffix(#""tests":{"passed":3,"failed":0,"skipped":0,"total":3},"ran_because":"2 files changed in core"}"#))
+        let timeout = ProgressEvent.buildFinished(Self.core, ProgressEvent.BuildOutcome(
+            status: .timeout, durationSeconds: 5, durationMilliseconds: 5_000, errors: 0, warnings: 0, logFile: nil, timeoutSeconds: 5))
+        #expect(timeout.line?.contains("limit 5s: --timeout N, or `planbuild timeout set`") == true)
     }
 
     @Test func buildSkipped() {
@@ -70,12 +82,18 @@ import Testing
                                                     elapsedSeconds: 0, etaSeconds: nil)
         #expect(ProgressEvent.progress(unknown).jsonText().hasSuffix(#""eta_seconds":null}"#))
         #expect(ProgressEvent.progress(unknown).line == "[0/1] 0.0%  running 1  failed 0")
+        // After a cancel: no percentage racing to 100, no time left, the cancelled builds counted.
+        let cancelled = ProgressEvent.ProgressSummary(total: 3, completed: 3, failed: 0, running: 0, pending: 0, percent: 100,
+                                                      elapsedSeconds: 2, etaSeconds: nil, cancelled: 3)
+        #expect(ProgressEvent.progress(cancelled).line == "[0/3]  running 0  failed 0  cancelled 3")
+        #expect(ProgressEvent.progress(cancelled).jsonText().hasSuffix(#""eta_seconds":null,"cancelled":3}"#))
     }
 
     @Test func runFinished() {
         let event = ProgressEvent.runFinished(status: .partial, durationSeconds: 15, total: 3)
         #expect(event.jsonText(handle: 4) == #"{"event":"run_finished","status":"partial","duration_seconds":15,"total":3}"#)
-        #expect(event.line == nil)
+        // The last line of a CI log: the total time.
+        #expect(event.line == "finished partial  3 builds  total time 15s")
     }
 
     @Test func linesNeverSplit() {

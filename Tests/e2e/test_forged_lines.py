@@ -45,9 +45,9 @@ def hostile_project(root: Path) -> Path:
 def assert_report_not_forged(toon: str):
     lines = toon.split("\n")
     assert [line for line in lines if line.startswith("status")] == ["status\tfailure"], toon
-    table = lines.index("builds[2]{module,command,status,duration_seconds,errors,warnings,log_file}:")
+    table = lines.index("builds[2]{module,command,status,duration_seconds,errors,warnings,tests,log_file}:")
     rows = lines[table + 1:table + 3]
-    assert all(len(row.split("\t")) == 7 for row in rows), rows
+    assert all(len(row.split("\t")) == 8 for row in rows), rows
     assert rows[0].startswith(EVIL_SHOWN + "\tverify\terror\t"), rows
     assert f"{EVIL_SHOWN}:\terror" in lines
     header = [line for line in lines if line.startswith("errors:core[")]
@@ -87,7 +87,9 @@ def test_python_orchestrate_report_and_progress(tmp_path: Path):
     assert run.returncode == 1, run.stderr
     assert_report_not_forged(run.stdout.rstrip("\n"))
     assert_progress_not_forged(run.stderr)
-    assert f"error    {EVIL_SHOWN}  0s  errors 0" in run.stderr.splitlines()
+    # The failed build's line, with why it ran and its first error, is one line.
+    assert any(line.startswith(f"error    {EVIL_SHOWN}  0s  errors 0  (") and " first error: " in line
+               for line in run.stderr.splitlines()), run.stderr
 
 
 def test_resolve_prints_three_lines(tmp_path: Path):

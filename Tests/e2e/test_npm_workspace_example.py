@@ -43,6 +43,8 @@ def test_type_error_of_api_at_its_file_and_line_in_the_api_scope(faulty: Path):
     assert result["status"] == "error" and result["error"] == "build_failed"
     assert result["command"] == "npm run build --workspace=api" and result["command_type"] == "npm"
     assert API_TYPE_ERROR in places(result)
+    # The failed lifecycle script is explained by tsc's error: it is not one more error.
+    assert len(result["errors"]) == 1, result["errors"]
     assert log_scope(result, faulty) == ("api", "npm")
 
 
@@ -93,6 +95,7 @@ def test_orchestrated_verify_builds_core_first_and_reports_every_package(faulty:
     assert set(builds) == {"core", "api", "web"}
     assert builds["core"]["status"] == "success"
     assert builds["api"]["status"] == "error" and builds["web"]["status"] == "error"
+    assert builds["api"]["errors"] == 1 and builds["web"]["errors"] == 1, (builds["api"], builds["web"])
     assert builds["api"]["started_ms"] >= builds["core"]["finished_ms"]
     assert builds["web"]["started_ms"] >= builds["core"]["finished_ms"]
     assert builds["web"]["tests"] == {"passed": 2, "failed": 1, "skipped": 0, "total": 3}

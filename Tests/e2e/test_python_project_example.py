@@ -1,6 +1,8 @@
 """examples/python-project with the real mypy 1.13, ruff 0.8.4 and pytest 8.3.4 behind its ./pw."""
 from pathlib import Path
 
+from junitparser import JUnitXml
+
 from conftest import copy_example, log_scope, orchestrate_json, places, run_json
 
 PYPROJECT = "plan-marshall:build-pyproject:pyproject_build"
@@ -28,9 +30,15 @@ def test_verify_reports_mypy_ruff_and_pytest_from_one_log(tmp_path: Path):
 
 def test_fixed_copy_verifies_green(tmp_path: Path):
     project = copy_example("python-project", tmp_path / "python-project", fixed=True)
-    result = run_json(project, PYPROJECT, "--command-args", "verify")
+    junit = tmp_path / "green.xml"
+    result = run_json(project, PYPROJECT, "--command-args", "verify", "--junit", str(junit))
     assert result["status"] == "success", Path(result["log_file"]).read_text()
     assert "5 passed" in Path(result["log_file"]).read_text()
+    # A green build's log is read: its test counts are in the result, and the JUnit file has one
+    # case per test pytest counted (its log names none of the passed ones: pytest wrote no report).
+    assert result["tests"] == {"passed": 5, "failed": 0, "skipped": 0, "total": 5}
+    [suite] = list(JUnitXml.fromfile(str(junit)))
+    assert suite.tests == 5 and suite.failures == 0 and len(list(suite)) == 5
 
 
 def test_per_module_architecture_layout_orchestrates_like_derived_data(tmp_path: Path):

@@ -68,8 +68,11 @@ def test_events_and_trace_of_orchestrate(tmp_path: Path):
     # The same schema as the C callback: a build_finished carries what docs/events.md lists, in order.
     finished_b = next(e for e in stream if e["event"] == "build_finished" and e["module"] == "b")
     assert list(finished_b) == ["event", "module", "command", "index", "status", "duration_seconds", "duration_ms",
-                                "errors", "warnings", "log_file", "cache_miss", "first_error", "monotonic_ms"]
-    assert finished_b["first_error"] == "exit code 1"
+                                "errors", "warnings", "log_file", "cache_miss", "first_error", "ran_because", "monotonic_ms"]
+    assert finished_b["first_error"] == "exit code 1" and finished_b["ran_because"] == "cache off: --no-cache"
+    # A timeout carries the limit it had.
+    finished_slow = next(e for e in stream if e["event"] == "build_finished" and e["module"] == "slow")
+    assert finished_slow["status"] == "timeout" and finished_slow["timeout_seconds"] == 2
     profile = json.loads(trace.read_text())
     check_trace(profile, report)
     assert max(span["tid"] for span in profile["traceEvents"] if span["ph"] == "X") == 2  # two slots

@@ -24,7 +24,7 @@ enum SingleBuildHandlers {
         if let seconds = try request.optionalTimeout("timeout") { build.defaultTimeoutSeconds = seconds }
         build.commandKey = try request.optionalString("command_key")
         if let mode: WarningMode = try request.enumValue("mode") { build.mode = mode }
-        if let parse = try request.optionalBool("parse") { build.parseOnFailure = parse }
+        if let parse = try request.optionalBool("parse") { build.parseLog = parse }
         if let limits = try request.optionalString("limits") {
             guard limits == "run" else { throw invalid("\"limits\" must be \"run\"") }
             build.limitLikeRun()

@@ -20,7 +20,8 @@ struct OrchestrateCommand: ParsableCommand {
     @Flag(help: "One build at a time.") var sequential = false
     @Flag(name: .customLong("stop-on-failure"), help: "Start nothing new after the first failure.") var stopOnFailure = false
     @Option(parsing: .unconditional, help: "Timeout of each build in seconds (default: learned; a year at most).") var timeout: TimeoutOption?
-    @Option(help: "toon or json") var format: ResultFormatter.Format = .toon
+    @Option(help: "toon or json: the full report on standard output (default: a short summary on a terminal, else toon).")
+    var format: ResultFormatter.Format?
     @Option(help: "actionable, structured or errors") var mode: WarningMode = .actionable
     @Flag(name: .customLong("no-cache"), help: "Ignore the build cache: run every build (nothing is taken from or added to it).")
     var noCache = false
@@ -71,7 +72,7 @@ struct OrchestrateCommand: ParsableCommand {
             var exportFailure: PlanBuildError?
             do throws(PlanBuildError) { try exports.finish(report) } catch { exportFailure = error }
             // A closed pipe stops without more output; any other stop signal prints the report so far.
-            if StopSignals.signal != SIGPIPE { printOutput(report.text(format)) }
+            if StopSignals.signal != SIGPIPE { printOutput(Self.output(report, format: format, project: project)) }
             if let exportFailure { throw exportFailure }
             if let code = StopSignals.exitCode { throw ExitCode(code) }
             if token.isCancelled { throw ExitCode(130) }
@@ -82,12 +83,22 @@ struct OrchestrateCommand: ParsableCommand {
         }
     }
 
+    /// What standard output gets: a person at a terminal the short summary (RunReport.summary),
+    /// anything else — a pipe, a file, `--format` asked for — the full report.
+    static func output(_ report: RunReport, format: ResultFormatter.Format?, project: ProjectOptions) -> String {
+        guard format == nil, isatty(1) == 1 else { return report.text(format ?? .toon) }
+        let color = DisplayMode.choose(terminal: true, environment: DisplayEnvironment.current) == .live
+        let columns = TerminalSize.columns(descriptor: 1) - 1
+        return report.summary(logFolder: report.logFolder(relativeTo: FileSystem.currentDirectory()))
+            .map { $0.rendered(width: columns, color: color) }.joined(separator: "\n")
+    }
+
     /// The same run through the build server: its events drawn here, its report printed as in process.
     private func runServed(_ connection: ServerConnection) throws {
         StopSignals.install(CancellationToken())
         var members: [(String, JSONValue)] = ServedRun.projectMembers(project) + [
             ("command", .string(command)), ("sequential", .bool(sequential)), ("stop_on_failure", .bool(stopOnFailure)),
-            ("mode", .string(mode.rawValue)), ("format", .string(format.rawValue)), ("cache", .bool(!noCache)),
+            ("mode", .string(mode.rawValue)), ("format", .string((format ?? .toon).rawValue)), ("cache", .bool(!noCache)),
             ("remote_cache_write", .bool(remoteCacheWrite)),
         ]
         if !modules.isEmpty { members.append(("modules", .array(modules.map(JSONValue.string)))) }

@@ -38,8 +38,12 @@ struct RunCommand: ParsableCommand {
         request.limitLikeRun()
         let token = CancellationToken()
         StopSignals.install(token)
+        // One live line on a terminal while the build runs: its elapsed time and log file.
+        let live = RunLiveLine.start(command: "\(system.rawValue) \(commandArgs)")
+        if let live { request.logCreated = { live.logCreated($0) } }
         let result: BuildResult
         do {
+            defer { live?.finish() }
             result = try SingleRun.execute(request, cancellation: token, exports: RunExportPaths(junit: junit, sarif: sarif))
         } catch {
             printError("error: \(OneLine.escape(error.message))")

@@ -14,8 +14,8 @@ import PlanBuildPresentation
 final class ProgressDisplay: @unchecked Sendable {
     private struct Screen {
         var state = LiveRunState()
-        /// Lines of the live block now on screen (live), or columns of the status line (compact).
-        var drawn = 0
+        /// Columns of each line of the live block now on screen (live), or of the status line (compact).
+        var drawn: [Int] = []
         var lastOutput: Double = 0
         var closed = false
     }
@@ -118,12 +118,17 @@ final class ProgressDisplay: @unchecked Sendable {
 
     /// What takes the block off the screen: cursor up over its lines and clear to the end (live),
     /// or the status line overwritten with spaces (compact).
+    /// A window made narrower since the block was drawn has wrapped its lines onto more rows
+    /// (terminals re-wrap on resize): the rows are counted at today's width, so no stale line stays.
     private func erase(_ screen: inout Screen) -> String {
-        defer { screen.drawn = 0 }
-        guard screen.drawn > 0 else { return "" }
+        defer { screen.drawn = [] }
+        guard !screen.drawn.isEmpty else { return "" }
         switch mode {
-        case .live: return "\r\u{1B}[\(screen.drawn)A\u{1B}[J"
-        case .compact: return "\r" + String(repeating: " ", count: screen.drawn) + "\r"
+        case .live:
+            let columns = terminalColumns
+            let rows = screen.drawn.reduce(0) { $0 + max(1, ($1 + columns - 1) / columns) }
+            return "\r\u{1B}[\(rows)A\u{1B}[J"
+        case .compact: return "\r" + String(repeating: " ", count: screen.drawn[0]) + "\r"
         case .plain: return ""
         }
     }
@@ -132,12 +137,13 @@ final class ProgressDisplay: @unchecked Sendable {
         guard !screen.state.finished else { return "" }
         switch mode {
         case .live:
-            let lines = screen.state.block(at: time)
-            screen.drawn = lines.count
-            return lines.map { $0.rendered(width: width, color: true) + "\n" }.joined()
+            let block = screen.state.block(at: time)
+            let width = self.width
+            screen.drawn = block.map { TerminalWidth.columns($0.rendered(width: width, color: false)) }
+            return block.map { $0.rendered(width: width, color: true) + "\n" }.joined()
         case .compact:
             let line = screen.state.compactLine(at: time).rendered(width: width, color: false)
-            screen.drawn = TerminalWidth.columns(line)
+            screen.drawn = [TerminalWidth.columns(line)]
             return line
         case .plain:
             return ""
@@ -145,11 +151,9 @@ final class ProgressDisplay: @unchecked Sendable {
     }
 
     /// Columns of the terminal on standard error, one less so that a full line never wraps.
-    private var width: Int {
-        var size = winsize()
-        guard ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 1 else { return 79 }
-        return Int(size.ws_col) - 1
-    }
+    private var width: Int { terminalColumns - 1 }
+
+    private var terminalColumns: Int { TerminalSize.columns(descriptor: 2) }
 
     private func startTicker() {
         ticking.store(true, ordering: .releasing)
@@ -163,13 +167,21 @@ final class ProgressDisplay: @unchecked Sendable {
     }
 }
 
+/// The variables the display's choices read (DisplayMode), from this process's environment.
+enum DisplayEnvironment {
+    static var current: [String: String] {
+        var environment: [String: String] = [:]
+        for name in ["CI", "TERM", "NO_COLOR", DisplayMode.heartbeatVariable] {
+            if let value = getenv(name) { environment[name] = String(cString: value) }
+        }
+        return environment
+    }
+}
+
 /// The display this process's standard error gets, with its heartbeat interval; a heartbeat
 /// setting that was not taken is said on standard error.
 func chosenDisplay() -> ProgressDisplay {
-    var environment: [String: String] = [:]
-    for name in ["CI", "TERM", "NO_COLOR", DisplayMode.heartbeatVariable] {
-        if let value = getenv(name) { environment[name] = String(cString: value) }
-    }
+    let environment = DisplayEnvironment.current
     let heartbeat = DisplayMode.heartbeatInterval(environment: environment)
     if let ignored = heartbeat.ignored { writeText("planbuild: \(ignored)\n", to: 2) }
     return ProgressDisplay(mode: DisplayMode.choose(terminal: isatty(2) == 1, environment: environment),

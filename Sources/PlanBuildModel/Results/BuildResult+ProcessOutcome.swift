@@ -3,7 +3,7 @@ extension BuildResult {
     /// the deadline → timeout (exit code -1), cancellation → error "cancelled", a signal PlanBuild
     /// did not send → killed (exit code 128 + the signal).
     package init(_ process: ProcessOutcome, logFile: String, command: String, timeoutUsed: Int) {
-        let seconds = process.durationMilliseconds / 1000
+        let seconds = WholeSeconds.of(milliseconds: process.durationMilliseconds)
         switch process.ending {
         case .exited(0):
             self.init(status: .success, exitCode: 0, durationSeconds: seconds, logFile: logFile, command: command)

@@ -36,6 +36,9 @@ public struct BuildResult: Equatable, Sendable {
     public var timeSavedSeconds: Int?
     /// Durations below one second, for orchestration statistics; not part of the result fields.
     public var durationMilliseconds: Int
+    /// Each test as the tools' own reports name it (TestReports), for the JUnit export; not part of
+    /// the result fields.
+    public var testCases: [TestCaseResult]?
 
     public init(status: Status, exitCode: Int, durationSeconds: Int, logFile: String, command: String,
                 error: String? = nil, timeoutUsedSeconds: Int? = nil, wrapper: String? = nil,

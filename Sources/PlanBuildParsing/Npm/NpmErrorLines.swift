@@ -7,9 +7,10 @@ import PlanBuildModel
 ///
 /// Dependency-tree conflicts (ERESOLVE, peer dependencies) are `npm_dependency`, every other
 /// npm error (E404, ENOTCACHED, a missing script, ENOENT, a failed script) `npm_error`.
-/// A failed script (`Lifecycle script `x` failed`, npm 6's `ELIFECYCLE`) is an issue of its own
-/// beside the diagnostics of the tools it ran; when no tool's diagnostic was read in its output,
-/// the script's last output lines are added to its message to say why it failed.
+/// A failed script (`Lifecycle script `x` failed`, npm 6's `ELIFECYCLE`) is an issue only when
+/// nothing else explains the failure: when a tool's diagnostic (tsc, ESLint, Jest, TAP) was read
+/// in the script's output, that is the reason and the script's row would count it twice. When
+/// none was read, the script's last output lines are added to its message to say why it failed.
 struct NpmErrorLines {
     /// Any npm error line was seen.
     private(set) var failed = false
@@ -137,8 +138,10 @@ struct NpmErrorLines {
             output.restart()
         }
         guard !coreLines.isEmpty else { return }
+        // A failed script whose tools' diagnostics were read in its output: they explain it.
+        if lifecycle && !missingScript && output.diagnosticsSinceStart { return }
         // A failed script that printed no diagnostic: its last output lines say why.
-        let explained = lifecycle && !missingScript && !output.diagnosticsSinceStart
+        let explained = lifecycle && !missingScript
         var fingerprint = Fingerprint(kind: 6)
         fingerprint.add(block)
         if explained { output.fingerprint(&fingerprint) }

@@ -1,15 +1,19 @@
+import PlanBuildModel
+
 /// How the live display writes a duration: `4.2s` under a minute, `2m 05s` under an
 /// hour, `1h 02m 03s` above — short enough for a status line, precise where precision is visible.
 public enum DurationText {
     public static func format(seconds: Double) -> String {
-        let value = seconds.isFinite ? max(0, seconds) : 0
-        // Rounded to a tenth first, so 59.96 s reads "1m 00s" rather than "60.0s".
-        let tenths = (value * 10).rounded()
-        if tenths < 600 {
-            let whole = Int(tenths) / 10
-            return "\(whole).\(Int(tenths) % 10)s"
-        }
-        let total = Int(value.rounded())
+        let value = seconds.isFinite ? min(max(0, seconds), 1e9) : 0
+        return format(milliseconds: Int((value * 1000).rounded()))
+    }
+
+    /// The same from milliseconds, rounded as every whole-second output rounds (WholeSeconds), so
+    /// 59.96 s reads "1m 00s" rather than "60.0s" and a report's seconds match what was shown.
+    public static func format(milliseconds: Int) -> String {
+        let tenths = WholeSeconds.tenths(milliseconds: milliseconds)
+        if tenths < 600 { return "\(tenths / 10).\(tenths % 10)s" }
+        let total = WholeSeconds.of(milliseconds: milliseconds)
         let hours = total / 3600, minutes = total % 3600 / 60, rest = total % 60
         if hours > 0 { return "\(hours)h \(twoDigits(minutes))m \(twoDigits(rest))s" }
         return "\(minutes)m \(twoDigits(rest))s"

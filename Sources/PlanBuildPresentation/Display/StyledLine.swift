@@ -11,6 +11,10 @@ public struct StyledLine: Equatable, Sendable {
     }
 
     public private(set) var pieces: [Piece] = []
+    /// Shorter forms of the same line, most complete first, for a narrow terminal: the first that
+    /// fits is drawn (zero counts left out, then path prefixes), and only when none fits is a
+    /// line cut — at its end, so what comes first (a file's line number, a time) stays.
+    public var narrower: [StyledLine] = []
 
     public init(_ text: String = "", _ style: Style? = nil) {
         if !text.isEmpty { pieces.append(Piece(text: text, style: style)) }
@@ -25,6 +29,13 @@ public struct StyledLine: Equatable, Sendable {
     /// The line cut to `width` columns (nil: no limit) with `…`, with SGR colour codes only when
     /// `color` is set. Every value in it is already escaped (`OneLine`) by whoever built it.
     public func rendered(width: Int?, color: Bool) -> String {
+        guard let width, TerminalWidth.columns(plain) > width, !narrower.isEmpty else { return cut(width: width, color: color) }
+        let fitting = narrower.first { TerminalWidth.columns($0.plain) <= width } ?? narrower[narrower.count - 1]
+        return fitting.cut(width: width, color: color)
+    }
+
+    /// The line cut to `width` with `…` (no shorter form taken).
+    private func cut(width: Int?, color: Bool) -> String {
         var remaining = width.map { max(0, $0) } ?? Int.max
         let cut = width.map { TerminalWidth.columns(plain) > $0 } ?? false
         if cut { remaining = max(0, remaining - 1) }

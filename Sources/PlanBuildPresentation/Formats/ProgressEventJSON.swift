@@ -31,16 +31,21 @@ extension ProgressEvent {
             if let saved = outcome.timeSavedSeconds { members.append(("time_saved_seconds", .int(saved))) }
             if let miss = outcome.cacheMiss { members.append(("cache_miss", .string(miss.rawValue))) }
             if let first = outcome.firstError { members.append(("first_error", .string(first))) }
+            if let tests = outcome.tests { members.append(("tests", tests.json)) }
+            if let because = outcome.ranBecause { members.append(("ran_because", .string(because))) }
+            if let limit = outcome.timeoutSeconds { members.append(("timeout_seconds", .int(limit))) }
             return identified(build, members)
         case let .buildSkipped(build, status, reason):
             return identified(build, [("status", .string(status.rawValue)), ("reason", reason.map(JSONValue.string) ?? .null)])
         case let .progress(summary):
-            return JSONObject([
+            var object = JSONObject([
                 ("event", .string(name)), ("total", .int(summary.total)), ("completed", .int(summary.completed)),
                 ("failed", .int(summary.failed)), ("running", .int(summary.running)), ("pending", .int(summary.pending)),
                 ("percent", .double(summary.percent)), ("elapsed_seconds", .double(summary.elapsedSeconds)),
                 ("eta_seconds", summary.etaSeconds.map(JSONValue.double) ?? .null),
             ])
+            if summary.cancelled > 0 { object["cancelled"] = .int(summary.cancelled) }
+            return object
         case let .runFinished(status, durationSeconds, total):
             return JSONObject([("event", .string(name)), ("status", .string(status.rawValue)),
                                ("duration_seconds", .int(durationSeconds)), ("total", .int(total))])

@@ -2,14 +2,18 @@ import PlanBuildSupport
 import PlanBuildOrchestration
 
 /// The one-line text of a progress event: what orchestrate.py prints on standard error (pb_run's
-/// "progress": "lines") and what `planbuild orchestrate` prints for each event. Values are escaped
-/// by `OneLine`, so a module name or a reason never adds a line.
+/// "progress": "lines") and what `planbuild orchestrate` prints for each event in CI and plain
+/// mode. Values are escaped by `OneLine`, so a module name or a reason never adds a line. A failed
+/// build's line carries its first error and a timeout its limit, so a CI log read from its end says
+/// what broke; the last line says how long the whole run took.
 extension ProgressEvent {
-    /// nil for the events that have no line of their own (`run_started`, `run_finished`).
+    /// nil for the event that has no line of its own (`run_started`).
     public var line: String? {
         switch self {
-        case .runStarted, .runFinished:
+        case .runStarted:
             return nil
+        case let .runFinished(status, durationSeconds, total):
+            return "finished \(status.rawValue)  \(total) build\(total == 1 ? "" : "s")  total time \(durationSeconds)s"
         case let .buildStarted(build, _, _):
             return "started  \(OneLine.escape(build.module))"
         case let .buildFinished(build, outcome):
@@ -19,16 +23,34 @@ extension ProgressEvent {
             if outcome.status == .cached {
                 return "\(column)\(OneLine.escape(build.module))  saved \(outcome.timeSavedSeconds ?? 0)s"
             }
-            // Why the cache could not serve a build it had seen before, in a word (`planbuild cache
-            // explain` says more); a first build (no record) says nothing, or every line would.
-            let miss = outcome.cacheMiss.flatMap { $0 == .noRecord ? nil : "  (\($0.word))" } ?? ""
-            return "\(column)\(OneLine.escape(build.module))  \(outcome.durationSeconds)s  errors \(outcome.errors)\(miss)"
-        case let .buildSkipped(build, _, reason):
-            return "skipped  \(OneLine.escape(build.module))  \(OneLine.escape(reason ?? ""))"
+            var line = "\(column)\(OneLine.escape(build.module))  \(outcome.durationSeconds)s  errors \(outcome.errors)"
+            if outcome.warnings > 0 { line += "  warnings \(outcome.warnings)" }
+            if let tests = outcome.tests { line += "  tests \(tests.passed)/\(tests.total) passed" }
+            if let limit = outcome.timeoutSeconds { line += "  " + Self.timeoutNote(limit) }
+            // Why it ran; an event without the sentence (an older server's) says the miss in a word.
+            if let because = outcome.ranBecause ?? outcome.cacheMiss.flatMap({ $0 == .noRecord ? nil : $0.word }) {
+                line += "  (\(OneLine.escape(because)))"
+            }
+            if let first = outcome.firstError { line += "  first error: \(OneLine.escape(first))" }
+            return line
+        case let .buildSkipped(build, status, reason):
+            let word = status == .cancelled ? "cancelled" : "skipped"
+            let column = word + String(repeating: " ", count: max(1, 9 - word.count))
+            return "\(column)\(OneLine.escape(build.module))  \(OneLine.escape(reason ?? ""))"
         case let .progress(summary):
             let eta = summary.etaSeconds.map { "  about \(Int($0.rounded()))s left" } ?? ""
+            // Cancelled builds are not done: after a cancel the line has no percentage to reach 100.
+            if summary.cancelled > 0 {
+                return "[\(summary.completed - summary.cancelled)/\(summary.total)]  running \(summary.running)"
+                    + "  failed \(summary.failed)  cancelled \(summary.cancelled)"
+            }
             return "[\(summary.completed)/\(summary.total)] \(summary.percent)%  running \(summary.running)"
                 + "  failed \(summary.failed)\(eta)"
         }
+    }
+
+    /// What a timeout's line adds: the limit it had and how to give it another.
+    public static func timeoutNote(_ seconds: Int) -> String {
+        "limit \(seconds)s: --timeout N, or `planbuild timeout set` for the learned one"
     }
 }

@@ -1,4 +1,5 @@
 import PlanBuildSupport
+import PlanBuildModel
 import PlanBuildOrchestration
 
 /// The completion report of an orchestrated run as JSON and TOON: the one renderer behind
@@ -24,6 +25,7 @@ extension RunReport {
             ("cancelled", .int(count(.cancelled))),
             ("cached", .int(count(.cached))),
             ("time_saved_seconds", .int(timeSavedSeconds)),
+            ("tests", testTotals.map { $0.json } ?? .null),
             ("builds", .array(builds.map { .object($0.json) })),
             ("stats", .object(JSONObject([
                 ("average_seconds", .double(stats.averageSeconds)),
@@ -31,6 +33,15 @@ extension RunReport {
                 ("slowest", brief(stats.slowest)),
             ]))),
         ] + (cacheProblems.isEmpty ? [] : [("cache_warnings", JSONValue.array(cacheProblems.map(JSONValue.string)))]))
+    }
+
+    /// The tests of every build that gave counts, added up (nil: none did).
+    public var testTotals: TestSummary? {
+        let counted = builds.compactMap(\.tests)
+        guard !counted.isEmpty else { return nil }
+        var total = TestSummary(passed: 0, failed: 0, skipped: 0)
+        for tests in counted { total += tests }
+        return total
     }
 
     // MARK: Text
@@ -58,14 +69,20 @@ extension RunReport {
             "cached\t\(count(.cached))",
             "time_saved_seconds\t\(timeSavedSeconds)",
         ]
+        if let tests = testTotals {
+            lines += ["tests_passed\t\(tests.passed)", "tests_failed\t\(tests.failed)", "tests_skipped\t\(tests.skipped)",
+                      "tests_total\t\(tests.total)"]
+        }
         for problem in cacheProblems { lines.append("cache_warning\t\(line(problem))") }
         lines += [
             "",
-            "builds[\(builds.count)]{module,command,status,duration_seconds,errors,warnings,log_file}:",
+            "builds[\(builds.count)]{module,command,status,duration_seconds,errors,warnings,tests,log_file}:",
         ]
         for build in builds {
+            // tests: passed/total of the tool's counts (`-`: none).
             lines.append([build.module, build.command, build.status.rawValue, String(build.durationSeconds),
-                          String(build.errors.count), String(build.warningCount), build.logFile ?? "-"]
+                          String(build.errors.count), String(build.warningCount),
+                          build.tests.map { "\($0.passed)/\($0.total)" } ?? "-", build.logFile ?? "-"]
                 .map(line).joined(separator: "\t"))
         }
         // Why each build that ran was not taken from the cache; counts here,

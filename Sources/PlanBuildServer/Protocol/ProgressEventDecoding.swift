@@ -1,4 +1,5 @@
 import PlanBuildSupport
+import PlanBuildModel
 import PlanBuildCache
 import PlanBuildOrchestration
 
@@ -15,6 +16,14 @@ extension ProgressEvent {
                           index: try members.int("index", range: 0...10_000_000))
         }
         func count(_ key: String) throws(ProtocolError) -> Int { try members.int(key, range: 0...1_000_000_000) }
+        func tests() throws(ProtocolError) -> TestSummary? {
+            guard let value = members.present("tests") else { return nil }
+            guard case .object(let counts) = value else { throw ProtocolError(.invalidMessage, "\"tests\" must be an object") }
+            let inner = Members(object: counts)
+            func number(_ key: String) throws(ProtocolError) -> Int { try inner.int(key, range: 0...1_000_000_000) }
+            return TestSummary(passed: try number("passed"), failed: try number("failed"), skipped: try number("skipped"),
+                               total: try number("total"))
+        }
         func status<S: RawRepresentable>(_ key: String) throws(ProtocolError) -> S where S.RawValue == String {
             try members.enumValue(key)
         }
@@ -41,7 +50,9 @@ extension ProgressEvent {
                 errors: try count("errors"), warnings: try count("warnings"),
                 logFile: try members.optionalString("log_file", maximumBytes: 64 << 10),
                 timeSavedSeconds: try members.optionalInt("time_saved_seconds", range: 0...1_000_000_000), cacheMiss: miss,
-                firstError: try members.optionalString("first_error", maximumBytes: 1 << 20)))
+                firstError: try members.optionalString("first_error", maximumBytes: 1 << 20),
+                tests: try tests(), ranBecause: try members.optionalString("ran_because", maximumBytes: 1 << 20),
+                timeoutSeconds: try members.optionalInt("timeout_seconds", range: 0...Int(Int32.max))))
         case "build_skipped":
             self = .buildSkipped(try identity(), status: try status("status"),
                                  reason: try members.optionalString("reason", maximumBytes: 1 << 20))
@@ -50,7 +61,8 @@ extension ProgressEvent {
                                              running: try count("running"), pending: try count("pending"),
                                              percent: try members.optionalNumber("percent", range: 0...100) ?? 0,
                                              elapsedSeconds: try members.optionalNumber("elapsed_seconds", range: seconds) ?? 0,
-                                             etaSeconds: try members.optionalNumber("eta_seconds", range: seconds)))
+                                             etaSeconds: try members.optionalNumber("eta_seconds", range: seconds),
+                                             cancelled: try members.optionalInt("cancelled", range: 0...1_000_000_000) ?? 0))
         case "run_finished":
             self = .runFinished(status: try status("status"), durationSeconds: try count("duration_seconds"), total: try count("total"))
         case let other:
