@@ -149,7 +149,7 @@ struct NpmErrorLines {
         lastCoreScript = output.scripts
 
         var message = block.string
-        if explained, let lines = output.text { message += " — output: " + lines }
+        if explained { message = output.explaining(message) }
         let codeText = code.string
         let conflict = Self.conflictCodes.contains(codeText) || ByteScan.find(block.bytes, "ERESOLVE") != nil
         let file = !code.isEmpty && !path.isEmpty && !lifecycle ? path.string : nil
