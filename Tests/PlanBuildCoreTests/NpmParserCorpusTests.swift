@@ -109,6 +109,9 @@ import Testing
             // Relative stylish headers, yarn classic, tape.
             "src/a.js", "a.tsx", "x.vue", "yarn run v1.22.19", "yarn workspaces v1", "error Command failed with exit code ",
             "error Command failed.", "Exit code: ", "Directory: ", "Output:", "$ tsc", "error TS2", "info Visit ",
+            "error /p/node_modules/x: Command failed.", "error C:\\p\\x: Command failed.", "Arguments: ", "Command: node b.js",
+            "error Command \"lint\" not found.", "warning package.json: No license field", "success Saved lockfile.",
+            "yarn install v1.22.19", "yarn workspace v1.22.19", "[4/4] Building fresh packages...",
             "TAP version 13", "ok 1 ", "ok 99999999999999999999 # SKIP", "not ok 2 x # TODO", "    operator: equal",
             "    at: Test.<anonymous> (/p/t.js:1:", "    expected: ", "    actual:   ", "# pass  2", "# fail  1",
         ]

@@ -78,6 +78,9 @@ struct NpmErrorLines {
             }
         case UInt8(ascii: "Y"):
             if ByteScan.has(bytes, "You can rerun the command with `--loglevel=verbose`", at: start) { return true }
+        case UInt8(ascii: "T"):
+            // npm 6 under every failed script's block: boilerplate that says nothing of this failure.
+            if ByteScan.has(bytes, "This is probably not a problem with npm.", at: start) { return true }
         case UInt8(ascii: "s"), UInt8(ascii: "e"):
             // `syscall open`, `errno -2`: details of the code line that help no reader.
             if ByteScan.has(bytes, "syscall ", at: start) || ByteScan.has(bytes, "errno ", at: start) { return true }
@@ -152,7 +155,7 @@ struct NpmErrorLines {
         lastCoreScript = output.scripts
 
         var message = block.string
-        if explained, let lines = output.text { message += " — output: " + lines }
+        if explained { message = output.explaining(message) }
         let codeText = code.string
         let conflict = Self.conflictCodes.contains(codeText) || ByteScan.find(block.bytes, "ERESOLVE") != nil
         let file = !code.isEmpty && !path.isEmpty && !lifecycle ? path.string : nil

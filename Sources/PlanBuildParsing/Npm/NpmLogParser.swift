@@ -36,7 +36,7 @@ public struct NpmLogParser: LogParser {
             typescript.blank()
             eslint.blank()
             if tap.busy { tap.consume(line, &collector) }
-            if yarn.busy { yarn.blank(&collector) }
+            if yarn.busy { yarn.blank(&collector, &output) }
             return
         }
         let lead = line.lead
@@ -55,10 +55,13 @@ public struct NpmLogParser: LogParser {
         }
 
         // yarn's own lines.
-        if yarn.busy || (indent == 0 && yarn.wants(lead)), yarn.consume(line, &collector) {
-            typescript.blank()
-            eslint.blank()
-            return
+        if yarn.busy || (indent == 0 && yarn.wants(lead)) {
+            output.diagnostics = diagnostics
+            if yarn.consume(line, &collector, &output) {
+                typescript.blank()
+                eslint.blank()
+                return
+            }
         }
 
         // Test runners.
@@ -109,7 +112,7 @@ public struct NpmLogParser: LogParser {
         tap.finish(&collector)
         output.diagnostics = diagnostics
         npm.finish(&collector, &output)
-        yarn.finish(&collector)
+        yarn.finish(&collector, &output)
         var tests = jest.tests
         if let more = tap.tests {
             if tests == nil { tests = more } else { tests? += more }

@@ -1,6 +1,7 @@
-/// What the script npm ran printed last: the lines since its `> name@1.0.0 build` banner (or
-/// since npm's previous error block), and whether any tool's diagnostic was read among them.
-/// A failed script's npm block is the context of that output (see NpmErrorLines).
+/// What the script npm or yarn ran printed last: the lines since its `> name@1.0.0 build` banner
+/// (yarn: its `$ command` echo), or since the previous error block, and whether any tool's
+/// diagnostic was read among them. A failed script's npm block or yarn error line is the context
+/// of that output (see NpmErrorLines, YarnLines).
 ///
 /// Every line of a log passes here, so the last lines are kept in fixed storage (a copy of at
 /// most `maximumLine` bytes each), never in growing arrays.
@@ -38,6 +39,13 @@ struct ScriptOutput {
         diagnosticsAtStart = diagnostics
     }
 
+    /// A script starts: npm's `> app@1.0.0 test` banner, yarn's `$ node check.js` echo.
+    mutating func start() {
+        restart()
+        running = true
+        scripts &+= 1
+    }
+
     /// Keeps `line` as one of the last lines of the script's output.
     @inline(__always) mutating func record(_ line: NpmLine) {
         // A script's own messages start at the margin; indented lines are a tool's detail.
@@ -45,9 +53,7 @@ struct ScriptOutput {
         let bytes = line.bytes
         if line.lead == UInt8(ascii: ">"), ByteScan.has(bytes, "> ", at: 0) {
             // `> app@1.0.0 test` then `> node check.js`: the banner of a script.
-            restart()
-            running = true
-            scripts &+= 1
+            start()
             return
         }
         if line.lead == UInt8(ascii: "n"), ByteScan.has(bytes, "npm ", at: 0) { return }
@@ -76,6 +82,12 @@ struct ScriptOutput {
             if !range.isEmpty { parts.append(String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self)) }
         }
         return parts.isEmpty ? nil : parts.joined(separator: " ")
+    }
+
+    /// `message` with the kept lines added: what a failed script that no tool explained printed last.
+    func explaining(_ message: String) -> String {
+        guard let text else { return message }
+        return message + " — output: " + text
     }
 
     func fingerprint(_ fingerprint: inout Fingerprint) {
