@@ -105,7 +105,7 @@ int pbs_reap(pid_t pid) {
     do { got = waitpid(pid, &status, 0); } while (got < 0 && errno == EINTR);
     if (got < 0) return -1;
     if (WIFEXITED(status)) return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    if (WIFSIGNALED(status)) return 256 + WTERMSIG(status);
     return -1;
 }
 

@@ -16,7 +16,7 @@
 //   fd 0 /dev/null, fds 1 and 2 the build's log, fd 3 the status pipe (write end), fd 4 the
 //   control pipe (read end); the working directory and environment are the build's.
 // Status lines written to fd 3: "S <pid>\n" once the build runs, or "E <errno>\n" when it could not
-// be started; then "X <code>\n" (exit code, or 128 + signal) when it has ended and the tree is down.
+// be started; then "X <code>\n" (exit code 0-255, 256 + signal for a build a signal ended, -1 unknown) when it has ended and the tree is down.
 //
 // The rule for what is ended (docs/processes.md):
 //   - timeout, cancellation, runner gone, SIGTERM to this supervisor: every descendant — the build's
@@ -62,9 +62,10 @@ static void report(char kind, long value) {
     do { written = write(STATUS_FD, line, (size_t)length); } while (written < 0 && errno == EINTR);
 }
 
+// A signal is reported apart from every exit code (a shell's `exit 137` is not a SIGKILL).
 static int decode(int status) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    if (WIFSIGNALED(status)) return 256 + WTERMSIG(status);
     return -1;
 }
 

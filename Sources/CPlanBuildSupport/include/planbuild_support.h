@@ -26,7 +26,8 @@ enum { PBS_WAIT_EXITED = 1, PBS_WAIT_TIMED_OUT = 0, PBS_WAIT_CANCELLED = 2, PBS_
 /// reserved), `timeout_ms` elapsed (negative: no deadline), or `cancel_fd` (>= 0) became readable.
 int pbs_wait_exit(pid_t pid, int cancel_fd, int timeout_ms);
 
-/// Reaps `pid` and returns its wait status decoded: exit code, or 128 + signal number.
+/// Reaps `pid` and returns its wait status decoded: exit code (0-255), 256 + the signal that
+/// ended it, or -1 when it cannot be known.
 int pbs_reap(pid_t pid);
 
 /// Sends `signal` to every process of the group led by `pgid`. Returns 0 or errno.

@@ -41,10 +41,7 @@ public enum RunConfigEdit: Sendable {
     /// What an operation did: the members of the reply, in order, and their TOON lines.
     public struct Answer {
         public let members: [(String, JSONValue)]
-        public var text: String {
-            (["status\tsuccess"] + members.map { "\($0.0)\t\(ResultFormatter.cell($0.1, dash: false))" })
-                .joined(separator: "\n")
-        }
+        public var text: String { TabToon.lines(JSONObject([("status", "success")] + members)) }
     }
 
     public func perform(in layout: ProjectLayout) throws(PlanBuildError) -> Answer {

@@ -39,10 +39,23 @@ public final class CancellationToken: @unchecked Sendable {
 /// How a child process ended.
 public struct ProcessOutcome: Equatable, Sendable {
     public enum Ending: Equatable, Sendable {
-        /// Exit code, or 128 + signal for a child killed by a signal.
+        /// The exit code the program ended with (0-255).
         case exited(Int)
+        /// A signal PlanBuild did not send ended it (the number).
+        case signaled(Int)
+        /// It ended, but how is not known (its status was lost).
+        case unknown
         case timedOut
         case cancelled
+
+        /// The status code of the C support and the supervisor: 0-255 exit code, 256 + signal, else unknown.
+        init(statusCode code: Int) {
+            switch code {
+            case 0...255: self = .exited(code)
+            case 257...(256 + 64): self = .signaled(code - 256)
+            default: self = .unknown
+            }
+        }
     }
 
     public let ending: Ending
@@ -95,14 +108,14 @@ public enum ProcessRunner {
         let ending: ProcessOutcome.Ending
         switch waited {
         case Int32(PBS_WAIT_EXITED):
-            ending = .exited(Int(pbs_reap(pid)))
+            ending = .init(statusCode: Int(pbs_reap(pid)))
         case Int32(PBS_WAIT_TIMED_OUT), Int32(PBS_WAIT_CANCELLED):
             terminateGroup(pid, graceMilliseconds: graceMilliseconds)
             _ = pbs_reap(pid)
             ending = waited == Int32(PBS_WAIT_TIMED_OUT) ? .timedOut : .cancelled
         default:
             terminateGroup(pid, graceMilliseconds: 0)
-            ending = .exited(Int(pbs_reap(pid)))
+            ending = .init(statusCode: Int(pbs_reap(pid)))
         }
         return .success(ProcessOutcome(ending: ending, durationMilliseconds: MonotonicClock.milliseconds() - started))
     }
@@ -126,12 +139,12 @@ public enum ProcessRunner {
         let ending: ProcessOutcome.Ending
         switch waited {
         case Int32(PBS_WAIT_EXITED):
-            ending = .exited(Int(code))
+            ending = .init(statusCode: Int(code))
         case Int32(PBS_WAIT_TIMED_OUT), Int32(PBS_WAIT_CANCELLED):
             _ = pbs_supervised_stop(&build)
             ending = waited == Int32(PBS_WAIT_TIMED_OUT) ? .timedOut : .cancelled
         default:
-            ending = .exited(Int(pbs_supervised_stop(&build)))
+            ending = .init(statusCode: Int(pbs_supervised_stop(&build)))
         }
         return .success(ProcessOutcome(ending: ending, durationMilliseconds: MonotonicClock.milliseconds() - started))
     }

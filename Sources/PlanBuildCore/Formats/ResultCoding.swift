@@ -43,7 +43,9 @@ extension Issue {
 
 extension TestSummary {
     public var json: JSONValue {
-        .object(JSONObject([("passed", .int(passed)), ("failed", .int(failed)), ("skipped", .int(skipped)), ("total", .int(total))]))
+        var object = JSONObject([("passed", .int(passed)), ("failed", .int(failed)), ("skipped", .int(skipped)), ("total", .int(total))])
+        if let durationSeconds { object["duration_seconds"] = .double(durationSeconds) }
+        return .object(object)
     }
 
     public init?(json: JSONValue) {
@@ -51,7 +53,8 @@ extension TestSummary {
         let passed = object["passed"]?.intValue ?? 0
         let failed = object["failed"]?.intValue ?? 0
         let skipped = object["skipped"]?.intValue ?? 0
-        self.init(passed: passed, failed: failed, skipped: skipped, total: object["total"]?.intValue)
+        let duration = object["duration_seconds"]?.doubleValue.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
+        self.init(passed: passed, failed: failed, skipped: skipped, total: object["total"]?.intValue, durationSeconds: duration)
     }
 }
 

@@ -28,6 +28,9 @@ public struct Issue: Equatable, Hashable, Sendable {
 public enum IssueCategory {
     public static let compilationError = "compilation_error"
     public static let testFailure = "test_failure"
+    /// A test module that failed to import, or a fixture that failed to set up (pytest's ERROR):
+    /// no test result, but a test that did not pass.
+    public static let testCollectionError = "test_collection_error"
     public static let dependencyError = "dependency_error"
     public static let lintError = "lint_error"
     /// mypy's errors (plan-marshall's Python categories).
@@ -52,19 +55,26 @@ public struct TestSummary: Equatable, Sendable {
     public var failed: Int
     public var skipped: Int
     public var total: Int
+    /// How long the tests took by the tool's own account (pytest's `in 0.37s`), when it says.
+    public var durationSeconds: Double?
 
-    public init(passed: Int, failed: Int, skipped: Int, total: Int? = nil) {
+    public init(passed: Int, failed: Int, skipped: Int, total: Int? = nil, durationSeconds: Double? = nil) {
         self.passed = passed
         self.failed = failed
         self.skipped = skipped
         self.total = total ?? (passed &+ failed &+ skipped)
+        self.durationSeconds = durationSeconds
     }
+
+    /// The tests that ran: passed and failed ones (skipped ones did not run).
+    public var ran: Int { passed &+ failed }
 
     public static func += (lhs: inout TestSummary, rhs: TestSummary) {
         lhs.passed &+= rhs.passed
         lhs.failed &+= rhs.failed
         lhs.skipped &+= rhs.skipped
         lhs.total &+= rhs.total
+        if let more = rhs.durationSeconds { lhs.durationSeconds = (lhs.durationSeconds ?? 0) + more }
     }
 }
 

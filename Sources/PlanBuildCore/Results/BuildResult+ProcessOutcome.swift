@@ -1,6 +1,7 @@
 extension BuildResult {
     /// The result of a process that ran: exit 0 → success, another code → build_failed,
-    /// the deadline → timeout (exit code -1), cancellation → error "cancelled".
+    /// the deadline → timeout (exit code -1), cancellation → error "cancelled", a signal nobody
+    /// here sent → killed (exit code -signal), a lost status → indeterminate.
     init(_ process: ProcessOutcome, logFile: String, command: String, timeoutUsed: Int) {
         let seconds = process.durationMilliseconds / 1000
         switch process.ending {
@@ -12,6 +13,12 @@ extension BuildResult {
         case .timedOut:
             self.init(status: .timeout, exitCode: -1, durationSeconds: seconds, logFile: logFile, command: command,
                       error: ErrorKind.timeout)
+        case .signaled(let signal):
+            self.init(status: .killed, exitCode: -signal, durationSeconds: seconds, logFile: logFile, command: command,
+                      error: ErrorKind.killed, message: Self.killedMessage)
+        case .unknown:
+            self.init(status: .indeterminate, exitCode: -1, durationSeconds: seconds, logFile: logFile, command: command,
+                      error: ErrorKind.indeterminate, message: "the build ended but its exit status was lost")
         case .cancelled:
             self.init(status: .error, exitCode: -1, durationSeconds: seconds, logFile: logFile, command: command,
                       error: "cancelled", message: "the build was cancelled")

@@ -7,7 +7,8 @@ extension RunConfiguration {
         switch process.ending {
         case .exited: _ = try? recordDuration(process.durationMilliseconds / 1000, for: key)
         case .timedOut where timeoutWasLearned: _ = try? recordTimeout(timeoutUsed, for: key)
-        case .timedOut, .cancelled: break
+        // A killed build or one whose end is unknown says nothing about how long it needs.
+        case .timedOut, .cancelled, .signaled, .unknown: break
         }
     }
 }

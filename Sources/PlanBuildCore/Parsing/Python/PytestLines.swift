@@ -194,8 +194,17 @@ struct PytestLines {
         }
         guard known else { return }
         summary.total = summary.passed &+ summary.failed &+ summary.skipped
+        summary.durationSeconds = Self.seconds(bytes, from: timing + 4)
         if summary.failed > 0 { failed = true }
         add(summary)
+    }
+
+    /// `412.87` of `in 412.87s`: digits and one dot, at most 12 bytes; nil when none.
+    private static func seconds(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Double? {
+        var end = start
+        while end < bytes.count, end - start < 12, ByteScan.isDigit(bytes[end]) || bytes[end] == UInt8(ascii: ".") { end += 1 }
+        guard end > start, end < bytes.count, bytes[end] == UInt8(ascii: "s") else { return nil }
+        return Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
     }
 
     /// The offset after a run of `byte` from `from`, eight bytes at a time (an approximate end: the
