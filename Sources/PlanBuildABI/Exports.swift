@@ -5,7 +5,7 @@ import PlanBuildCore
 // exports exactly these symbols (Sources/PlanBuildABI/exports.map).
 
 /// Changes whenever a request or reply changes incompatibly; must equal PB_ABI_VERSION.
-let abiVersion: Int32 = 2
+let abiVersion: Int32 = 3
 
 @_cdecl("pb_abi_version")
 public func pb_abi_version() -> Int32 { abiVersion }
@@ -99,6 +99,23 @@ public func pb_run_start(_ request: UnsafePointer<CChar>?, _ callback: ProgressC
     return Jobs.start { handle, token in
         Boundary.handle(decoded) { (request: Request) throws(PlanBuildError) -> JSONValue in
             try OrchestrationHandlers.run(request, handle: handle, token: token, progress: progress)
+        }
+    }
+}
+
+@_cdecl("pb_script")
+public func pb_script(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+    Boundary.answer(request) { (request: Request) throws(PlanBuildError) -> JSONValue in
+        try ScriptHandlers.script(request)
+    }
+}
+
+@_cdecl("pb_script_start")
+public func pb_script_start(_ request: UnsafePointer<CChar>?) -> Int64 {
+    let decoded = Boundary.decoded(request)
+    return Jobs.start { _, token in
+        Boundary.handle(decoded) { (request: Request) throws(PlanBuildError) -> JSONValue in
+            try ScriptHandlers.script(request, cancellation: token)
         }
     }
 }

@@ -47,7 +47,7 @@ def test_profile_mapping_functions(project):
     run_config.profile_mapping_set('it', 'integration-tests', str(project))
     assert run_config.profile_mapping_get('jfr', str(project)) == 'skip'
     assert run_config.profile_mapping_get_all(str(project)) == {'jfr': 'skip', 'it': 'integration-tests'}
-    with pytest.raises(ValueError, match="invalid canonical 'deploy'"):
+    with pytest.raises(ValueError, match="Invalid canonical 'deploy'"):
         run_config.profile_mapping_set('x', 'deploy', str(project))
     assert run_config.profile_mapping_get('x', str(project)) is None
 

@@ -60,7 +60,7 @@ public enum RunConfigEdit: Sendable {
     static func check(_ value: String, in allowed: [String], _ what: String,
                       code: PlanBuildError.Code = .invalidValue) throws(PlanBuildError) {
         guard allowed.contains(value) else {
-            throw PlanBuildError(code, "invalid \(what) '\(value)'; valid: \(allowed.joined(separator: ", "))")
+            throw PlanBuildError(code, "Invalid \(what) '\(value)'; valid: \(allowed.joined(separator: ", "))")
         }
     }
 

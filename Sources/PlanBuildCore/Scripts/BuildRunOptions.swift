@@ -16,7 +16,12 @@ public enum BuildRunOptions {
         case .script(.today): break
         case .cli: argsFlags = ["--args", "--command-args", "--commandArgs"]
         }
-        var options = [
+        var options: [ScriptOption] = []
+        if reader == .cli {
+            options.append(ScriptOption(["--system"], dest: "system", .choice(BuildSystem.allCases.map(\.rawValue)),
+                                        help: "The build tool.", required: true))
+        }
+        options += [
             ScriptOption(argsFlags, dest: "command_args", metavar: "ARGS",
                          help: "The tool's arguments, e.g. \"verify -pl core\" (routing options included).", required: true),
             ScriptOption(["--format"], dest: "format", .choice(["toon", "json"]), help: "Output format (default: toon)."),
@@ -41,7 +46,7 @@ public enum BuildRunOptions {
 
     /// The `run` subcommand of a build script, for help and parsing.
     public static func command(_ reader: Reader, tool: String) -> ScriptCommand {
-        ScriptCommand(["run"], summary: "Run a \(tool) build; its log is parsed when it fails (primary API).", options: options(reader))
+        ScriptCommand(["run"], summary: "Run a \(tool.isEmpty ? "" : tool + " ")build; its log is parsed when it fails (primary API).", options: options(reader))
     }
 
     /// A run's options once read.

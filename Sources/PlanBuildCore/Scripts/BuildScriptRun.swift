@@ -15,7 +15,9 @@ enum BuildScriptRun {
         case .success(let id): planId = id
         case .failure(let error): return call.failure(error.code.rawValue, error.message, format: parsed.string("format"))
         }
-        var request = BuildRunOptions.request(values, system: system, layout: call.layout(projectDir: values.projectDir, planId: planId))
+        // Today's `run` files every build under a plan: NO_PLAN when it names none.
+        let plan = planId ?? (call.generation == .today ? ScriptPlace.noPlan : nil)
+        var request = BuildRunOptions.request(values, system: system, layout: call.layout(projectDir: values.projectDir, planId: plan))
         if call.generation == .today, let words = try? ShellWords.split(values.commandArgs) {
             request.commandKey = CommandKeyRules.key(system: system, words: words, generation: .today)
         }
@@ -32,16 +34,17 @@ enum BuildScriptRun {
         return reply
     }
 
-    /// Which results a run's exit code reports as failed.
     static func exitCode(_ result: BuildResult, _ generation: ScriptGeneration) -> Int {
+        exitCode(status: result.status.rawValue, toolExitCode: result.exitCode, generation)
+    }
+
+    /// Which results a run's exit code reports as failed. Today's: only an error whose tool never
+    /// ran to an exit code (-1: not started, no wrapper, no log file, cancelled); a failed build,
+    /// a timeout, a kill are all modeled in the output.
+    static func exitCode(status: String, toolExitCode: Int, _ generation: ScriptGeneration) -> Int {
         switch generation {
-        case .spec:
-            return result.succeeded ? 0 : 1
-        case .today:
-            // The build could not run at all: no log to read, nothing the output can model.
-            let unstarted = [BuildResult.ErrorKind.executionFailed, BuildResult.ErrorKind.wrapperNotFound,
-                             BuildResult.ErrorKind.logFileFailed, "cancelled"]
-            return result.status == .error && unstarted.contains(result.error ?? "") ? 1 : 0
+        case .spec: return status == "success" || status == "cached" ? 0 : 1
+        case .today: return status == "error" && toolExitCode < 0 ? 1 : 0
         }
     }
 }

@@ -1,8 +1,8 @@
 /// Today's `parse` summary: a count per category as the issues name it, and the totals
 /// (`total_issues`, `total_errors`, `total_warnings`). Issues without a category count as
 /// `other_errors` / `other_warnings` by severity.
-enum CategorySummary {
-    static func counts(_ issues: [Issue]) -> JSONObject {
+public enum CategorySummary {
+    public static func counts(_ issues: [Issue]) -> JSONObject {
         var counts = JSONObject()
         for issue in issues {
             let key = issue.category ?? (issue.severity == .error ? "other_errors" : "other_warnings")

@@ -50,7 +50,11 @@ public enum ScriptArgumentParser {
                 raw = words[index]
                 index += 1
             }
-            values.values[option.dest] = try converted(raw, option, flag)
+            if option.kind == .repeated {
+                values.values[option.dest] = .array((values.values[option.dest]?.arrayValue ?? []) + [.string(raw)])
+            } else {
+                values.values[option.dest] = try converted(raw, option, flag)
+            }
         }
         if !unrecognized.isEmpty {
             throw ScriptUsageError("unrecognized arguments: \(unrecognized.joined(separator: " "))")
@@ -75,7 +79,7 @@ public enum ScriptArgumentParser {
 
     private static func converted(_ raw: String, _ option: ScriptOption, _ flag: String) throws(ScriptUsageError) -> JSONValue {
         switch option.kind {
-        case .text, .flag: return .string(raw)
+        case .text, .flag, .repeated: return .string(raw)
         case .integer:
             guard let number = Int(raw.trimmed) else {
                 throw ScriptUsageError("argument \(flag): invalid int value: '\(raw)'")

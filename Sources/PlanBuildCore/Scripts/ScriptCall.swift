@@ -21,7 +21,9 @@ struct ScriptCall {
         case (.today, "json"?), (.spec, nil), (.spec, "json"?): text = JSONWriter.write(.object(object), indent: 2)
         case (.today, _), (.spec, _): text = ToonText.document(object)
         }
-        return .printed(text, exitCode: exitCode, stderr: stderr)
+        var reply = ScriptReply.printed(text, exitCode: exitCode, stderr: stderr)
+        reply.data = object
+        return reply
     }
 
     /// A refusal with its reason: `status: error`, `error`, `message` on stdout (the generation's

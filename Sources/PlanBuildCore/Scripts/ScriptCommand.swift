@@ -7,6 +7,8 @@ public struct ScriptOption: Sendable {
         case choice([String])
         /// No value: present or absent.
         case flag
+        /// A value each time it is given, collected in order.
+        case repeated
     }
 
     public let flags: [String]
@@ -31,7 +33,7 @@ public struct ScriptOption: Sendable {
         switch kind {
         case .flag: return flags[0]
         case .choice(let choices): return "\(flags[0]) {\(choices.joined(separator: ","))}"
-        case .text, .integer: return "\(flags[0]) \(metavar)"
+        case .text, .integer, .repeated: return "\(flags[0]) \(metavar)"
         }
     }
 
@@ -41,7 +43,7 @@ public struct ScriptOption: Sendable {
             switch kind {
             case .flag: return flag
             case .choice(let choices): return "\(flag) {\(choices.joined(separator: ","))}"
-            case .text, .integer: return "\(flag) \(metavar)"
+            case .text, .integer, .repeated: return "\(flag) \(metavar)"
             }
         }.joined(separator: ", ")
     }

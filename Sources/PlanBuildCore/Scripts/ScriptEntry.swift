@@ -3,21 +3,28 @@
 /// that call this (through pb_script); argument parsing, help texts, output dialects and exit
 /// codes all live here.
 public enum ScriptEntry {
-    public static func run(_ invocation: ScriptInvocation, cancellation: CancellationToken? = nil) -> ScriptReply {
+    /// `parseOnly`: read the command line and answer its values as data (`{"command": […],
+    /// "values": {…}}`), running nothing: for a script whose work stays with its caller
+    /// (orchestrate.py streams progress). Help and usage errors are answered as usual.
+    public static func run(_ invocation: ScriptInvocation, cancellation: CancellationToken? = nil, parseOnly: Bool = false) -> ScriptReply {
         let call = ScriptCall(invocation: invocation, cancellation: cancellation)
-        guard let definition = definition(invocation.script, invocation.generation) else {
-            return ScriptReply(stderr: "error: \(invocation.prog) has no command line in PlanBuild (it is run through planbuild)\n", exitCode: 2)
+        var chosen = definition(invocation.script, invocation.generation)
+        if parseOnly {
+            chosen = ScriptDefinition(group: chosen.group, globalOptions: chosen.globalOptions) { command, values, _ in
+                ScriptReply(data: JSONObject([("command", .array(command.path.map(JSONValue.string))), ("values", .object(JSONObject(
+                    values.values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })))]))
+            }
         }
-        return dispatch(definition, invocation.arguments, call: call)
+        return dispatch(chosen, invocation.arguments, call: call)
     }
 
-    /// The scripts answered here; `orchestrate.py` is the CLI's (it streams progress).
-    static func definition(_ script: ScriptName, _ generation: ScriptGeneration) -> ScriptDefinition? {
+    static func definition(_ script: ScriptName, _ generation: ScriptGeneration) -> ScriptDefinition {
         if let system = script.buildSystem { return BuildScript.definition(script, system: system, generation) }
         switch script {
         case .runConfig: return RunConfigScript.definition(generation)
         case .architecture: return ArchitectureScript.definition(generation)
-        default: return nil
+        case .cache: return ToolScripts.cache()
+        default: return ToolScripts.orchestrate()
         }
     }
 

@@ -14,7 +14,7 @@ public enum ScriptName: String, CaseIterable, Sendable {
     case maven, gradle, npm
     case pyprojectBuild = "pyproject_build"
     case runConfig = "run_config"
-    case architecture, orchestrate
+    case architecture, orchestrate, cache
 
     /// The build system a build script runs; nil for the other scripts.
     public var buildSystem: BuildSystem? {
@@ -23,7 +23,7 @@ public enum ScriptName: String, CaseIterable, Sendable {
         case .gradle: return .gradle
         case .npm: return .npm
         case .pyprojectBuild: return .python
-        case .runConfig, .architecture, .orchestrate: return nil
+        case .runConfig, .architecture, .orchestrate, .cache: return nil
         }
     }
 
@@ -88,6 +88,13 @@ public enum ScriptNotations {
         let bundle = parts[skills - 1], skill = parts[skills + 1]
         if let home = moduleHomes.first(where: { $0.bundle == bundle && $0.skill == skill }) { return home.generation }
         return all.first { $0.bundle == bundle && $0.skill == skill }?.generation
+    }
+
+    /// Which generation a call speaks: the one it names (nil when that is no generation), else
+    /// the one of the place its script is installed, else the contract's.
+    public static func generation(explicit: String?, scriptPath: String?) -> ScriptGeneration? {
+        if let explicit, !explicit.isEmpty { return ScriptGeneration(rawValue: explicit) }
+        return scriptPath.flatMap(generation(ofPath:)) ?? defaultGeneration
     }
 
     /// The build system a notation's `run` builds, for notations PlanBuild executes itself.

@@ -12,7 +12,9 @@ public enum ScriptPlace {
     /// The project and plan-state folders for one call.
     /// - projectDirOption: a `--project-dir` typed on the command line (wins in both generations);
     /// - planBaseDir: the PLAN_BASE_DIR variable;
-    /// - given: the directory a program passed, else the current one.
+    /// - given: the directory a program passed, else the current one;
+    /// - planId: the plan builds are attributed to (today's `--plan-id`; a script's `run` passes
+    ///   `NO_PLAN` when none was given). Without one, logs stay in `{project}/.plan/temp/build-output/`.
     public static func layout(_ generation: ScriptGeneration, projectDirOption: String?, planBaseDir: String?,
                               given: String?, planDirName: String?, planId: String? = nil) -> ProjectLayout {
         switch generation {
@@ -21,7 +23,7 @@ public enum ScriptPlace {
         case .today:
             var layout = ProjectLayout.chosen(option: projectDirOption, baseDir: nil, given: given, planDirName: planDirName)
             layout.stateDir = nonEmpty(planBaseDir) ?? FileSystem.join(layout.planDir, stateFolder)
-            layout.planId = nonEmpty(planId) ?? noPlan
+            layout.planId = nonEmpty(planId)
             return layout
         }
     }
