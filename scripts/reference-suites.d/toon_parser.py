@@ -3,7 +3,8 @@
 The reference tests import ``toon_parser.parse_toon`` from plan-marshall's own tree; this is an
 independent reading of the format their documentation describes, enough to read what the scripts
 print: ``key: value`` lines, objects nested by two-space indentation, tables
-``name[N]{a,b}:`` whose rows are comma- or tab-separated, lists ``name[N]:`` of ``- item`` rows,
+``name[N]{a,b}:`` whose rows are comma- or tab-separated, lists ``name[N]:`` of ``- item`` rows
+and inline lists ``name[N]: a,b``,
 and the scalars null/true/false, integers, decimals, percentages and quoted strings. Lines without
 a colon (our SPEC dialect's ``key<TAB>value``) are skipped, as the original reader skips them.
 """
@@ -15,6 +16,7 @@ __all__ = ['parse_toon', 'ToonParseError']
 
 _TABLE = re.compile(r'^([\w-]+)\[(\d+)\]\{([^}]+)\}:\s*$')
 _LIST = re.compile(r'^([\w-]+)\[(\d+)\]:\s*$')
+_INLINE = re.compile(r'^([\w-]+)\[(\d+)\]:\s+(.+)$')
 _ROW_LOOKS_LIKE_KEY = re.compile(r'^[A-Za-z_][\w-]*\s*:(?=\s|$)')
 
 
@@ -152,6 +154,11 @@ class _Reader:
                 self.index += 1
                 fields = [field.strip() for field in match.group(3).split(',')]
                 result[match.group(1)] = self.table(int(match.group(2)), fields, minimum)
+                continue
+            match = _INLINE.match(content)
+            if match:
+                self.index += 1
+                result[match.group(1)] = [_scalar(cell) for cell in _cells(match.group(3))]
                 continue
             match = _LIST.match(content)
             if match:

@@ -51,8 +51,11 @@ enum BuildScriptQueries {
     static func checkWarnings(_ values: ScriptValues, system: BuildSystem, call: ScriptCall) -> ScriptReply {
         if let refusal = call.exclusiveRouting(values) { return refusal }
         let format = values.string("format")
+        // Today's refusals name what was wrong in `error` itself.
         func refuse(_ message: String) -> ScriptReply {
-            call.failure("invalid_input", message, format: format)
+            guard call.generation == .today else { return call.failure("invalid_input", message, format: format) }
+            return call.emit(JSONObject([("status", "error"), ("error", .string(message))]), format: format, exitCode: 1,
+                             stderr: "error: \(OneLine.escape(message))\n")
         }
         guard let text = values.string("warnings") else { return refuse("No input provided: give --warnings as a JSON array") }
         func json(_ text: String?, _ option: String) -> Result<JSONValue?, PlanBuildError> {
@@ -76,7 +79,8 @@ enum BuildScriptQueries {
             var rules = WarningCheck.Rules()
             if call.generation == .today {
                 rules.otherSeverities = .fixable
-                rules.wildcards = values.string("matcher") == "wildcard"
+                // Gradle's patterns are wildcards (`*[deprecation]*`), the others' substrings.
+                rules.wildcards = (values.string("matcher") ?? (system == .gradle ? "wildcard" : "substring")) == "wildcard"
             }
             answer = try WarningCheck.check(warnings!, patterns: given, system: system.rawValue, layout: call.layout(), rules: rules)
         } catch {

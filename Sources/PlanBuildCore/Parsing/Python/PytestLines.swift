@@ -151,8 +151,9 @@ struct PytestLines {
         let name = parts.count > 1 ? parts.dropFirst().joined(separator: ".") : node
         guard !reported.contains(name), !reported.contains("ERROR collecting " + node) else { return }
         guard parts[0].hasSuffix(".py") else { return }
-        let detail = dash < bytes.count ? NpmText.text(bytes, dash + 3, bytes.count) : name
-        collector.add(Issue(file: NpmText.normalizedPath(parts[0]), line: nil, message: name + ": " + detail,
+        // Without a reason pytest names only the test.
+        let message = dash < bytes.count ? name + ": " + NpmText.text(bytes, dash + 3, bytes.count) : "Test \(name) failed"
+        collector.add(Issue(file: NpmText.normalizedPath(parts[0]), line: nil, message: message,
                             severity: .error, category: IssueCategory.testFailure))
     }
 
