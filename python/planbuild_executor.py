@@ -122,6 +122,15 @@ def run_script(path, args, generation=None):
 
 def main(argv=None):
     """``execute-script.py NOTATION [args…]`` / ``--list``; returns the exit code."""
+    import _planbuild
+    try:
+        return _main(argv)
+    except _planbuild.LibraryUnavailable as error:  # the notation table is the library's
+        sys.stderr.write(f'error: {error}\n')
+        return 1
+
+
+def _main(argv):
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ('-h', '--help'):
         sys.stderr.write('Usage: execute-script.py <notation> [subcommand] [args...]\n\nAvailable scripts:\n')

@@ -19,9 +19,7 @@ depends on the generation: the contract's PLAN_BASE_DIR names the project (``.pl
 today's names the plan-state folder that holds the file.
 """
 
-import json
 import sys
-from pathlib import Path
 
 import _planbuild
 
@@ -101,13 +99,16 @@ VALID_WARNING_CATEGORIES = ['transitive_dependency', 'plugin_compatibility', 'pl
 
 
 def get_run_config_path():
-    """The run-configuration.json calls from here read and write."""
+    """The run-configuration.json calls from here read and write (a pathlib.Path)."""
+    from pathlib import Path
     return Path(_planbuild.plan_paths()['run_config'])
 
 
 def read_run_config(path=None):
     """The document at ``path`` (default :func:`get_run_config_path`); an absent file reads as
     ``{'version': 1, 'commands': {}}``."""
+    import json
+    from pathlib import Path
     path = Path(path) if path is not None else get_run_config_path()
     if not path.exists():
         return {'version': 1, 'commands': {}}

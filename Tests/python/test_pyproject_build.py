@@ -53,6 +53,8 @@ def test_pytest_failures_at_the_test_lines_with_counts(tmp_path):
     assert result['status'] == 'error' and result['error'] == 'build_failed'
     assert places(result) == {('tests/test_ops.py', 11, 'test_failure'), ('tests/test_ops.py', 15, 'test_failure'),
                               ('tests/test_more.py', 6, 'test_failure'), ('tests/test_more.py', 10, 'test_failure')}
+    # pytest's own account of the time its tests took comes with the counts
+    assert result['tests'].pop('duration_seconds') > 0
     assert result['tests'] == {'passed': 2, 'failed': 4, 'skipped': 1, 'total': 7}
     assert result['wrapper'] == 'pytest'
     log = result['log_file']
@@ -103,6 +105,8 @@ def test_parse_reads_a_log_without_running(tmp_path):
     assert completed.returncode == 1
     result = json.loads(completed.stdout)
     assert {issue['category'] for issue in result['errors']} == {'type_error', 'lint_error', 'test_failure'}
+    # pytest's own account of the time its tests took comes with the counts
+    assert result['tests'].pop('duration_seconds') > 0
     assert result['tests'] == {'passed': 2, 'failed': 4, 'skipped': 1, 'total': 7}
 
 

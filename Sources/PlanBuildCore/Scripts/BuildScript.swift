@@ -51,7 +51,9 @@ enum BuildScript {
 
     static func checkWarnings(_ generation: ScriptGeneration) -> ScriptCommand {
         var options = [
-            ScriptOption(["--warnings"], dest: "warnings", metavar: "JSON", help: "JSON array of warning objects."),
+            // Today's refuses a missing --warnings in its answer, the contract's on the command line.
+            ScriptOption(["--warnings"], dest: "warnings", metavar: "JSON", help: "JSON array of warning objects.",
+                         required: generation == .spec),
             ScriptOption(["--patterns"], dest: "patterns", metavar: "JSON", help: "JSON array of accepted patterns."),
             ScriptOption(["--acceptable-warnings"], dest: "acceptable_warnings", metavar: "JSON",
                          help: "Accepted patterns as a JSON array or an object of category → patterns."),

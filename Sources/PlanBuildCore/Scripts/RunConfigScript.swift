@@ -182,8 +182,7 @@ enum RunConfigScript {
             reply = .printed(TabToon.lines(answer.filter { $0.key != "command" }))
         } else {
             var shown = JSONObject([("success", .bool(!failed))])
-            for (key, value) in answer where key != "status" { shown[key] = failed && key == "message" ? nil : value }
-            if failed { shown["error"] = answer["message"] }
+            for (key, value) in answer where key != "status" { shown[key] = value }
             reply = .printed(JSONWriter.write(.object(shown), indent: 2), exitCode: failed ? 1 : 0, stderr: stderr)
         }
         reply.data = answer

@@ -27,7 +27,7 @@ public struct ScriptInvocation: Sendable {
 
     /// `path` as seen from the working directory (absolute paths stay as they are).
     func resolved(_ path: String) -> String {
-        path.hasPrefix("/") ? path : FileSystem.join(workingDirectory, path)
+        path.hasPrefix("/") || workingDirectory == "." ? path : FileSystem.join(workingDirectory, path)
     }
 
     /// The name usage lines show: `maven.py`.
