@@ -54,7 +54,7 @@ import Testing
         #expect(outcome.issues.count == 1)
         #expect(outcome.issues.first?.file == "tests/test_x.py")
         #expect(outcome.issues.first?.message == "test_one: assert 1 == 2")
-        #expect(outcome.tests == TestSummary(passed: 1, failed: 1, skipped: 1))
+        #expect(outcome.tests == TestSummary(passed: 1, failed: 1, skipped: 1, durationSeconds: 0.01))
         #expect(outcome.buildStatus == .failure)
     }
 
@@ -66,7 +66,7 @@ import Testing
         took 3 seconds in 1.5s
         """
         let outcome = try ParserRegistry.run(PythonLogParser.self, text: log)
-        #expect(outcome.tests == TestSummary(passed: 5, failed: 1, skipped: 1))
+        #expect(outcome.tests == TestSummary(passed: 5, failed: 1, skipped: 1, durationSeconds: 0.10 + 1.00))
         #expect(outcome.buildStatus == .failure)
     }
 

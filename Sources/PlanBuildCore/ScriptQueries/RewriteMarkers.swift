@@ -29,14 +29,16 @@ public enum RewriteMarkers {
             let body = start + opening.count
             // The message is at least one character (it may be blank) and ends at the first `)>*/`
             // or `)~~>*/`.
-            guard body < scalars.count, let close = find(closing, in: scalars, from: body + 1) else {
-                index = start + 1
-                continue
+            var close = body
+            var end = body
+            while let next = find(closing, in: scalars, from: close + 1) {
+                close = next
+                end = close
+                if end - 2 > body, scalars[end - 1] == "~", scalars[end - 2] == "~" { end -= 2 }
+                if end - 1 > body, scalars[end - 1] == ")" { break }
             }
-            var end = close
-            if end - 2 > body, scalars[end - 1] == "~", scalars[end - 2] == "~" { end -= 2 }
-            guard end > body, scalars[end - 1] == ")" else {
-                index = close + closing.count
+            guard end - 1 > body, scalars[end - 1] == ")" else {
+                index = start + 1
                 continue
             }
             end -= 1
