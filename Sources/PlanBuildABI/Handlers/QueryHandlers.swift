@@ -70,15 +70,15 @@ enum QueryHandlers {
             ("timeout_seconds", .int(BuildRequest.defaultTimeout)),
             ("run_max_errors", .int(BuildRequest.runMaximumErrors)),
             ("run_max_warnings", .int(BuildRequest.runMaximumWarnings)),
+            ("timeout_policy", .object(JSONObject([("minimum_seconds", .int(policy.minimumSeconds)),
+                                                   ("safety_margin", .double(policy.safetyMargin)),
+                                                   ("higher_weight", .double(policy.higherWeight))]))),
             ("outer_timeout_margin_seconds", .int(ScriptTimeouts.outerMarginSeconds)),
             ("npx_tools", .array(BuildSystem.npxTools.sorted().map(JSONValue.string))),
             ("killed_message", .string(BuildResult.killedMessage)),
             ("result_fields", .object(JSONObject([("core", .array(ResultFormatter.coreFields.map(JSONValue.string))),
                                                   ("extra", .array(ResultFormatter.extraFields.map(JSONValue.string))),
                                                   ("structured", .array(ResultFormatter.structuredFields.map(JSONValue.string)))]))),
-            ("timeout_policy", .object(JSONObject([("minimum_seconds", .int(policy.minimumSeconds)),
-                                                   ("safety_margin", .double(policy.safetyMargin)),
-                                                   ("higher_weight", .double(policy.higherWeight))]))),
         ])
     }
 
