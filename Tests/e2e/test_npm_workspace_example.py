@@ -38,7 +38,7 @@ def test_type_error_of_api_at_its_file_and_line_in_the_api_scope(faulty: Path):
     assert result["status"] == "error" and result["error"] == "build_failed"
     assert result["command"] == "npm run build --workspace=api" and result["command_type"] == "npm"
     assert API_TYPE_ERROR in places(result)
-    assert log_scope(result, faulty) == ("api", "npm")
+    assert log_scope(result, faulty, plan="NO_PLAN") == ("api", "npm")
 
 
 def test_failing_test_of_web_with_counts_in_the_web_scope(faulty: Path):
@@ -46,7 +46,7 @@ def test_failing_test_of_web_with_counts_in_the_web_scope(faulty: Path):
     assert result["status"] == "error"
     assert WEB_TEST_FAILURE in places(result)
     assert result["tests"] == {"passed": 2, "failed": 1, "skipped": 0, "total": 3}
-    assert log_scope(result, faulty) == ("web", "npm")
+    assert log_scope(result, faulty, plan="NO_PLAN") == ("web", "npm")
 
 
 def test_eslint_goes_through_npx_and_reports_the_warning(faulty: Path):
