@@ -355,7 +355,8 @@ char *pb_run_config(const char *request_json);
  *   "run_config_checks": {"document": {…}} → {"status":"success","checks":[{"check","passed",
  *               "message",…}…]}: run_config validate's checks of a document.
  *   "log_text": {"log_file": F} | {"text": T} → {"status":"success","text"}: the log as the parsers
- *               read it (ANSI escapes, CI prefixes and redraws removed; at most 64 MiB).
+ *               read it (ANSI escapes, CI prefixes and redraws removed; at most 64 MiB); with
+ *               "pytest": true also "pytest": whether it holds pytest's report (counts, a failed or errored test).
  */
 char *pb_query(const char *request_json);
 

@@ -24,6 +24,11 @@ def parse_log(log_file, command=''):
         raise
 
 
+def _has_pytest_output(text):
+    """Whether ``text`` holds pytest's report (its counts, a failed or errored test)."""
+    return _planbuild.checked('pb_query', {'what': 'log_text', 'text': text, 'pytest': True})['pytest']
+
+
 def slice_failure_details(log_file, failures_detail=False, test_name=None):
     """Each failing test (and collection or set-up error) with what pytest printed about it:
     ``{status, total_failures, root_causes, matched, failures: [{file, line, category, message, detail}]}``."""

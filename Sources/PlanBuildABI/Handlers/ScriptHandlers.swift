@@ -116,6 +116,8 @@ enum ScriptHandlers {
         } else {
             text = LogText.clean(try request.string("text"))
         }
-        return Reply.success([("text", .string(text))])
+        var members: [(String, JSONValue)] = [("text", .string(text))]
+        if try request.optionalBool("pytest") == true { members.append(("pytest", .bool(LogText.showsPytest(text)))) }
+        return Reply.success(members)
     }
 }

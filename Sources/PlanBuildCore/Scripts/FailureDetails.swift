@@ -6,11 +6,13 @@ enum FailureDetails {
         let failing = outcome.errors.filter {
             $0.category == IssueCategory.testFailure || $0.category == IssueCategory.testCollectionError
         }
-        let chosen = test.map { name in failing.filter { $0.message.contains(name) || ($0.stackTrace ?? "").contains(name) } } ?? failing
+        let chosen = test.map { name in
+            failing.filter { $0.message.contains(name) || ($0.detail ?? $0.stackTrace ?? "").contains(name) }
+        } ?? failing
         let rows: [JSONValue] = chosen.map { issue in
             .object(JSONObject([("file", issue.file.map(JSONValue.string) ?? .null), ("line", issue.line.map(JSONValue.int) ?? .null),
                                 ("category", issue.category.map(JSONValue.string) ?? .null), ("message", .string(issue.message)),
-                                ("detail", .string(issue.stackTrace ?? issue.message))]))
+                                ("detail", .string(issue.detail ?? issue.stackTrace ?? issue.message))]))
         }
         // A root cause is one distinct message: ten tests failing on one missing fixture are one.
         var causes = Set<String>()

@@ -20,6 +20,14 @@ public enum LogText {
         return text
     }
 
+    /// Whether the text holds pytest's report: its counts, a failure or an error of a test.
+    public static func showsPytest(_ text: String) -> Bool {
+        guard let outcome = try? ParserRegistry.run(PythonLogParser.self, text: text) else { return false }
+        return outcome.tests != nil || outcome.issues.contains {
+            $0.category == IssueCategory.testFailure || $0.category == IssueCategory.testCollectionError
+        }
+    }
+
     public static func clean(_ text: String) -> String {
         var lines: [String] = []
         try? LogReader.forEachLine(ofText: text) { lines.append(String(decoding: $0, as: UTF8.self)) }

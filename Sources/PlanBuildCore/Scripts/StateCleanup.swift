@@ -15,15 +15,20 @@ struct StateCleanup {
         var archivedPlansDays = 5
     }
 
-    /// marshal.json's retention; nil when there is no marshal.json.
-    func retention() throws(PlanBuildError) -> Retention? {
+    /// marshal.json's retention: nothing is removed by a rule nobody wrote down, so a missing
+    /// file or a missing `system.retention` is refused.
+    func retention() throws(PlanBuildError) -> Retention {
         let path = FileSystem.join(root, "marshal.json")
-        guard FileSystem.exists(path) else { return nil }
+        guard FileSystem.exists(path) else {
+            throw PlanBuildError(.notFound, "marshal.json not found in \(root): its system.retention says what may be removed")
+        }
         let document = try LockedJSONFile(path: path).read() ?? JSONObject()
+        guard let settings = document["system"]?["retention"], settings.objectValue != nil else {
+            throw PlanBuildError(.configurationInvalid, "\(path) has no system.retention object: it says what may be removed")
+        }
         var retention = Retention()
-        let settings = document["system"]?["retention"]
-        if let days = settings?["logs_days"]?.intValue, (0...36_500).contains(days) { retention.logsDays = days }
-        if let days = settings?["archived_plans_days"]?.intValue, (0...36_500).contains(days) { retention.archivedPlansDays = days }
+        if let days = settings["logs_days"]?.intValue, (0...36_500).contains(days) { retention.logsDays = days }
+        if let days = settings["archived_plans_days"]?.intValue, (0...36_500).contains(days) { retention.archivedPlansDays = days }
         return retention
     }
 

@@ -16,7 +16,7 @@ struct PytestLines {
     /// entry not seen before (its fingerprint fixes everything its issue is made of).
     private var header = JVMTextBuffer(limit: NpmText.maximumPath)
     private var message = JVMTextBuffer(limit: NpmText.maximumMessage)
-    /// The entry's lines after its header, as printed (an error's traceback block), bounded.
+    /// The entry's name and its lines after the header, as printed (an error's traceback block), bounded.
     private var detail = JVMTextBuffer(limit: Self.maximumDetail)
     static let maximumDetail = 8 << 10
     private var hasMessage = false
@@ -35,13 +35,15 @@ struct PytestLines {
     mutating func consume(_ line: NpmLine, location: PythonLocation?, _ collector: inout IssueCollector) {
         let bytes = line.bytes
         if inEntry, !(line.indent == 0 && (bytes[0] == UInt8(ascii: "=") || (bytes[0] == UInt8(ascii: "_") && bytes.count > 2
-                                                                             && bytes[1] == UInt8(ascii: "_")))) {
+                                                                             && (bytes[1] == UInt8(ascii: "_") || bytes[1] == 0x20)))) {
             if !detail.isEmpty { detail.append(byte: 0x0A) }
             detail.append(bytes, 0, bytes.count)
         }
         if line.indent == 0 {
             let lead = bytes[0]
-            if lead == UInt8(ascii: "_"), bytes.count > 2, bytes[1] == UInt8(ascii: "_") {
+            // `____ name ____`, or as short as `_ ERROR collecting path _`.
+            if lead == UInt8(ascii: "_"), bytes.count > 2, bytes[1] == UInt8(ascii: "_")
+                || (bytes[1] == 0x20 && bytes[bytes.count - 1] == UInt8(ascii: "_") && bytes[bytes.count - 2] == 0x20) {
                 close(&collector)
                 open(bytes)
                 return
@@ -101,7 +103,7 @@ struct PytestLines {
         let name = ByteScan.textRange(bytes, start, end, limit: NpmText.maximumPath)
         header.set(bytes, name.lowerBound, name.upperBound)
         message.reset()
-        detail.reset()
+        detail.set(bytes, name.lowerBound, name.upperBound)
         hasMessage = false
         messageIsImport = false
         testFile.clear()
