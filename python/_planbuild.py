@@ -228,17 +228,21 @@ def wait_stoppable(handle):
     return state['reply'], state['signal']
 
 
+def _started(export, request):
+    """``export`` (a ``pb_*_start``) with ``request``, waited for by :func:`wait_stoppable`:
+    ``(reply dict, stop signal or None)``."""
+    start = getattr(load(), export)
+    start.argtypes = [ctypes.c_char_p]
+    start.restype = ctypes.c_int64
+    text, stopped = wait_stoppable(start(request_text(request).encode('utf-8', 'surrogateescape')))
+    return json.loads(text), stopped
+
+
 def execute(request):
     """pb_execute through pb_execute_start, stoppable: SIGINT, SIGTERM or SIGHUP cancel the build (its
     whole process tree) and raise :class:`Stopped` with the cancelled result. An invalid request raises
     :class:`PlanBuildError`; every other reply (success or failed build) is returned."""
-    lib = load()
-    start = lib.pb_execute_start
-    start.argtypes = [ctypes.c_char_p]
-    start.restype = ctypes.c_int64
-    handle = start(request_text(request).encode('utf-8', 'surrogateescape'))
-    text, stopped = wait_stoppable(handle)
-    reply = json.loads(text)
+    reply, stopped = _started('pb_execute_start', request)
     if reply.get('error') == 'invalid_request' and reply.get('status') == 'error':
         raise PlanBuildError(reply)
     if stopped is not None:
@@ -300,13 +304,7 @@ def script(name, argv, parse_only=False):
     (``data`` = ``{"command": [...], "values": {...}}``)."""
     request = {'script': name, 'argv': [os.fspath(word) for word in argv], 'parse_only': parse_only,
                'env': {key: os.environ[key] for key in SCRIPT_VARIABLES if os.environ.get(key)}, **context()}
-    lib = load()
-    start = lib.pb_script_start
-    start.argtypes = [ctypes.c_char_p]
-    start.restype = ctypes.c_int64
-    handle = start(request_text(request).encode('utf-8', 'surrogateescape'))
-    text, stopped = wait_stoppable(handle)
-    reply = json.loads(text)
+    reply, stopped = _started('pb_script_start', request)
     if reply.get('status') != 'success':
         raise PlanBuildError(reply)
     if stopped is not None:

@@ -32,11 +32,17 @@ public func pb_execute(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer
 
 @_cdecl("pb_execute_start")
 public func pb_execute_start(_ request: UnsafePointer<CChar>?) -> Int64 {
+    startedJob(request) { (request: Request, token: CancellationToken) throws(PlanBuildError) -> JSONValue in
+        try SingleBuildHandlers.execute(request, cancellation: token)
+    }
+}
+
+/// A handler on a job's thread with the job's cancellation token; the request is read at once.
+private func startedJob(_ request: UnsafePointer<CChar>?,
+                        _ handler: @escaping @Sendable (Request, CancellationToken) throws(PlanBuildError) -> JSONValue) -> Int64 {
     let decoded = Boundary.decoded(request)
     return Jobs.start { _, token in
-        Boundary.handle(decoded) { (request: Request) throws(PlanBuildError) -> JSONValue in
-            try SingleBuildHandlers.execute(request, cancellation: token)
-        }
+        Boundary.handle(decoded) { (request: Request) throws(PlanBuildError) -> JSONValue in try handler(request, token) }
     }
 }
 
@@ -112,11 +118,8 @@ public func pb_script(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<
 
 @_cdecl("pb_script_start")
 public func pb_script_start(_ request: UnsafePointer<CChar>?) -> Int64 {
-    let decoded = Boundary.decoded(request)
-    return Jobs.start { _, token in
-        Boundary.handle(decoded) { (request: Request) throws(PlanBuildError) -> JSONValue in
-            try ScriptHandlers.script(request, cancellation: token)
-        }
+    startedJob(request) { (request: Request, token: CancellationToken) throws(PlanBuildError) -> JSONValue in
+        try ScriptHandlers.script(request, cancellation: token)
     }
 }
 
