@@ -6,7 +6,7 @@ summary by category and the log text as the parsers read it are the library's to
 """
 
 import errno
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import _planbuild
@@ -35,13 +35,14 @@ class Issue:
     accepted: bool = False
     detail: str | None = None
     """What the tool printed about it beyond the message (a pytest traceback), when the log shows it."""
-    signature: str | None = None
-    """A stable identity across runs (category, file and the message's first line; no line number)."""
+    signature: str | None = field(default=None, compare=False, repr=False)
+    """A stable identity across runs (category, file and the message's first line; no line number),
+    given by libplanbuild for the issues it parsed; not part of the issue's content (equality, to_dict)."""
 
     def to_dict(self):
-        """file, line, message, severity; category, stack_trace, detail, signature when set; accepted only when True."""
+        """file, line, message, severity; category, stack_trace, detail when set; accepted only when True."""
         result = {'file': self.file, 'line': self.line, 'message': self.message, 'severity': self.severity}
-        for name in ('category', 'stack_trace', 'detail', 'signature'):
+        for name in ('category', 'stack_trace', 'detail'):
             if getattr(self, name) is not None:
                 result[name] = getattr(self, name)
         if self.accepted:
