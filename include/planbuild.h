@@ -357,6 +357,10 @@ char *pb_run_config(const char *request_json);
  *   "log_text": {"log_file": F} | {"text": T} → {"status":"success","text"}: the log as the parsers
  *               read it (ANSI escapes, CI prefixes and redraws removed; at most 64 MiB); with
  *               "pytest": true also "pytest": whether it holds pytest's report (counts, a failed or errored test).
+ *   "gradle_layout": {"root": R?, "folder": F?, "settings_file": S?} → {"status":"success",
+ *               with R: "settings_file" (Kotlin script first, or null), "build_files" (relative, hidden
+ *               and build-output folders left out), with F "notation" (":a:b", ":" for R, null outside);
+ *               with S: "included_projects" ([":a", …]) and "root_project_name" (or null)}.
  */
 char *pb_query(const char *request_json);
 

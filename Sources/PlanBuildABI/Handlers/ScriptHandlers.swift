@@ -93,6 +93,29 @@ enum ScriptHandlers {
                               ("result", .object(reply.data ?? JSONObject()))])
     }
 
+    /// "gradle_layout": what the files of a Gradle build say, read without running Gradle.
+    static func gradleLayout(_ request: Request) throws(PlanBuildError) -> JSONValue {
+        var members: [(String, JSONValue)] = []
+        if let root = try request.optionalString("root") {
+            members.append(("settings_file", GradleProjectFinder.settingsFile(in: root).map(JSONValue.string) ?? .null))
+            members.append(("build_files", .array(GradleProjectFinder.buildFiles(under: root).map(JSONValue.string))))
+            if let folder = try request.optionalString("folder") {
+                members.append(("notation", GradleProjectFinder.notation(root: root, folder: folder).map(JSONValue.string) ?? .null))
+            }
+        }
+        if let settings = try request.optionalString("settings_file") {
+            let text: String
+            do {
+                text = try FileSystem.readText(settings)
+            } catch {
+                throw PlanBuildError(error.kind == .notFound ? .notFound : .unreadable, "\(error)")
+            }
+            members.append(("included_projects", .array(GradleProjectFinder.includedProjects(text).map(JSONValue.string))))
+            members.append(("root_project_name", GradleProjectFinder.rootProjectName(text).map(JSONValue.string) ?? .null))
+        }
+        return Reply.success(members)
+    }
+
     /// "issue_summary": counts of issues by category with the totals (today's parse summary).
     static func issueSummary(_ request: Request) throws(PlanBuildError) -> JSONValue {
         var issues: [Issue] = []
