@@ -81,7 +81,9 @@ public enum ScriptArgumentParser {
         switch option.kind {
         case .text, .flag, .repeated: return .string(raw)
         case .integer:
-            guard let number = Int(raw.trimmed) else {
+            // Digits of any length: more than a year's seconds reads as just over a year, and every
+            // option's own range check decides (a huge --timeout is a year, a huge --threshold refused).
+            guard let number = TimeoutLimits.parse(raw.trimmed) else {
                 throw ScriptUsageError("argument \(flag): invalid int value: '\(raw)'")
             }
             return .int(number)
