@@ -24,32 +24,50 @@ public enum ResultText {
             others[key] = value
         }
         ToonText.append(others, indent: 0, to: &lines)
+        lines += sections(result, .commas)
+        return lines.joined(separator: "\n")
+    }
+
+    /// How a dialect writes a result's sections: the rows of the errors and warnings tables, and
+    /// when a warnings table has its `accepted` column.
+    struct Rows: Sendable {
+        let row: @Sendable ([String]) -> String
+        let cell: @Sendable (JSONValue?, _ dash: Bool) -> String
+        /// The column appears when a warning carries the flag (tabs), or the key (commas).
+        let acceptedByKey: Bool
+
+        /// The contract's tab-separated rows.
+        static let tabs = Rows(row: { $0.joined(separator: "\t") }, cell: { ResultFormatter.cell($0, dash: $1) }, acceptedByKey: false)
+        /// Today's indented comma-separated rows.
+        static let commas = Rows(row: { "  " + $0.joined(separator: ",") }, cell: { ToonText.cell($0 ?? .null, dash: $1) },
+                                 acceptedByKey: true)
+    }
+
+    /// The errors, warnings and tests sections of a result, each after a blank line.
+    static func sections(_ result: JSONObject, _ rows: Rows) -> [String] {
+        var lines: [String] = []
         if let errors = result["errors"]?.arrayValue, !errors.isEmpty {
-            lines.append("")
-            lines.append("errors[\(errors.count)]{file,line,message,category}:")
+            lines += ["", "errors[\(errors.count)]{file,line,message,category}:"]
             for issue in errors {
-                lines.append("  " + [ToonText.cell(issue["file"] ?? .null, dash: true), ToonText.cell(issue["line"] ?? .null, dash: true),
-                                     ToonText.cell(issue["message"] ?? .null), ToonText.cell(issue["category"] ?? .null)].joined(separator: ","))
+                lines.append(rows.row([rows.cell(issue["file"], true), rows.cell(issue["line"], true),
+                                       rows.cell(issue["message"], false), rows.cell(issue["category"], false)]))
             }
         }
         if let warnings = result["warnings"]?.arrayValue, !warnings.isEmpty {
-            lines.append("")
-            let marked = warnings.contains { $0["accepted"] != nil && $0["accepted"]?.isNull == false }
-            lines.append("warnings[\(warnings.count)]{file,line,message\(marked ? ",accepted" : "")}:")
+            let marked = warnings.contains { rows.acceptedByKey ? ($0["accepted"].map { !$0.isNull } ?? false) : $0["accepted"]?.boolValue == true }
+            lines += ["", "warnings[\(warnings.count)]{file,line,message\(marked ? ",accepted" : "")}:"]
             for issue in warnings {
-                var row = [ToonText.cell(issue["file"] ?? .null, dash: true), ToonText.cell(issue["line"] ?? .null, dash: true),
-                           ToonText.cell(issue["message"] ?? .null)]
+                var row = [rows.cell(issue["file"], true), rows.cell(issue["line"], true), rows.cell(issue["message"], false)]
                 if marked { row.append(issue["accepted"]?.boolValue == true ? "[accepted]" : "") }
-                lines.append("  " + row.joined(separator: ","))
+                lines.append(rows.row(row))
             }
         }
         if let tests = result["tests"]?.objectValue, !tests.isEmpty {
-            lines.append("")
-            lines.append("tests:")
+            lines += ["", "tests:"]
             for key in ["passed", "failed", "skipped"] {
-                lines.append("  \(key): \(tests[key].map(ToonText.scalar) ?? "0")")
+                lines.append("  \(key): \(tests[key].map { ResultFormatter.cell($0) } ?? "0")")
             }
         }
-        return lines.joined(separator: "\n")
+        return lines
     }
 }
