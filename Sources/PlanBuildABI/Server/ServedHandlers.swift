@@ -41,6 +41,21 @@ enum ServedHandlers {
         }
     }
 
+    /// Where a script's `run` sends its build when its execution mode picks the build server: the
+    /// same request pb_execute would send (ExecuteRequest). A reply that is no build result (the
+    /// wait given up, a refusal) is the error it names.
+    static func scriptRoute(waiting: Waiting) -> ServedBuildRoute {
+        { build, exports, mode throws(PlanBuildError) -> JSONObject? in
+            guard let connection = try ExecutionMode.chosen(mode).connection() else { return nil }
+            let request = try Request(.object(ExecuteRequest.members(build, exports: exports)))
+            guard let reply = try execute(request, on: connection, waiting: waiting).objectValue else {
+                throw PlanBuildError(.internal, "the build server's reply is not an object")
+            }
+            if let failure = ExecuteRequest.failure(of: reply) { throw failure }
+            return reply
+        }
+    }
+
     /// The reply of a wait given up with pb_detach: the job goes on in the server.
     private static func detached(_ job: String) -> JSONValue {
         .object(JSONObject([("status", "error"), ("error", .string(PlanBuildError.Code.detached.rawValue)),

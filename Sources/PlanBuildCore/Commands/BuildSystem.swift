@@ -38,5 +38,5 @@ public enum BuildSystem: String, CaseIterable, Sendable {
     }
 
     /// Tools that npm runs through `npx` rather than `npm` (SPEC section 5).
-    static let npxTools: Set<String> = ["playwright", "eslint", "prettier", "stylelint", "tsc", "jest", "vitest"]
+    public static let npxTools: Set<String> = ["playwright", "eslint", "prettier", "stylelint", "tsc", "jest", "vitest"]
 }

@@ -41,10 +41,7 @@ public enum RunConfigEdit: Sendable {
     /// What an operation did: the members of the reply, in order, and their TOON lines.
     public struct Answer {
         public let members: [(String, JSONValue)]
-        public var text: String {
-            (["status\tsuccess"] + members.map { "\($0.0)\t\(ResultFormatter.cell($0.1, dash: false))" })
-                .joined(separator: "\n")
-        }
+        public var text: String { TabToon.lines(JSONObject([("status", "success")] + members)) }
     }
 
     public func perform(in layout: ProjectLayout) throws(PlanBuildError) -> Answer {
@@ -63,7 +60,7 @@ public enum RunConfigEdit: Sendable {
     static func check(_ value: String, in allowed: [String], _ what: String,
                       code: PlanBuildError.Code = .invalidValue) throws(PlanBuildError) {
         guard allowed.contains(value) else {
-            throw PlanBuildError(code, "invalid \(what) '\(value)'; valid: \(allowed.joined(separator: ", "))")
+            throw PlanBuildError(code, "Invalid \(what) '\(value)'; valid: \(allowed.joined(separator: ", "))")
         }
     }
 

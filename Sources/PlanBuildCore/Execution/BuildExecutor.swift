@@ -8,7 +8,8 @@ public struct BuildRequest: Sendable {
     /// Learn under this key instead of the one derived from the arguments.
     public var commandKey: String?
     public var mode: WarningMode
-    /// Parse the log when the build did not succeed (SPEC: run + parse-on-failure + filter).
+    /// Read the log after the build: its errors, warnings and tests when it did not succeed, and
+    /// always the evidence its status must agree with (TruthfulStatus).
     public var parseOnFailure: Bool
     /// At most this many errors / warnings in the result (nil: all); `run` prints 20 and 10.
     public var maximumErrors: Int?
@@ -182,12 +183,15 @@ public enum BuildExecutor {
                 result.logFile = log.path
                 return result
             }
-            let outcome = ProcessRunner.run(launcher.argv + arguments.words, workingDirectory: workingDirectory,
+            let mavenLog = MavenLogOption.forBuild(system: request.system, words: arguments.words, logPath: log.path)
+            let outcome = ProcessRunner.run(launcher.argv + arguments.words + (mavenLog?.arguments ?? []),
+                                            workingDirectory: workingDirectory,
                                             environment: environment,
                                             outputDescriptor: log.descriptor,
                                             timeoutMilliseconds: lookup.seconds &* 1000, cancellation: cancellation,
                                             graceMilliseconds: request.graceMilliseconds, fileMask: request.fileMask)
             close(log.descriptor)
+            mavenLog?.merge(into: log.path)
 
             var result: BuildResult
             switch outcome {
@@ -207,20 +211,25 @@ public enum BuildExecutor {
                 }
             }
 
+            if request.parseOnFailure {
+                let evidence = try? ParserRegistry.parse(logFile: result.logFile, parser: request.system.rawValue)
+                TruthfulStatus.settle(&result, evidence: evidence)
+                if result.status != .success, let evidence {
+                    attachDiagnostics(evidence, to: &result, request: request, configuration: configuration)
+                }
+            }
             if result.status == .success, let cache {
                 _ = cache.recordSuccess(index: 0, durationMilliseconds: result.durationMilliseconds, tests: result.tests,
                                         warnings: result.warnings?.count ?? 0, logFile: result.logFile)
-            }
-            if result.status != .success && request.parseOnFailure {
-                attachDiagnostics(to: &result, request: request, configuration: configuration)
             }
             return result
         }
     }
 
-    /// Parses the log and adds errors, filtered warnings and test counts to the result.
-    static func attachDiagnostics(to result: inout BuildResult, request: BuildRequest, configuration: RunConfiguration) {
-        guard let parsed = try? ParserRegistry.parse(logFile: result.logFile, parser: request.system.rawValue) else { return }
+    /// Adds the log's errors, filtered warnings and test counts to the result (a timeout keeps
+    /// the tests TruthfulStatus left it).
+    static func attachDiagnostics(_ parsed: ParseOutcome, to result: inout BuildResult, request: BuildRequest,
+                                  configuration: RunConfiguration) {
         let patterns = WarningPatterns((try? configuration.acceptableWarnings(system: request.system.rawValue)) ?? [])
         let projectDir = FileSystem.absolute(request.layout.projectDir)
         let module = (try? CommandArguments(system: request.system, commandArgs: request.commandArgs))?.module
@@ -237,7 +246,7 @@ public enum BuildExecutor {
         result.errors = relocated(parsed.errors)
         result.warnings = relocated(WarningMode.filter(parsed.warnings, patterns: patterns, mode: request.mode))
         result.capIssues(errors: request.maximumErrors, warnings: request.maximumWarnings)
-        result.tests = parsed.tests
+        if result.status != .timeout { result.tests = parsed.tests }
     }
 
     static func failure(_ kind: String, command: String, message: String, wrapper: String? = nil,

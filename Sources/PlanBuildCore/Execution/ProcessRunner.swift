@@ -39,12 +39,24 @@ public final class CancellationToken: @unchecked Sendable {
 /// How a child process ended.
 public struct ProcessOutcome: Equatable, Sendable {
     public enum Ending: Equatable, Sendable {
-        /// Exit code (a shell reports a child's death by signal N as 128 + N: that is an exit code).
+        /// The exit code the program ended with (0-255; a shell reports its child's death by signal
+        /// N as 128 + N: that is an exit code).
         case exited(Int)
-        case timedOut
-        case cancelled
         /// Ended by a signal that PlanBuild did not send (the OOM killer, a user's `kill`).
         case killed(signal: Int)
+        /// It ended, but how is not known (its status was lost).
+        case unknown
+        case timedOut
+        case cancelled
+
+        /// The status code of the C support and the supervisor: 0-255 exit code, 256 + signal, else unknown.
+        public init(statusCode code: Int) {
+            switch code {
+            case 0...255: self = .exited(code)
+            case 257...(256 + 64): self = .killed(signal: code - 256)
+            default: self = .unknown
+            }
+        }
     }
 
     public let ending: Ending
@@ -100,16 +112,14 @@ public enum ProcessRunner {
         let ending: ProcessOutcome.Ending
         switch waited {
         case Int32(PBS_WAIT_EXITED):
-            var signal: Int32 = 0
-            let code = pbs_reap_status(pid, &signal)
-            ending = signal > 0 ? .killed(signal: Int(signal)) : .exited(Int(code))
+            ending = .init(statusCode: Int(pbs_reap(pid)))
         case Int32(PBS_WAIT_TIMED_OUT), Int32(PBS_WAIT_CANCELLED):
             terminateGroup(pid, graceMilliseconds: graceMilliseconds)
             _ = pbs_reap(pid)
             ending = waited == Int32(PBS_WAIT_TIMED_OUT) ? .timedOut : .cancelled
         default:
             terminateGroup(pid, graceMilliseconds: 0)
-            ending = .exited(Int(pbs_reap(pid)))
+            ending = .init(statusCode: Int(pbs_reap(pid)))
         }
         return .success(ProcessOutcome(ending: ending, durationMilliseconds: MonotonicClock.milliseconds() - started))
     }
@@ -134,12 +144,12 @@ public enum ProcessRunner {
         let ending: ProcessOutcome.Ending
         switch waited {
         case Int32(PBS_WAIT_EXITED):
-            ending = build.signal > 0 ? .killed(signal: Int(build.signal)) : .exited(Int(code))
+            ending = .init(statusCode: Int(code))
         case Int32(PBS_WAIT_TIMED_OUT), Int32(PBS_WAIT_CANCELLED):
             _ = pbs_supervised_stop(&build)
             ending = waited == Int32(PBS_WAIT_TIMED_OUT) ? .timedOut : .cancelled
         default:
-            ending = .exited(Int(pbs_supervised_stop(&build)))
+            ending = .init(statusCode: Int(pbs_supervised_stop(&build)))
         }
         return .success(ProcessOutcome(ending: ending, durationMilliseconds: MonotonicClock.milliseconds() - started))
     }

@@ -316,7 +316,11 @@ final class OrchestratedRun: @unchecked Sendable {
             request.singleRunCache = false // orchestration has the cache of its own
             request.environment = options.environment
             request.fileMask = options.fileMask
-            return BuildExecutor.execute(request, cancellation: cancellation)
+            do {
+                return try BuildExecutor.execute(request, cancellation: cancellation, exports: engine.exports)
+            } catch {
+                return BuildExecutor.failure(BuildResult.ErrorKind.executionFailed, command: build.commandLine, message: error.message)
+            }
         case .process(let words):
             return ProcessBuild.run(words: words, module: build.module, command: build.command, layout: layout,
                                     timeoutSeconds: options.timeoutSeconds, learn: options.learnTimeouts,
@@ -336,13 +340,8 @@ final class OrchestratedRun: @unchecked Sendable {
         report.warnings = result.warnings ?? []
         report.tests = result.tests
         report.reason = result.message
-        switch (result.status, result.error) {
-        case (.success, _), (.cached, _): report.status = .success // cached: never from orchestration (useCache off)
-        case (.timeout, _): report.status = .timeout
-        case (.killed, _): report.status = .killed
-        case (.error, "cancelled"?): report.status = .cancelled
-        case (.error, _): report.status = .error
-        }
+        // cached: never from orchestration (it has the cache of its own), so never shown as such.
+        report.status = result.status == .cached ? .success : BuildReport.Status(result)
         if report.status == .error && report.errors.isEmpty, let message = result.message {
             report.reason = message
         }

@@ -8,14 +8,7 @@ extension RunReport {
         let command = arguments.map { $0.goals.joined(separator: " ") } ?? request.commandArgs
         var build = BuildReport(module: arguments?.module ?? "default", command: command.isEmpty ? request.commandArgs : command,
                                 status: .error)
-        switch (result.status, result.error) {
-        case (.success, _): build.status = .success
-        case (.cached, _): build.status = .cached
-        case (.timeout, _): build.status = .timeout
-        case (.killed, _): build.status = .killed
-        case (.error, "cancelled"?): build.status = .cancelled
-        case (.error, _): build.status = .error
-        }
+        build.status = BuildReport.Status(result)
         build.durationSeconds = result.durationSeconds
         build.durationMilliseconds = result.durationMilliseconds
         build.logFile = result.logFile.isEmpty ? nil : result.logFile
@@ -54,5 +47,20 @@ extension BuildExecutor {
         try RunExports(exports, projectRoot: request.layout.projectDir).finish(RunReport(singleBuild: result, request: request))
         result.capIssues(errors: request.maximumErrors, warnings: request.maximumWarnings)
         return result
+    }
+}
+
+extension BuildReport.Status {
+    /// A build's place in a run report. The report has no `indeterminate`: such a build counts as
+    /// an error whose reason (the result's message) says why its ending is not known.
+    init(_ result: BuildResult) {
+        switch (result.status, result.error) {
+        case (.success, _): self = .success
+        case (.cached, _): self = .cached
+        case (.timeout, _): self = .timeout
+        case (.killed, _): self = .killed
+        case (.error, "cancelled"?): self = .cancelled
+        case (.error, _), (.indeterminate, _): self = .error
+        }
     }
 }

@@ -67,7 +67,8 @@ struct IssueCollector {
 
 /// The parsers by the names `pb_parse` and the Python modules use.
 public enum ParserRegistry {
-    public static let names = ["maven", "gradle", "npm", "python"]
+    /// One parser per build system, named like it.
+    public static let names = BuildSystem.allCases.map(\.rawValue)
 
     public static func parse(logFile path: String, parser name: String) throws(PlanBuildError) -> ParseOutcome {
         do {

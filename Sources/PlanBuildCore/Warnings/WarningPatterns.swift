@@ -1,5 +1,6 @@
 /// Accepted-warning patterns (SPEC section 5, "Warnings"): `^…` is a case-insensitive regular
-/// expression anchored at the start of the message, anything else a case-insensitive substring.
+/// expression anchored at the start of the message, anything else a case-insensitive substring;
+/// with `wildcards`, a plain pattern holding `*` or `?` matches the whole message as a wildcard.
 public struct WarningPatterns {
     private enum Matcher {
         case substring(String)
@@ -11,11 +12,14 @@ public struct WarningPatterns {
     /// Patterns that were skipped because they are not valid regular expressions.
     public let invalidPatterns: [String]
 
-    public init(_ patterns: [String]) {
+    public init(_ patterns: [String], wildcards: Bool = false) {
         var matchers: [Matcher] = []
         var invalid: [String] = []
         for pattern in patterns where !pattern.isEmpty {
-            if pattern.hasPrefix("^") {
+            if wildcards, !pattern.hasPrefix("^"), pattern.contains(where: { $0 == "*" || $0 == "?" }),
+               let regex = try? Regex(Self.wildcardExpression(pattern)).ignoresCase() {
+                matchers.append(.expression(regex))
+            } else if pattern.hasPrefix("^") {
                 if let regex = try? Regex(pattern).ignoresCase() {
                     matchers.append(.expression(regex))
                 } else {
@@ -28,6 +32,20 @@ public struct WarningPatterns {
         self.matchers = matchers
         self.patterns = patterns
         self.invalidPatterns = invalid
+    }
+
+    /// `com.example.*` → `^com\.example\..*$`: every other character literal.
+    static func wildcardExpression(_ pattern: String) -> String {
+        var expression = "^"
+        for character in pattern {
+            switch character {
+            case "*": expression += ".*"
+            case "?": expression += "."
+            case _ where "\\^$.|+()[]{}".contains(character): expression += "\\" + String(character)
+            default: expression.append(character)
+            }
+        }
+        return expression + "$"
     }
 
     public func accepts(_ message: String) -> Bool {
