@@ -3,7 +3,7 @@
 // record that decodes has every number inside its range and survives a round trip; and a
 // stats.json the cache rewrote reads back clean.
 //
-// Built and run by scripts/fuzz like the parser target, from the same instrumented PlanBuildCore
+// Built and run by scripts/fuzz like the parser target, from the same instrumented layers
 // (compiled with -enable-testing, so the internal decoders are reachable here).
 //
 // Per input:
@@ -17,7 +17,10 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildConfiguration
+@testable import PlanBuildCache
 
 private let root = "/dev/shm/planbuild-cache-fuzz-\(getpid())"
 private let layout = ProjectLayout(projectDir: root)

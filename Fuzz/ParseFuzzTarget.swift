@@ -1,9 +1,9 @@
-// libFuzzer target for PlanBuild's hostile-input guarantees (issue 3, "Hostile input"):
+// libFuzzer target for PlanBuild's hostile-input guarantees:
 // whatever bytes a log holds, pb_parse answers with JSON and never aborts, for every parser;
 // and whatever bytes a request holds, the entry points that never start a process answer with
 // JSON too.
 //
-// Built and run by scripts/fuzz, which compiles PlanBuildCore and PlanBuildABI together with this
+// Built and run by scripts/fuzz, which compiles the core's layers and PlanBuildABI together with this
 // file under `swiftc -sanitize=fuzzer,address`, so that the parsers themselves carry libFuzzer's
 // coverage instrumentation (not only this file).
 //
@@ -21,7 +21,8 @@
 import Glibc
 #endif
 import PlanBuildABI
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildParsing
 
 private let logPath = "/dev/shm/planbuild-fuzz-\(getpid()).log"
 private let parseRequests = ParserRegistry.names.map { system in

@@ -426,7 +426,7 @@ typedef void (*pb_progress_fn)(const char *event_json, void *context);
 
 /*
  * pb_cache — the build cache under .plan/build-cache/ (records of successful builds with their
- * input digests; see SPEC 5 "Incremental").
+ * input digests; README.md, "Incremental builds").
  *
  * Request:  {"project_dir": D?, "plan_dir_name": N?, "action": "stats" | "list" | "clear" | "explain",
  *            "module": M? (list/clear: only this module; explain: required), "command": C? (explain;

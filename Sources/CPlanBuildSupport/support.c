@@ -1,5 +1,7 @@
 #define _GNU_SOURCE
 #include "planbuild_support.h"
+#include "planbuild_image.h"
+#include "spawn_group.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,38 +15,31 @@
 #include <time.h>
 #include <unistd.h>
 
+// stdin from /dev/null (a build must never wait on the caller's terminal), stdout and stderr on
+// `output_fd`, the `count` descriptors of `extra` as 3, 4, …, and the working directory `cwd`.
+// Returns 0 or an errno value; the caller destroys `actions` after the spawn.
+static int build_file_actions(posix_spawn_file_actions_t *actions, int output_fd, const int *extra, int count,
+                              const char *cwd) {
+    int rc = posix_spawn_file_actions_init(actions);
+    if (rc != 0) return rc;
+    rc = posix_spawn_file_actions_addopen(actions, 0, "/dev/null", O_RDONLY, 0);
+    if (rc == 0) rc = posix_spawn_file_actions_adddup2(actions, output_fd, 1);
+    if (rc == 0) rc = posix_spawn_file_actions_adddup2(actions, output_fd, 2);
+    for (int i = 0; rc == 0 && i < count; i++) rc = posix_spawn_file_actions_adddup2(actions, extra[i], 3 + i);
+    if (rc == 0 && cwd != NULL && cwd[0] != '\0') rc = posix_spawn_file_actions_addchdir_np(actions, cwd);
+    if (rc != 0) posix_spawn_file_actions_destroy(actions);
+    return rc;
+}
+
 int pbs_spawn(const char *const argv[], const char *const envp[], const char *cwd,
               int output_fd, pid_t *pid_out) {
     posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attributes;
-    int rc = posix_spawn_file_actions_init(&actions);
+    int rc = build_file_actions(&actions, output_fd, NULL, 0, cwd);
     if (rc != 0) return rc;
-    rc = posix_spawnattr_init(&attributes);
-    if (rc != 0) { posix_spawn_file_actions_destroy(&actions); return rc; }
-
-    // stdin from /dev/null: a build must never wait on the caller's terminal.
-    if (rc == 0) rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, output_fd, 1);
-    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, output_fd, 2);
-    if (rc == 0 && cwd != NULL && cwd[0] != '\0') rc = posix_spawn_file_actions_addchdir_np(&actions, cwd);
-
     // A group of its own lets a timeout or cancellation end the whole tree with one kill().
-    sigset_t defaults, empty;
-    sigfillset(&defaults);
-    sigemptyset(&empty);
-    if (rc == 0) rc = posix_spawnattr_setpgroup(&attributes, 0);
-    if (rc == 0) rc = posix_spawnattr_setsigdefault(&attributes, &defaults);
-    if (rc == 0) rc = posix_spawnattr_setsigmask(&attributes, &empty);
-    if (rc == 0) rc = posix_spawnattr_setflags(&attributes,
-        POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-
-    if (rc == 0) {
-        pid_t pid = 0;
-        rc = posix_spawnp(&pid, argv[0], &actions, &attributes,
-                          (char *const *)argv, (char *const *)envp);
-        if (rc == 0) *pid_out = pid;
-    }
-    posix_spawnattr_destroy(&attributes);
+    pid_t pid = 0;
+    rc = pbs_spawn_group_leader(&pid, argv[0], 1, &actions, (char *const *)argv, (char *const *)envp);
+    if (rc == 0) *pid_out = pid;
     posix_spawn_file_actions_destroy(&actions);
     return rc;
 }
@@ -134,41 +129,17 @@ const void *pbs_memmem(const void *haystack, size_t haystack_length, const void 
 
 // ---- Builds under planbuild-supervisor (see Sources/PlanBuildSupervisor/main.c) ----
 
-#include <dlfcn.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-static int executable_beside(const char *file, char *out, size_t size) {
-    if (file == NULL || file[0] != '/') return 0;
-    const char *slash = strrchr(file, '/');
-    int written = snprintf(out, size, "%.*s/planbuild-supervisor", (int)(slash - file), file);
-    return written > 0 && (size_t)written < size && access(out, X_OK) == 0;
-}
-
 static char supervisor_path[PATH_MAX];
 static int supervisor_found = 0;
 
 static void find_supervisor(void) {
-    const char *configured = getenv("PLANBUILD_SUPERVISOR");
-    if (configured != NULL && configured[0] != '\0') {
-        supervisor_found = snprintf(supervisor_path, sizeof supervisor_path, "%s", configured) < (int)sizeof supervisor_path
-            && access(supervisor_path, X_OK) == 0;
-        return;
-    }
-    // Beside the object that holds this code: libplanbuild.so, or the planbuild-cli executable.
-    Dl_info info;
-    if (dladdr((void *)&find_supervisor, &info) != 0)
-        supervisor_found = executable_beside(info.dli_fname, supervisor_path, sizeof supervisor_path);
-    if (!supervisor_found) {
-        char self[PATH_MAX];
-        ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
-        if (length > 0) {
-            self[length] = '\0';
-            supervisor_found = executable_beside(self, supervisor_path, sizeof supervisor_path);
-        }
-    }
+    supervisor_found = pbs_find_beside("planbuild-supervisor", "PLANBUILD_SUPERVISOR", X_OK,
+                                       supervisor_path, sizeof supervisor_path) == 0;
 }
 
 const char *pbs_supervisor_path(void) {
@@ -234,30 +205,16 @@ int pbs_supervise(const char *supervisor, const char *const argv[], const char *
         for (size_t i = 0; i < count; i++) arguments[i + 2] = argv[i];
     }
 
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attributes;
-    if (rc == 0) rc = posix_spawn_file_actions_init(&actions);
-    if (rc == 0) rc = posix_spawnattr_init(&attributes);
-    if (rc == 0) rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, output_fd, 1);
-    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, output_fd, 2);
-    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, child_status, 3);
-    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, child_control, 4);
-    if (rc == 0 && cwd != NULL && cwd[0] != '\0') rc = posix_spawn_file_actions_addchdir_np(&actions, cwd);
-    // Its own process group: a terminal's Ctrl-C goes to the runner, which decides.
-    sigset_t defaults, empty;
-    sigfillset(&defaults);
-    sigemptyset(&empty);
-    if (rc == 0) rc = posix_spawnattr_setpgroup(&attributes, 0);
-    if (rc == 0) rc = posix_spawnattr_setsigdefault(&attributes, &defaults);
-    if (rc == 0) rc = posix_spawnattr_setsigmask(&attributes, &empty);
-    if (rc == 0) rc = posix_spawnattr_setflags(&attributes,
-        POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
     if (rc == 0) {
-        rc = posix_spawn(&build->supervisor_pid, supervisor, &actions, &attributes,
-                         (char *const *)arguments, (char *const *)envp);
-        posix_spawnattr_destroy(&attributes);
-        posix_spawn_file_actions_destroy(&actions);
+        posix_spawn_file_actions_t actions;
+        const int extra[2] = {child_status, child_control};
+        rc = build_file_actions(&actions, output_fd, extra, 2, cwd);
+        // Its own process group: a terminal's Ctrl-C goes to the runner, which decides.
+        if (rc == 0) {
+            rc = pbs_spawn_group_leader(&build->supervisor_pid, supervisor, 0, &actions,
+                                        (char *const *)arguments, (char *const *)envp);
+            posix_spawn_file_actions_destroy(&actions);
+        }
     }
     free(arguments);
     close(child_status);

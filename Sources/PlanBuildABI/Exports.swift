@@ -1,4 +1,5 @@
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildExecution
 
 // The C entry points of libplanbuild.so, declared in include/planbuild.h. Each one routes to a
 // handler through Boundary; marshalling lives there, behaviour in the core. The shared object

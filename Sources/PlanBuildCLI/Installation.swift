@@ -1,15 +1,17 @@
-import PlanBuildCore
+import PlanBuildSupport
 
 /// Where this PlanBuild lives. The executable's folder holds libplanbuild.so, its plugins and the
-/// supervisor; above it, the installation's root holds `python/` (the shims) and `include/`. Two
-/// layouts have that shape: a checkout (`ROOT/.build/release/planbuild-cli`) and the installed
-/// wheel (`site-packages/planbuild/lib/planbuild-cli`, ROOT being `site-packages/planbuild`).
+/// supervisor (Beside: the rule that finds the supervisor and the plugins too); above it, the
+/// installation's root holds `python/` (the shims) and `include/`. Two layouts have that shape: a
+/// checkout (`ROOT/.build/release/planbuild-cli`) and the installed wheel
+/// (`site-packages/planbuild/lib/planbuild-cli`, ROOT being `site-packages/planbuild`).
 struct Installation {
     let root: String
     let libraryDirectory: String
+    /// libplanbuild.so beside this executable, or where it was looked for.
+    let libraryPath: String
 
     var shimsDir: String { FileSystem.join(root, "python") }
-    var libraryPath: String { FileSystem.join(libraryDirectory, DevelopmentPackage.libraryName) }
     var header: String { FileSystem.join(root, "include/planbuild.h") }
 
     /// The prefix of an installed package — ROOT, when its `lib/` is the executable's folder and
@@ -23,12 +25,13 @@ struct Installation {
     }
 
     static func locate() -> Installation? {
-        guard let executable = FileSystem.realPath("/proc/self/exe") else { return nil }
-        let libraryDirectory = FileSystem.directoryName(executable)
+        guard let libraryDirectory = Beside.directory.flatMap(FileSystem.realPath) else { return nil }
+        let library = Beside.find(DevelopmentPackage.libraryName, variable: nil)
+        let libraryPath = library.path.flatMap(FileSystem.realPath) ?? library.looked
         var directory = libraryDirectory
         while directory.count > 1 {
             if FileSystem.isRegularFile(FileSystem.join(directory, "python/planbuild_executor.py")) {
-                return Installation(root: directory, libraryDirectory: libraryDirectory)
+                return Installation(root: directory, libraryDirectory: libraryDirectory, libraryPath: libraryPath)
             }
             directory = FileSystem.directoryName(directory)
         }

@@ -1,6 +1,8 @@
 import ArgumentParser
-import PlanBuildCore
 import PlanBuildDigest
+import PlanBuildSupport
+import PlanBuildModel
+import PlanBuildCache
 
 @main
 struct PlanBuildCommand: ParsableCommand {
@@ -58,7 +60,6 @@ func printError(_ message: String) {
 
 struct StandardError: TextOutputStream {
     mutating func write(_ text: String) {
-        var copy = text
-        copy.withUTF8 { bytes in _ = fwriteBytes(bytes) }
+        writeText(text, to: 2)
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import PlanBuildCore
+import PlanBuildConfiguration
 
 /// A `--timeout` value: digits of any length, checked by the core's rule (TimeoutLimits) so that
 /// `--timeout 10000000000000000` is a year and `--timeout 0` a usage error, as in the library.

@@ -1,6 +1,6 @@
 // planbuild-supervisor — runs one build and guarantees that none of its processes outlives it.
 //
-// Why a process of its own (issue 14): the runner (the CLI, or a Python/C host of libplanbuild.so)
+// Why a process of its own: the runner (the CLI, or a Python/C host of libplanbuild.so)
 // may be threaded, may ignore SIGCHLD, and may be killed with SIGKILL. This small single-threaded
 // program sits between the runner and the build:
 //   - it is a child subreaper (PR_SET_CHILD_SUBREAPER): every orphaned descendant of the build,
@@ -46,6 +46,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+// Shared with the library's own spawns (header-only: this static program links none of its code).
+#include "../CPlanBuildSupport/spawn_group.h"
 
 extern char **environ;
 
@@ -237,18 +240,8 @@ int main(int argc, char **argv) {
     sigprocmask(SIG_BLOCK, &taken, NULL);
     int signal_fd = signalfd(-1, &taken, SFD_CLOEXEC | SFD_NONBLOCK);
 
-    posix_spawnattr_t attributes;
-    posix_spawnattr_init(&attributes);
-    sigset_t defaults, empty;
-    sigfillset(&defaults);
-    sigemptyset(&empty);
     // A process group of its own lets "what remains in the build's group" be found after it exits.
-    posix_spawnattr_setpgroup(&attributes, 0);
-    posix_spawnattr_setsigdefault(&attributes, &defaults);
-    posix_spawnattr_setsigmask(&attributes, &empty);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-    int rc = posix_spawnp(&build_pid, argv[2], NULL, &attributes, argv + 2, environ);
-    posix_spawnattr_destroy(&attributes);
+    int rc = pbs_spawn_group_leader(&build_pid, argv[2], 1, NULL, argv + 2, environ);
     if (rc != 0) {
         report('E', rc);
         return 127;

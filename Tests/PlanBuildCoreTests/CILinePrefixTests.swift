@@ -1,7 +1,6 @@
 import Testing
-@testable import PlanBuildCore
 
-/// The prefixes CI systems add to a tool's lines are gone before a parser sees them (issue 12);
+/// The prefixes CI systems add to a tool's lines are gone before a parser sees them;
 /// the tool's own text (log levels, indentation, brackets of its own) is kept. The corpus of
 /// real logs in those shapes is Tests/Fixtures/logs-ci (scripts/score-parsers scores it).
 @Suite struct CILinePrefixTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildCache
 
 /// The build cache's files as a hostile checkout may leave them: numbers out of range, links,
 /// FIFOs. Nothing traps, nothing outside the cache folder is read, written or removed, and what is

@@ -1,5 +1,5 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildModel
 
 /// Timeout keys, legacy keys, routing and npm/npx detection derived from build arguments.
 @Suite struct CommandKeyTests {

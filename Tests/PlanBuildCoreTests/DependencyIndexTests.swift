@@ -1,5 +1,6 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
 
 /// DependencyReference.Index answers as a search through the targets in order would: the first
 /// target that a reference matches, by its ecosystem's rule.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
 
 /// DirectoryHandle: nothing it writes, reads or removes leaves its folder, and no symbolic link is
 /// followed on the way or at the end.

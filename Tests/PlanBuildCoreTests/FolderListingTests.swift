@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildCache
 
 /// The scan's folder listings (FolderListings): a folder whose identity did not change is not
 /// read again, and every change to a folder's entries is still seen.

@@ -1,7 +1,10 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildConfiguration
+@testable import PlanBuildPresentation
 
-/// TOON and JSON renderings of a result (SPEC section 5), byte for byte against docs/examples.
+/// TOON and JSON renderings of a result, byte for byte against docs/examples.
 @Suite struct FormatterTests {
     static func example(_ name: String) -> String {
         TestSupport.repositoryRoot() + "/docs/examples/" + name
@@ -32,13 +35,13 @@ import Testing
                                  logFile: ".plan/temp/build-output/default/maven-2026-01-03-141530.log",
                                  command: "./mvnw clean verify", error: "build_failed", timeoutUsedSeconds: 300, wrapper: "./mvnw")
         result.errors = [
-            PlanBuildCore.Issue(file: "src/main/java/demo/Main.java", line: 15,
+            PlanBuildModel.Issue(file: "src/main/java/demo/Main.java", line: 15,
                                 message: "cannot find symbol\nsymbol:   class Foo\nlocation: class demo.Main",
                                 severity: .error, category: "compilation_error"),
-            PlanBuildCore.Issue(file: "demo/MainTest.java", line: 42, message: "MainTest.adds: expected:<3> but was:<4>",
+            PlanBuildModel.Issue(file: "demo/MainTest.java", line: 42, message: "MainTest.adds: expected:<3> but was:<4>",
                                 severity: .error, category: "test_failure"),
         ]
-        result.warnings = [PlanBuildCore.Issue(file: "pom.xml", line: nil, message: "deprecated dependency version",
+        result.warnings = [PlanBuildModel.Issue(file: "pom.xml", line: nil, message: "deprecated dependency version",
                                                severity: .warning, category: "deprecation_warning")]
         result.tests = TestSummary(passed: 10, failed: 2, skipped: 1)
         #expect(ResultFormatter.toon(result.json()) == TestSupport.readText(Self.example("build-failure.toon")))
@@ -49,11 +52,11 @@ import Testing
         var result = BuildResult(status: .error, exitCode: 1, durationSeconds: 2, logFile: "log\twith\ttabs.log",
                                  command: "mvn\tverify\n-pl core", error: "build_failed")
         result.errors = [
-            PlanBuildCore.Issue(file: "A\tB.java", line: 3, message: "first\tsecond\nthird\r\nfourth\n", severity: .error,
+            PlanBuildModel.Issue(file: "A\tB.java", line: 3, message: "first\tsecond\nthird\r\nfourth\n", severity: .error,
                                 category: "compilation\terror"),
-            PlanBuildCore.Issue(file: nil, line: nil, message: "\n\tleading breaks", severity: .error, category: nil),
+            PlanBuildModel.Issue(file: nil, line: nil, message: "\n\tleading breaks", severity: .error, category: nil),
         ]
-        result.warnings = [PlanBuildCore.Issue(file: "W.java", line: 1, message: "warn\ning\ttab", severity: .warning)]
+        result.warnings = [PlanBuildModel.Issue(file: "W.java", line: 1, message: "warn\ning\ttab", severity: .warning)]
         let toon = ResultFormatter.toon(result.json())
         let lines = toon.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(!toon.contains("\r"))
@@ -77,8 +80,8 @@ import Testing
     @Test func dashForMissingFileOrLine() {
         var result = BuildResult(status: .error, exitCode: 1, durationSeconds: 1, logFile: "x.log", command: "mvn verify")
         result.errors = [
-            PlanBuildCore.Issue(file: nil, line: nil, message: "no location", severity: .error, category: "build_error"),
-            PlanBuildCore.Issue(file: "pom.xml", line: nil, message: "no line", severity: .error, category: "dependency_error"),
+            PlanBuildModel.Issue(file: nil, line: nil, message: "no location", severity: .error, category: "build_error"),
+            PlanBuildModel.Issue(file: "pom.xml", line: nil, message: "no line", severity: .error, category: "dependency_error"),
         ]
         let toon = ResultFormatter.toon(result.json())
         #expect(toon.contains("\n-\t-\tno location\tbuild_error"))
@@ -91,8 +94,8 @@ import Testing
     @Test func structuredWarningsGetTheAcceptedColumn() {
         var result = BuildResult(status: .error, exitCode: 1, durationSeconds: 1, logFile: "x.log", command: "mvn verify")
         let warnings = [
-            PlanBuildCore.Issue(file: "A.java", line: 4, message: "[deprecation] old", severity: .warning, category: "deprecation_warning"),
-            PlanBuildCore.Issue(file: "B.java", line: 9, message: "unused", severity: .warning, category: "other"),
+            PlanBuildModel.Issue(file: "A.java", line: 4, message: "[deprecation] old", severity: .warning, category: "deprecation_warning"),
+            PlanBuildModel.Issue(file: "B.java", line: 9, message: "unused", severity: .warning, category: "other"),
         ]
         result.warnings = WarningMode.filter(warnings, patterns: WarningPatterns(["^\\[deprecation\\]"]), mode: .structured)
         let toon = ResultFormatter.toon(result.json(includeAccepted: true))
@@ -117,11 +120,11 @@ import Testing
 
     @Test func acceptedFalseEverywhereGivesNoAcceptedColumn() throws {
         // Rows as pb_parse returns them (Issue.fullJSON) carry "accepted": false; no warning is
-        // accepted, so there is no accepted column (SPEC: only "when any warning carries the flag").
+        // accepted, so there is no accepted column (only when a warning carries the flag).
         var result = BuildResult(status: .error, exitCode: 1, durationSeconds: 1, logFile: "x.log", command: "mvn verify").json()
         result["warnings"] = .array([
-            PlanBuildCore.Issue(file: "A.java", line: 4, message: "old", severity: .warning, category: "other").fullJSON,
-            PlanBuildCore.Issue(file: "B.java", line: 9, message: "unused", severity: .warning, category: "other").fullJSON,
+            PlanBuildModel.Issue(file: "A.java", line: 4, message: "old", severity: .warning, category: "other").fullJSON,
+            PlanBuildModel.Issue(file: "B.java", line: 9, message: "unused", severity: .warning, category: "other").fullJSON,
         ])
         let toon = ResultFormatter.toon(result)
         #expect(toon.hasSuffix("\n\nwarnings[2]{file,line,message}:\nA.java\t4\told\nB.java\t9\tunused"))

@@ -1,5 +1,7 @@
 import Foundation
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildCache
 
 /// A project for tests of the build cache's decisions: a derived-data.json of the given modules
 /// (their commands never run here), and IncrementalRun asked and recorded as orchestration does.

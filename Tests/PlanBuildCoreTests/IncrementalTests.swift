@@ -1,8 +1,10 @@
 import Foundation
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildModel
+@testable import PlanBuildCache
+@testable import PlanBuildOrchestration
 
-/// The build cache's parts on real files in temporary projects (issue 8, parts 2 and 3); the
+/// The build cache's parts on real files in temporary projects; the
 /// whole on real Maven is Tests/e2e/test_incremental_maven.py.
 @Suite struct IncrementalTests {
     private func write(_ text: String, _ path: String) throws {

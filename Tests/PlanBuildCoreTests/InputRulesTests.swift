@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildCache
 
 /// Which files a scan takes as inputs: nested .gitignore files apply below their own folder only,
 /// output folders are left out only where their module puts them, and symbolic links are inputs

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-@testable import PlanBuildCore
 
 /// "git says changed ⇒ PlanBuild rebuilds", as a property over random edits of a real git
 /// repository that holds the cases a scan used to get wrong: source packages named `build`,

@@ -1,5 +1,5 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
 
 /// How parsed values are stored: small objects without a key index, large ones with it, arrays
 /// and objects in storage of exactly their size, and a parse that gives its input back as it goes.

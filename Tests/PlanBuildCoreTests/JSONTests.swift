@@ -1,5 +1,5 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
 
 /// The JSON reader and the Python-compatible writer.
 @Suite struct JSONTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import PlanBuildCore
+import PlanBuildModel
+import PlanBuildParsing
 
 /// The real-log corpus (Tests/Fixtures/logs/<tool>/<case>.log + .expected.json) read by the
 /// Maven and Gradle parsers: build status, test counts, and every expected issue reported exactly
@@ -9,7 +10,7 @@ struct JVMParserCorpusTests {
     static let logsDirectory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/logs")
-    /// The same logs as CI systems store them (scripts/make-fixtures --ci; issue 12).
+    /// The same logs as CI systems store them (scripts/make-fixtures --ci).
     static let ciLogsDirectory = logsDirectory.deletingLastPathComponent().appendingPathComponent("logs-ci")
 
     struct ExpectedIssue: CustomStringConvertible {
@@ -82,7 +83,7 @@ struct JVMParserCorpusTests {
                            status: status, issues: issues, tests: tests)
     }
 
-    static func matches(_ expected: ExpectedIssue, _ issue: PlanBuildCore.Issue) -> Bool {
+    static func matches(_ expected: ExpectedIssue, _ issue: PlanBuildModel.Issue) -> Bool {
         guard issue.severity.rawValue == expected.severity, issue.category == expected.category else { return false }
         if let file = expected.file, !(issue.file ?? "").hasSuffix(file) { return false }
         if let line = expected.line, issue.line != line { return false }
@@ -91,7 +92,7 @@ struct JVMParserCorpusTests {
 
     /// A one-to-one assignment of expected issues to reported ones (augmenting paths), so that a
     /// reported issue never satisfies two expectations.
-    static func assign(_ expected: [ExpectedIssue], _ reported: [PlanBuildCore.Issue]) -> (missed: [Int], extra: [Int]) {
+    static func assign(_ expected: [ExpectedIssue], _ reported: [PlanBuildModel.Issue]) -> (missed: [Int], extra: [Int]) {
         var owner = [Int?](repeating: nil, count: reported.count)
         func augment(_ e: Int, _ visited: inout [Bool]) -> Bool {
             for r in reported.indices where !visited[r] && matches(expected[e], reported[r]) {
@@ -112,7 +113,7 @@ struct JVMParserCorpusTests {
         return (missed, extra)
     }
 
-    static func describe(_ issue: PlanBuildCore.Issue) -> String {
+    static func describe(_ issue: PlanBuildModel.Issue) -> String {
         let head = issue.message.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
         return "\(issue.severity.rawValue)/\(issue.category ?? "-") \(issue.file ?? "-"):\(issue.line.map(String.init) ?? "-") «\(head)»"
     }
@@ -255,7 +256,7 @@ struct JVMParserShapeTests {
     static func maven(_ text: String) throws -> ParseOutcome { try ParserRegistry.run(MavenLogParser.self, text: text) }
     static func gradle(_ text: String) throws -> ParseOutcome { try ParserRegistry.run(GradleLogParser.self, text: text) }
 
-    static func failures(_ outcome: ParseOutcome) -> [PlanBuildCore.Issue] {
+    static func failures(_ outcome: ParseOutcome) -> [PlanBuildModel.Issue] {
         outcome.issues.filter { $0.category == "test_failure" }
     }
 
@@ -415,7 +416,7 @@ struct JVMParserShapeTests {
         #expect(gradle.buildStatus == .failure)
     }
 
-    /// Kotlin 1.8+ Gradle plugins print a plain path with `:L:C` after `e:`/`w:` (issue 12; no such
+    /// Kotlin 1.8+ Gradle plugins print a plain path with `:L:C` after `e:`/`w:` (no such
     /// compiler is installable here, so these lines are written after its documented format).
     @Test func kotlinPlainPathWithLineAndColumn() throws {
         let gradle = try Self.gradle("""
@@ -429,7 +430,7 @@ struct JVMParserShapeTests {
         #expect(gradle.warnings.first?.message.hasPrefix("Unchecked cast") == true)
     }
 
-    /// Identical file-less messages of two tasks are two issues; printed twice by one task, one (issue 12).
+    /// Identical file-less messages of two tasks are two issues; printed twice by one task, one.
     @Test func fileLessMessagesAreIssuesPerTask() throws {
         let gradle = try Self.gradle("""
         > Task :a:compileJava

@@ -1,7 +1,8 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildOrchestration
+@testable import PlanBuildPresentation
 
-/// The decisions of the live display (issue 11): duration text, bars, truncation, the honest ETA,
+/// The decisions of the live display: duration text, bars, truncation, the honest ETA,
 /// the mode chosen from the terminal and environment, and the lines drawn from a run's events.
 @Suite struct LiveDisplayTests {
     @Test func durations() {
@@ -47,8 +48,8 @@ import Testing
         #expect(RemainingTime.now(estimate: 8, since: 8) == 1)
         #expect(RemainingTime.now(estimate: 8, since: 12) == 4)
         #expect(RemainingTime.now(estimate: 0, since: 20) == 20)
-        #expect(RemainingTime.text(nil) == "ETA unknown")
-        #expect(RemainingTime.text(125) == "ETA 2m 05s")
+        #expect(DurationText.eta(nil) == "ETA unknown")
+        #expect(DurationText.eta(125) == "ETA 2m 05s")
     }
 
     @Test func modes() {

@@ -1,8 +1,10 @@
 import Dispatch
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildConfiguration
 
-/// The shared locked-write helper (issue 14, items 6–8): symlinks, mode and owner, read-only
+/// The shared locked-write helper: symlinks, mode and owner, read-only
 /// files, stale temporary files, values it does not own kept byte for byte, concurrent writers.
 @Suite struct LockedJSONFileTests {
     /// Adds `key: 1` under "commands".

@@ -1,7 +1,8 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
 
-/// Build log naming and scope sanitising (SPEC section 4, "Build logs").
+/// Build log naming and scope sanitising.
 @Suite struct LogFileTests {
     static func isTimestamp(_ text: Substring) -> Bool {
         // YYYY-MM-DD-HHMMSS

@@ -1,5 +1,6 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildParsing
 
 /// Reading logs as a bounded stream of lines.
 @Suite struct LogReaderTests {

@@ -1,5 +1,7 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildParsing
 
 /// The Maven parser on a real `mvn verify -fae` log of examples/maven-multi
 /// (Resources/maven-multi-verify.log, Maven 3.8.7), and on edge-case variants of it.

@@ -1,7 +1,8 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
 
-/// The module graph from dependencies as the discovery tools write them (issue 8, part 1).
+/// The module graph from dependencies as the discovery tools write them.
 @Suite struct ModuleGraphTests {
     private func architecture(_ json: String) throws -> ProjectArchitecture {
         try ProjectArchitecture(document: try JSONParser.parse(bytes: Array(json.utf8)))

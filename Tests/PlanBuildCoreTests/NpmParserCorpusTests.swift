@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildModel
+@testable import PlanBuildParsing
 
 /// The npm parser against the corpus of real logs under Tests/Fixtures/logs/<tool>/<case>.log,
 /// each with its `<case>.expected.json` (every case whose "parser" is "npm"), and against
@@ -36,20 +37,20 @@ import Testing
     /// Precision and recall over the whole npm corpus, printed for the record.
     @Test("precision and recall over the corpus")
     func precisionAndRecall() throws {
-        var truePositives: [PlanBuildCore.Issue.Severity: Int] = [:]
-        var falsePositives: [PlanBuildCore.Issue.Severity: Int] = [:]
-        var falseNegatives: [PlanBuildCore.Issue.Severity: Int] = [:]
+        var truePositives: [PlanBuildModel.Issue.Severity: Int] = [:]
+        var falsePositives: [PlanBuildModel.Issue.Severity: Int] = [:]
+        var falseNegatives: [PlanBuildModel.Issue.Severity: Int] = [:]
         for corpusCase in NpmCorpus.cases() {
             let outcome = try ParserRegistry.parse(logFile: corpusCase.logPath, parser: "npm")
             let result = NpmCorpus.compare(outcome, corpusCase)
             for expected in corpusCase.issues {
-                let severity = PlanBuildCore.Issue.Severity(rawValue: expected.severity) ?? .error
+                let severity = PlanBuildModel.Issue.Severity(rawValue: expected.severity) ?? .error
                 if result.missing.contains(expected) { falseNegatives[severity, default: 0] += 1 }
                 else { truePositives[severity, default: 0] += 1 }
             }
             for reported in result.unexpected { falsePositives[reported.severity, default: 0] += 1 }
         }
-        for severity in [PlanBuildCore.Issue.Severity.error, .warning] {
+        for severity in [PlanBuildModel.Issue.Severity.error, .warning] {
             let tp = truePositives[severity, default: 0], fp = falsePositives[severity, default: 0], fn = falseNegatives[severity, default: 0]
             let precision = tp + fp == 0 ? 1 : Double(tp) / Double(tp + fp)
             let recall = tp + fn == 0 ? 1 : Double(tp) / Double(tp + fn)
@@ -65,7 +66,7 @@ import Testing
         let cases = NpmCorpus.cases()
         try #require(!cases.isEmpty)
         struct Key: Hashable { let file: String?; let line: Int?; let head: String; let severity: String }
-        func key(_ issue: PlanBuildCore.Issue) -> Key {
+        func key(_ issue: PlanBuildModel.Issue) -> Key {
             Key(file: issue.file, line: issue.line,
                 head: String(issue.message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""),
                 severity: issue.severity.rawValue)
@@ -430,7 +431,7 @@ enum NpmCorpus {
 
     struct Comparison {
         var missing: [Expected] = []
-        var unexpected: [PlanBuildCore.Issue] = []
+        var unexpected: [PlanBuildModel.Issue] = []
     }
 
     /// Cases whose expected build status no parser can read from the log, with the reason. Their
@@ -483,7 +484,7 @@ enum NpmCorpus {
         return result
     }
 
-    static func matches(_ issue: PlanBuildCore.Issue, _ expected: Expected) -> Bool {
+    static func matches(_ issue: PlanBuildModel.Issue, _ expected: Expected) -> Bool {
         guard issue.severity.rawValue == expected.severity, issue.category == expected.category,
               issue.message.contains(expected.messageContains) else { return false }
         if let file = expected.file, !(issue.file?.hasSuffix(file) ?? false) { return false }

@@ -1,5 +1,7 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildOrchestration
 
 /// The escaping rule of every text output (docs/formats.md) and the renderers that use it.
 @Suite struct OneLineTests {

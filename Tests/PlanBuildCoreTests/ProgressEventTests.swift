@@ -1,5 +1,5 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildOrchestration
 
 /// The JSON of every progress event, byte for byte as the C callback receives it (docs/events.md),
 /// and the display line of each.

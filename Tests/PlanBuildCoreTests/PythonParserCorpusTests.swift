@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildModel
+@testable import PlanBuildParsing
 
 /// The Python parser (pytest, mypy, ruff) against the real logs of the corpus whose "parser" is
 /// "python", against small logs of forms the corpus does not hold, and against arbitrary bytes.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildCache
 
 /// Git's racy-timestamp rule for input files: an entry whose time is not older than the scan that
 /// records it may change again without changing its identity (within the same clock tick; a whole

@@ -1,7 +1,8 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildCache
 
-/// The remote cache's configuration and the shared record's extra fields (issue 13); the protocol
+/// The remote cache's configuration and the shared record's extra fields; the protocol
 /// itself runs against a real nginx in Tests/e2e/test_remote_cache_maven.py.
 @Suite struct RemoteCacheSettingsTests {
     @Test func theFileObjectIsReadWithItsDefaults() throws {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildCache
 
 /// RemoteCache's failure modes through a scripted transport (RemoteTransporting), without a
 /// server: what it restores, where, and when it stops asking. The same modes against real

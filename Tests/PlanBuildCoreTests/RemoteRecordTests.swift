@@ -1,5 +1,7 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildCache
 
 /// The rules a record from the remote cache must meet before anything of it is used
 /// (RemoteRecord.check against DeclaredOutputs); the hostile server's view of the same rules is

@@ -1,7 +1,8 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
 
-/// Resolve (SPEC sections 4 and 5): derived-data.json → a module's complete command line.
+/// Resolve: derived-data.json → a module's complete command line.
 @Suite struct ResolutionTests {
     static func mavenCommand(_ args: String) -> String {
         "python3 .plan/execute-script.py pm-dev-java:plan-marshall-plugin:maven run --commandArgs \"\(args)\""

@@ -1,5 +1,7 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildScripts
 
 /// run_config.py as both generations answer it: where the files are, timeouts with an explicit
 /// value and what was measured, cleanup by retention, the build queue limit in the per-user file.

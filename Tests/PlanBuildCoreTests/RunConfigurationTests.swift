@@ -1,7 +1,9 @@
 import Dispatch
 import Synchronization
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildConfiguration
 
 /// `.plan/run-configuration.json`: learned timeouts, preserved foreign keys, safe concurrent writes.
 @Suite struct RunConfigurationTests {

@@ -1,7 +1,10 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildOrchestration
+@testable import PlanBuildPresentation
 
-/// The renderers behind --trace, --junit, --sarif and --events (issue 11), on a report made here.
+/// The renderers behind --trace, --junit, --sarif and --events, on a report made here.
 @Suite struct RunExportFormatTests {
     static func report() -> RunReport {
         var core = BuildReport(module: "core", command: "verify", status: .error)

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildModel
+@testable import PlanBuildCache
 
-/// `incremental.runtime_inputs` (issue 13): a command's output joins every digest; another output
+/// `incremental.runtime_inputs`: a command's output joins every digest; another output
 /// (another toolchain) is a miss that names the command.
 @Suite struct RuntimeInputsTests {
     @Test func aChangedRuntimeOutputIsAGlobalChangeNamingTheCommand() throws {

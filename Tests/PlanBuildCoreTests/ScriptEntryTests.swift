@@ -1,5 +1,10 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildExecution
+@testable import PlanBuildOrchestration
+@testable import PlanBuildPresentation
+@testable import PlanBuildScripts
 
 /// The scripts' one entry: argparse-like parsing, both generations' output, exit codes, and the
 /// rules the scripts share (command keys, truthful statuses, coverage reports).
@@ -64,7 +69,8 @@ import Testing
         #expect(values.commandArgs == "test" && values.mode == .errors && values.workingDirectory == "web")
         #expect(values.exports == RunExportPaths(junit: "j.xml", sarif: "s.sarif") && values.timeoutSeconds == 60)
         let invocation = try BuildInvocation.from(commandLine: "python3 .plan/execute-script.py plan-marshall:build-npm:npm run "
-                                                  + words.map { ShellWords.join([$0]) }.joined(separator: " "))
+                                                  + words.map { ShellWords.join([$0]) }.joined(separator: " "),
+                                                  scripts: BuildScriptRuns())
         guard case .engine(let build) = invocation else { Issue.record("not run by the engine"); return }
         #expect(build.exports == values.exports && build.environment == values.environment && build.mode == .errors)
         #expect(throws: ScriptUsageError("argument --timeout must be at least 1 second")) {

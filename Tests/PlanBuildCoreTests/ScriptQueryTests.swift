@@ -1,5 +1,7 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildScripts
 
 /// The rules behind search-markers, find-project and check-warnings that a file tree cannot show.
 @Suite struct ScriptQueryTests {
@@ -71,9 +73,9 @@ import Testing
     }
 
     @Test func summaryCountsEveryIssueOnce() {
-        let issues = [PlanBuildCore.Issue(file: nil, line: nil, message: "a", severity: .error, category: IssueCategory.compilationError),
-                      PlanBuildCore.Issue(file: nil, line: nil, message: "b", severity: .error, category: IssueCategory.lintError),
-                      PlanBuildCore.Issue(file: nil, line: nil, message: "c", severity: .warning, category: nil)]
+        let issues = [PlanBuildModel.Issue(file: nil, line: nil, message: "a", severity: .error, category: IssueCategory.compilationError),
+                      PlanBuildModel.Issue(file: nil, line: nil, message: "b", severity: .error, category: IssueCategory.lintError),
+                      PlanBuildModel.Issue(file: nil, line: nil, message: "c", severity: .warning, category: nil)]
         let summary = IssueSummary.counts(issues)
         #expect(summary["compilation_errors"] == 1 && summary["other_errors"] == 1 && summary["other_warnings"] == 1)
         #expect(summary["total_issues"] == 3)

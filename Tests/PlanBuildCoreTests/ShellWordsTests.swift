@@ -1,5 +1,5 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
 
 /// Splitting `--commandArgs` as a POSIX shell splits words, without running a shell.
 @Suite struct ShellWordsTests {

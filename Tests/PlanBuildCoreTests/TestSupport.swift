@@ -1,5 +1,5 @@
 import Foundation
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
 
 /// Shared helpers for the core tests: temporary project directories and file access.
 enum TestSupport {

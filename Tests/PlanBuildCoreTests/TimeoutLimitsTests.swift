@@ -1,7 +1,9 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildConfiguration
 
-/// The one rule for timeouts callers give (issue 14, item 9).
+/// The one rule for timeouts callers give: more than a year is a year, zero or less is refused.
 @Suite struct TimeoutLimitsTests {
     static let year = 31_536_000
 

@@ -1,7 +1,9 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildConfiguration
 
-/// The arithmetic of timeout learning (SPEC section 5, "Timeout learning").
+/// The arithmetic of timeout learning.
 @Suite struct TimeoutPolicyTests {
     let policy = TimeoutPolicy.standard
 

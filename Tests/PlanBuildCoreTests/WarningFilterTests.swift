@@ -1,10 +1,12 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildConfiguration
 
-/// Accepted-warning patterns and the three output modes (SPEC section 5, "Warnings").
+/// Accepted-warning patterns and the three output modes.
 @Suite struct WarningFilterTests {
-    static func warning(_ message: String, file: String? = "A.java", line: Int? = 1) -> PlanBuildCore.Issue {
-        PlanBuildCore.Issue(file: file, line: line, message: message, severity: .warning, category: "other")
+    static func warning(_ message: String, file: String? = "A.java", line: Int? = 1) -> PlanBuildModel.Issue {
+        PlanBuildModel.Issue(file: file, line: line, message: message, severity: .warning, category: "other")
     }
 
     @Test func substringIsCaseInsensitive() {

@@ -1,5 +1,5 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
 @testable import PlanBuildServer
 
 @Suite struct JournalTests {

@@ -1,5 +1,7 @@
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildExecution
+@testable import PlanBuildOrchestration
 @testable import PlanBuildServer
 
 /// The protocol's messages: every operation round-trips through its line, and whatever a peer

@@ -1,6 +1,8 @@
 import Synchronization
 import Testing
-@testable import PlanBuildCore
+@testable import PlanBuildSupport
+@testable import PlanBuildModel
+@testable import PlanBuildExecution
 @testable import PlanBuildServer
 
 /// The queue with real threads: each caller blocks in `run` as a build thread does; each build's
@@ -97,7 +99,8 @@ import Testing
         bench.submit("third", project: "/p", label: "x", job: 4)
         bench.waitUntil { $0.queue.snapshot().queued.first?.builds == 1 }
         bench.release("x")
-        bench.waitUntil { $0.result("third") != nil && $0.result("other") != nil }
+        // Each caller's thread records its own result after the build ends: wait for all four.
+        bench.waitUntil { bench in ["first", "second", "third", "other"].allSatisfy { bench.result($0) != nil } }
         #expect(bench.result("first") == "x success" && bench.result("second") == "x success")
         #expect(bench.started.filter { $0 == "x" }.count == 2, "the third caller ran its own build")
         #expect(bench.queue.snapshot().totals == SlotQueue.Totals(builds: 4, attached: 1))

@@ -5,13 +5,13 @@ and the server rather than the tool: each module's `package` is a small shell sc
 its jar from its sources at once, so a failure mode costs no Maven run. The real Maven round trip is
 test_remote_cache_maven.py's."""
 import contextlib
-import http.server
 import json
 import socket
 import subprocess
 import threading
 from pathlib import Path
 
+from hostile_http import hostile_server
 from orchestration_support import PLANBUILD
 
 MODULES = ("core", "service", "web")
@@ -99,43 +99,25 @@ def configure_remote(project: Path, remote: dict) -> Path:
 @contextlib.contextmanager
 def dying_server(data: Path, answers: int):
     """Serves GETs from a cache server's data folder for the first `answers` requests, then stops
-    listening (later connections are refused), as a server that goes down during a run."""
+    listening (later connections are refused, later requests on an open connection get no answer),
+    as a server that goes down during a run."""
     state = {"served": 0}
     lock = threading.Lock()
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            with lock:
-                state["served"] += 1
-                last = state["served"] == answers
-                if state["served"] > answers:
-                    self.close_connection = True
-                    return  # no answer at all
-            path = data / self.path.lstrip("/")
-            body = path.read_bytes() if path.is_file() and data in path.resolve().parents else None
-            self.send_response(200 if body is not None else 404)
-            self.send_header("Content-Length", str(len(body or b"")))
-            self.end_headers()
-            self.wfile.write(body or b"")
-            if last:
-                threading.Thread(target=stop, daemon=True).start()
+    def respond(handler):
+        with lock:
+            state["served"] += 1
+            served = state["served"]
+        if served > answers:
+            handler.close_connection = True
+            return  # no answer at all
+        handler.files(data)
+        if served == answers:
+            server = handler.server
+            threading.Thread(target=lambda: (server.shutdown(), server.server_close()), daemon=True).start()
 
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-
-    def stop():
-        server.shutdown()
-        server.server_close()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        if thread.is_alive():
-            stop()
-        thread.join()
+    with hostile_server(respond) as server:
+        yield server.url
 
 
 @contextlib.contextmanager

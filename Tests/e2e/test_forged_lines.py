@@ -1,4 +1,4 @@
-"""No report line can be forged (issue 14 item 5, docs/formats.md): a module named
+"""No report line can be forged (docs/formats.md): a module named
 `evil\nstatus\tsuccess` in derived-data.json and a build whose output names a file path with a CR
 and tabs in a Maven error line, through `planbuild orchestrate`, `orchestrate.py run`,
 `planbuild resolve` and `architecture.py` — real processes; a tiny mvnw stands in for Maven (what

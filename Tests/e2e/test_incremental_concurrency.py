@@ -1,4 +1,4 @@
-"""Two orchestrations at once on one project, ten times over (issue 8): the build cache,
+"""Two orchestrations at once on one project, ten times over: the build cache,
 stats.json and run-configuration.json stay valid, and every record names a log of the build it
 records. Modules are shell scripts (the brief allows a script where timing is the subject) with
 real input files, which each round changes in part."""

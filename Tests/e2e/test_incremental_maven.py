@@ -1,4 +1,4 @@
-"""The build cache on real Maven (issue 8): a copy of examples/maven-multi with its faults fixed
+"""The build cache on real Maven: a copy of examples/maven-multi with its faults fixed
 and the chain service → core, web → service declared in Maven coordinates, as the discovery
 tools write them. Each step changes the project the way a developer would and checks which
 modules rebuild, why, and that a cached build starts no Maven process (no new log file)."""

@@ -1,4 +1,4 @@
-"""The live display of `planbuild orchestrate` under a real pseudo-terminal (issue 11): it ticks
+"""The live display of `planbuild orchestrate` under a real pseudo-terminal: it ticks
 while no event happens, its bars and counts are right, NO_COLOR and CI=true give no escape byte,
 and after SIGINT the terminal is restored and the report printed. The modules are shell scripts
 of known durations (orchestration_support)."""

@@ -1,4 +1,4 @@
-"""No build outlives its runner (issue 14): real signals to the real runners — `planbuild run`,
+"""No build outlives its runner: real signals to the real runners — `planbuild run`,
 `planbuild orchestrate`, maven.py and orchestrate.py — and real process trees.
 
 A build here is a small shell script (a real build tool cannot be made to leave a setsid'ed

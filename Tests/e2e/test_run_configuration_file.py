@@ -1,6 +1,6 @@
-"""run-configuration.json as the shared locked-write helper writes it (issue 14, items 6-8), through
+"""run-configuration.json as the shared locked-write helper writes it, through
 `planbuild timeout set`, run_config.py and many processes at once; and who names the project when
-PLAN_BASE_DIR and --project-dir disagree (issue 7)."""
+PLAN_BASE_DIR and --project-dir disagree."""
 import json
 import os
 import stat

@@ -1,4 +1,4 @@
-"""The run's exports for CI and dashboards (issue 11): --events (JSON Lines, ordered, a finished
+"""The run's exports for CI and dashboards: --events (JSON Lines, ordered, a finished
 for every started, the callback's schema plus monotonic_ms) and --trace (Chrome trace-event JSON,
 one complete span per build, lanes that never overlap), through `planbuild orchestrate`, and the
 same through orchestrate.py's run_many. Modules are shell scripts of known durations; the real

@@ -1,4 +1,4 @@
-"""--junit and --sarif of a real Maven run over the example (issue 11): the JUnit XML read back
+"""--junit and --sarif of a real Maven run over the example: the JUnit XML read back
 with junitparser agrees with the run's report, module by module; the SARIF validates against the
 SARIF 2.1.0 schema and its results are the run's errors and warnings, with paths relative to
 %SRCROOT% (the project). The example has a compile error (service) and a failing test (web)."""

@@ -1,4 +1,4 @@
-"""Timeouts at the edges (issue 14, item 9): above a year is a year, zero or less is refused — through
+"""Timeouts at the edges: above a year is a year, zero or less is refused — through
 `planbuild run`, `planbuild orchestrate` and the Python shim's pb_execute, never "no time at all"."""
 import json
 import subprocess

@@ -149,7 +149,7 @@ def test_parse_log_shape(name, tmp_path):
     log = tmp_path / 'empty.log'
     log.write_text('')
     issues, tests, status = module.parse_log(str(log))
-    # An empty Maven or Gradle log shows no outcome: its status is unknown (issue 12).
+    # An empty Maven or Gradle log shows no outcome: its status is unknown.
     assert issues == [] and tests is None and status in ('SUCCESS', 'FAILURE', None)
     if name in ('_maven_cmd_parse', '_gradle_cmd_parse'):
         assert status is None

@@ -175,7 +175,7 @@ def test_usage_errors(maven_project, args, message):
 
 
 def test_invalid_value_reported_by_the_library(maven_project):
-    # The library's rule (TimeoutLimits) refuses it; on a command line that is a usage error (issue 14).
+    # The library's rule (TimeoutLimits) refuses it; on a command line that is a usage error.
     completed = maven_run(maven_project, '--commandArgs', 'verify', '--timeout', '-5')
     assert completed.returncode == 2 and 'argument --timeout must be at least 1 second' in completed.stderr
 

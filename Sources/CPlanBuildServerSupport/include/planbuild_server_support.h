@@ -1,6 +1,6 @@
 // What the build server needs from C: the peer credentials of a Unix socket connection, starting
-// the server detached from its starter (a session of its own), and finding the planbuild CLI
-// beside the code that runs.
+// the server detached from its starter (a session of its own), accepting connections and closing
+// inherited descriptors.
 #ifndef PLANBUILD_SERVER_SUPPORT_H
 #define PLANBUILD_SERVER_SUPPORT_H
 
@@ -19,11 +19,6 @@ int pbsv_peer_credentials(int fd, uid_t *uid, pid_t *pid);
 /// stderr on `log_fd`, signal dispositions and mask reset. Returns 0 and the pid, or an errno.
 int pbsv_spawn_detached(const char *const argv[], const char *const envp[],
                         int log_fd, pid_t *pid);
-
-/// The planbuild CLI executable (`planbuild-cli`): $PLANBUILD_CLI, else the file of that name beside
-/// the object holding this code (libplanbuild.so, or the CLI itself), else beside /proc/self/exe;
-/// NULL when there is none.
-const char *pbsv_cli_path(void);
 
 /// accept4(2) of a listening socket: the new connection is close-on-exec and non-blocking.
 /// Returns the descriptor, or -1 with errno set.

@@ -1,4 +1,5 @@
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildCache
 
 /// pb_cache: decodes the action and its members, asks CacheQuery, replies with its answer plus
 /// the TOON `text` the CLI prints.

@@ -1,6 +1,7 @@
-import PlanBuildCore
 import PlanBuildServer
 import Synchronization
+import PlanBuildSupport
+import PlanBuildExecution
 
 /// One pb_run or pb_execute in flight, by handle: pb_cancel reaches its token from any thread,
 /// and a job started with pb_*_start keeps its reply until pb_wait takes it.

@@ -1,7 +1,14 @@
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildConfiguration
+import PlanBuildExecution
+import PlanBuildCache
+import PlanBuildOrchestration
+import PlanBuildPresentation
+import PlanBuildScripts
 import PlanBuildServer
 
-/// The C progress callback of SPEC section 2.
+/// The C progress callback of pb_run (pb_progress_fn, include/planbuild.h): each progress event as
+/// JSON text (or a display line) and the caller's context pointer.
 public typealias ProgressCallback = @convention(c) (UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void
 
 /// A C callback and its context, handed to the thread that runs a started job.
@@ -28,6 +35,8 @@ enum OrchestrationHandlers {
         let token = served?.cancellation ?? waiting.token ?? CancellationToken()
         let command = try request.string("command")
         var options = OrchestrationOptions()
+        // A build script's `run` in the plan runs in this process, read as the script would read it.
+        options.scripts = BuildScriptRuns()
         options.modules = try request.stringList("modules")
         options.jobs = try request.optionalInt("jobs", range: 0...100_000)
         if let sequential = try request.optionalBool("sequential") { options.sequential = sequential }

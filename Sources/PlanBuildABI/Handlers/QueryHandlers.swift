@@ -1,4 +1,9 @@
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildModel
+import PlanBuildConfiguration
+import PlanBuildExecution
+import PlanBuildPresentation
+import PlanBuildScripts
 
 /// pb_query: questions that change nothing, each a "what" of its own (include/planbuild.h).
 enum QueryHandlers {

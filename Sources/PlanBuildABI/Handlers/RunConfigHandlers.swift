@@ -1,4 +1,5 @@
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildConfiguration
 
 /// pb_run_config: decodes one run_config operation into a RunConfigEdit, performs it, and
 /// replies with its members plus the TOON `text` the CLI prints.

@@ -1,4 +1,10 @@
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildModel
+import PlanBuildParsing
+import PlanBuildConfiguration
+import PlanBuildExecution
+import PlanBuildPresentation
+import PlanBuildScripts
 import PlanBuildServer
 
 /// pb_script / pb_script_start: one call of a script (ScriptEntry), and the pb_query questions

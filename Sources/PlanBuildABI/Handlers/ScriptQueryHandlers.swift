@@ -1,4 +1,5 @@
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildScripts
 
 /// pb_query's answers for the build scripts' subcommands besides `run` (search-markers,
 /// find-project, check-warnings): `{"status":"success","output":{…what the script prints…},

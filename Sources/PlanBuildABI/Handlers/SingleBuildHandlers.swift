@@ -1,4 +1,10 @@
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildModel
+import PlanBuildParsing
+import PlanBuildConfiguration
+import PlanBuildExecution
+import PlanBuildOrchestration
+import PlanBuildPresentation
 import PlanBuildServer
 
 /// The request → reply of each single-build export (include/planbuild.h). Every handler decodes
@@ -45,7 +51,7 @@ enum SingleBuildHandlers {
         } else if let connection = try ExecutionMode.chosen(try request.optionalString("execution_mode")).connection() {
             return try ServedHandlers.execute(request, on: connection, waiting: waiting)
         }
-        let result = try BuildExecutor.execute(build, cancellation: served?.cancellation ?? waiting.token, exports: exports)
+        let result = try SingleRun.execute(build, cancellation: served?.cancellation ?? waiting.token, exports: exports)
         return .object(result.json(includeAccepted: build.mode == .structured))
     }
 

@@ -1,4 +1,4 @@
-import PlanBuildCore
+import PlanBuildSupport
 
 /// The crossing between C and Swift: request bytes in, a malloc'd reply out. Every export goes
 /// through `answer`, so no entry point can return NULL or let a Swift error escape to C: a

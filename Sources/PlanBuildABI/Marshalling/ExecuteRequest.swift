@@ -1,4 +1,7 @@
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildModel
+import PlanBuildExecution
+import PlanBuildOrchestration
 
 /// A BuildRequest written as pb_execute's request: what a build run elsewhere (the build server)
 /// is sent, so that SingleBuildHandlers.buildRequest reads back the same build there. The layout

@@ -1,4 +1,7 @@
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildModel
+import PlanBuildConfiguration
+import PlanBuildScripts
 
 /// Typed access to the members of a request object, as include/planbuild.h states them: a
 /// required member that is missing, or any member of the wrong type, is `invalid_request` with a

@@ -1,4 +1,8 @@
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildExecution
+import PlanBuildOrchestration
+import PlanBuildPresentation
+import PlanBuildScripts
 import PlanBuildServer
 
 /// pb_execute and pb_run when the build server runs them (execution mode `server`, or `auto`

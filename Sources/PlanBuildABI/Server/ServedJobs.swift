@@ -1,4 +1,4 @@
-import PlanBuildCore
+import PlanBuildSupport
 import PlanBuildServer
 
 /// The build server's runner: a job's request goes through the same handlers as pb_execute and

@@ -1,9 +1,11 @@
 import ArgumentParser
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildCache
+import PlanBuildPresentation
 
 extension CacheQuery.Action: ExpressibleByArgument {}
 
-/// `planbuild cache stats|list|clear|explain`: the build cache of SPEC 5 "Incremental".
+/// `planbuild cache stats|list|clear|explain`: the build cache under .plan/build-cache/.
 struct CacheCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cache",

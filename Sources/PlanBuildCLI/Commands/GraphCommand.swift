@@ -1,5 +1,5 @@
 import ArgumentParser
-import PlanBuildCore
+import PlanBuildModel
 
 extension ModuleGraph.Format: ExpressibleByArgument {}
 

@@ -1,5 +1,5 @@
 import ArgumentParser
-import PlanBuildCore
+import PlanBuildSupport
 
 /// Lays out the C package of this installation in a prefix: the header, the library with what it
 /// loads beside itself, and planbuild.pc for pkg-config.

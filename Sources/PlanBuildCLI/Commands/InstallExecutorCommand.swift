@@ -1,5 +1,6 @@
 import ArgumentParser
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildModel
 
 /// Writes `P/.plan/execute-script.py` with this installation's shims and library embedded, so
 /// the commands of P's derived-data.json run through PlanBuild.

@@ -1,5 +1,6 @@
 import ArgumentParser
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildParsing
 
 struct ParseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import ArgumentParser
-import PlanBuildCore
+import PlanBuildModel
 
 struct ResolveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

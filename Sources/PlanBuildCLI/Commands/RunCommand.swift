@@ -1,6 +1,11 @@
 import ArgumentParser
+import PlanBuildSupport
+import PlanBuildModel
+import PlanBuildConfiguration
+import PlanBuildExecution
+import PlanBuildPresentation
+import PlanBuildScripts
 import PlanBuildABI
-import PlanBuildCore
 import PlanBuildServer
 
 extension BuildSystem: ExpressibleByArgument {}
@@ -43,7 +48,7 @@ struct RunCommand: ParsableCommand {
         StopSignals.install(token)
         let result: BuildResult
         do {
-            result = try BuildExecutor.execute(request, cancellation: token, exports: values.exports)
+            result = try SingleRun.execute(request, cancellation: token, exports: values.exports)
         } catch {
             printError("error: \(OneLine.escape(error.message))")
             throw ExitCode(1)

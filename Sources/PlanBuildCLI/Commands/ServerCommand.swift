@@ -1,6 +1,7 @@
 import ArgumentParser
 import PlanBuildABI
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildPresentation
 import PlanBuildServer
 
 /// `planbuild server run|start|stop|drain|status|list|result|cancel`: the user's build server

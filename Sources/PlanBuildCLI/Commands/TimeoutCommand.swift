@@ -1,5 +1,6 @@
 import ArgumentParser
-import PlanBuildCore
+import PlanBuildConfiguration
+import PlanBuildExecution
 
 struct TimeoutCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,9 @@
-import PlanBuildCore
 import Synchronization
+import PlanBuildSupport
+import PlanBuildOrchestration
+import PlanBuildPresentation
 
-/// Draws orchestration progress on standard error (issue 11). What is shown is decided by the core
+/// Draws orchestration progress on standard error. What is shown is decided by the core
 /// (`LiveRunState`, `DisplayMode`); this class only writes it:
 /// - `live`: finished builds scroll up, a block at the bottom (one line per running build, the total
 ///   line) is redrawn in place on every event and twice a second by a ticker thread, cursor hidden;
@@ -27,11 +29,11 @@ final class ProgressDisplay: @unchecked Sendable {
     init(mode: DisplayMode, heartbeatSeconds: Double = DisplayMode.heartbeatSeconds) {
         self.mode = mode
         self.heartbeatSeconds = heartbeatSeconds
-        if mode == .live { writeAll("\u{1B}[?25l") } // the cursor would flicker over the block
+        if mode == .live { writeText("\u{1B}[?25l", to: 2) } // the cursor would flicker over the block
         StopSignals.setAnnouncer { [self] message in self.announce(message) }
         StopSignals.setRestorer { [mode] in
             // The second stop signal exits at once: leave a usable terminal.
-            if mode == .live { writeAll("\r\n\u{1B}[?25h") } else if mode == .compact { writeAll("\r\n") }
+            if mode == .live { writeText("\r\n\u{1B}[?25h", to: 2) } else if mode == .compact { writeText("\r\n", to: 2) }
         }
         startTicker()
     }
@@ -71,7 +73,7 @@ final class ProgressDisplay: @unchecked Sendable {
                 text += screen.state.totalLine(at: time).rendered(width: width, color: mode == .live) + "\n"
             }
             if mode == .live { text += "\u{1B}[?25h" }
-            writeAll(text)
+            writeText(text, to: 2)
             screen.closed = true
         }
     }
@@ -79,7 +81,7 @@ final class ProgressDisplay: @unchecked Sendable {
     /// A message (the stop signal's) printed above the block instead of through it.
     func announce(_ message: String) {
         screen.withLock { screen in
-            if screen.closed { writeAll(message + "\n"); return }
+            if screen.closed { writeText(message + "\n", to: 2); return }
             output(&screen, [message], at: now)
         }
     }
@@ -90,14 +92,14 @@ final class ProgressDisplay: @unchecked Sendable {
     private func output(_ screen: inout Screen, _ lines: [String], at time: Double) {
         if mode == .plain {
             guard !lines.isEmpty else { return }
-            writeAll(lines.map { $0 + "\n" }.joined())
+            writeText(lines.map { $0 + "\n" }.joined(), to: 2)
             screen.lastOutput = time
             return
         }
         var text = erase(&screen)
         for line in lines { text += line + "\n" }
         text += draw(&screen, at: time)
-        writeAll(text)
+        writeText(text, to: 2)
     }
 
     private func tick() {
@@ -109,7 +111,7 @@ final class ProgressDisplay: @unchecked Sendable {
                 guard !screen.state.running.isEmpty, time - screen.lastOutput >= heartbeatSeconds else { return }
                 output(&screen, [screen.state.heartbeat(at: time)], at: time)
             case .live, .compact:
-                writeAll(erase(&screen) + draw(&screen, at: time))
+                writeText(erase(&screen) + draw(&screen, at: time), to: 2)
             }
         }
     }
@@ -161,23 +163,6 @@ final class ProgressDisplay: @unchecked Sendable {
     }
 }
 
-/// Writes all of `text` on standard error (a terminal may take a long block in pieces).
-func writeAll(_ text: String) {
-    var copy = text
-    copy.withUTF8 { bytes in
-        var offset = 0
-        while offset < bytes.count {
-            let written = write(2, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                if errno == EPIPE { StopSignals.pipeClosed() }
-                return
-            }
-            offset += written
-        }
-    }
-}
-
 /// The display this process's standard error gets, with its heartbeat interval; a heartbeat
 /// setting that was not taken is said on standard error.
 func chosenDisplay() -> ProgressDisplay {
@@ -186,7 +171,7 @@ func chosenDisplay() -> ProgressDisplay {
         if let value = getenv(name) { environment[name] = String(cString: value) }
     }
     let heartbeat = DisplayMode.heartbeatInterval(environment: environment)
-    if let ignored = heartbeat.ignored { writeAll("planbuild: \(ignored)\n") }
+    if let ignored = heartbeat.ignored { writeText("planbuild: \(ignored)\n", to: 2) }
     return ProgressDisplay(mode: DisplayMode.choose(terminal: isatty(2) == 1, environment: environment),
                            heartbeatSeconds: heartbeat.seconds)
 }

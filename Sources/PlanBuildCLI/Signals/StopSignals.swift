@@ -1,7 +1,8 @@
-import PlanBuildCore
 import Synchronization
+import PlanBuildSupport
+import PlanBuildExecution
 
-/// How `planbuild run` and `planbuild orchestrate` stop when told to (issue 14): SIGINT, SIGTERM,
+/// How `planbuild run` and `planbuild orchestrate` stop when told to: SIGINT, SIGTERM,
 /// SIGHUP and SIGQUIT cancel the running builds (the supervisor ends each build's whole tree), the
 /// command prints what it has so far and exits with 128 + the signal. A second signal exits at once
 /// (the builds' supervisors see this process go and end the trees themselves).

@@ -1,4 +1,5 @@
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildExecution
 
 extension ExecutionMode {
     /// A connection to the server that should run the build, or nil to run it in process.

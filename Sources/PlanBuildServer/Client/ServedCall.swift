@@ -1,4 +1,4 @@
-import PlanBuildCore
+import PlanBuildSupport
 
 /// A build or run through the build server, from the client's side: submit, follow its events,
 /// and take its result — or cancel it, or stop waiting and leave it running.

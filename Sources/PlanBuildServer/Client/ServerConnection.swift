@@ -1,4 +1,4 @@
-import PlanBuildCore
+import PlanBuildSupport
 
 /// A client's connection to the user's build server: blocking writes, reads with a deadline.
 /// Used by the CLI and by libplanbuild.so (so nothing here may need Foundation).
@@ -46,17 +46,14 @@ public final class ServerConnection: @unchecked Sendable {
             var offset = 0
             while offset < bytes.count {
                 // MSG_NOSIGNAL: a server that went away must not raise SIGPIPE in the host process.
-                let written = Glibc.send(descriptor, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
+                let written = SystemCall.retrying { Glibc.send(descriptor, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+                if written < 0 { return errno }
                 offset += written
             }
             return nil
         }
         if let failure {
-            throw PlanBuildError(.serverUnavailable, "the build server went away (\(String(cString: strerror(failure))))")
+            throw PlanBuildError(.serverUnavailable, "the build server went away (\(SystemCall.reason(failure)))")
         }
         return sequence
     }
@@ -76,7 +73,7 @@ public final class ServerConnection: @unchecked Sendable {
             let ready = poll(&fds, 1, Int32(clamping: left ?? -1))
             if ready < 0 {
                 if errno == EINTR { continue }
-                throw PlanBuildError(.serverUnavailable, "cannot read from the build server: \(String(cString: strerror(errno)))")
+                throw PlanBuildError(.serverUnavailable, "cannot read from the build server: \(SystemCall.reason(errno))")
             }
             if ready == 0 { return nil }
             var buffer = [UInt8](repeating: 0, count: 64 << 10)

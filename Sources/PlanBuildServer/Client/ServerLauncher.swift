@@ -1,6 +1,8 @@
 import CPlanBuildServerSupport
 import CPlanBuildSupport
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildModel
+import PlanBuildExecution
 
 /// Starting the build server, as the Gradle daemon and the Bazel server are started: by the
 /// first client that needs one, under one lock so that two clients never start two servers.
@@ -11,18 +13,14 @@ public enum ServerLauncher {
     /// From libplanbuild.so or any client: runs `planbuild-cli server start` and waits for it.
     /// The server is that program's child, not this process's, so no zombie of it is left here.
     public static func runStarter(_ directory: RuntimeDirectory) throws(PlanBuildError) {
-        guard let cli = pbsv_cli_path() else {
-            throw PlanBuildError(.serverUnavailable,
-                                 "cannot start the build server: planbuild-cli is not beside the library (set PLANBUILD_CLI=/path/to/planbuild-cli)")
-        }
+        let path = try cliPath()
         try directory.prepare()
         let log = try openLog(directory)
         defer { close(log) }
-        let path = String(cString: cli)
         var pid: pid_t = 0
         let code = CStringArray.with([path, "server", "start", "--quiet"]) { argv in pbsv_spawn_detached(argv, nil, log, &pid) }
         guard code == 0 else {
-            throw PlanBuildError(.serverUnavailable, "cannot run \(path): \(String(cString: strerror(code)))")
+            throw PlanBuildError(.serverUnavailable, "cannot run \(path): \(SystemCall.reason(code))")
         }
         let status = Int(pbs_reap(pid))
         // -1: a host that ignores SIGCHLD had it reaped already; connecting tells whether it worked.
@@ -49,15 +47,12 @@ public enum ServerLauncher {
         let lock = try lockStart(directory)
         defer { close(lock) }
         if try ServerConnection.open(directory) != nil { return .alreadyRunning }
-        guard let cli = pbsv_cli_path() else {
-            throw PlanBuildError(.serverUnavailable, "cannot find planbuild-cli to start the build server (set PLANBUILD_CLI)")
-        }
+        let path = try cliPath()
         let log = try openLog(directory)
         defer { close(log) }
-        let path = String(cString: cli)
         var pid: pid_t = 0
         let code = CStringArray.with([path, "server", "run"] + extraArguments) { argv in pbsv_spawn_detached(argv, nil, log, &pid) }
-        guard code == 0 else { throw PlanBuildError(.serverUnavailable, "cannot run \(path): \(String(cString: strerror(code)))") }
+        guard code == 0 else { throw PlanBuildError(.serverUnavailable, "cannot run \(path): \(SystemCall.reason(code))") }
         let deadline = MonotonicClock.milliseconds() + readyMilliseconds
         while MonotonicClock.milliseconds() < deadline {
             if try ServerConnection.open(directory) != nil { return .started(pid: pid) }
@@ -70,13 +65,25 @@ public enum ServerLauncher {
         throw PlanBuildError(.serverUnavailable, "the build server did not answer within \(readyMilliseconds / 1000) s; see \(directory.log)")
     }
 
+    /// The planbuild CLI, which runs the server: where PLANBUILD_CLI says, else beside this
+    /// binary (libplanbuild.so, or the CLI itself).
+    private static func cliPath() throws(PlanBuildError) -> String {
+        let found = Beside.find("planbuild-cli", variable: "PLANBUILD_CLI", executable: true)
+        guard let path = found.path else {
+            let looked = found.looked.isEmpty ? "" : " (looked for \(found.looked))"
+            throw PlanBuildError(.serverUnavailable,
+                                 "cannot start the build server: planbuild-cli is not beside the library\(looked); set PLANBUILD_CLI=/path/to/planbuild-cli")
+        }
+        return path
+    }
+
     /// The start lock, waited for at most `readyMilliseconds` (a client starting a server holds it).
     private static func lockStart(_ directory: RuntimeDirectory) throws(PlanBuildError) -> Int32 {
         let folder = try directory.openFolder()
         defer { close(folder) }
         let lock = openat(folder, "start.lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard lock >= 0 else {
-            throw PlanBuildError(.serverUnavailable, "cannot open \(directory.startLock): \(String(cString: strerror(errno)))")
+            throw PlanBuildError(.serverUnavailable, "cannot open \(directory.startLock): \(SystemCall.reason(errno))")
         }
         let deadline = MonotonicClock.milliseconds() + readyMilliseconds
         while flock(lock, LOCK_EX | LOCK_NB) != 0 {
@@ -97,7 +104,7 @@ public enum ServerLauncher {
         let truncate = fstatat(folder, "server.log", &info, AT_SYMLINK_NOFOLLOW) == 0 && info.st_size > 16 << 20
         let log = openat(folder, "server.log", O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (truncate ? O_TRUNC : 0), 0o600)
         guard log >= 0 else {
-            throw PlanBuildError(.serverUnavailable, "cannot open \(directory.log): \(String(cString: strerror(errno)))")
+            throw PlanBuildError(.serverUnavailable, "cannot open \(directory.log): \(SystemCall.reason(errno))")
         }
         return log
     }

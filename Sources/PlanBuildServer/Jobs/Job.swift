@@ -1,4 +1,6 @@
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildExecution
+import PlanBuildOrchestration
 import Synchronization
 
 /// Where a job sends lines: a client connection.

@@ -1,4 +1,6 @@
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildExecution
+import PlanBuildOrchestration
 
 /// What runs a job's request in the server process: the library's own handlers (the same code
 /// as pb_execute and pb_run in process, so the result is the one the caller would get there).

@@ -1,4 +1,5 @@
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildModel
 
 /// The server's jobs: accepting them, finding them, keeping finished ones for a day, and knowing
 /// when a stop or drain may end the process. An actor: every message handler goes through it;

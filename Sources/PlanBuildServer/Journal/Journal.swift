@@ -1,4 +1,4 @@
-import PlanBuildCore
+import PlanBuildSupport
 import Synchronization
 
 /// The server's record of its jobs: an append-only file of JSON lines in the runtime folder
@@ -31,7 +31,7 @@ public final class Journal: @unchecked Sendable {
         self.path = path
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else {
-            throw PlanBuildError(.serverUnavailable, "cannot open the journal \(path): \(String(cString: strerror(errno)))")
+            throw PlanBuildError(.serverUnavailable, "cannot open the journal \(path): \(SystemCall.reason(errno))")
         }
         var info = stat()
         guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
@@ -49,23 +49,15 @@ public final class Journal: @unchecked Sendable {
     /// server goes on (the job is still answered), and says so in its log.
     @discardableResult
     public func append(_ record: JournalRecord) -> String? {
-        var line = JSONWriter.writeCompact(.object(record.json)) + "\n"
+        let line = Array((JSONWriter.writeCompact(.object(record.json)) + "\n").utf8)
         return state.withLock { state -> String? in
-            let failure = line.withUTF8 { bytes -> String? in
-                var offset = 0
-                while offset < bytes.count {
-                    let written = write(state.descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        return "cannot write the journal: \(String(cString: strerror(errno)))"
-                    }
-                    offset += written
-                }
-                return nil
+            do throws(FileError) {
+                try SystemCall.writeAll(state.descriptor, line, path: path)
+            } catch {
+                return "cannot write the journal: \(error.reason)"
             }
-            if let failure { return failure }
-            state.bytes += line.utf8.count
-            return fdatasync(state.descriptor) == 0 ? nil : "cannot sync the journal: \(String(cString: strerror(errno)))"
+            state.bytes += line.count
+            return fdatasync(state.descriptor) == 0 ? nil : "cannot sync the journal: \(SystemCall.reason(errno))"
         }
     }
 
@@ -81,23 +73,12 @@ public final class Journal: @unchecked Sendable {
             unlink(temporary)
             let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
             guard descriptor >= 0 else {
-                throw PlanBuildError(.serverUnavailable, "cannot write \(temporary): \(String(cString: strerror(errno)))")
+                throw PlanBuildError(.serverUnavailable, "cannot write \(temporary): \(SystemCall.reason(errno))")
             }
-            var text = kept.flatMap(\.records).map { JSONWriter.writeCompact(.object($0.json)) + "\n" }.joined()
-            let written = text.withUTF8 { bytes -> Bool in
-                var offset = 0
-                while offset < bytes.count {
-                    let count = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                    if count < 0 {
-                        if errno == EINTR { continue }
-                        return false
-                    }
-                    offset += count
-                }
-                return true
-            }
+            let text = kept.flatMap(\.records).map { JSONWriter.writeCompact(.object($0.json)) + "\n" }.joined()
+            let written = (try? SystemCall.writeAll(descriptor, Array(text.utf8), path: temporary)) != nil
             guard written, fsync(descriptor) == 0, rename(temporary, path) == 0 else {
-                let reason = String(cString: strerror(errno))
+                let reason = SystemCall.reason(errno)
                 close(descriptor)
                 unlink(temporary)
                 throw PlanBuildError(.serverUnavailable, "cannot compact the journal: \(reason)")

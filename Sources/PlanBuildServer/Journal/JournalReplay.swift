@@ -1,4 +1,4 @@
-import PlanBuildCore
+import PlanBuildSupport
 
 /// What the journal says of one job after reading every record.
 public struct ReplayedJob: Sendable, Equatable {

@@ -1,5 +1,5 @@
 import CPlanBuildServerSupport
-import PlanBuildCore
+import PlanBuildSupport
 import Synchronization
 
 /// The build server: one per user per machine (`planbuild server run`). It owns the runtime
@@ -94,7 +94,7 @@ public final class BuildServer: ConnectionHandler, @unchecked Sendable {
         let folder = try directory.openFolder()
         defer { close(folder) }
         let lock = openat(folder, "server.lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard lock >= 0 else { throw PlanBuildError(.serverUnavailable, "cannot open \(directory.serverLock): \(String(cString: strerror(errno)))") }
+        guard lock >= 0 else { throw PlanBuildError(.serverUnavailable, "cannot open \(directory.serverLock): \(SystemCall.reason(errno))") }
         guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
             close(lock)
             throw PlanBuildError(.serverUnavailable, "a build server already runs for \(directory.path)")

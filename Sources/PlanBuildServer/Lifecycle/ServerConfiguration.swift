@@ -1,4 +1,4 @@
-import PlanBuildCore
+import PlanBuildSupport
 
 /// The user's settings for the build server, from `$XDG_CONFIG_HOME/planbuild/config.json`
 /// (else `~/.config/planbuild/config.json`): `{"server": {"max_slots": 4}}`. `max_slots` is the

@@ -1,4 +1,5 @@
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildPresentation
 
 /// The text forms of the server's answers (`planbuild server status|list|result`), from the JSON
 /// the server sends. Every value is escaped by `OneLine`.

@@ -1,4 +1,4 @@
-import PlanBuildCore
+import PlanBuildSupport
 
 /// What a build adopts from the client that asked for it, as the Gradle daemon adopts its
 /// client's: the environment variables, the working directory and the umask — never the server's.

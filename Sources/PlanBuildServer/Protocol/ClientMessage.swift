@@ -1,4 +1,4 @@
-import PlanBuildCore
+import PlanBuildSupport
 
 /// What a job runs: one build (a pb_execute request) or an orchestration (a pb_run request).
 public enum JobKind: String, Sendable {

@@ -1,4 +1,6 @@
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildCache
+import PlanBuildOrchestration
 
 /// A progress event from the server back into the typed event (the inverse of
 /// `ProgressEvent.json`), so that a client draws, exports and hands it to a callback exactly as an

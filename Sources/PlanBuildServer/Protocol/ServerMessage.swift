@@ -1,4 +1,4 @@
-import PlanBuildCore
+import PlanBuildSupport
 
 /// Where a job is: `queued` (accepted; no build of it started yet), `running`, `finished`.
 public enum JobState: String, Sendable {

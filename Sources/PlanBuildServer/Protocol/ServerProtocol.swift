@@ -1,4 +1,4 @@
-import PlanBuildCore
+import PlanBuildSupport
 
 /// The build server's protocol: JSON lines over a Unix socket (docs/server.md). Every message
 /// carries `"protocol": 1`; a later incompatible change takes the next number, and each side

@@ -1,4 +1,6 @@
-import PlanBuildCore
+import PlanBuildSupport
+import PlanBuildModel
+import PlanBuildExecution
 
 /// The machine-wide limit of concurrent builds, and who goes next.
 ///

@@ -1,6 +1,6 @@
 import CPlanBuildServerSupport
 import CPlanBuildSupport
-import PlanBuildCore
+import PlanBuildSupport
 import Synchronization
 
 /// One client connection of the server. Lines to the client are queued from any thread and
@@ -53,12 +53,9 @@ public final class Connection: LineSink, @unchecked Sendable {
         outbox.withLock { box -> Bool in
             while box.sent < box.bytes.count {
                 let written = box.bytes.withUnsafeBytes { bytes in
-                    Glibc.send(descriptor, bytes.baseAddress! + box.sent, bytes.count - box.sent, Int32(MSG_NOSIGNAL))
+                    SystemCall.retrying { Glibc.send(descriptor, bytes.baseAddress! + box.sent, bytes.count - box.sent, Int32(MSG_NOSIGNAL)) }
                 }
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno == EAGAIN || errno == EWOULDBLOCK
-                }
+                if written < 0 { return errno == EAGAIN || errno == EWOULDBLOCK }
                 box.sent += written
             }
             box.bytes.removeAll(keepingCapacity: box.bytes.count < 1 << 20)
@@ -200,11 +197,9 @@ final class EventLoop: @unchecked Sendable {
 
     private func acceptAll(into connections: inout [Int32: Connection], refused: inout [Int32: Int]) {
         while true {
-            let descriptor = pbsv_accept(listener)
-            if descriptor < 0 {
-                if errno == EINTR { continue }
-                return // EAGAIN, or out of descriptors: the rest wait in the backlog
-            }
+            let descriptor = SystemCall.retrying { pbsv_accept(listener) }
+            // EAGAIN, or out of descriptors: the rest wait in the backlog.
+            if descriptor < 0 { return }
             // Only this user's processes: SO_PEERCRED is the kernel's record, not the peer's claim.
             guard let peer = UnixSocket.peer(descriptor), peer.uid == geteuid() else {
                 refuse(descriptor, ProtocolError(.invalidMessage, "refused: the build server serves only its own user"), &refused)

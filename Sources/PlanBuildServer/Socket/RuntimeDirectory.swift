@@ -1,4 +1,4 @@
-import PlanBuildCore
+import PlanBuildSupport
 
 /// The folder of the user's build server: its socket, locks, journal, log and pid file.
 /// `$XDG_RUNTIME_DIR/planbuild/` (a per-user tmpfs emptied at logout, the place the XDG spec
@@ -45,11 +45,11 @@ public struct RuntimeDirectory: Sendable, Equatable {
             _ = mkdir(parent, 0o700)
         }
         if mkdir(path, 0o700) != 0 && errno != EEXIST {
-            throw PlanBuildError(.serverUnavailable, "cannot create the build server's folder \(path): \(String(cString: strerror(errno)))")
+            throw PlanBuildError(.serverUnavailable, "cannot create the build server's folder \(path): \(SystemCall.reason(errno))")
         }
         let info = try checked()
         if info.st_mode & 0o077 != 0 && chmod(path, 0o700) != 0 {
-            throw PlanBuildError(.serverUnavailable, "cannot make the build server's folder \(path) private: \(String(cString: strerror(errno)))")
+            throw PlanBuildError(.serverUnavailable, "cannot make the build server's folder \(path) private: \(SystemCall.reason(errno))")
         }
     }
 
@@ -66,7 +66,7 @@ public struct RuntimeDirectory: Sendable, Equatable {
     private func checked() throws(PlanBuildError) -> stat {
         var info = stat()
         guard lstat(path, &info) == 0 else {
-            throw PlanBuildError(.serverUnavailable, "the build server's folder \(path) cannot be read: \(String(cString: strerror(errno)))")
+            throw PlanBuildError(.serverUnavailable, "the build server's folder \(path) cannot be read: \(SystemCall.reason(errno))")
         }
         guard info.st_mode & S_IFMT == S_IFDIR else {
             throw PlanBuildError(.serverUnavailable, "refusing the build server's folder \(path): it is not a folder (a link or a file)")
@@ -86,7 +86,7 @@ public struct RuntimeDirectory: Sendable, Equatable {
     func openFolder() throws(PlanBuildError) -> Int32 {
         let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw PlanBuildError(.serverUnavailable, "cannot open the build server's folder \(path): \(String(cString: strerror(errno)))")
+            throw PlanBuildError(.serverUnavailable, "cannot open the build server's folder \(path): \(SystemCall.reason(errno))")
         }
         return descriptor
     }

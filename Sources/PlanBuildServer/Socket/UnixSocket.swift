@@ -1,5 +1,5 @@
 import CPlanBuildServerSupport
-import PlanBuildCore
+import PlanBuildSupport
 
 /// Unix stream sockets: the server's listener, a client's connection, who is on the other end.
 enum UnixSocket {
@@ -55,15 +55,13 @@ enum UnixSocket {
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw failure("cannot create a socket") }
         let result = withAddress("/proc/self/fd/\(folder)/server.sock") { address, length in
-            var rc: Int32
-            repeat { rc = Glibc.connect(descriptor, address, length) } while rc != 0 && errno == EINTR
-            return rc
+            SystemCall.retrying { Glibc.connect(descriptor, address, length) }
         }
         guard result == 0 else {
             let code = errno
             close(descriptor)
             if code == ECONNREFUSED || code == ENOENT { return .absent }
-            throw PlanBuildError(.serverUnavailable, "cannot connect to \(directory.socket): \(String(cString: strerror(code)))")
+            throw PlanBuildError(.serverUnavailable, "cannot connect to \(directory.socket): \(SystemCall.reason(code))")
         }
         guard let peer = peer(descriptor), peer.uid == geteuid() else {
             close(descriptor)
@@ -98,6 +96,6 @@ enum UnixSocket {
     }
 
     private static func failure(_ what: String) -> PlanBuildError {
-        PlanBuildError(.serverUnavailable, "\(what): \(String(cString: strerror(errno)))")
+        PlanBuildError(.serverUnavailable, "\(what): \(SystemCall.reason(errno))")
     }
 }

@@ -1,0 +1,86 @@
+import PlanBuildSupport
+
+/// The files a scan found, sorted by path bytes, each once: their paths in one byte buffer and
+/// their identities beside them. On a project where nothing changed, deciding that a module is
+/// unchanged only compares these bytes with the recorded manifest's, so no String is made per
+/// file; `files` makes them only when something did change.
+struct ScannedFiles: Sendable {
+    /// The paths' bytes, one after another (no separators).
+    private(set) var pathBytes: [UInt8] = []
+    /// Where each path starts in `pathBytes`; path `i` ends where path `i + 1` starts.
+    private(set) var starts: [Int] = []
+    private(set) var identities: [FileIdentity] = []
+    private(set) var kinds: [ScannedFile.Kind] = []
+
+    var count: Int { identities.count }
+    var isEmpty: Bool { identities.isEmpty }
+
+    mutating func append(path: UnsafeBufferPointer<UInt8>, identity: FileIdentity, kind: ScannedFile.Kind = .file) {
+        starts.append(pathBytes.count)
+        pathBytes.append(contentsOf: path)
+        identities.append(identity)
+        kinds.append(kind)
+    }
+
+    func pathRange(_ index: Int) -> Range<Int> {
+        starts[index]..<(index + 1 < starts.count ? starts[index + 1] : pathBytes.count)
+    }
+
+    func path(_ index: Int) -> String {
+        pathBytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[pathRange(index)]), as: UTF8.self) }
+    }
+
+    /// The files as values with String paths (the slow path: something changed, or a caller
+    /// that wants the list).
+    var files: [ScannedFile] { (0..<count).map { ScannedFile(path: path($0), identity: identities[$0], kind: kinds[$0]) } }
+
+    /// Sorted by path bytes (the manifest's order) with repeated paths dropped: sources and tests
+    /// may overlap. Byte order is UTF-8's code point order, the same on every machine.
+    func sortedUnique() -> ScannedFiles {
+        pathBytes.withUnsafeBufferPointer { bytes in
+            func slice(_ index: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: bytes[pathRange(index)]) }
+            // A walk of one folder lists in this order already (InputScanner): then only checked.
+            if (1..<max(count, 1)).allSatisfy({ Self.compare(slice($0 - 1), slice($0)) < 0 }) { return self }
+            let order = (0..<count).sorted { Self.compare(slice($0), slice($1)) < 0 }
+            var sorted = ScannedFiles()
+            sorted.pathBytes.reserveCapacity(pathBytes.count)
+            sorted.starts.reserveCapacity(count)
+            sorted.identities.reserveCapacity(count)
+            sorted.kinds.reserveCapacity(count)
+            var previous: Int?
+            for index in order {
+                if let previous, Self.compare(slice(previous), slice(index)) == 0 { continue }
+                sorted.append(path: slice(index), identity: identities[index], kind: kinds[index])
+                previous = index
+            }
+            return sorted
+        }
+    }
+
+    /// The files minus those whose path is in `excluded` (the project-wide inputs, which belong to
+    /// the global manifest only).
+    func removing(_ excluded: Set<String>) -> ScannedFiles {
+        guard !excluded.isEmpty else { return self }
+        // Only a path as long as an excluded one can be one: most paths are never made Strings.
+        let lengths = Set(excluded.map(\.utf8.count))
+        var kept = ScannedFiles()
+        pathBytes.withUnsafeBufferPointer { bytes in
+            for index in 0..<count {
+                let range = pathRange(index)
+                if lengths.contains(range.count), excluded.contains(path(index)) { continue }
+                kept.append(path: UnsafeBufferPointer(rebasing: bytes[range]), identity: identities[index], kind: kinds[index])
+            }
+        }
+        return kept
+    }
+
+    /// memcmp order, shorter first on a common prefix.
+    static func compare(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Int {
+        let common = min(left.count, right.count)
+        if common > 0, let a = left.baseAddress, let b = right.baseAddress {
+            let order = memcmp(a, b, common)
+            if order != 0 { return Int(order) }
+        }
+        return left.count - right.count
+    }
+}

@@ -1,0 +1,165 @@
+import CPlanBuildSupport
+import Synchronization
+import PlanBuildSupport
+import PlanBuildModel
+
+/// Lets another thread stop running builds: `cancel()` wakes every wait that holds the token.
+public final class CancellationToken: @unchecked Sendable {
+    // A pipe rather than a flag: the waiting side sleeps in poll() and wakes at once.
+    private let readEnd: Int32
+    private let writeEnd: Int32
+    private let cancelled = Mutex(false)
+
+    public init() {
+        var fds: [Int32] = [-1, -1]
+        if pbs_make_wakeup_pipe(&fds) != 0 { fds = [-1, -1] }
+        readEnd = fds[0]
+        writeEnd = fds[1]
+    }
+
+    deinit {
+        if readEnd >= 0 { close(readEnd) }
+        if writeEnd >= 0 { close(writeEnd) }
+    }
+
+    public var isCancelled: Bool { cancelled.withLock { $0 } }
+
+    public func cancel() {
+        let first = cancelled.withLock { cancelled -> Bool in
+            defer { cancelled = true }
+            return !cancelled
+        }
+        if first && writeEnd >= 0 {
+            var byte: UInt8 = 1
+            _ = write(writeEnd, &byte, 1)
+        }
+    }
+
+    var waitDescriptor: Int32 { readEnd }
+}
+
+/// The program could not be started at all.
+public struct SpawnError: Error, Equatable, CustomStringConvertible {
+    public let program: String
+    /// The errno of the failed start (internal: errno codes stay out of the public API).
+    let code: Int32
+    public var notFound: Bool { code == ENOENT }
+    public var description: String {
+        code == ENOENT ? "\(program): command not found (is it installed and on PATH?)"
+            : "\(program): cannot start: \(SystemCall.reason(code))"
+    }
+}
+
+/// Runs one program, under planbuild-supervisor, as the leader of a new process group with its output
+/// on a file, and ends its whole tree (SIGTERM, a grace period, then SIGKILL) on timeout or
+/// cancellation; after a normal exit what remains in its group (docs/processes.md).
+public enum ProcessRunner {
+    public static let defaultGraceMilliseconds = 1000
+
+    /// `fileMask`: the build's umask (the build server's client's); nil keeps this process's.
+    package static func run(_ arguments: [String], workingDirectory: String, environment: [String]? = nil,
+                           outputDescriptor: Int32, timeoutMilliseconds: Int?,
+                           cancellation: CancellationToken? = nil,
+                           graceMilliseconds: Int = defaultGraceMilliseconds,
+                           fileMask: Int? = nil) -> Result<ProcessOutcome, SpawnError> {
+        guard let program = arguments.first, !program.isEmpty else {
+            return .failure(SpawnError(program: "", code: ENOENT))
+        }
+        let started = MonotonicClock.milliseconds()
+        let timeout = timeoutMilliseconds.map { Int32(clamping: max(0, $0)) } ?? -1
+        let cancelFD = cancellation?.waitDescriptor ?? -1
+        if let supervisor = pbs_supervisor_path() {
+            return runSupervised(arguments, supervisor: supervisor, workingDirectory: workingDirectory,
+                                 environment: environment, outputDescriptor: outputDescriptor, timeout: timeout,
+                                 cancellation: cancellation, cancelFD: cancelFD,
+                                 graceMilliseconds: graceMilliseconds, fileMask: fileMask, started: started)
+        }
+        // Without planbuild-supervisor beside the library (a partial install) the build runs
+        // directly: its group is still ended on timeout, but not setsid'ed descendants, and a
+        // file mask cannot be given (posix_spawn has no attribute for it).
+        var pid: pid_t = 0
+        let spawnCode = withCEnvironment(arguments, environment) { argv, envp in
+            pbs_spawn(argv, envp, workingDirectory, outputDescriptor, &pid)
+        }
+        guard spawnCode == 0 else { return .failure(SpawnError(program: program, code: spawnCode)) }
+
+        let waited = cancellation?.isCancelled == true ? Int32(PBS_WAIT_CANCELLED) : pbs_wait_exit(pid, cancelFD, timeout)
+        let ending: ProcessOutcome.Ending
+        switch waited {
+        case Int32(PBS_WAIT_EXITED):
+            ending = .init(statusCode: Int(pbs_reap(pid)))
+        case Int32(PBS_WAIT_TIMED_OUT), Int32(PBS_WAIT_CANCELLED):
+            terminateGroup(pid, graceMilliseconds: graceMilliseconds)
+            _ = pbs_reap(pid)
+            ending = waited == Int32(PBS_WAIT_TIMED_OUT) ? .timedOut : .cancelled
+        default:
+            terminateGroup(pid, graceMilliseconds: 0)
+            ending = .init(statusCode: Int(pbs_reap(pid)))
+        }
+        return .success(ProcessOutcome(ending: ending, durationMilliseconds: MonotonicClock.milliseconds() - started))
+    }
+
+    /// The build under planbuild-supervisor: it reaps the build (so a host ignoring SIGCHLD still
+    /// gets the status), ends the whole tree on timeout/cancellation and when this process dies.
+    private static func runSupervised(_ arguments: [String], supervisor: UnsafePointer<CChar>, workingDirectory: String,
+                                      environment: [String]?, outputDescriptor: Int32, timeout: Int32,
+                                      cancellation: CancellationToken?, cancelFD: Int32,
+                                      graceMilliseconds: Int, fileMask: Int?, started: Int) -> Result<ProcessOutcome, SpawnError> {
+        var build = pbs_supervised()
+        let mask = fileMask.map { Int32(clamping: $0) } ?? -1
+        let spawnCode = withCEnvironment(arguments, environment) { argv, envp in
+            pbs_supervise(supervisor, argv, envp, workingDirectory, outputDescriptor,
+                          Int32(clamping: graceMilliseconds), mask, &build)
+        }
+        guard spawnCode == 0 else { return .failure(SpawnError(program: arguments[0], code: spawnCode)) }
+        defer { pbs_supervised_close(&build) }
+        var code: Int32 = -1
+        let waited = cancellation?.isCancelled == true ? Int32(PBS_WAIT_CANCELLED)
+            : pbs_supervised_wait(&build, cancelFD, timeout, &code)
+        let ending: ProcessOutcome.Ending
+        switch waited {
+        case Int32(PBS_WAIT_EXITED):
+            ending = .init(statusCode: Int(code))
+        case Int32(PBS_WAIT_TIMED_OUT), Int32(PBS_WAIT_CANCELLED):
+            _ = pbs_supervised_stop(&build)
+            ending = waited == Int32(PBS_WAIT_TIMED_OUT) ? .timedOut : .cancelled
+        default:
+            ending = .init(statusCode: Int(pbs_supervised_stop(&build)))
+        }
+        return .success(ProcessOutcome(ending: ending, durationMilliseconds: MonotonicClock.milliseconds() - started))
+    }
+
+    /// argv and envp for posix_spawn; no environment given means the caller's own, as a shell would pass it on.
+    private static func withCEnvironment(_ arguments: [String], _ environment: [String]?,
+                                         _ body: (UnsafePointer<UnsafePointer<CChar>?>, UnsafePointer<UnsafePointer<CChar>?>?) -> Int32) -> Int32 {
+        CStringArray.with(arguments) { argv in
+            if let environment {
+                return CStringArray.with(environment) { envp in body(argv, envp) }
+            }
+            let inherited = UnsafeRawPointer(environ).map { $0.assumingMemoryBound(to: UnsafePointer<CChar>?.self) }
+            return body(argv, inherited)
+        }
+    }
+
+    /// SIGTERM to the group, up to `graceMilliseconds` for the leader to go, then SIGKILL to
+    /// whatever of the group is left. The leader is still unreaped here, so its pid (and with it
+    /// the group id) cannot have been reused by an unrelated process.
+    static func terminateGroup(_ leader: pid_t, graceMilliseconds: Int) {
+        _ = pbs_signal_group(leader, SIGTERM)
+        if graceMilliseconds > 0 {
+            _ = pbs_wait_exit(leader, -1, Int32(clamping: graceMilliseconds))
+        }
+        _ = pbs_signal_group(leader, SIGKILL)
+    }
+}
+
+/// NUL-terminated C string arrays for posix_spawn, freed when the call returns.
+package enum CStringArray {
+    package static func with<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+        let pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) } + [nil]
+        defer { for pointer in pointers { free(pointer) } }
+        return pointers.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) { body($0) }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import PlanBuildSupport
+
+/// Where PlanBuild's files live inside a project. The caller names the project
+/// directory and the plan folder's name; the library reads no environment of its own for these.
+public struct ProjectLayout: Sendable, Equatable {
+    public let projectDir: String
+    public let planDirName: String
+    /// Where plan state lives when it is apart from the project (today's plan-marshall release:
+    /// its PLAN_BASE_DIR, `.plan/local` by default): run-configuration.json, plans/, temp/, logs/.
+    public var stateDir: String?
+    /// The plan a build is attributed to: its logs go to `{stateDir}/plans/{planId}/build-results/`.
+    public var planId: String?
+
+    /// Without a project directory the current one; without a plan folder name `.plan`.
+    public init(projectDir: String? = nil, planDirName: String? = nil) {
+        let directory = projectDir ?? "."
+        self.projectDir = directory.isEmpty ? "." : directory
+        let name = planDirName ?? ".plan"
+        self.planDirName = name.isEmpty ? ".plan" : name
+    }
+
+    /// The one rule for which project a caller means, shared by the CLI and the Python shims:
+    /// a directory typed on a command line (`--project-dir`) wins; else the environment's
+    /// PLAN_BASE_DIR (passed in by the caller: the library reads no environment for this); else
+    /// the directory a program passed (the Python API's `project_dir`); else the current one.
+    /// Empty values count as absent.
+    public static func chosen(option: String?, baseDir: String?, given: String?, planDirName: String?) -> ProjectLayout {
+        func nonEmpty(_ value: String?) -> String? { value?.isEmpty == false ? value : nil }
+        return ProjectLayout(projectDir: nonEmpty(option) ?? nonEmpty(baseDir) ?? nonEmpty(given), planDirName: planDirName)
+    }
+
+    public var planDir: String { FileSystem.join(projectDir, planDirName) }
+    public var derivedDataPath: String { FileSystem.join(planDir, "project-architecture/derived-data.json") }
+    /// The module index of the per-module architecture layout (read when derived-data.json is absent).
+    public var projectMetaPath: String { FileSystem.join(planDir, "project-architecture/_project.json") }
+    public var runConfigurationPath: String { FileSystem.join(stateDir ?? planDir, "run-configuration.json") }
+    public var buildOutputDir: String {
+        if let stateDir, let planId { return FileSystem.join(stateDir, "plans/\(planId)/build-results") }
+        return FileSystem.join(planDir, "temp/build-output")
+    }
+    /// The plan folder relative to the project, as logs and messages name it.
+    public var relativeBuildOutputDir: String { "\(planDirName)/temp/build-output" }
+}

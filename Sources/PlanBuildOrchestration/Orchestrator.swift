@@ -1,0 +1,443 @@
+import PlanBuildSupport
+import PlanBuildModel
+import PlanBuildConfiguration
+import PlanBuildExecution
+import PlanBuildCache
+
+/// Options of an orchestrated run.
+public struct OrchestrationOptions: Sendable {
+    /// Concurrency limit; nil: the number of CPUs; 0: unlimited.
+    public var jobs: Int?
+    public var sequential: Bool = false
+    /// Start nothing new after the first failure; the rest is reported `skipped`.
+    public var stopOnFailure: Bool = false
+    /// A hard limit per build replacing the learned timeout.
+    public var timeoutSeconds: Int?
+    /// nil or empty: every module that has the command.
+    public var modules: [String]?
+    public var mode: WarningMode = .actionable
+    public var learnTimeouts: Bool = true
+    /// The build cache: on by default; `disabled` is `--no-cache`,
+    /// `forced` the modules of `--force` (their dependents follow through the input digests).
+    public var cache = IncrementalRun.Request()
+    /// The environment every build gets (the build server's client's); nil: this process's.
+    public var environment: [String]?
+    /// The builds' umask (the build server's client's); nil: this process's.
+    public var fileMask: Int?
+    /// The build server's gate (machine-wide slots, identical builds shared); nil starts each
+    /// build as soon as the concurrency limit allows.
+    public var gate: (any BuildGate)?
+    /// How a command line that names one of PlanBuild's build scripts is read and run in this
+    /// process; the default knows none, so every build runs as the process its command line names.
+    /// The library and the CLI hand in the scripts' own (PlanBuildScripts' BuildScriptRuns).
+    public var scripts: any ScriptRuns = NoScriptRuns()
+
+    public init(jobs: Int? = nil, sequential: Bool = false, stopOnFailure: Bool = false, timeoutSeconds: Int? = nil,
+                modules: [String]? = nil, mode: WarningMode = .actionable) {
+        self.jobs = jobs
+        self.sequential = sequential
+        self.stopOnFailure = stopOnFailure
+        self.timeoutSeconds = timeoutSeconds
+        self.modules = modules
+        self.mode = mode
+    }
+
+    /// The options' own rules, checked before anything is read or started (the CLI, the ABI and
+    /// the Python shims all come through here): a limit and "one at a time" cannot both be asked for.
+    public func validate() throws(PlanBuildError) {
+        if let jobs, jobs < 0 { throw PlanBuildError(.invalidRequest, "jobs must be 0 (unlimited) or more") }
+        if sequential && jobs != nil { throw PlanBuildError(.invalidRequest, "jobs and sequential exclude each other") }
+    }
+
+    var concurrencyLimit: Int {
+        if sequential { return 1 }
+        guard let jobs else { return SystemInfo.processorCount }
+        return jobs <= 0 ? Int.max : jobs
+    }
+}
+
+/// Runs a canonical command over many modules: concurrency limit, dependency order, stop or
+/// continue on failure, cancellation, progress events. Events are delivered one at a time on
+/// the calling thread, so a slow or failing callback delays scheduling but never corrupts it
+/// and never stops running builds.
+public enum Orchestrator {
+    public typealias ProgressHandler = (ProgressEvent) -> Void
+
+    public static func run(command: String, options: OrchestrationOptions, layout: ProjectLayout,
+                           cancellation: CancellationToken = CancellationToken(),
+                           progress: ProgressHandler = { _ in }) throws(PlanBuildError) -> RunReport {
+        try options.validate()
+        let architecture = try ProjectArchitecture.load(layout)
+        let plan = try OrchestrationPlan.make(command: command, modules: options.modules, architecture: architecture)
+        var cacheProblems: [String] = []
+        var incremental: IncrementalRun?
+        do {
+            var request = options.cache
+            request.useRemote = true
+            if request.environment == nil { request.environment = options.environment }
+            incremental = try IncrementalRun(plan: plan, architecture: architecture, layout: layout,
+                                             settings: IncrementalSettings.load(layout), request: request)
+            cacheProblems = incremental?.problems ?? []
+        } catch {
+            // The cache is an optimisation: without it every build runs, as before, and the report says why.
+            cacheProblems = ["build cache not used: \(error.message)"]
+        }
+        let run = OrchestratedRun(plan: plan, options: options, layout: layout, cancellation: cancellation,
+                                  incremental: incremental, cacheProblems: cacheProblems)
+        return run.execute(progress: progress)
+    }
+}
+
+/// The state of one run, shared by the coordinator (the caller's thread) and the build threads.
+final class OrchestratedRun: @unchecked Sendable {
+    private let plan: OrchestrationPlan
+    private let options: OrchestrationOptions
+    private let layout: ProjectLayout
+    private let cancellation: CancellationToken
+    private let monitor = Monitor()
+    private let started = MonotonicClock.milliseconds()
+    private let expectedMilliseconds: [Int?]
+    private let priority: [Int]
+    private let incremental: IncrementalRun?
+    // Guarded by `monitor` once builds run.
+    private var cacheProblems: [String]
+
+    // Guarded by `monitor`.
+    private var reports: [BuildReport]
+    private var pending: [Int]
+    private var running: Set<Int> = []
+    private var finishedUnreported: [Int] = []
+    /// Builds a gate let start, whose start is not reported yet.
+    private var startedUnreported: [Int] = []
+    private var failureSeen = false
+    /// Uploads to the remote cache still going; the run returns when they are done.
+    private var uploading = 0
+
+    init(plan: OrchestrationPlan, options: OrchestrationOptions, layout: ProjectLayout, cancellation: CancellationToken,
+         incremental: IncrementalRun? = nil, cacheProblems: [String] = []) {
+        self.plan = plan
+        self.incremental = incremental
+        self.cacheProblems = cacheProblems
+        self.options = options
+        self.layout = layout
+        self.cancellation = cancellation
+        self.reports = plan.builds.map { BuildReport(module: $0.module, command: $0.command, status: .skipped) }
+        if let incremental {
+            for index in reports.indices {
+                if case .miss(let miss) = incremental.decisions[index] { reports[index].cacheMiss = miss }
+            }
+        }
+        let expected = OrchestratedRun.learnedDurations(plan: plan, layout: layout, scripts: options.scripts)
+        let priority = plan.remainingPathMilliseconds(expected: expected)
+        self.priority = priority
+        self.expectedMilliseconds = expected
+        // Critical-path order (OrchestrationPlan.remainingPathMilliseconds): ready builds start longest remaining path first; ties keep derived-data.json's order.
+        self.pending = plan.builds.indices.sorted { priority[$0] != priority[$1] ? priority[$0] > priority[$1] : $0 < $1 }
+    }
+
+    private var elapsed: Int { MonotonicClock.milliseconds() - started }
+
+    func execute(progress: Orchestrator.ProgressHandler) -> RunReport {
+        progress(.runStarted(command: plan.builds.first?.command ?? "", total: plan.builds.count,
+                             jobs: options.concurrencyLimit == Int.max ? nil : options.concurrencyLimit,
+                             modules: plan.builds.map(\.module)))
+        while true {
+            var events: [ProgressEvent] = []
+            let done: Bool = monitor.withLock {
+                for index in startedUnreported {
+                    events.append(startedEvent(index))
+                }
+                startedUnreported.removeAll()
+                for index in finishedUnreported {
+                    events.append(finishedEvent(index))
+                }
+                finishedUnreported.removeAll()
+                events.append(contentsOf: schedule())
+                if !events.isEmpty { events.append(summaryEvent()) }
+                if pending.isEmpty && running.isEmpty && uploading == 0 { return true }
+                if events.isEmpty { monitor.wait(milliseconds: 200) }
+                return false
+            }
+            for event in events { progress(event) }
+            if done { break }
+        }
+        var report = monitor.withLock { RunReport(command: plan.builds.first?.command ?? "", builds: reports, durationMilliseconds: elapsed) }
+        report.cacheProblems = monitor.withLock { cacheProblems }
+        if let warning = incremental?.remote?.warning { report.cacheProblems.append(warning) }
+        if let incremental {
+            let hits = report.builds.filter { $0.status == .cached }
+            let misses = report.builds.filter { $0.ran && $0.status != .cached }.count
+            do {
+                if let problem = try CacheStatistics.add(hits: hits.count, misses: misses,
+                                                         timeSavedSeconds: hits.reduce(0) { $0 + ($1.timeSavedSeconds ?? 0) },
+                                                         remote: incremental.remote?.statistics ?? RemoteCache.Counts(),
+                                                         to: incremental.store) {
+                    report.cacheProblems.append(problem)
+                }
+            } catch {
+                report.cacheProblems.append(error.message)
+            }
+        }
+        progress(.runFinished(status: report.status, durationSeconds: report.durationSeconds, total: report.builds.count))
+        return report
+    }
+
+    /// With the lock held: starts what may start, skips what never can; returns the events.
+    private func schedule() -> [ProgressEvent] {
+        var events: [ProgressEvent] = []
+        if cancellation.isCancelled {
+            for index in pending {
+                reports[index].status = .cancelled
+                reports[index].reason = "cancelled before it started"
+            }
+            pending.removeAll()
+            return events
+        }
+        var stillPending: [Int] = []
+        var waiting = Set(pending) // not yet decided in this pass, or kept pending
+        for index in pending {
+            let build = plan.builds[index]
+            var ready = true
+            var broken: BuildReport?
+            for dependency in build.dependencies {
+                guard let other = plan.builds.firstIndex(where: { $0.module == dependency }) else { continue }
+                if waiting.contains(other) || running.contains(other) { ready = false; continue }
+                if !reports[other].succeeded { broken = reports[other]; break }
+            }
+            // A failed dependency is named in both modes: it is the more specific reason.
+            if let broken {
+                skip(index, because: "dependency \(broken.module) did not succeed (\(broken.status.rawValue))", events: &events)
+                waiting.remove(index)
+            } else if options.stopOnFailure && failureSeen {
+                skip(index, because: "not started: an earlier build failed (stop on failure)", events: &events)
+                waiting.remove(index)
+            } else if ready, case .hit(let record)? = incremental?.decisions[index] {
+                // A hit is not run: it takes no slot and is finished at once.
+                takeFromCache(index, record)
+                waiting.remove(index)
+                events.append(finishedEvent(index)) // finished without a start: nothing ran
+            } else if ready && running.count < options.concurrencyLimit {
+                start(index)
+                waiting.remove(index)
+                // Behind a gate the build may wait for a slot: its start is reported when it starts.
+                if options.gate == nil { events.append(startedEvent(index)) }
+            } else {
+                stillPending.append(index)
+            }
+        }
+        pending = stillPending
+        return events
+    }
+
+    private func skip(_ index: Int, because reason: String, events: inout [ProgressEvent]) {
+        reports[index].status = .skipped
+        reports[index].reason = reason
+        events.append(skippedEvent(index))
+    }
+
+    private func takeFromCache(_ index: Int, _ record: CacheRecord) {
+        var report = reports[index]
+        report.status = .cached
+        report.startedAtMilliseconds = elapsed
+        report.finishedAtMilliseconds = report.startedAtMilliseconds
+        report.logFile = record.logFile
+        report.tests = record.tests
+        report.warningCount = record.warnings
+        report.timeSavedSeconds = record.durationSeconds
+        report.cacheSource = incremental?.remoteHits.contains(index) == true ? "remote" : "local"
+        report.exitCode = 0
+        reports[index] = report
+    }
+
+    private func start(_ index: Int) {
+        running.insert(index)
+        if options.gate == nil { reports[index].startedAtMilliseconds = elapsed }
+        let started = DetachedThread.start { [self] in
+            let result = self.performGated(index)
+            var cacheProblem: String?
+            if result.status == .success, let incremental = self.incremental {
+                cacheProblem = incremental.recordSuccess(index: index, durationMilliseconds: result.durationMilliseconds,
+                                                         tests: result.tests, warnings: result.warnings?.count ?? 0,
+                                                         logFile: result.logFile.isEmpty ? nil : result.logFile)
+            }
+            // Shared after the build is reported finished (its dependents may start meanwhile),
+            // before the run returns (`uploading`).
+            let share = result.status == .success && cacheProblem == nil && self.incremental?.remote?.canWrite == true
+            self.monitor.withLock {
+                self.record(result, at: index)
+                if let cacheProblem { self.cacheProblems.append(cacheProblem) }
+                self.running.remove(index)
+                self.finishedUnreported.append(index)
+                if share { self.uploading += 1 }
+            }
+            self.monitor.signal()
+            if share {
+                self.incremental?.share(index: index)
+                self.monitor.withLock { self.uploading -= 1 }
+                self.monitor.signal()
+            }
+        }
+        if !started {
+            running.remove(index)
+            reports[index].status = .error
+            reports[index].reason = "could not start a thread for the build"
+            reports[index].finishedAtMilliseconds = elapsed
+            failureSeen = true
+        }
+    }
+
+    /// A build through the gate, when there is one: it starts when the gate lets it (or joins the
+    /// same build of another run), and its start is reported then.
+    private func performGated(_ index: Int) -> BuildResult {
+        let build = plan.builds[index]
+        guard let gate = options.gate else { return perform(build, cancellation: cancellation) }
+        let identity = GatedBuild.identity(["orchestrated", build.module, build.command, build.commandLine, options.mode.rawValue,
+                                            options.timeoutSeconds.map(String.init) ?? "learned", String(options.learnTimeouts)],
+                                           environment: options.environment, fileMask: options.fileMask)
+        let gated = GatedBuild(project: FileSystem.absolute(layout.projectDir), identity: identity,
+                               inputDigest: incremental?.inputDigest(at: index), label: build.module,
+                               priority: priority[index], expectedMilliseconds: expectedMilliseconds[index])
+        let result = gate.run(gated, cancellation: cancellation, started: { [self] in
+            monitor.withLock {
+                reports[index].startedAtMilliseconds = elapsed
+                startedUnreported.append(index)
+            }
+            monitor.signal()
+        }, work: { [self] token in perform(build, cancellation: token) })
+        if let result { return result }
+        return BuildResult(ProcessOutcome(ending: .cancelled, durationMilliseconds: 0), logFile: "", command: build.commandLine, timeoutUsed: 0)
+    }
+
+    private func perform(_ build: PlannedBuild, cancellation: CancellationToken) -> BuildResult {
+        let invocation: BuildInvocation
+        do {
+            invocation = try BuildInvocation.from(commandLine: build.commandLine, scripts: options.scripts)
+        } catch {
+            return BuildResult.notStarted(BuildResult.ErrorKind.executionFailed, command: build.commandLine, message: error.message)
+        }
+        switch invocation {
+        case .engine(let engine):
+            var request = BuildRequest(system: engine.system, commandArgs: engine.commandArgs, layout: layout,
+                                       mode: engine.mode ?? options.mode)
+            request.environmentOverrides = engine.environment.map { ($0.name, $0.value) }
+            request.workingDirectory = engine.workingDirectory
+            request.fixedTimeoutSeconds = options.timeoutSeconds
+            request.learnTimeout = options.learnTimeouts
+            request.environment = options.environment
+            request.fileMask = options.fileMask
+            do {
+                return try options.scripts.run(request, exports: engine.exports, cancellation: cancellation)
+            } catch {
+                return BuildResult.notStarted(BuildResult.ErrorKind.executionFailed, command: build.commandLine, message: error.message)
+            }
+        case .process(let words):
+            return ProcessBuild.run(words: words, module: build.module, command: build.command, layout: layout,
+                                    timeoutSeconds: options.timeoutSeconds, learn: options.learnTimeouts,
+                                    cancellation: cancellation, environment: options.environment, fileMask: options.fileMask)
+        }
+    }
+
+    private func record(_ result: BuildResult, at index: Int) {
+        var report = reports[index]
+        report.finishedAtMilliseconds = elapsed
+        report.durationMilliseconds = result.durationMilliseconds
+        report.durationSeconds = result.durationSeconds
+        report.logFile = result.logFile.isEmpty ? nil : result.logFile
+        report.exitCode = result.exitCode
+        report.errors = result.errors ?? []
+        report.warningCount = result.warnings?.count ?? 0
+        report.warnings = result.warnings ?? []
+        report.tests = result.tests
+        report.reason = result.message
+        // cached: never from orchestration (it has the cache of its own), so never shown as such.
+        report.status = result.status == .cached ? .success : BuildReport.Status(result)
+        if report.status == .error && report.errors.isEmpty, let message = result.message {
+            report.reason = message
+        }
+        if report.failed { failureSeen = true }
+        reports[index] = report
+    }
+
+    // MARK: Events
+
+    private func identity(_ index: Int) -> ProgressEvent.BuildIdentity {
+        ProgressEvent.BuildIdentity(module: plan.builds[index].module, command: plan.builds[index].command, index: index)
+    }
+
+    private func startedEvent(_ index: Int) -> ProgressEvent {
+        .buildStarted(identity(index), elapsedSeconds: Double(elapsed) / 1000,
+                      expectedSeconds: expectedMilliseconds[index].map { Double($0) / 1000 })
+    }
+
+    private func finishedEvent(_ index: Int) -> ProgressEvent {
+        let report = reports[index]
+        return .buildFinished(identity(index), ProgressEvent.BuildOutcome(
+            status: report.status, durationSeconds: report.durationSeconds, durationMilliseconds: report.durationMilliseconds,
+            errors: report.errors.count, warnings: report.warningCount, logFile: report.logFile,
+            timeSavedSeconds: report.timeSavedSeconds,
+            cacheMiss: report.ran && report.status != .cached ? report.cacheMiss?.reason : nil,
+            firstError: report.failed ? report.errors.first.map(Self.located) ?? report.reason
+                ?? report.exitCode.map { "exit code \($0)" } : nil))
+    }
+
+    /// `file:line: message`, as compilers print it.
+    private static func located(_ issue: Issue) -> String {
+        guard let file = issue.file else { return issue.message }
+        return "\(file)\(issue.line.map { ":\($0)" } ?? ""): \(issue.message)"
+    }
+
+    private func skippedEvent(_ index: Int) -> ProgressEvent {
+        .buildSkipped(identity(index), status: reports[index].status, reason: reports[index].reason)
+    }
+
+    /// Counts, percentage, elapsed and estimated remaining time.
+    private func summaryEvent() -> ProgressEvent {
+        let total = reports.count
+        let completed = reports.indices.filter { !pending.contains($0) && !running.contains($0) }.count
+        // Handed to the gate but not started yet (waiting for a slot): still pending.
+        let waitingForGate = running.filter { reports[$0].startedAtMilliseconds == nil }.count
+        let failed = reports.filter(\.failed).count
+        let percent = total == 0 ? 100.0 : (Double(completed) / Double(total) * 1000).rounded() / 10
+        return .progress(ProgressEvent.ProgressSummary(
+            total: total, completed: completed, failed: failed, running: running.count - waitingForGate,
+            pending: pending.count + waitingForGate,
+            percent: percent, elapsedSeconds: Double(elapsed) / 1000, etaSeconds: remainingEstimate().map { Double($0) / 1000 }))
+    }
+
+    /// Learned durations when there are any, else the average of the builds finished so far.
+    private func remainingEstimate() -> Int? {
+        let finishedDurations = reports.filter { $0.ran && $0.status != .cached && $0.finishedAtMilliseconds != nil }.map(\.durationMilliseconds)
+        let average = finishedDurations.isEmpty ? nil : finishedDurations.reduce(0, +) / finishedDurations.count
+        var work = 0
+        for index in pending {
+            if case .hit? = incremental?.decisions[index] { continue }
+            guard let expected = expectedMilliseconds[index] ?? average else { return nil }
+            work += expected
+        }
+        for index in running {
+            guard let expected = expectedMilliseconds[index] ?? average else { return nil }
+            // A build past its expected duration still has time to go (RemainingTime): never "0s left".
+            work += RemainingTime.ofRunningBuild(expectedMilliseconds: expected,
+                                                 elapsedMilliseconds: elapsed - (reports[index].startedAtMilliseconds ?? elapsed))
+        }
+        let lanes = max(1, min(options.concurrencyLimit, pending.count + running.count))
+        return work / lanes
+    }
+
+    /// What run-configuration.json learned about each build's duration (its weighted value).
+    private static func learnedDurations(plan: OrchestrationPlan, layout: ProjectLayout, scripts: any ScriptRuns) -> [Int?] {
+        let configuration = RunConfiguration(layout: layout)
+        guard let document = try? configuration.load() else { return plan.builds.map { _ in nil } }
+        return plan.builds.map { build in
+            let key: String
+            switch try? BuildInvocation.from(commandLine: build.commandLine, scripts: scripts) {
+            case .engine(let engine)?:
+                guard let arguments = try? CommandArguments(system: engine.system, commandArgs: engine.commandArgs) else { return nil }
+                key = arguments.commandKey
+            case .process?, nil:
+                key = "command:\(build.command)@\(build.module)"
+            }
+            return configuration.learnedTimeout(key, in: document).map(TimeoutLimits.milliseconds)
+        }
+    }
+}
