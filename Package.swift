@@ -17,8 +17,11 @@ let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
 //   PlanBuildCache         the build cache, local and remote, and the single run through it.
 //   PlanBuildOrchestration many builds in dependency order, their progress events, reports and exports.
 //   PlanBuildPresentation  TOON/JSON/JUnit/SARIF/trace renderings and the live display's state.
-//   PlanBuildScripts       the build scripts' queries that run no build (architecture, Gradle
-//                          projects, OpenRewrite markers, warning checks).
+//   PlanBuildScripts       every script's command line (both generations), answered on top of
+//                          all the layers below: the builds through the single run, the queries
+//                          that run no build (architecture, Gradle projects, OpenRewrite markers,
+//                          warning checks), run_config, coverage; orchestrated builds read their
+//                          `run` command lines through it (ScriptRuns).
 // On top:
 //   PlanBuildServer   – the build server (one per user: queue, journal, socket) and its client;
 //                       CPlanBuildServerSupport holds its few lines of C (peer credentials, setsid).
@@ -43,7 +46,7 @@ let coreLayers = ["PlanBuildSupport", "PlanBuildModel", "PlanBuildParsing", "Pla
 let serverLayers = ["PlanBuildSupport", "PlanBuildModel", "PlanBuildExecution", "PlanBuildCache", "PlanBuildOrchestration", "PlanBuildPresentation"]
 
 /// Each layer with the layers it imports: parsing and configuration are side by side, and so the
-/// compiler keeps them apart; so are the scripts' queries, which run no build, from execution.
+/// compiler keeps them apart.
 let coreTargets: [Target] = [
     .target(name: "PlanBuildSupport", dependencies: ["CPlanBuildSupport"]),
     .target(name: "PlanBuildModel", dependencies: ["PlanBuildSupport"]),
@@ -57,7 +60,9 @@ let coreTargets: [Target] = [
                                                            "PlanBuildExecution", "PlanBuildCache"]),
     .target(name: "PlanBuildPresentation", dependencies: ["PlanBuildSupport", "PlanBuildModel", "PlanBuildExecution", "PlanBuildCache",
                                                           "PlanBuildOrchestration"]),
-    .target(name: "PlanBuildScripts", dependencies: ["PlanBuildSupport", "PlanBuildModel", "PlanBuildConfiguration"]),
+    .target(name: "PlanBuildScripts", dependencies: ["PlanBuildSupport", "PlanBuildModel", "PlanBuildParsing", "PlanBuildConfiguration",
+                                                     "PlanBuildExecution", "PlanBuildCache", "PlanBuildOrchestration",
+                                                     "PlanBuildPresentation"]),
 ]
 
 let package = Package(

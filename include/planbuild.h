@@ -44,6 +44,15 @@
  *             "project_dir_option" (a --project-dir typed on a command line) wins over
  *             "plan_base_dir" (the caller's PLAN_BASE_DIR), which wins over "project_dir".
  *
+ *   Generations  Every request that takes "project_dir" also takes "generation": "spec" |
+ *             "today"? and "script_path"? (the calling module's file). The generation decides where
+ *             files are: "spec" (the default) as above, everything in D/.plan/; "today" (plan-marshall's
+ *             current release) keeps plan state in "plan_base_dir" (default D/.plan/local) —
+ *             run-configuration.json, marshal.json, plans/{plan_id}/build-results/ — and reads
+ *             "plan_id"? (a plan's id; a build's log then goes to its build-results). Without
+ *             "generation", a "script_path" installed as …/<bundle>/skills/<skill>/scripts/… is read
+ *             by its notation's generation (pb_query "notations"), anything else as "spec".
+ *
  *   Versions  pb_abi_version() returns PB_ABI_VERSION of the library that was built. A caller
  *             compiled against this header must refuse to use a library whose version differs.
  *             pb_version() names the release ("0.1.0"), as `planbuild --version` and
@@ -83,7 +92,7 @@ extern "C" {
 #endif
 
 /* Changes whenever a request or reply changes incompatibly. */
-#define PB_ABI_VERSION 2
+#define PB_ABI_VERSION 3
 
 /* The ABI version the loaded library implements; compare with PB_ABI_VERSION. */
 int pb_abi_version(void);
@@ -141,16 +150,22 @@ char *pb_resolve(const char *request_json);
  *           no caps, no env, working_dir the project. What would run, without running it:
  *           pb_query "wrapper".
  * Reply:    the build result, fields in this order:
- *           "status" ("success" | "error" | "timeout" | "cached" | "killed": ended by a signal
- *           PlanBuild did not send, such as the OOM killer's, exit code 128 + the signal; nothing
- *           is learned from it), "exit_code" (-1 when the tool never ran or
+ *           "status" ("success" | "error" | "timeout" | "cached" | "killed" (a signal PlanBuild
+ *           did not send ended it, such as the OOM killer's: "exit_code" is -signal, and nothing is
+ *           learned from it) | "indeterminate" (how it ended cannot be known: its status was lost,
+ *           or it exited 0 but its log cannot be read)), "exit_code" (-1 when the tool never ran or
  *           timed out), "duration_seconds", "log_file" (absolute; "" when none was created),
  *           "command"; then when present "error" ("build_failed" | "timeout" | "execution_failed" |
- *           "wrapper_not_found" | "log_file_failed" | "killed"), "timeout_used_seconds", "wrapper" (Maven,
+ *           "wrapper_not_found" | "log_file_failed" | "killed" | "indeterminate"), "timeout_used_seconds", "wrapper" (Maven,
  *           Gradle: "./mvnw", "mvn", …), "command_type" (npm: "npm" | "npx"), "message" (why the
  *           tool could not run); then "errors" and "warnings" (arrays of
  *           {"file","line","message","category"} with "accepted" in structured mode) and "tests"
- *           ({"passed","failed","skipped","total"}) when the log was parsed.
+ *           ({"passed","failed","skipped","total","duration_seconds"?}) when the log was parsed;
+ *           "tests_run" (tests that ran) whenever the log shows a test summary, and
+ *           "tool_duration_seconds" on a timeout whose tests were all green so far.
+ *           The status is never stronger than the log: with "parse" (the default) the log is read
+ *           after every build, and an exit 0 whose log shows failed tests is "error"/"build_failed";
+ *           a timeout keeps the tests seen so far only while none failed.
  *           Only an invalid request yields "error":"invalid_request" (and a "junit" / "sarif" file
  *           that cannot be written "export_failed", after the build); everything else is a result.
  *           Through the build server the reply is the same result with "job" (the server's job
@@ -239,7 +254,8 @@ char *pb_format(const char *request_json);
  * pb_timeout_get — the timeout to apply to a command.
  *
  * Request:  {"project_dir": D?, "plan_dir_name": N?, "command_key": "maven:verify@core",
- *            "default": 300? (without it the minimum applies), "fallback_key": "maven:verify"?}
+ *            "default": 300? (without it the minimum applies), "fallback_key": "maven:verify"?,
+ *            "explicit": 1800? (a timeout the caller set: replaces what was learned; the minimum still applies)}
  * Reply:    {"status":"success","timeout_seconds":N,"learned":N | null}
  *           N = max(minimum, default) with nothing learned, else max(minimum, int(learned × margin));
  *           minimum 120 and margin 1.25 unless run-configuration.json has "timeout_policy".
@@ -344,8 +360,62 @@ char *pb_run_config(const char *request_json);
  *               accepted messages and "openrewrite_info" acceptable; category ("type") "other" unknown
  *               (marked "requires_classification"); the rest fixable. Exit 1 while any is fixable
  *               or unknown. Malformed JSON text or a non-array is "invalid_value".
+ *   Questions of the Python modules of both generations (see pb_script):
+ *   "notations": {} → {"status":"success","notations":[{"notation","bundle","skill","script",
+ *               "generation","system" (null for non-build scripts)}…],"module_homes":[{"bundle",
+ *               "skill","generation"}…],"build_systems":["maven","gradle","npm","python"]}.
+ *   "command_key": {"system": S, "args": A, "generation": G?} → {"status":"success",
+ *               "command_key","key_suffix"}: the key the generation learns A's timeout under.
+ *   "plan_paths": {the members of "Generations", "plan_id"?} → {"status":"success","generation",
+ *               "project_dir","plan_dir","state_dir","run_config","marshal","build_results"}.
+ *   "outer_timeout": {"timeout": N} → {"status":"success","timeout_seconds": N + 30}: the bound a
+ *               caller's own timeout must allow a build of N seconds.
+ *   "run_result": {"result": {…}, "evidence": {"issues","tests","build_status"}? | "evidence_error": T?,
+ *               "mode"?, "format"?, "system"?, "generation"?} → {"status":"success","stdout","stderr",
+ *               "exit_code","result"}: a result of the caller's own build finished as `run` finishes it.
+ *   "issue_summary": {"issues":[issue…]} → {"status":"success","summary":{category: count…,
+ *               "total_issues","total_errors","total_warnings"}}.
+ *   "run_config_checks": {"document": {…}} → {"status":"success","checks":[{"check","passed",
+ *               "message",…}…]}: run_config validate's checks of a document.
+ *   "log_text": {"log_file": F} | {"text": T} → {"status":"success","text"}: the log as the parsers
+ *               read it (ANSI escapes, CI prefixes and redraws removed; at most 64 MiB); with
+ *               "pytest": true also "pytest": whether it holds pytest's report (counts, a failed or errored test).
+ *   "gradle_layout": {"root": R?, "folder": F?, "settings_file": S?} → {"status":"success",
+ *               with R: "settings_file" (Kotlin script first, or null), "build_files" (relative, hidden
+ *               and build-output folders left out), with F "notation" (":a:b", ":" for R, null outside);
+ *               with S: "included_projects" ([":a", …]) and "root_project_name" (or null)}.
  */
 char *pb_query(const char *request_json);
+
+/*
+ * pb_script — one call of a script PlanBuild provides, as its command line would behave: the
+ * argument parsing, help texts, output (in the generation's dialect) and exit code of maven.py,
+ * gradle.py, npm.py, pyproject_build.py, run_config.py and architecture.py.
+ *
+ * Request:  {"script": "maven" | "maven.py" | …, "argv": ["run", "--command-args", "verify"]?,
+ *            "generation": "spec" | "today"?, "script_path": "/…/skills/build-maven/scripts/maven.py"?,
+ *            "env": {"PLAN_BASE_DIR": …, "PLAN_DIR_NAME": …, "XDG_CONFIG_HOME": …, "HOME": …}?
+ *            (other variables are ignored), "working_directory": "."? (relative paths of the
+ *            command line are read against it)}
+ *           The generation as in "Generations" above (the shims pass PLANBUILD_GENERATION as
+ *           "generation", set by the notation dispatcher, and their own file as "script_path").
+ * Reply:    {"status":"success","generation","stdout","stderr","exit_code", "data": {…}? (the answer
+ *            as an object before it was printed: a run's build result, a run_config answer),
+ *            "cancelled": true? (pb_script_start: pb_cancel stopped it)}
+ *           A command line the script refuses is such a reply too (argparse's usage on "stderr",
+ *           exit code 2); only a malformed request is an error reply.
+ * Blocks:   as long as the command takes (a `run` runs its build: use pb_script_start to cancel it).
+ */
+char *pb_script(const char *request_json);
+
+/*
+ * pb_script_start — pb_script on a thread of the library's; returns at once with a handle for
+ * pb_cancel, pb_detach and pb_wait, like pb_execute_start. A cancelled `run` prints the cancelled
+ * result. A `run` whose --execution-mode (or PLANBUILD_EXECUTION_MODE) picks the build server sends
+ * its build there as pb_execute would; pb_detach then leaves it running and the reply's stderr
+ * names the job (exit code 1, no "cancelled").
+ */
+long long pb_script_start(const char *request_json);
 
 /*
  * Progress of long work: called with one event as JSON text (valid only during the call) and the
@@ -436,7 +506,8 @@ char *pb_cache(const char *request_json);
  *           {"event":"run_finished","status","duration_seconds","total"}.
  * Reply:    {"status":"success" | "failure" | "partial","command","duration_seconds","total",
  *            "succeeded","failed","skipped","cancelled","cached","time_saved_seconds",
- *            "builds":[{"module","command","status" (success | error | timeout | skipped | cancelled | cached | killed),
+ *            "builds":[{"module","command","status" (success | error | timeout | skipped | cancelled | cached | killed;
+ *                       a build whose ending is not known is an error whose "reason" says so),
  *                       "duration_seconds","log_file","errors" (count),"warnings" (count),"tests",
  *                       "exit_code"?,"reason"?,"first_errors"?,"duration_ms","started_ms","finished_ms",
  *                       "time_saved_seconds"? (cached), "cache_miss"? ({"reason": no_record |
@@ -463,8 +534,8 @@ char *pb_run(const char *request_json, pb_progress_fn on_progress, void *context
 long long pb_run_start(const char *request_json, pb_progress_fn on_progress, void *context);
 
 /*
- * pb_wait — blocks until the job of a handle from pb_run_start or pb_execute_start has ended and
- * returns its reply (that of pb_run or pb_execute), releasing the handle. Call it exactly once
+ * pb_wait — blocks until the job of a handle from pb_run_start, pb_execute_start or
+ * pb_script_start has ended and returns its reply (that of pb_run, pb_execute or pb_script), releasing the handle. Call it exactly once
  * per handle; a handle never started or already waited for is answered with "invalid_request".
  * A job not waited for keeps its reply until the process ends.
  */
@@ -472,7 +543,7 @@ char *pb_wait(long long handle);
 
 /*
  * pb_cancel — cancel a run or build in flight, from any thread: a handle from pb_run (the
- * run_started event and the reply), pb_run_start or pb_execute_start. Running builds get SIGTERM
+ * run_started event and the reply), pb_run_start, pb_execute_start or pb_script_start. Running builds get SIGTERM
  * to their whole process group, then SIGKILL after the grace; nothing new starts; a run's
  * report has the unfinished builds "cancelled". Returns 1 when the job was in flight, 0 otherwise
  * (finished, or no such handle). A cancelled started job must still be waited for.
@@ -480,7 +551,7 @@ char *pb_wait(long long handle);
 int pb_cancel(long long handle);
 
 /*
- * pb_detach — stop waiting for a job (from pb_run_start or pb_execute_start), from any thread,
+ * pb_detach — stop waiting for a job (from pb_run_start, pb_execute_start or pb_script_start), from any thread,
  * without cancelling what can go on without the caller. A job the build server runs goes on and
  * keeps its result there; pb_wait then answers {"status":"error","error":"detached","message",
  * "job"} at once. A job running in this process cannot outlive its caller's wait, so it is

@@ -1,11 +1,12 @@
-"""Build issues and warning filtering (drop-in for the reference ``_build_parse``).
+"""Build issues and warning filtering (plan-marshall's ``_build_parse``, both generations).
 
 Matching accepted warnings and reading them from run-configuration.json happen in libplanbuild
-(``pb_filter_warnings``); log parsing happens in ``pb_parse`` (see :func:`parse_log_with`).
+(``pb_filter_warnings``); log parsing happens in ``pb_parse`` (see :func:`parse_log_with`); the
+summary by category and the log text as the parsers read it are the library's too.
 """
 
 import errno
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import _planbuild
@@ -32,14 +33,18 @@ class Issue:
     category: str | None = None
     stack_trace: str | None = None
     accepted: bool = False
+    detail: str | None = None
+    """What the tool printed about it beyond the message (a pytest traceback), when the log shows it."""
+    signature: str | None = field(default=None, compare=False, repr=False)
+    """A stable identity across runs (category, file and the message's first line; no line number),
+    given by libplanbuild for the issues it parsed; not part of the issue's content (equality, to_dict)."""
 
     def to_dict(self):
-        """file, line, message, severity; category and stack_trace when set; accepted only when True."""
+        """file, line, message, severity; category, stack_trace, detail when set; accepted only when True."""
         result = {'file': self.file, 'line': self.line, 'message': self.message, 'severity': self.severity}
-        if self.category is not None:
-            result['category'] = self.category
-        if self.stack_trace is not None:
-            result['stack_trace'] = self.stack_trace
+        for name in ('category', 'stack_trace', 'detail'):
+            if getattr(self, name) is not None:
+                result[name] = getattr(self, name)
         if self.accepted:
             result['accepted'] = True
         return result
@@ -49,7 +54,8 @@ class Issue:
         """An Issue from a reply row of libplanbuild."""
         return cls(file=data.get('file'), line=data.get('line'), message=data.get('message', ''),
                    severity=data.get('severity') or SEVERITY_WARNING, category=data.get('category'),
-                   stack_trace=data.get('stack_trace'), accepted=bool(data.get('accepted')))
+                   stack_trace=data.get('stack_trace'), accepted=bool(data.get('accepted')),
+                   detail=data.get('detail'), signature=data.get('signature'))
 
 
 @dataclass
@@ -60,14 +66,19 @@ class UnitTestSummary:
     failed: int
     skipped: int
     total: int
+    duration_seconds: float | None = None
+    """How long the tests took by the tool's own account (pytest's ``in 1.23s``), when it says."""
 
     def to_dict(self):
-        return {'passed': self.passed, 'failed': self.failed, 'skipped': self.skipped, 'total': self.total}
+        result = {'passed': self.passed, 'failed': self.failed, 'skipped': self.skipped, 'total': self.total}
+        if self.duration_seconds is not None:
+            result['duration_seconds'] = self.duration_seconds
+        return result
 
     @classmethod
     def from_dict(cls, data):
         return cls(passed=data.get('passed', 0), failed=data.get('failed', 0), skipped=data.get('skipped', 0),
-                   total=data.get('total', 0))
+                   total=data.get('total', 0), duration_seconds=data.get('duration_seconds'))
 
 
 class BuildParser(Protocol):
@@ -141,3 +152,26 @@ def parse_log_with(system, log_file):
 def _issue_row(issue):
     """An Issue (or an issue dict) as a request row."""
     return issue.to_dict() if hasattr(issue, 'to_dict') else dict(issue)
+
+
+def generate_summary_from_issues(issues):
+    """Counts by category (``compilation_error``, …; ``other_errors`` / ``other_warnings`` without
+    one) with ``total_issues``, ``total_errors`` and ``total_warnings``."""
+    reply = _planbuild.checked('pb_query', {'what': 'issue_summary', 'issues': [_issue_row(issue) for issue in issues]})
+    return reply['summary']
+
+
+def strip_ansi(text):
+    """``text`` as the parsers read it: ANSI escapes, CI prefixes and ``\\r`` redraws removed."""
+    return _planbuild.checked('pb_query', {'what': 'log_text', 'text': text})['text']
+
+
+def read_log_text(log_file):
+    """The log's text as the parsers read it (see :func:`strip_ansi`); FileNotFoundError for a missing log."""
+    path = str(log_file)
+    reply = _planbuild.call('pb_query', {'what': 'log_text', 'log_file': path})
+    if reply.get('status') != 'success':
+        if reply.get('error') == 'not_found':
+            raise FileNotFoundError(errno.ENOENT, reply.get('message', ''), path)
+        raise OSError(errno.EIO, reply.get('message', ''), path)
+    return reply['text']

@@ -1,7 +1,15 @@
 """ctypes binding of libplanbuild.so, PlanBuild's build engine (see include/planbuild.h).
 
 The drop-in modules of this folder hold no logic: they convert their arguments into a request,
-call one ``pb_*`` export through :func:`call`, and convert the reply back.
+call one ``pb_*`` export through :func:`call`, and convert the reply back. The scripts
+(maven.py, run_config.py, …) are one line each: :func:`main` hands their command line to
+``pb_script`` and prints what it answers.
+
+Generations: every request carries this file's path (``script_path``) and, when set, the
+``PLANBUILD_GENERATION`` variable (``spec`` | ``today``; the notation dispatcher sets it for the
+notation it runs). The library decides from them which generation of plan-marshall's interface a
+call speaks: installed under a today's notation's skill folder, or told ``today``, it answers as
+plan-marshall's current release; otherwise as the contract (SPEC) describes.
 
 Library lookup, first hit wins:
   1. the environment variable ``PLANBUILD_LIBRARY`` (a path to libplanbuild.so),
@@ -25,7 +33,7 @@ import os
 import signal
 import threading
 
-ABI_VERSION = 2
+ABI_VERSION = 3
 """The PB_ABI_VERSION these shims were written against (include/planbuild.h)."""
 
 LIBRARY_NAME = 'libplanbuild.so'
@@ -229,17 +237,21 @@ def wait_stoppable(handle):
     return state['reply'], state['signal']
 
 
+def _started(export, request):
+    """``export`` (a ``pb_*_start``) with ``request``, waited for by :func:`wait_stoppable`:
+    ``(reply dict, stop signal or None)``."""
+    start = getattr(load(), export)
+    start.argtypes = [ctypes.c_char_p]
+    start.restype = ctypes.c_int64
+    text, stopped = wait_stoppable(start(request_text(request).encode('utf-8', 'surrogateescape')))
+    return json.loads(text), stopped
+
+
 def execute(request):
     """pb_execute through pb_execute_start, stoppable: SIGINT, SIGTERM or SIGHUP cancel the build (its
     whole process tree) and raise :class:`Stopped` with the cancelled result. An invalid request raises
     :class:`PlanBuildError`; every other reply (success or failed build) is returned."""
-    lib = load()
-    start = lib.pb_execute_start
-    start.argtypes = [ctypes.c_char_p]
-    start.restype = ctypes.c_int64
-    handle = start(request_text(request).encode('utf-8', 'surrogateescape'))
-    text, stopped = wait_stoppable(handle)
-    reply = json.loads(text)
+    reply, stopped = _started('pb_execute_start', request)
     if reply.get('error') == 'invalid_request' and reply.get('status') == 'error':
         raise PlanBuildError(reply)
     if stopped is not None:
@@ -264,13 +276,80 @@ def result(name, request):
     return reply
 
 
+GENERATION_VARIABLE = 'PLANBUILD_GENERATION'
+"""Set by the notation dispatcher to the generation of the notation it runs."""
+
+SCRIPT_VARIABLES = ('PLAN_BASE_DIR', 'PLAN_DIR_NAME', 'XDG_CONFIG_HOME', 'HOME')
+"""The environment variables a script's answer depends on (pb_script's "env")."""
+
+
+def context():
+    """The members that tell the library which generation a call speaks (see the module doc)."""
+    members = {'script_path': os.path.abspath(__file__)}
+    generation = os.environ.get(GENERATION_VARIABLE)
+    if generation:
+        members['generation'] = generation
+    return members
+
+
+def generation():
+    """``'spec'`` or ``'today'``: the generation calls from this folder speak."""
+    return checked('pb_query', {'what': 'plan_paths', **context()})['generation']
+
+
+def plan_paths(project_dir=None, plan_id=None):
+    """Where this generation keeps files: ``project_dir``, ``plan_dir``, ``state_dir``,
+    ``run_config``, ``marshal``, ``build_results`` (pb_query "plan_paths")."""
+    request = project(project_dir) if project_dir else project(None)
+    if plan_id is not None:
+        request['plan_id'] = plan_id
+    return checked('pb_query', dict(request, what='plan_paths'))
+
+
+def script(name, argv, parse_only=False):
+    """Run script ``name`` (``'maven'``, ``'run_config'``, …) with ``argv`` through pb_script_start,
+    stoppable like :func:`execute`. Returns the reply: ``stdout``, ``stderr``, ``exit_code``, ``data``;
+    a stop signal makes the exit code 128 + the signal. ``parse_only``: only read the command line
+    (``data`` = ``{"command": [...], "values": {...}}``)."""
+    request = {'script': name, 'argv': [os.fspath(word) for word in argv], 'parse_only': parse_only,
+               'env': {key: os.environ[key] for key in SCRIPT_VARIABLES if os.environ.get(key)}, **context()}
+    reply, stopped = _started('pb_script_start', request)
+    if reply.get('status') != 'success':
+        raise PlanBuildError(reply)
+    if stopped is not None:
+        reply['exit_code'] = 128 + stopped
+    return reply
+
+
+def answer(name, argv):
+    """The answer of a script's subcommand as data (what Python's ``cmd_*`` handlers return)."""
+    reply = script(name, argv)
+    return reply.get('data') or {'status': 'error', 'error': 'no_answer', 'message': reply.get('stderr', '').strip()}
+
+
+def main(script_file, argv=None):
+    """The whole command line of a script: ``sys.argv[1:]`` (or ``argv``) answered by the library,
+    printed as the script prints it; returns the exit code."""
+    import sys
+    words = sys.argv[1:] if argv is None else list(argv)
+    try:
+        reply = script(os.path.basename(script_file), words)
+    except (LibraryUnavailable, PlanBuildError) as error:
+        sys.stderr.write(f'error: {error}\n')
+        return 1
+    sys.stderr.write(reply['stderr'])
+    sys.stdout.write(reply['stdout'])
+    sys.stdout.flush()
+    return reply['exit_code']
+
+
 def project(project_dir='.', *, option=None, **fields):
     """A request for the project in ``project_dir`` with the environment conventions attached.
 
     ``option`` is a ``--project-dir`` given on a command line. Which of the option, ``PLAN_BASE_DIR``
     and ``project_dir`` names the project is the library's rule (the same as ``bin/planbuild``'s).
     """
-    request = {'project_dir': os.fspath(project_dir or '.')}
+    request = {'project_dir': os.fspath(project_dir or '.')} if project_dir is not None else {}
     base = os.environ.get('PLAN_BASE_DIR')
     if base:
         request['plan_base_dir'] = base
@@ -279,7 +358,8 @@ def project(project_dir='.', *, option=None, **fields):
     plan_dir_name = os.environ.get('PLAN_DIR_NAME')
     if plan_dir_name:
         request['plan_dir_name'] = plan_dir_name
-    request.update(fields)
+    request.update(context())
+    request.update({key: value for key, value in fields.items() if value is not None})
     return request
 
 

@@ -1,19 +1,9 @@
 #!/usr/bin/env python3
-"""Gradle builds through libplanbuild.
-
-CLI: gradle.py run --commandArgs "ARGS" [--format toon|json] [--mode actionable|structured|errors]
-                   [--timeout N] [--project-dir DIR]
-Runs the build (wrapper first), prints the result (at most 20 errors and 10 warnings); exit 0 on success.
-"""
+"""Gradle builds through libplanbuild: run, parse, check-warnings, … (`gradle.py --help`; README "Scripts")."""
 
 import sys
 
-import _planbuild_cli
-
-
-def main(argv=None):
-    return _planbuild_cli.guarded(lambda words: _planbuild_cli.run_main('gradle', words, 'gradle.py'), argv)
-
+import _planbuild
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(_planbuild.main(__file__))

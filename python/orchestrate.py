@@ -121,22 +121,6 @@ def _missing_command():
     raise ValueError('run_many: command must not be empty')
 
 
-OPTIONS = {
-    '--command': ('command', str), '--module': ('modules', list), '--jobs': ('jobs', int),
-    '--timeout': ('timeout', int), '--format': ('format', ('toon', 'json')),
-    '--mode': ('mode', ('actionable', 'structured', 'errors')), '--project-dir': ('project_dir', str),
-    '--sequential': ('sequential', bool), '--stop-on-failure': ('stop_on_failure', bool),
-    '--no-cache': ('no_cache', bool), '--force': ('force', list),
-    '--events': ('events', str), '--trace': ('trace', str), '--junit': ('junit', str), '--sarif': ('sarif', str),
-    '--remote-cache': ('remote_cache', str), '--remote-cache-write': ('remote_cache_write', bool),
-    '--execution-mode': ('execution_mode', ('in_process', 'server', 'auto')),
-}
-USAGE = ('run --command C [--module M]... [--jobs N | --sequential] [--stop-on-failure] [--timeout S] '
-         '[--format toon|json] [--mode actionable|structured|errors] [--project-dir D] [--no-cache] [--force M]... '
-         '[--events FILE] [--trace FILE] [--junit FILE] [--sarif FILE] [--remote-cache URL] [--remote-cache-write] '
-         '[--execution-mode in_process|server|auto]')
-
-
 def _print_progress(line):
     """The library renders each line (pb_run "progress": "lines"); it is printed as it comes."""
     sys.stderr.write(line + '\n')
@@ -144,17 +128,19 @@ def _print_progress(line):
 
 
 def main(argv=None):
-    from _planbuild_cli import UsageError, parse_options, usage_error
+    """``orchestrate.py run --command C …``: the library reads the command line (its options are
+    listed by ``orchestrate.py run --help``), this module runs the builds with live progress."""
     argv = sys.argv[1:] if argv is None else argv
-    prog = 'orchestrate.py'
-    if not argv or argv[0] != 'run':
-        sys.stderr.write(f'usage: {prog} {USAGE}\n')
-        return 2
     try:
-        options = parse_options(argv[1:], OPTIONS, required=('--command',))
-    except UsageError as error:
-        return usage_error(prog, USAGE, str(error))
-    get = options.__dict__.get
+        parsed = _planbuild.script('orchestrate', argv, parse_only=True)
+    except (_planbuild.LibraryUnavailable, _planbuild.PlanBuildError) as error:
+        sys.stderr.write(f'error: {error}\n')
+        return 1
+    if 'data' not in parsed:  # help, or a command line the library refused
+        sys.stdout.write(parsed['stdout'])
+        sys.stderr.write(parsed['stderr'])
+        return parsed['exit_code']
+    get = parsed['data']['values'].get
     try:
         # The command line always prints the report: TOON unless --format says otherwise.
         report = run_many(get('command'), modules=get('modules'), jobs=get('jobs'), sequential=get('sequential'),
@@ -166,7 +152,8 @@ def main(argv=None):
                           execution_mode=get('execution_mode'))
     except _planbuild.PlanBuildError as error:
         if error.error == 'invalid_request':  # options the library refused (--jobs with --sequential)
-            return usage_error(prog, USAGE, error.message)
+            sys.stderr.write(f'usage: orchestrate.py run [-h] --command C ...\norchestrate.py: error: {error.message}\n')
+            return 2
         sys.stderr.write(f'error: {error.message}\n')
         return 1
     except _planbuild.LibraryUnavailable as error:

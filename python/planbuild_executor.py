@@ -12,38 +12,43 @@ and exit code are the dispatcher's. An unknown notation exits 1 with
 import os
 import sys
 
+
 SHIMS_DIR = os.path.dirname(os.path.abspath(__file__))
 
-NOTATIONS = {
-    # The generation SPEC names.
-    'pm-dev-java:plan-marshall-plugin:maven': 'maven.py',
-    'pm-dev-java:plan-marshall-plugin:gradle': 'gradle.py',
-    'pm-dev-frontend:plan-marshall-plugin:npm': 'npm.py',
-    'plan-marshall:run-config:run_config': 'run_config.py',
-    'plan-marshall:analyze-project-architecture:architecture': 'architecture.py',
-    'plan-marshall:build-orchestrator:orchestrate': 'orchestrate.py',
-    # The generation today's plan-marshall release writes into derived-data.json: the same scripts.
-    'plan-marshall:build-maven:maven': 'maven.py',
-    'plan-marshall:build-gradle:gradle': 'gradle.py',
-    'plan-marshall:build-npm:npm': 'npm.py',
-    'plan-marshall:build-pyproject:pyproject_build': 'pyproject_build.py',
-    'plan-marshall:manage-architecture:architecture': 'architecture.py',
-    'plan-marshall:manage-run-config:run_config': 'run_config.py',
-}
-"""Notation → script file in SHIMS_DIR; both generations of notations lead to the same script (the
-library's BuildInvocation knows the build notations of both too). A script that does not exist
-(yet) is left out of --list."""
+def _table():
+    """notation → (script file, generation), from the library's one notation table."""
+    import _planbuild
+    reply = _planbuild.checked('pb_query', {'what': 'notations'})
+    return {row['notation']: (row['script'], row['generation']) for row in reply['notations']}
+
+
+_notations = None
+
+
+def notations():
+    """Every notation PlanBuild answers, both generations: notation → (script file, generation)."""
+    global _notations
+    if _notations is None:
+        _notations = _table()
+    return _notations
+
+
+def __getattr__(name):
+    # NOTATIONS: notation → script file name, as earlier versions of this module defined it.
+    if name == 'NOTATIONS':
+        return {notation: script for notation, (script, _) in notations().items()}
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
 
 
 def script_path(notation):
     """The absolute path of the script a notation names, or None for an unknown notation."""
-    name = NOTATIONS.get(notation)
-    return os.path.join(SHIMS_DIR, name) if name else None
+    entry = notations().get(notation)
+    return os.path.join(SHIMS_DIR, entry[0]) if entry else None
 
 
 def available():
     """The notations whose script exists, sorted."""
-    return sorted(notation for notation in NOTATIONS if os.path.isfile(script_path(notation)))
+    return sorted(notation for notation in notations() if os.path.isfile(script_path(notation)))
 
 
 def _strip_trace_plan_id(args):
@@ -80,10 +85,15 @@ def _exit_code(code):
     return 1
 
 
-def run_script(path, args):
-    """Run the script at ``path`` as ``__main__`` with ``args``; its exit code."""
+def run_script(path, args, generation=None):
+    """Run the script at ``path`` as ``__main__`` with ``args`` (speaking ``generation``, the one of
+    the notation that named it); its exit code."""
     import runpy
+    import _planbuild
     saved_argv = sys.argv
+    saved_generation = os.environ.get(_planbuild.GENERATION_VARIABLE)
+    if generation:
+        os.environ[_planbuild.GENERATION_VARIABLE] = generation
     sys.argv = [path] + list(args)
     folder = os.path.dirname(path)
     inserted = folder not in sys.path
@@ -101,12 +111,26 @@ def run_script(path, args):
         return 1
     finally:
         sys.argv = saved_argv
+        if generation:
+            if saved_generation is None:
+                os.environ.pop(_planbuild.GENERATION_VARIABLE, None)
+            else:
+                os.environ[_planbuild.GENERATION_VARIABLE] = saved_generation
         if inserted and folder in sys.path:
             sys.path.remove(folder)
 
 
 def main(argv=None):
     """``execute-script.py NOTATION [args…]`` / ``--list``; returns the exit code."""
+    import _planbuild
+    try:
+        return _main(argv)
+    except _planbuild.LibraryUnavailable as error:  # the notation table is the library's
+        sys.stderr.write(f'error: {error}\n')
+        return 1
+
+
+def _main(argv):
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ('-h', '--help'):
         sys.stderr.write('Usage: execute-script.py <notation> [subcommand] [args...]\n\nAvailable scripts:\n')
@@ -122,7 +146,7 @@ def main(argv=None):
     if not os.path.isfile(path):
         sys.stderr.write(f'SCRIPT_ERROR\t{notation}\t1\tScript not found: {path}\n')
         return 1
-    code = run_script(path, _strip_trace_plan_id(argv[1:]))
+    code = run_script(path, _strip_trace_plan_id(argv[1:]), notations()[notation][1])
     try:
         sys.stdout.flush()
     except (OSError, ValueError):

@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
-"""Learned command timeouts in .plan/run-configuration.json (drop-in for the reference ``run_config``).
+"""Learned command timeouts, accepted warnings, profile mappings, extension defaults and plan-state
+cleanup in run-configuration.json (plan-marshall's ``run_config``, both generations).
 
-Functions:   timeout_get(command_key, default, project_dir='.') -> int
+Functions:   timeout_get(command_key, default, project_dir='.', explicit=None) -> int
              timeout_set(command_key, duration, project_dir='.') -> None
              compute_weighted_timeout(existing, new_duration) -> int
              ext_defaults_get/set/set_default/list, profile_mapping_get/get_all/set
-CLI:         run_config.py timeout get --command K --default N     prints the timeout alone
-             run_config.py timeout set --command K --duration N    prints TOON lines
-             run_config.py init [--force] | validate [--file F]
-             run_config.py warning add|list|remove, profile-mapping set|get|list|remove|batch-set,
-             extension-defaults set|set-default|get|list|remove   print TOON lines (see --help)
+             get_run_config_path(), read_run_config(path), validate_run_config(document),
+             get_acceptable_warnings(config, system), VALID_WARNING_CATEGORIES
+Handlers:    cmd_init, cmd_validate, cmd_timeout_get, cmd_timeout_set, cmd_timeout_measured,
+             cmd_warning_add/list/remove, cmd_cleanup, cmd_cleanup_status, cmd_build_queue_limit_get/set,
+             cmd_architecture_refresh_get/set_tier_0/1: an argparse namespace in, the answer dict out
+CLI:         run_config.py --help (every subcommand answered by libplanbuild's pb_script)
 
 The arithmetic, the file locking and the atomic rewrite are libplanbuild's (pb_timeout_get,
-pb_timeout_set, pb_run_config); this module converts arguments only. When PLAN_BASE_DIR is set it is the project directory, whatever project_dir says.
+pb_timeout_set, pb_run_config, pb_script); this module converts arguments only. Where the file is
+depends on the generation: the contract's PLAN_BASE_DIR names the project (``.plan/`` in it);
+today's names the plan-state folder that holds the file.
 """
 
 import sys
@@ -31,10 +35,11 @@ def __getattr__(name):
     raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
 
 
-def timeout_get(command_key, default, project_dir='.'):
-    """``max(120, default)`` with nothing learned, else ``max(120, int(learned × 1.25))``."""
-    reply = _planbuild.checked('pb_timeout_get',
-                               _planbuild.project(project_dir, command_key=command_key, default=int(default)))
+def timeout_get(command_key, default, project_dir='.', explicit=None):
+    """``max(120, default)`` with nothing learned, else ``max(120, int(learned × 1.25))``; an
+    ``explicit`` timeout (a caller's own) replaces the learned one: ``max(120, explicit)``."""
+    reply = _planbuild.checked('pb_timeout_get', _planbuild.project(
+        project_dir, command_key=command_key, default=int(default), explicit=None if explicit is None else int(explicit)))
     return reply['timeout_seconds']
 
 
@@ -89,124 +94,89 @@ def profile_mapping_set(profile_id, canonical, project_dir='.'):
     _run_config('profile_mapping_set', project_dir, profile_id=profile_id, canonical=canonical)
 
 
-CATEGORY = {'--category': ('category', str)}
-SYSTEM = {'--build-system': ('build_system', str)}
-PATTERN = {'--pattern': ('pattern', str)}
-PROFILE = {'--profile-id': ('profile_id', str)}
-KEY = {'--key': ('key', str)}
-VALUE = {'--value': ('value_text', str)}
-
-# (group, verb) → (pb_run_config operation, options, required flags)
-OPERATIONS = {
-    ('init', None): ('init', {}, ()),
-    ('validate', None): ('validate', {'--file': ('file', str)}, ()),
-    ('warning', 'add'): ('warning_add', {**CATEGORY, **PATTERN, **SYSTEM}, ('--category', '--pattern')),
-    ('warning', 'list'): ('warning_list', {**CATEGORY, **SYSTEM}, ()),
-    ('warning', 'remove'): ('warning_remove', {**CATEGORY, **PATTERN, **SYSTEM}, ('--category', '--pattern')),
-    ('profile-mapping', 'set'): ('profile_mapping_set', {**PROFILE, '--canonical': ('canonical', str)},
-                                 ('--profile-id', '--canonical')),
-    ('profile-mapping', 'get'): ('profile_mapping_get', PROFILE, ('--profile-id',)),
-    ('profile-mapping', 'list'): ('profile_mapping_list', {'--canonical': ('canonical', str)}, ()),
-    ('profile-mapping', 'remove'): ('profile_mapping_remove', PROFILE, ('--profile-id',)),
-    ('profile-mapping', 'batch-set'): ('profile_mapping_batch_set', {'--mappings-json': ('mappings', str)},
-                                       ('--mappings-json',)),
-    ('extension-defaults', 'get'): ('extension_defaults_get', KEY, ('--key',)),
-    ('extension-defaults', 'set'): ('extension_defaults_set', {**KEY, **VALUE}, ('--key', '--value')),
-    ('extension-defaults', 'set-default'): ('extension_defaults_set_default', {**KEY, **VALUE}, ('--key', '--value')),
-    ('extension-defaults', 'list'): ('extension_defaults_list', {}, ()),
-    ('extension-defaults', 'remove'): ('extension_defaults_remove', KEY, ('--key',)),
-}
-
-def _usage(group=None):
-    """Usage of one group or of the whole script, from the same table the parser uses."""
-    lines = []
-    if group in (None, 'timeout'):
-        lines += ['timeout get --command KEY --default SECONDS', 'timeout set --command KEY --duration SECONDS']
-    for (name, verb), (_, options, required) in OPERATIONS.items():
-        if group not in (None, name):
-            continue
-        flags = ' '.join(f'{flag} {options[flag][0].upper()}' if flag in required
-                         else f'[{flag} {options[flag][0].upper()}]' for flag in options)
-        if name == 'init':
-            flags = '[--force]'
-        lines.append(' '.join(part for part in (name, verb, flags) if part))
-    return '\n       '.join(lines)
+VALID_WARNING_CATEGORIES = ['transitive_dependency', 'plugin_compatibility', 'platform_specific']
+"""The categories of accepted warnings."""
 
 
-USAGE = _usage()
+def get_run_config_path():
+    """The run-configuration.json calls from here read and write (a pathlib.Path)."""
+    from pathlib import Path
+    return Path(_planbuild.plan_paths()['run_config'])
 
 
-
-def _print_error(reply):
-    """An error reply as TOON on stdout and one clear line on stderr; exit status 1."""
-    sys.stdout.write(f"status\terror\nerror\t{reply.get('error')}\n")
-    sys.stderr.write(f"error: {reply.get('message', reply.get('error'))}\n")
-    return 1
-
-
-def _timeout(verb, options):
-    if verb == 'get':
-        reply = _planbuild.call('pb_timeout_get', _planbuild.project(
-            '.', command_key=options.command, default=options.default))
-        if reply.get('status') != 'success':
-            sys.stderr.write(f"error: {reply.get('message', reply.get('error'))}\n")
-            return 1
-        sys.stdout.write(f"{reply['timeout_seconds']}\n")
-        return 0
-    reply = _planbuild.call('pb_timeout_set', _planbuild.project(
-        '.', command_key=options.command, duration=options.duration, format='toon'))
-    if reply.get('status') != 'success':
-        return _print_error(reply)
-    sys.stdout.write(reply['text'])
-    return 0
+def read_run_config(path=None):
+    """The document at ``path`` (default :func:`get_run_config_path`); an absent file reads as
+    ``{'version': 1, 'commands': {}}``."""
+    import json
+    from pathlib import Path
+    path = Path(path) if path is not None else get_run_config_path()
+    if not path.exists():
+        return {'version': 1, 'commands': {}}
+    return json.loads(path.read_text())
 
 
-TIMEOUT_OPTIONS = {
-    'get': ({'--command': ('command', str), '--default': ('default', int)}, ('--command', '--default')),
-    'set': ({'--command': ('command', str), '--duration': ('duration', int)}, ('--command', '--duration')),
-}
+def validate_run_config(document):
+    """validate's checks of a document: a list of ``{check, passed, message, …}``."""
+    return _planbuild.checked('pb_query', {'what': 'run_config_checks', 'document': document})['checks']
+
+
+def get_acceptable_warnings(config, build_system):
+    """``config[build_system]['acceptable_warnings']``, or ``{}``."""
+    section = config.get(build_system) if isinstance(config, dict) else None
+    return (section or {}).get('acceptable_warnings', {}) if isinstance(section, dict) else {}
+
+
+def _argv(args, *options):
+    """The command-line words of an argparse namespace's values (``None`` and ``False`` left out)."""
+    words = []
+    for option, name in options:
+        value = getattr(args, name, None)
+        if value is True:
+            words.append(option)
+        elif value not in (None, False):
+            words += [option, str(value)]
+    return words
+
+
+def _handler(*words, options=()):
+    """A ``cmd_*`` handler: the subcommand ``words`` with the namespace's options, its answer dict."""
+    def handle(args):
+        try:
+            get_run_config_path()
+            return _planbuild.answer('run_config', list(words) + _argv(args, *options))
+        except Exception as error:  # the caller's own failure (a file system, a patched path): an answer
+            return {'status': 'error', 'error': 'config_error', 'message': str(error)}
+    return handle
+
+
+_WARNING = (('--category', 'category'), ('--pattern', 'pattern'), ('--build-system', 'build_system'))
+cmd_init = _handler('init', options=(('--force', 'force'),))
+cmd_validate = _handler('validate', options=(('--file', 'file'),))
+cmd_timeout_get = _handler('timeout', 'get', options=(('--command', 'command'), ('--default', 'default'),
+                                                      ('--explicit', 'explicit')))
+cmd_timeout_set = _handler('timeout', 'set', options=(('--command', 'command'), ('--duration', 'duration')))
+cmd_timeout_measured = _handler('timeout', 'measured', options=(('--command', 'command'),))
+cmd_warning_add = _handler('warning', 'add', options=_WARNING)
+cmd_warning_list = _handler('warning', 'list', options=_WARNING)
+cmd_warning_remove = _handler('warning', 'remove', options=_WARNING)
+cmd_cleanup = _handler('cleanup', options=(('--target', 'target'), ('--dry-run', 'dry_run')))
+cmd_cleanup_status = _handler('cleanup-status')
+cmd_build_queue_limit_get = _handler('build-queue-limit', 'get')
+cmd_build_queue_limit_set = _handler('build-queue-limit', 'set', options=(('--value', 'value'),))
+cmd_architecture_refresh_get_tier_0 = _handler('architecture-refresh', 'get-tier-0')
+cmd_architecture_refresh_set_tier_0 = _handler('architecture-refresh', 'set-tier-0', options=(('--value', 'value'),))
+cmd_architecture_refresh_get_tier_1 = _handler('architecture-refresh', 'get-tier-1')
+cmd_architecture_refresh_set_tier_1 = _handler('architecture-refresh', 'set-tier-1', options=(('--value', 'value'),))
+
+
+def _read_architecture_refresh_value(field, default=None):
+    """The stored ``architecture_refresh`` setting (the library's default when absent or not a known value)."""
+    return _planbuild.answer('run_config', ['architecture-refresh', f"get-{field.replace('_', '-')}"]).get('value', default)
 
 
 def main(argv=None):
-    from _planbuild_cli import UsageError, parse_options, usage_error
-    argv = list(sys.argv[1:] if argv is None else argv)
-    prog = 'run_config.py'
-    group = argv[0] if argv else None
-    groups = {name for name, _ in OPERATIONS} | {'timeout'}
-    if group in ('-h', '--help'):
-        sys.stdout.write(f'usage: {prog} {USAGE}\n')
-        return 0
-    if group not in groups:
-        return usage_error(prog, USAGE, f'expected one of: {", ".join(sorted(groups))}')
-    verbs = {verb for name, verb in OPERATIONS if name == group} - {None}
-    if group == 'timeout':
-        verbs = set(TIMEOUT_OPTIONS)
-    verb = argv[1] if verbs and len(argv) > 1 else None
-    rest = argv[2:] if verbs else argv[1:]
-    if verb in ('-h', '--help') or '-h' in rest or '--help' in rest:
-        sys.stdout.write(f'usage: {prog} {_usage(group)}\n')
-        return 0
-    if verbs and verb not in verbs:
-        return usage_error(prog, _usage(group), f'expected {group} {"|".join(sorted(verbs))}')
-    force = group == 'init' and '--force' in rest
-    rest = [word for word in rest if not (force and word == '--force')]
-    try:
-        if group == 'timeout':
-            spec, required = TIMEOUT_OPTIONS[verb]
-            return _timeout(verb, parse_options(rest, spec, required=required))
-        operation, spec, required = OPERATIONS[(group, verb)]
-        fields = vars(parse_options(rest, spec, required=required))
-    except UsageError as error:
-        return usage_error(prog, _usage(group), str(error))
-    if force:
-        fields['force'] = True
-    reply = _planbuild.call('pb_run_config', _planbuild.project('.', operation=operation, **fields))
-    if reply.get('status') != 'success':
-        return _print_error(reply)
-    sys.stdout.write(reply['text'] + '\n')
-    return 0
+    return _planbuild.main(__file__, argv)
 
 
 if __name__ == '__main__':
-    from _planbuild_cli import guarded
-    sys.exit(guarded(main))
+    sys.exit(main())

@@ -94,20 +94,14 @@ int pbs_wait_exit(pid_t pid, int cancel_fd, int timeout_ms) {
     return result;
 }
 
-int pbs_reap_status(pid_t pid, int *signal_number) {
+int pbs_reap(pid_t pid) {
     int status = 0;
     pid_t got;
-    *signal_number = 0;
     do { got = waitpid(pid, &status, 0); } while (got < 0 && errno == EINTR);
     if (got < 0) return -1;
     if (WIFEXITED(status)) return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) { *signal_number = WTERMSIG(status); return 128 + WTERMSIG(status); }
+    if (WIFSIGNALED(status)) return 256 + WTERMSIG(status);
     return -1;
-}
-
-int pbs_reap(pid_t pid) {
-    int signal_number = 0;
-    return pbs_reap_status(pid, &signal_number);
 }
 
 int pbs_signal_group(pid_t pgid, int signal) {
@@ -252,7 +246,6 @@ int pbs_supervised_wait(pbs_supervised *build, int cancel_fd, int timeout_ms, in
         long value = 0;
         if (build->buffered > 0 && memchr(build->buffer, '\n', (size_t)build->buffered) != NULL) {
             if (read_line(build, &kind, &value) && kind == 'X') { *code = (int)value; return PBS_WAIT_EXITED; }
-            if (kind == 'K') build->signal = (int)value;
             continue;
         }
         long remaining = deadline < 0 ? -1 : deadline - monotonic_ms();
@@ -264,7 +257,6 @@ int pbs_supervised_wait(pbs_supervised *build, int cancel_fd, int timeout_ms, in
         if (ready > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
             if (!read_line(build, &kind, &value)) { *code = -1; return PBS_WAIT_EXITED; } // supervisor died
             if (kind == 'X') { *code = (int)value; return PBS_WAIT_EXITED; }
-            if (kind == 'K') build->signal = (int)value;
         }
     }
 }
@@ -279,7 +271,6 @@ int pbs_supervised_stop(pbs_supervised *build) {
     long value = 0;
     while (read_line(build, &kind, &value)) {
         if (kind == 'X') return (int)value;
-        if (kind == 'K') build->signal = (int)value;
     }
     return -1;
 }

@@ -1,11 +1,12 @@
 import PlanBuildSupport
+import PlanBuildExecution
 
 // The C entry points of libplanbuild.so, declared in include/planbuild.h. Each one routes to a
 // handler through Boundary; marshalling lives there, behaviour in the core. The shared object
 // exports exactly these symbols (Sources/PlanBuildABI/exports.map).
 
 /// Changes whenever a request or reply changes incompatibly; must equal PB_ABI_VERSION.
-let abiVersion: Int32 = 2
+let abiVersion: Int32 = 3
 
 @_cdecl("pb_abi_version")
 public func pb_abi_version() -> Int32 { abiVersion }
@@ -36,11 +37,17 @@ public func pb_execute(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer
 
 @_cdecl("pb_execute_start")
 public func pb_execute_start(_ request: UnsafePointer<CChar>?) -> Int64 {
+    startedJob(request) { (request: Request, waiting: Waiting) throws(PlanBuildError) -> JSONValue in
+        try SingleBuildHandlers.execute(request, waiting: waiting)
+    }
+}
+
+/// A handler on a job's thread with the job's wait (pb_cancel, pb_detach); the request is read at once.
+private func startedJob(_ request: UnsafePointer<CChar>?,
+                        _ handler: @escaping @Sendable (Request, Waiting) throws(PlanBuildError) -> JSONValue) -> Int64 {
     let decoded = Boundary.decoded(request)
     return Jobs.start { _, job in
-        Boundary.handle(decoded) { (request: Request) throws(PlanBuildError) -> JSONValue in
-            try SingleBuildHandlers.execute(request, waiting: job.waiting)
-        }
+        Boundary.handle(decoded) { (request: Request) throws(PlanBuildError) -> JSONValue in try handler(request, job.waiting) }
     }
 }
 
@@ -104,6 +111,20 @@ public func pb_run_start(_ request: UnsafePointer<CChar>?, _ callback: ProgressC
         Boundary.handle(decoded) { (request: Request) throws(PlanBuildError) -> JSONValue in
             try OrchestrationHandlers.run(request, handle: handle, waiting: job.waiting, progress: progress)
         }
+    }
+}
+
+@_cdecl("pb_script")
+public func pb_script(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+    Boundary.answer(request) { (request: Request) throws(PlanBuildError) -> JSONValue in
+        try ScriptHandlers.script(request)
+    }
+}
+
+@_cdecl("pb_script_start")
+public func pb_script_start(_ request: UnsafePointer<CChar>?) -> Int64 {
+    startedJob(request) { (request: Request, waiting: Waiting) throws(PlanBuildError) -> JSONValue in
+        try ScriptHandlers.script(request, waiting: waiting)
     }
 }
 

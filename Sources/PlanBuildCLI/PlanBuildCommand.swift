@@ -46,7 +46,11 @@ struct ProjectOptions: ParsableArguments {
     var projectDir: String?
 
     /// The project every command of this invocation works on (ProjectLayout.chosen).
-    var layout: ProjectLayout {
+    var layout: ProjectLayout { Self.layout(projectDir: projectDir) }
+
+    /// `--project-dir`, else PLAN_BASE_DIR, else the nearest folder with .plan/ at or above the
+    /// current one (also for `run`, whose options are the scripts' table).
+    static func layout(projectDir: String?) -> ProjectLayout {
         ProjectLayout.chosen(option: projectDir, baseDir: FileSystem.environment("PLAN_BASE_DIR"), given: nil,
                              planDirName: FileSystem.environment("PLAN_DIR_NAME"), searchFrom: ".")
     }

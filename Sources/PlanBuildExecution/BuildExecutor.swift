@@ -13,8 +13,10 @@ public struct BuildRequest: Sendable {
     /// Learn under this key instead of the one derived from the arguments.
     public var commandKey: String?
     public var mode: WarningMode
-    /// Parse the log of the build (succeeded or not) into errors, warnings filtered by `mode` and
-    /// test counts (a `run` and an orchestrated build do; the drop-in `execute_direct` does not).
+    /// Read the log after the build (succeeded or not): its errors, warnings filtered by `mode` and
+    /// test counts become part of the result, and its status must agree with it (TruthfulStatus).
+    /// A `run` and an orchestrated build do; the drop-in `execute_direct` does not (its caller
+    /// reads the log with its own parser).
     public var parseLog: Bool
     /// At most this many errors / warnings in the result (nil: all); `run` prints 20 and 10.
     public var maximumErrors: Int?
@@ -198,12 +200,15 @@ public enum BuildExecutor {
                 result.logFile = log.path
                 return result
             }
-            let outcome = ProcessRunner.run(launcher.argv + arguments.words, workingDirectory: workingDirectory,
+            let mavenLog = MavenLogOption.forBuild(system: request.system, words: arguments.words, logPath: log.path)
+            let outcome = ProcessRunner.run(launcher.argv + arguments.words + (mavenLog?.arguments ?? []),
+                                            workingDirectory: workingDirectory,
                                             environment: environment,
                                             outputDescriptor: log.descriptor,
                                             timeoutMilliseconds: lookup.seconds &* 1000, cancellation: cancellation,
                                             graceMilliseconds: request.graceMilliseconds, fileMask: request.fileMask)
             close(log.descriptor)
+            mavenLog?.merge(into: log.path)
 
             var result: BuildResult
             switch outcome {
@@ -223,18 +228,24 @@ public enum BuildExecutor {
                 }
             }
 
-            // A green build's log is read too: its warnings and test counts are part of its result.
             if request.parseLog {
-                attachDiagnostics(to: &result, request: request, configuration: configuration, since: Int(startedAt))
+                let evidence = try? ParserRegistry.parse(logFile: result.logFile, parser: request.system.rawValue)
+                TruthfulStatus.settle(&result, evidence: evidence)
+                // A green build's log counts too: its warnings and tests are part of its result.
+                if let evidence {
+                    attachDiagnostics(evidence, to: &result, request: request, configuration: configuration,
+                                      since: Int(startedAt))
+                }
             }
             return result
         }
     }
 
-    /// Parses the log and adds errors, filtered warnings and test counts to the result, and the
-    /// test tools' own reports written `since` then (TestReports) as its test cases.
-    static func attachDiagnostics(to result: inout BuildResult, request: BuildRequest, configuration: RunConfiguration, since: Int) {
-        guard let parsed = try? ParserRegistry.parse(logFile: result.logFile, parser: request.system.rawValue) else { return }
+    /// Adds the log's errors, filtered warnings and test counts to the result (a timeout keeps
+    /// the tests TruthfulStatus left it), and the test tools' own reports written `since` then
+    /// (TestReports) as its test cases.
+    static func attachDiagnostics(_ parsed: ParseOutcome, to result: inout BuildResult, request: BuildRequest,
+                                  configuration: RunConfiguration, since: Int) {
         let patterns = WarningPatterns((try? configuration.acceptableWarnings(system: request.system.rawValue)) ?? [])
         let projectDir = FileSystem.absolute(request.layout.projectDir)
         let module = (try? CommandArguments(system: request.system, commandArgs: request.commandArgs))?.module
@@ -250,13 +261,13 @@ public enum BuildExecutor {
         result.errors = relocated(parsed.errors)
         result.warnings = relocated(WarningMode.filter(parsed.warnings, patterns: patterns, mode: request.mode))
         result.capIssues(errors: request.maximumErrors, warnings: request.maximumWarnings)
-        result.tests = parsed.tests
+        if result.status != .timeout { result.tests = parsed.tests }
         let words = (try? CommandArguments(system: request.system, commandArgs: request.commandArgs))?.words ?? []
         let workingDirectory = request.workingDirectory.map { FileSystem.join(projectDir, $0) } ?? projectDir
         result.testCases = TestReports.cases(system: request.system, words: words, projectDir: projectDir, folders: folders,
                                              workingDirectory: workingDirectory, since: since)
         // A log that gave no counts (`mvn -q`) takes the reports' counts.
-        if result.tests == nil, let cases = result.testCases { result.tests = TestSummary(cases: cases) }
+        if result.tests == nil, result.status != .timeout, let cases = result.testCases { result.tests = TestSummary(cases: cases) }
     }
 
     static func failure(_ kind: String, command: String, message: String, wrapper: String? = nil,

@@ -87,16 +87,14 @@ public enum ProcessRunner {
         let ending: ProcessOutcome.Ending
         switch waited {
         case Int32(PBS_WAIT_EXITED):
-            var signal: Int32 = 0
-            let code = pbs_reap_status(pid, &signal)
-            ending = signal > 0 ? .killed(signal: Int(signal)) : .exited(Int(code))
+            ending = .init(statusCode: Int(pbs_reap(pid)))
         case Int32(PBS_WAIT_TIMED_OUT), Int32(PBS_WAIT_CANCELLED):
             terminateGroup(pid, graceMilliseconds: graceMilliseconds)
             _ = pbs_reap(pid)
             ending = waited == Int32(PBS_WAIT_TIMED_OUT) ? .timedOut : .cancelled
         default:
             terminateGroup(pid, graceMilliseconds: 0)
-            ending = .exited(Int(pbs_reap(pid)))
+            ending = .init(statusCode: Int(pbs_reap(pid)))
         }
         return .success(ProcessOutcome(ending: ending, durationMilliseconds: MonotonicClock.milliseconds() - started))
     }
@@ -121,12 +119,12 @@ public enum ProcessRunner {
         let ending: ProcessOutcome.Ending
         switch waited {
         case Int32(PBS_WAIT_EXITED):
-            ending = build.signal > 0 ? .killed(signal: Int(build.signal)) : .exited(Int(code))
+            ending = .init(statusCode: Int(code))
         case Int32(PBS_WAIT_TIMED_OUT), Int32(PBS_WAIT_CANCELLED):
             _ = pbs_supervised_stop(&build)
             ending = waited == Int32(PBS_WAIT_TIMED_OUT) ? .timedOut : .cancelled
         default:
-            ending = .exited(Int(pbs_supervised_stop(&build)))
+            ending = .init(statusCode: Int(pbs_supervised_stop(&build)))
         }
         return .success(ProcessOutcome(ending: ending, durationMilliseconds: MonotonicClock.milliseconds() - started))
     }

@@ -27,6 +27,10 @@ public struct OrchestrationOptions: Sendable {
     /// The build server's gate (machine-wide slots, identical builds shared); nil starts each
     /// build as soon as the concurrency limit allows.
     public var gate: (any BuildGate)?
+    /// How a command line that names one of PlanBuild's build scripts is read and run in this
+    /// process; the default knows none, so every build runs as the process its command line names.
+    /// The library and the CLI hand in the scripts' own (PlanBuildScripts' BuildScriptRuns).
+    public var scripts: any ScriptRuns = NoScriptRuns()
 
     public init(jobs: Int? = nil, sequential: Bool = false, stopOnFailure: Bool = false, timeoutSeconds: Int? = nil,
                 modules: [String]? = nil, mode: WarningMode = .actionable) {
@@ -124,7 +128,7 @@ final class OrchestratedRun: @unchecked Sendable {
                 if case .miss(let miss) = incremental.decisions[index] { reports[index].cacheMiss = miss }
             }
         }
-        let expected = OrchestratedRun.learnedDurations(plan: plan, layout: layout)
+        let expected = OrchestratedRun.learnedDurations(plan: plan, layout: layout, scripts: options.scripts)
         let priority = plan.remainingPathMilliseconds(expected: expected)
         self.priority = priority
         self.expectedMilliseconds = expected
@@ -317,7 +321,7 @@ final class OrchestratedRun: @unchecked Sendable {
     private func perform(_ build: PlannedBuild, cancellation: CancellationToken) -> BuildResult {
         let invocation: BuildInvocation
         do {
-            invocation = try BuildInvocation.from(commandLine: build.commandLine)
+            invocation = try BuildInvocation.from(commandLine: build.commandLine, scripts: options.scripts)
         } catch {
             return BuildResult.notStarted(BuildResult.ErrorKind.executionFailed, command: build.commandLine, message: error.message)
         }
@@ -332,7 +336,11 @@ final class OrchestratedRun: @unchecked Sendable {
             request.learnTimeout = options.learnTimeouts
             request.environment = options.environment
             request.fileMask = options.fileMask
-            return BuildExecutor.execute(request, cancellation: cancellation)
+            do {
+                return try options.scripts.run(request, exports: engine.exports, cancellation: cancellation)
+            } catch {
+                return BuildResult.notStarted(BuildResult.ErrorKind.executionFailed, command: build.commandLine, message: error.message)
+            }
         case .process(let words):
             return ProcessBuild.run(words: words, module: build.module, command: build.command, layout: layout,
                                     timeoutSeconds: options.timeoutSeconds, learn: options.learnTimeouts,
@@ -354,13 +362,8 @@ final class OrchestratedRun: @unchecked Sendable {
         report.testCases = result.testCases ?? []
         report.reason = result.message
         report.timeoutUsedSeconds = result.timeoutUsedSeconds
-        switch (result.status, result.error) {
-        case (.success, _), (.cached, _): report.status = .success // cached: never from orchestration (useCache off)
-        case (.timeout, _): report.status = .timeout
-        case (.killed, _): report.status = .killed
-        case (.error, "cancelled"?): report.status = .cancelled
-        case (.error, _): report.status = .error
-        }
+        // cached: never from orchestration (it has the cache of its own), so never shown as such.
+        report.status = result.status == .cached ? .success : BuildReport.Status(result)
         if report.status == .error && report.errors.isEmpty, let message = result.message {
             report.reason = message
         }
@@ -435,12 +438,12 @@ final class OrchestratedRun: @unchecked Sendable {
     }
 
     /// What run-configuration.json learned about each build's duration (its weighted value).
-    private static func learnedDurations(plan: OrchestrationPlan, layout: ProjectLayout) -> [Int?] {
+    private static func learnedDurations(plan: OrchestrationPlan, layout: ProjectLayout, scripts: any ScriptRuns) -> [Int?] {
         let configuration = RunConfiguration(layout: layout)
         guard let document = try? configuration.load() else { return plan.builds.map { _ in nil } }
         return plan.builds.map { build in
             let key: String
-            switch try? BuildInvocation.from(commandLine: build.commandLine) {
+            switch try? BuildInvocation.from(commandLine: build.commandLine, scripts: scripts) {
             case .engine(let engine)?:
                 guard let arguments = try? CommandArguments(system: engine.system, commandArgs: engine.commandArgs) else { return nil }
                 key = arguments.commandKey

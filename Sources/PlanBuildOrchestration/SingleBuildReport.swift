@@ -12,14 +12,7 @@ extension RunReport {
         let command = arguments.map { $0.goals.joined(separator: " ") } ?? request.commandArgs
         var build = BuildReport(module: arguments?.module ?? "default", command: command.isEmpty ? request.commandArgs : command,
                                 status: .error)
-        switch (result.status, result.error) {
-        case (.success, _): build.status = .success
-        case (.cached, _): build.status = .cached
-        case (.timeout, _): build.status = .timeout
-        case (.killed, _): build.status = .killed
-        case (.error, "cancelled"?): build.status = .cancelled
-        case (.error, _): build.status = .error
-        }
+        build.status = BuildReport.Status(result)
         build.durationSeconds = result.durationSeconds
         build.durationMilliseconds = result.durationMilliseconds
         build.logFile = result.logFile.isEmpty ? nil : result.logFile
@@ -34,5 +27,20 @@ extension RunReport {
         build.startedAtMilliseconds = 0
         build.finishedAtMilliseconds = result.durationMilliseconds
         self.init(command: build.command, builds: [build], durationMilliseconds: result.durationMilliseconds)
+    }
+}
+
+extension BuildReport.Status {
+    /// A build's place in a run report. The report has no `indeterminate`: such a build counts as
+    /// an error whose reason (the result's message) says why its ending is not known.
+    init(_ result: BuildResult) {
+        switch (result.status, result.error) {
+        case (.success, _): self = .success
+        case (.cached, _): self = .cached
+        case (.timeout, _): self = .timeout
+        case (.killed, _): self = .killed
+        case (.error, "cancelled"?): self = .cancelled
+        case (.error, _), (.indeterminate, _): self = .error
+        }
     }
 }

@@ -70,7 +70,8 @@ struct IssueCollector {
 
 /// The parsers by the names `pb_parse` and the Python modules use.
 public enum ParserRegistry {
-    public static let names = ["maven", "gradle", "npm", "python"]
+    /// One parser per build system, named like it.
+    public static let names = BuildSystem.allCases.map(\.rawValue)
 
     /// The parser the log needs (BuildSystemGuess), or an error naming the systems to choose from.
     public static func guessedParser(logFile path: String) throws(PlanBuildError) -> String {

@@ -19,9 +19,9 @@
 //   the client that asked for it, and a mask is per process, so the supervisor sets it before the
 //   build starts.
 // Status lines written to fd 3: "S <pid>\n" once the build runs, or "E <errno>\n" when it could not
-// be started; then "K <signal>\n" when the build itself was ended by a signal, and "X <code>\n" (exit
-// code, or 128 + signal) when it has ended and the tree is down. "K" tells a build killed by a signal
-// from an exit code of 128 + N that the build chose (a shell reporting its child's death).
+// be started; then "X <code>\n" when it has ended and the tree is down: the exit code (0-255), 256 +
+// the signal that ended the build, or -1 when that is unknown. A signal is kept apart from every
+// exit code: a shell's `exit 137` (its child's death by SIGKILL) is an exit code, not a SIGKILL.
 //
 // The rule for what is ended (docs/processes.md):
 //   - timeout, cancellation, runner gone, SIGTERM to this supervisor: every descendant — the build's
@@ -56,7 +56,6 @@ enum { STATUS_FD = 3, CONTROL_FD = 4 };
 
 static pid_t build_pid = -1;
 static int build_code = -1;   // decoded status once the build is reaped
-static int build_signal = 0;  // the signal that ended the build, 0 when it exited
 static int build_reaped = 0;
 
 static long monotonic_ms(void) {
@@ -72,9 +71,10 @@ static void report(char kind, long value) {
     do { written = write(STATUS_FD, line, (size_t)length); } while (written < 0 && errno == EINTR);
 }
 
+// A signal is reported apart from every exit code (a shell's `exit 137` is not a SIGKILL).
 static int decode(int status) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    if (WIFSIGNALED(status)) return 256 + WTERMSIG(status);
     return -1;
 }
 
@@ -85,11 +85,7 @@ static int reap_children(void) {
         int status = 0;
         pid_t pid = waitpid(-1, &status, WNOHANG);
         if (pid > 0) {
-            if (pid == build_pid) {
-                build_code = decode(status);
-                build_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-                build_reaped = 1;
-            }
+            if (pid == build_pid) { build_code = decode(status); build_reaped = 1; }
             continue;
         }
         if (pid == 0) return 1;
@@ -279,7 +275,6 @@ int main(int argc, char **argv) {
     }
     if (stop) end_tree(grace_ms);
     else end_group_after_exit(grace_ms);
-    if (build_reaped && build_signal > 0) report('K', build_signal);
     report('X', build_reaped ? build_code : -1);
     return 0;
 }

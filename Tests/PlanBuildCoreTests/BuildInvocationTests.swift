@@ -2,12 +2,13 @@ import Testing
 @testable import PlanBuildModel
 @testable import PlanBuildOrchestration
 @testable import PlanBuildExecution
+@testable import PlanBuildScripts
 
 /// Which command lines of derived-data.json run in the engine, and what their options carry
 /// (both notation generations, --command-args, --env, --working-dir).
 @Suite struct BuildInvocationTests {
     private func engine(_ line: String) throws -> BuildInvocation.EngineBuild? {
-        if case .engine(let build) = try BuildInvocation.from(commandLine: line) { return build }
+        if case .engine(let build) = try BuildInvocation.from(commandLine: line, scripts: BuildScriptRuns()) { return build }
         return nil
     }
 

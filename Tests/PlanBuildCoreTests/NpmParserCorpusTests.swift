@@ -477,7 +477,8 @@ enum NpmCorpus {
                     let passed = counts["passed"] as? Int ?? 0, failed = counts["failed"] as? Int ?? 0
                     let skipped = counts["skipped"] as? Int ?? 0
                     tests = TestSummary(passed: passed, failed: failed, skipped: skipped,
-                                        total: counts["total"] as? Int ?? passed + failed + skipped)
+                                        total: counts["total"] as? Int ?? passed + failed + skipped,
+                                        durationSeconds: (counts["duration_seconds"] as? NSNumber)?.doubleValue)
                 }
                 result.append(Case(name: tool + "/" + base, logPath: logPath,
                                    buildStatus: json["build_status"] as? String ?? "", issues: issues, tests: tests))

@@ -55,7 +55,7 @@ import Testing
         #expect(outcome.issues.count == 1)
         #expect(outcome.issues.first?.file == "tests/test_x.py")
         #expect(outcome.issues.first?.message == "test_one: assert 1 == 2")
-        #expect(outcome.tests == TestSummary(passed: 1, failed: 1, skipped: 1))
+        #expect(outcome.tests == TestSummary(passed: 1, failed: 1, skipped: 1, durationSeconds: 0.01))
         #expect(outcome.buildStatus == .failure)
     }
 
@@ -67,8 +67,24 @@ import Testing
         took 3 seconds in 1.5s
         """
         let outcome = try ParserRegistry.run(PythonLogParser.self, text: log)
-        #expect(outcome.tests == TestSummary(passed: 5, failed: 1, skipped: 1))
+        #expect(outcome.tests == TestSummary(passed: 5, failed: 1, skipped: 1, durationSeconds: 0.10 + 1.00))
         #expect(outcome.buildStatus == .failure)
+    }
+
+    @Test("pytest errors carry their traceback block as detail; the short summary adds no second issue")
+    func pytestErrorDetail() throws {
+        let root = TestSupport.repositoryRoot() + "/Tests/Fixtures/logs/pytest/"
+        let collection = try ParserRegistry.parse(logFile: root + "collection-error.log", parser: "python")
+        #expect(collection.issues.count == 1)
+        let error = try #require(collection.issues.first)
+        #expect(error.category == IssueCategory.testCollectionError && error.message == "ModuleNotFoundError: No module named 'calc.missing'")
+        #expect(error.detail?.hasPrefix("ERROR collecting tests/test_broken.py\n") == true)
+        #expect(error.detail?.contains("    import calc.missing") == true)
+        let setup = try ParserRegistry.parse(logFile: root + "verbose-failures.log", parser: "python")
+        let fixture = try #require(setup.issues.first { $0.category == IssueCategory.testCollectionError })
+        #expect(fixture.message == "RuntimeError: fixture broke" && fixture.detail?.contains("def boom(self):") == true)
+        #expect(setup.issues.filter { $0.category == IssueCategory.testCollectionError }.count == 1)
+        #expect(fixture.signature == "test_collection_error|tests/test_more.py|RuntimeError: fixture broke")
     }
 
     @Test("arbitrary bytes built from the recognized pieces never trap, and stay bounded")

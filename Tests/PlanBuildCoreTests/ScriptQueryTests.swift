@@ -39,6 +39,23 @@ import Testing
         #expect(GradleProjectFinder.parents([":a", "b", "c"].map { String($0.drop { $0 == ":" }) }) == [":a", ":a:b"])
     }
 
+    @Test func gradleLayoutOfATree() throws {
+        try TestSupport.withTemporaryDirectory { dir throws in
+            try FileSystem.makeDirectories(dir + "/services/auth")
+            try FileSystem.makeDirectories(dir + "/.hidden/x")
+            try FileSystem.makeDirectories(dir + "/build/y")
+            for file in ["settings.gradle", "settings.gradle.kts", "build.gradle.kts", "services/auth/build.gradle",
+                         ".hidden/x/build.gradle", "build/y/build.gradle"] {
+                TestSupport.write("// \(file)", to: dir + "/" + file)
+            }
+            #expect(GradleProjectFinder.settingsFile(in: dir) == dir + "/settings.gradle.kts")
+            #expect(GradleProjectFinder.buildFiles(under: dir).sorted() == ["build.gradle.kts", "services/auth/build.gradle"])
+            #expect(GradleProjectFinder.notation(root: dir, folder: dir + "/services/auth") == ":services:auth")
+            #expect(GradleProjectFinder.notation(root: dir, folder: dir) == ":")
+            #expect(GradleProjectFinder.notation(root: dir + "/services", folder: dir) == nil)
+        }
+    }
+
     @Test func checkWarningsSortsByTheReferenceRules() throws {
         let warnings: JSONValue = .array([
             ["message": "x deprecated", "severity": "WARNING", "type": "deprecation_warning"],

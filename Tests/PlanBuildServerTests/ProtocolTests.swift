@@ -1,5 +1,6 @@
 import Testing
 @testable import PlanBuildSupport
+@testable import PlanBuildExecution
 @testable import PlanBuildOrchestration
 @testable import PlanBuildServer
 

@@ -10,7 +10,8 @@
  *
  * Exports tested: every function declared in include/planbuild.h (pb_abi_version, pb_version, pb_free,
  * pb_resolve, pb_execute, pb_create_log_file, pb_parse, pb_filter_warnings, pb_format,
- * pb_timeout_get, pb_timeout_set, pb_run with its progress callback, pb_cancel).
+ * pb_timeout_get, pb_timeout_set, pb_run with its progress callback, pb_cancel, pb_detach, pb_script
+ * and pb_script_start).
  *
  * Build:  cc -Wall -Wextra -Werror -I include Tests/c/abi_test.c -o abi_test \
  *            -L<dir> -lplanbuild -Wl,-rpath,<dir> -pthread
@@ -67,6 +68,7 @@ static char *pb_run_counting(const char *request) { return pb_run(request, count
 /* The start/wait pairs as a pb_fn: an invalid request must come back from pb_wait. */
 static char *pb_execute_start_waiting(const char *request) { return pb_wait(pb_execute_start(request)); }
 static char *pb_run_start_waiting(const char *request) { return pb_wait(pb_run_start(request, count_event, NULL)); }
+static char *pb_script_start_waiting(const char *request) { return pb_wait(pb_script_start(request)); }
 
 static const struct export_entry EXPORTS[] = {
     {"pb_resolve", pb_resolve},
@@ -81,6 +83,8 @@ static const struct export_entry EXPORTS[] = {
     {"pb_query", pb_query},
     {"pb_execute_start", pb_execute_start_waiting},
     {"pb_run_start", pb_run_start_waiting},
+    {"pb_script", pb_script},
+    {"pb_script_start", pb_script_start_waiting},
 };
 #define EXPORT_COUNT (sizeof(EXPORTS) / sizeof(EXPORTS[0]))
 
@@ -1347,6 +1351,63 @@ static void test_detach_and_execution_mode(void) {
     }
 }
 
+/* pb_script: a script's whole command line — output, exit code, help, usage errors — in both
+ * generations; pb_script_start is cancellable like pb_execute_start. */
+static void test_scripts(void) {
+    char *r = format_text("{\"script\":\"maven\",\"argv\":[\"run\",\"--commandArgs\",\"verify -pl core\",\"--project-dir\",\"%s\"]}", project);
+    expect("pb_script maven run (the contract's) → tab TOON, exit 0", pb_script, r, "{\"status\":\"success\",\"generation\":\"spec\"",
+           "\"stdout\":\"status\\tsuccess\\n", "\"stderr\":\"[EXEC] ./mvnw verify -pl core\\n\"", "\"exit_code\":0",
+           "\"data\":{\"status\":\"success\"", NULL);
+    free(r);
+    r = format_text("{\"script\":\"maven.py\",\"generation\":\"today\",\"argv\":[\"run\",\"--command-args\",\"fail\","
+                    "\"--project-dir\",\"%s\"]}", project);
+    expect("pb_script maven run (today's), a failed build → key: value TOON, exit 0", pb_script, r, "\"generation\":\"today\"",
+           "\"stdout\":\"status: error\\nexit_code: 1\\n", "\"exit_code\":0", NULL);
+    free(r);
+    expect("pb_script --help → usage on stdout, exit 0", pb_script, "{\"script\":\"run_config\",\"argv\":[\"timeout\",\"get\",\"-h\"]}",
+           "\"stdout\":\"usage: run_config.py timeout get [-h] --command COMMAND --default DEFAULT", "\"exit_code\":0", NULL);
+    expect("pb_script bad command line → argparse's two lines, exit 2", pb_script, "{\"script\":\"gradle\",\"argv\":[\"parse\"]}",
+           "\"stderr\":\"usage: gradle.py parse [-h] --log FILE", "gradle.py: error: the following arguments are required: --log\\n\"",
+           "\"exit_code\":2", NULL);
+    expect("pb_script parse_only → the values, nothing run", pb_script,
+           "{\"script\":\"orchestrate\",\"parse_only\":true,\"argv\":[\"run\",\"--command\",\"verify\",\"--module\",\"a\",\"--module\",\"b\"]}",
+           "\"data\":{\"command\":[\"run\"],\"values\":{\"command\":\"verify\",\"modules\":[\"a\",\"b\"]}}", NULL);
+    expect("pb_script unknown script → invalid_request", pb_script, "{\"script\":\"deploy\"}", INVALID, "known:", NULL);
+    expect("pb_script unknown generation → invalid_request", pb_script, "{\"script\":\"maven\",\"generation\":\"next\"}", INVALID, NULL);
+
+    take_sleep_pid();
+    r = format_text("{\"script\":\"maven\",\"argv\":[\"run\",\"--commandArgs\",\"sleep\",\"--project-dir\",\"%s\"]}", project);
+    long long handle = pb_script_start(r);
+    free(r);
+    pid_t sleeper = wait_sleep_pid();
+    report(handle > 0 && pb_cancel(handle) == 1, NULL, "pb_script_start → handle %lld, pb_cancel → 1", handle);
+    char *reply = pb_wait(handle);
+    report(reply_problem(reply) == NULL && strstr(reply, "\"cancelled\":true") && strstr(reply, "\"exit_code\":1"), reply,
+           "pb_wait of a cancelled pb_script_start → the cancelled run's output, exit 1, cancelled");
+    report(process_gone(sleeper, 3.0), NULL, "pb_cancel of pb_script_start killed the build (grandchild %d gone)", (int)sleeper);
+    pb_free(reply);
+
+    /* A script's run takes --execution-mode like pb_execute's member, checked by its options table;
+     * pb_detach of an in-process script run cancels it like pb_cancel. */
+    r = format_text("{\"script\":\"maven\",\"argv\":[\"run\",\"--commandArgs\",\"verify -pl core\",\"--execution-mode\",\"nowhere\","
+                    "\"--project-dir\",\"%s\"]}", project);
+    expect("pb_script run --execution-mode nowhere → argparse's usage error, exit 2", pb_script, r,
+           "argument --execution-mode: invalid choice: 'nowhere'", "\"exit_code\":2", NULL);
+    free(r);
+    take_sleep_pid();
+    r = format_text("{\"script\":\"maven\",\"argv\":[\"run\",\"--commandArgs\",\"sleep\",\"--execution-mode\",\"in_process\","
+                    "\"--project-dir\",\"%s\"]}", project);
+    handle = pb_script_start(r);
+    free(r);
+    sleeper = wait_sleep_pid();
+    report(handle > 0 && pb_detach(handle) == 1, NULL, "pb_script_start in process → handle %lld, pb_detach → 1", handle);
+    reply = pb_wait(handle);
+    report(reply_problem(reply) == NULL && strstr(reply, "\"cancelled\":true") && strstr(reply, "\"exit_code\":1"), reply,
+           "pb_wait after pb_detach of an in-process script run → the cancelled run's output, exit 1");
+    report(process_gone(sleeper, 3.0), NULL, "pb_detach of an in-process pb_script_start ended the build (grandchild %d gone)", (int)sleeper);
+    pb_free(reply);
+}
+
 /* pb_query over the project's derived-data.json: what architecture.py prints. */
 static void test_queries(void) {
     char *r = format_text("{\"what\":\"modules\",\"project_dir\":\"%s\"}", project);
@@ -1980,6 +2041,7 @@ int main(void) {
     SECTION(test_start_and_wait);
     SECTION(test_detach_and_execution_mode);
     SECTION(test_queries);
+    SECTION(test_scripts);
     SECTION(test_generic_garbage);
     SECTION(test_deep_nesting);
     SECTION(test_wrong_types);

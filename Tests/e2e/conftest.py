@@ -111,9 +111,12 @@ def places(result: dict, key: str = "errors") -> set:
     return {(issue["file"], issue["line"], issue.get("category")) for issue in result.get(key) or []}
 
 
-def log_scope(result_or_build: dict, project: Path) -> tuple:
-    """(scope folder, file name prefix) of a build's log, checking it lies under build-output/."""
+def log_scope(result_or_build: dict, project: Path, plan: str | None = None) -> tuple:
+    """(scope folder, file name prefix) of a build's log, checking where it lies: build-output/, or
+    with `plan` (today's notations) the plan's build-results/ in .plan/local."""
     log = Path(result_or_build["log_file"])
     assert log.is_file(), log
-    assert log.parent.parent == (project / ".plan" / "temp" / "build-output").resolve()
+    folder = project / ".plan" / "temp" / "build-output" if plan is None else \
+        project / ".plan" / "local" / "plans" / plan / "build-results"
+    assert log.parent.parent == folder.resolve()
     return log.parent.name, log.name.split("-")[0]

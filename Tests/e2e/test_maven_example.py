@@ -6,6 +6,7 @@ from pathlib import Path
 from conftest import run_script
 
 MAVEN = "pm-dev-java:plan-marshall-plugin:maven"
+TODAY_MAVEN = "plan-marshall:build-maven:maven"
 
 
 def test_failing_build_then_fixed_build(maven_example: Path):
@@ -70,3 +71,18 @@ def test_module_build_logs_under_its_scope(maven_example: Path):
     assert Path(result["log_file"]).parent.name == "core"
     config = json.loads((maven_example / ".plan" / "run-configuration.json").read_text())
     assert "maven:compile@core" in config["commands"]
+
+
+def test_todays_notation_files_the_build_under_its_plan(maven_example: Path):
+    """Today's notation: key: value TOON, the log (Maven's own, written with -l) in the plan's
+    build-results, the timeout learned under today's key in .plan/local."""
+    run = run_script(maven_example, TODAY_MAVEN, "run", "--command-args", "compile -pl core", "--plan-id", "plan-7")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.startswith("status: success\nexit_code: 0\n")
+    fields = dict(line.split(": ", 1) for line in run.stdout.splitlines() if ": " in line and not line.startswith(" "))
+    log = Path(fields["log_file"])
+    assert log.parent == (maven_example / ".plan" / "local" / "plans" / "plan-7" / "build-results" / "core").resolve()
+    assert "BUILD SUCCESS" in log.read_text(errors="replace")
+    assert not list(log.parent.glob("*.maven")), "Maven's own log is merged into the build's log and removed"
+    config = json.loads((maven_example / ".plan" / "local" / "run-configuration.json").read_text())
+    assert "maven:compile__pl_core" in config["commands"]

@@ -16,8 +16,9 @@ def test_verify_reports_mypy_ruff_and_pytest_from_one_log(tmp_path: Path):
     assert places(result) == {("src/inventory/report.py", 14, "type_error"),
                               ("src/inventory/report.py", 3, "lint_error"),
                               ("tests/test_report.py", 11, "test_failure")}
+    assert result["tests"].pop("duration_seconds") > 0  # pytest's own "in N s"
     assert result["tests"] == {"passed": 4, "failed": 1, "skipped": 0, "total": 5}
-    assert log_scope(result, project) == ("default", "python")
+    assert log_scope(result, project, plan="NO_PLAN") == ("default", "python")
     text = Path(result["log_file"]).read_text()
     assert "[return-value]" in text and "F401" in text and "1 failed, 4 passed" in text
 
@@ -54,4 +55,5 @@ def test_per_module_architecture_layout_orchestrates_like_derived_data(tmp_path:
     report = orchestrate_json(project, "verify", "--no-cache")
     [build] = report["builds"]
     assert (build["module"], build["status"], build["errors"]) == ("inventory", "error", 3)
+    assert build["tests"].pop("duration_seconds") > 0  # pytest's own "in N s"
     assert build["tests"] == {"passed": 4, "failed": 1, "skipped": 0, "total": 5}

@@ -135,6 +135,36 @@ except _planbuild.Stopped as stopped:
         server.stop()
 
 
+def test_sigterm_to_a_build_script_detaches_and_ctrl_c_cancels(tmp_path: Path):
+    """A script's `run` goes through the library's one script entry (pb_script_start): its build
+    reaches the server as pb_execute's would, and its stop signals keep the same rule."""
+    server = Server(tmp_path).start()
+    try:
+        project = fake_project(tmp_path)
+        outcomes = {}
+        for name, number in (("detached", signal.SIGTERM), ("cancelled", signal.SIGINT)):
+            client = subprocess.Popen([sys.executable, str(PYTHON_SHIMS / "maven.py"), "run", "--commandArgs",
+                                       f"verify -Dname={name} -Dsleep=1.5", "--execution-mode", "server",
+                                       "--project-dir", str(project), "--format", "json"],
+                                      env=server.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            assert wait_for(lambda: any(row[1] == name for row in starts(project)))
+            client.send_signal(number)
+            out, err = client.communicate(timeout=30)
+            assert client.returncode == 128 + number, err
+            outcomes[name] = (out, err)
+        out, err = outcomes["detached"]
+        assert out == "" and "goes on in the build server as job" in err, err
+        job = err.split("as job ")[1].split()[0]
+        assert result(server, job)["status"] == "success", "SIGTERM left the job running"
+        out, _ = outcomes["cancelled"]
+        cancelled = json.loads(out)
+        assert cancelled["error"] == "cancelled" and len(cancelled["job"]) == 16
+        ended = [row[1] for row in records(project) if row[0] == "end"]
+        assert ended == ["detached"], "Ctrl-C ended its build"
+    finally:
+        server.stop()
+
+
 def test_a_killed_server_leaves_no_build_and_the_next_one_reports_them_killed(tmp_path: Path):
     server = Server(tmp_path, max_slots=4).start()
     try:
@@ -178,7 +208,7 @@ def test_a_build_killed_from_outside_is_killed_and_learns_nothing(tmp_path: Path
         assert run.returncode == 1
         killed = json.loads(run.stdout)
         assert killed["status"] == "killed"
-        assert killed["exit_code"] == 128 + signal.SIGKILL
+        assert killed["exit_code"] == -signal.SIGKILL, "a signal, never mistaken for an exit code of 128 + N"
         assert killed["error"] == "killed"
         assert ("job" in killed) is False  # the CLI prints the result as in process
         configuration = project / ".plan" / "run-configuration.json"

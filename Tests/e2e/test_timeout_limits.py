@@ -75,12 +75,12 @@ def test_python_api_pb_execute_limits(tmp_path: Path):
     code = f"""
 import sys
 sys.path.insert(0, {str(Path(PLANBUILD).parents[1] / 'python')!r})
-import _planbuild, _planbuild_cli
-result = _planbuild_cli.execute_direct('maven', 'verify', 'maven:verify', default_timeout=10**30, project_dir={str(project)!r})
+import _planbuild, _build_execute
+result = _build_execute.execute_direct('maven', 'verify', 'maven:verify', default_timeout=10**30, project_dir={str(project)!r})
 assert result['status'] == 'success', result
 assert result['timeout_used_seconds'] == {YEAR}, result
 try:
-    _planbuild_cli.execute_direct('maven', 'verify', 'maven:verify', default_timeout=0, project_dir={str(project)!r})
+    _build_execute.execute_direct('maven', 'verify', 'maven:verify', default_timeout=0, project_dir={str(project)!r})
 except _planbuild.PlanBuildError as error:
     assert error.error == 'invalid_request' and 'timeout' in error.message, error.reply
 else:

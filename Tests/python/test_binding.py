@@ -26,7 +26,7 @@ def load_in_subprocess(library, tmp_path):
 
 
 def test_abi_version_matches():
-    assert _planbuild.ABI_VERSION == 2
+    assert _planbuild.ABI_VERSION == 3
     assert _planbuild.load().pb_abi_version() == _planbuild.ABI_VERSION
 
 
@@ -75,7 +75,7 @@ def test_other_abi_version_is_refused(tmp_path):
     assert completed.returncode == 3
     kind, message = completed.stdout.split('\n', 1)
     assert kind == 'LibraryUnavailable'
-    assert f'{library} has ABI version 99, these shims need 2' in message
+    assert f'{library} has ABI version 99, these shims need 3' in message
     assert 'swift build -c release' in message
 
 
@@ -117,7 +117,7 @@ def test_malformed_request_text_does_not_abort():
 def test_project_applies_environment_conventions(monkeypatch, tmp_path):
     """The shim passes the conventions on; the library's one rule picks the project:
     a --project-dir option > PLAN_BASE_DIR > the project_dir argument (as bin/planbuild)."""
-    assert _planbuild.project('/p', command='x') == {'project_dir': '/p', 'command': 'x'}
+    assert _planbuild.project('/p', command='x') == {'project_dir': '/p', 'command': 'x', **_planbuild.context()}
     option, base, given = (tmp_path / name for name in ('option', 'base', 'given'))
 
     def chosen(**kwargs):
@@ -134,9 +134,9 @@ def test_project_applies_environment_conventions(monkeypatch, tmp_path):
 
 def test_import_is_cheap():
     # -S: without site, whose .pth files import whatever the installation likes
-    completed = subprocess.run([PYTHON, '-S', '-X', 'importtime', '-c', 'import _planbuild, _planbuild_cli'],
+    completed = subprocess.run([PYTHON, '-S', '-X', 'importtime', '-c', 'import _planbuild, maven, run_config'],
                                cwd=PYTHON_DIR,
                                env=subprocess_env(), capture_output=True, text=True, timeout=60)
     imported = {line.rsplit('|', 1)[-1].strip() for line in completed.stderr.splitlines()}
-    assert '_planbuild_cli' in imported
+    assert {'maven', 'run_config'} <= imported
     assert not {'argparse', 'dataclasses', 'typing', 'subprocess', 'pathlib'} & imported

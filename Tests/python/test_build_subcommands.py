@@ -1,4 +1,4 @@
-"""maven.py / gradle.py / npm.py parse and check-warnings (python/_build_subcommands.py)."""
+"""maven.py / gradle.py / npm.py parse and check-warnings, answered by the library (pb_script)."""
 
 import json
 

@@ -84,7 +84,7 @@ def test_main_in_process(project, capsys, monkeypatch):
 
 
 def test_missing_script_of_a_known_notation(project, monkeypatch, capsys):
-    monkeypatch.setitem(planbuild_executor.NOTATIONS, 'x:y:z', 'does_not_exist.py')
+    monkeypatch.setitem(planbuild_executor.notations(), 'x:y:z', ('does_not_exist.py', 'spec'))
     assert planbuild_executor.main(['x:y:z']) == 1
     assert capsys.readouterr().err.startswith('SCRIPT_ERROR\tx:y:z\t1\tScript not found: ')
     assert 'x:y:z' not in planbuild_executor.available()

@@ -1,8 +1,9 @@
 """Today's plan-marshall notations beside SPEC's, and the per-module architecture layout.
 
-Both generations name the same script (so the same code runs for the same build: the e2e tests
-compare real builds), and `_project.json` + `{module}/derived.json` answer exactly as the
-derived-data.json they were split from.
+Both generations name the same script file, and each notation makes it speak its own generation
+(output dialect, exit codes, where files are: README "Two generations of notations"); the same build
+gives the same result (the e2e tests compare real builds). `_project.json` + `{module}/derived.json`
+answer exactly as the derived-data.json they were split from.
 """
 
 import json
@@ -27,6 +28,8 @@ EXAMPLES = ['maven-multi', 'npm-workspace', 'gradle-multi', 'python-project', 'p
 def test_todays_notations_name_the_scripts_of_their_spec_twins():
     for today, spec in TWINS.items():
         assert planbuild_executor.NOTATIONS[today] == planbuild_executor.NOTATIONS[spec]
+        assert planbuild_executor.notations()[today][1] == 'today'
+        assert planbuild_executor.notations()[spec][1] == 'spec' 
     assert planbuild_executor.NOTATIONS['plan-marshall:build-pyproject:pyproject_build'] == 'pyproject_build.py'
     assert (PYTHON_DIR / 'pyproject_build.py').is_file()
 
@@ -115,3 +118,50 @@ def test_run_config_generations_agree(tmp_path):
     get = ['timeout', 'get', '--command', 'npm:x', '--default', '10']
     assert run([EXECUTE_SCRIPT, 'plan-marshall:run-config:run_config', *get], tmp_path).stdout == \
         run([EXECUTE_SCRIPT, 'plan-marshall:manage-run-config:run_config', *get], tmp_path).stdout == '120\n'
+
+
+def test_each_notation_speaks_its_generation(tmp_path):
+    """One script file, two interfaces: help, dialect, exit codes and file places follow the notation."""
+    spec_help = run([EXECUTE_SCRIPT, 'pm-dev-java:plan-marshall-plugin:maven', 'run', '--help'], tmp_path).stdout
+    today_help = run([EXECUTE_SCRIPT, 'plan-marshall:build-maven:maven', 'run', '--help'], tmp_path).stdout
+    assert '--commandArgs ARGS' in spec_help and '--plan-id' not in spec_help
+    assert 'run [-h] --command-args ARGS' in today_help and '--plan-id ID' in today_help
+
+    spec_init = run([EXECUTE_SCRIPT, 'plan-marshall:run-config:run_config', 'init'], tmp_path)
+    assert json.loads(spec_init.stdout)['success'] is True
+    assert (tmp_path / '.plan' / 'run-configuration.json').is_file()
+    today_init = run([EXECUTE_SCRIPT, 'plan-marshall:manage-run-config:run_config', 'init'], tmp_path)
+    assert today_init.stdout.startswith('status: success\naction: created\n')
+    assert (tmp_path / '.plan' / 'local' / 'run-configuration.json').is_file()
+
+    warnings = json.dumps([{'message': 'x', 'severity': 'WARNING'}])
+    spec_check = run([EXECUTE_SCRIPT, 'pm-dev-java:plan-marshall-plugin:gradle', 'check-warnings', '--warnings', warnings],
+                     tmp_path)
+    assert json.loads(spec_check.stdout)['unknown'] == 1 and spec_check.returncode == 1
+    today_check = run([EXECUTE_SCRIPT, 'plan-marshall:build-gradle:gradle', 'check-warnings', '--warnings', warnings,
+                       '--warning-baseline', '1'], tmp_path)
+    assert 'unknown: 1\n' in today_check.stdout and 'over_baseline: 0' in today_check.stdout
+    assert today_check.returncode == 0
+
+    spec_key = run([EXECUTE_SCRIPT, 'pm-dev-java:plan-marshall-plugin:maven', 'run-config-key', '--commandArgs',
+                    'verify -pl core'], tmp_path)
+    assert spec_key.stdout == 'status: success\ncommand_key: maven:verify@core\n'
+    today_key = run([EXECUTE_SCRIPT, 'plan-marshall:build-maven:maven', 'run-config-key', '--command-args',
+                     'verify -pl core'], tmp_path)
+    assert today_key.stdout == ('status: success\nbuild_tool: maven\nkey_suffix: verify__pl_core\n'
+                                'command_key: maven:verify__pl_core\n')
+
+
+def test_a_module_speaks_the_generation_of_the_folder_it_is_installed_in(tmp_path):
+    """plan-marshall's marketplace layout: the same file under a today's skill answers as today's."""
+    import subprocess
+    from conftest import PYTHON, subprocess_env
+    for skill, generation in (('script-shared/scripts/build', 'today'), ('extension-api/scripts', 'spec')):
+        folder = tmp_path / 'marketplace' / 'bundles' / 'plan-marshall' / 'skills' / skill
+        shutil.copytree(PYTHON_DIR, folder, ignore=shutil.ignore_patterns('__pycache__'))
+        code = 'import _planbuild, _build_format; print(_planbuild.generation()); print(_build_format.format_toon({"status": "success", "exit_code": 0}))'
+        completed = subprocess.run([PYTHON, '-c', code], cwd=folder, env=subprocess_env(), capture_output=True, text=True)
+        assert completed.returncode == 0, completed.stderr
+        lines = completed.stdout.splitlines()
+        assert lines[0] == generation
+        assert lines[1] == ('status: success' if generation == 'today' else 'status\tsuccess')

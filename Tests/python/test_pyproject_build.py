@@ -53,7 +53,9 @@ def test_pytest_failures_at_the_test_lines_with_counts(tmp_path):
     result = json.loads(completed.stdout)
     assert result['status'] == 'error' and result['error'] == 'build_failed'
     assert places(result) == {('tests/test_ops.py', 11, 'test_failure'), ('tests/test_ops.py', 15, 'test_failure'),
-                              ('tests/test_more.py', 6, 'test_failure'), ('tests/test_more.py', 10, 'test_failure')}
+                              ('tests/test_more.py', 6, 'test_failure'), ('tests/test_more.py', 10, 'test_collection_error')}
+    # pytest's own account of the time its tests took comes with the counts
+    assert result['tests'].pop('duration_seconds') > 0
     assert result['tests'] == {'passed': 2, 'failed': 4, 'skipped': 1, 'total': 7}
     assert result['wrapper'] == 'pytest'
     log = result['log_file']
@@ -68,7 +70,7 @@ def test_verify_through_pw_yields_mypy_ruff_and_pytest_from_one_log(tmp_path):
     assert result['wrapper'] == './pw'
     assert result['command'] == './pw verify'
     categories = {issue['category'] for issue in result['errors']}
-    assert categories == {'type_error', 'lint_error', 'test_failure'}
+    assert categories == {'type_error', 'lint_error', 'test_failure', 'test_collection_error'}
     assert ('src/calc/ops.py', 9, 'type_error') in places(result)
     assert ('src/calc/report.py', 18, 'type_error') in places(result)
     assert ('src/calc/ops.py', 1, 'lint_error') in places(result)
@@ -105,7 +107,9 @@ def test_parse_reads_a_log_without_running(tmp_path):
     completed = build(tmp_path, 'parse', '--log', str(log))
     assert completed.returncode == 1
     result = json.loads(completed.stdout)
-    assert {issue['category'] for issue in result['errors']} == {'type_error', 'lint_error', 'test_failure'}
+    assert {issue['category'] for issue in result['errors']} == {'type_error', 'lint_error', 'test_failure', 'test_collection_error'}
+    # pytest's own account of the time its tests took comes with the counts
+    assert result['tests'].pop('duration_seconds') > 0
     assert result['tests'] == {'passed': 2, 'failed': 4, 'skipped': 1, 'total': 7}
 
 

@@ -1,5 +1,6 @@
 """run_config beyond timeouts: warnings, profile mappings, extension defaults, init, validate —
-the importable functions, the CLI's TOON lines, bad input, and 16 concurrent writers."""
+the importable functions, the CLI's JSON answers (the contract's generation), bad input, and 16
+concurrent writers."""
 
 import json
 import subprocess
@@ -22,9 +23,11 @@ def cli(project, *args):
     return run([SCRIPT, *args], project)
 
 
-def toon(completed):
+def answer(completed):
     assert completed.returncode == 0, completed.stderr
-    return dict(line.split('\t', 1) for line in completed.stdout.splitlines())
+    reply = json.loads(completed.stdout)
+    assert reply.pop('success') is True
+    return reply
 
 
 # --- importable functions -------------------------------------------------------------------
@@ -47,7 +50,7 @@ def test_profile_mapping_functions(project):
     run_config.profile_mapping_set('it', 'integration-tests', str(project))
     assert run_config.profile_mapping_get('jfr', str(project)) == 'skip'
     assert run_config.profile_mapping_get_all(str(project)) == {'jfr': 'skip', 'it': 'integration-tests'}
-    with pytest.raises(ValueError, match="invalid canonical 'deploy'"):
+    with pytest.raises(ValueError, match="Invalid canonical 'deploy'"):
         run_config.profile_mapping_set('x', 'deploy', str(project))
     assert run_config.profile_mapping_get('x', str(project)) is None
 
@@ -75,91 +78,91 @@ def test_functions_refuse_a_malformed_file(project):
 # --- CLI --------------------------------------------------------------------------------------
 
 def test_init_and_force(project):
-    first = toon(cli(project, 'init'))
+    first = answer(cli(project, 'init'))
     assert first['action'] == 'created'
     data = stored(project)
     assert data['version'] == 1 and data['commands'] == {} and data['profile_mappings'] == {}
     assert data['maven']['acceptable_warnings'] == {'transitive_dependency': [], 'plugin_compatibility': [],
                                                     'platform_specific': []}
     run_config.ext_defaults_set('k', 1, str(project))
-    assert toon(cli(project, 'init'))['action'] == 'skipped'
+    assert answer(cli(project, 'init'))['action'] == 'skipped'
     assert stored(project)['extension_defaults'] == {'k': 1}
-    assert toon(cli(project, 'init', '--force'))['action'] == 'recreated'
+    assert answer(cli(project, 'init', '--force'))['action'] == 'recreated'
     assert stored(project)['extension_defaults'] == {}
 
 
 def test_validate(project):
     cli(project, 'init')
-    answer = toon(cli(project, 'validate'))
-    assert answer['valid'] == 'true'
-    assert json.loads(answer['checks'])[0] == {'check': 'json_syntax', 'passed': True, 'message': 'valid JSON'}
+    checked = answer(cli(project, 'validate'))
+    assert checked['valid'] is True
+    assert checked['checks'][0] == {'check': 'json_syntax', 'passed': True, 'message': 'valid JSON'}
     write_run_configuration(project, {'version': 'one', 'commands': []})
-    assert toon(cli(project, 'validate'))['valid'] == 'false'
+    assert answer(cli(project, 'validate'))['valid'] is False
     write_run_configuration(project, '{"version": ')
-    assert toon(cli(project, 'validate', '--file', '.plan/run-configuration.json'))['valid'] == 'false'
+    assert answer(cli(project, 'validate', '--file', '.plan/run-configuration.json'))['valid'] is False
 
 
 def test_validate_missing_file(project):
     completed = cli(project, 'validate', '--file', 'nowhere.json')
     assert completed.returncode == 1
-    assert completed.stdout == 'status\terror\nerror\tnot_found\n'
-    assert completed.stderr == 'error: file not found: nowhere.json\n'
+    assert json.loads(completed.stdout) == {'success': False, 'error': 'not_found', 'message': 'File not found: nowhere.json'}
+    assert completed.stderr == 'error: File not found: nowhere.json\n'
 
 
 def test_warning_add_list_remove(project):
     added = cli(project, 'warning', 'add', '--category', 'transitive_dependency', '--pattern', 'uses transitive')
-    assert added.stdout == ('status\tsuccess\naction\tadded\ncategory\ttransitive_dependency\n'
-                            'pattern\tuses transitive\nbuild_system\tmaven\n')
-    again = toon(cli(project, 'warning', 'add', '--category', 'transitive_dependency', '--pattern', 'uses transitive'))
+    assert json.loads(added.stdout) == {'success': True, 'action': 'added', 'category': 'transitive_dependency',
+                                        'pattern': 'uses transitive', 'build_system': 'maven'}
+    again = answer(cli(project, 'warning', 'add', '--category', 'transitive_dependency', '--pattern', 'uses transitive'))
     assert again['action'] == 'skipped' and again['reason'] == 'pattern already exists'
-    toon(cli(project, 'warning', 'add', '--category', 'platform_specific', '--pattern', '^WARNING: sun',
+    answer(cli(project, 'warning', 'add', '--category', 'platform_specific', '--pattern', '^WARNING: sun',
              '--build-system', 'gradle'))
-    listed = toon(cli(project, 'warning', 'list'))
-    assert json.loads(listed['categories']) == {'transitive_dependency': ['uses transitive'],
+    listed = answer(cli(project, 'warning', 'list'))
+    assert listed['categories'] == {'transitive_dependency': ['uses transitive'],
                                                 'plugin_compatibility': [], 'platform_specific': []}
-    one = toon(cli(project, 'warning', 'list', '--category', 'platform_specific', '--build-system', 'gradle'))
-    assert json.loads(one['patterns']) == ['^WARNING: sun']
+    one = answer(cli(project, 'warning', 'list', '--category', 'platform_specific', '--build-system', 'gradle'))
+    assert one['patterns'] == ['^WARNING: sun']
     # the patterns the builds apply are the ones stored here
     assert _planbuild.checked('pb_query', {'what': 'patterns', 'system': 'gradle', 'project_dir': str(project)})[
         'patterns'] == ['^WARNING: sun']
-    removed = toon(cli(project, 'warning', 'remove', '--category', 'transitive_dependency', '--pattern', 'uses transitive'))
+    removed = answer(cli(project, 'warning', 'remove', '--category', 'transitive_dependency', '--pattern', 'uses transitive'))
     assert removed['action'] == 'removed'
-    missing = toon(cli(project, 'warning', 'remove', '--category', 'transitive_dependency', '--pattern', 'uses transitive'))
+    missing = answer(cli(project, 'warning', 'remove', '--category', 'transitive_dependency', '--pattern', 'uses transitive'))
     assert missing['action'] == 'skipped' and missing['reason'] == 'pattern not found'
     assert stored(project)['maven']['acceptable_warnings']['transitive_dependency'] == []
 
 
 def test_profile_mapping_cli(project):
-    assert toon(cli(project, 'profile-mapping', 'set', '--profile-id', 'jfr', '--canonical', 'skip'))['action'] == 'added'
-    updated = toon(cli(project, 'profile-mapping', 'set', '--profile-id', 'jfr', '--canonical', 'benchmark'))
+    assert answer(cli(project, 'profile-mapping', 'set', '--profile-id', 'jfr', '--canonical', 'skip'))['action'] == 'added'
+    updated = answer(cli(project, 'profile-mapping', 'set', '--profile-id', 'jfr', '--canonical', 'benchmark'))
     assert (updated['action'], updated['previous']) == ('updated', 'skip')
-    assert toon(cli(project, 'profile-mapping', 'get', '--profile-id', 'jfr')) == {
-        'status': 'success', 'profile_id': 'jfr', 'mapped': 'true', 'canonical': 'benchmark'}
-    assert toon(cli(project, 'profile-mapping', 'get', '--profile-id', 'none'))['mapped'] == 'false'
-    batch = toon(cli(project, 'profile-mapping', 'batch-set', '--mappings-json', '{"jfr": "skip", "it": "integration-tests"}'))
-    assert (batch['action'], batch['added'], batch['updated'], batch['total']) == ('batch_set', '1', '1', '2')
-    listed = toon(cli(project, 'profile-mapping', 'list', '--canonical', 'skip'))
-    assert (listed['filter'], listed['count'], json.loads(listed['mappings'])) == ('skip', '1', {'jfr': 'skip'})
-    assert toon(cli(project, 'profile-mapping', 'remove', '--profile-id', 'jfr'))['previous'] == 'skip'
-    assert toon(cli(project, 'profile-mapping', 'remove', '--profile-id', 'jfr'))['action'] == 'skipped'
+    assert answer(cli(project, 'profile-mapping', 'get', '--profile-id', 'jfr')) == {
+        'profile_id': 'jfr', 'mapped': True, 'canonical': 'benchmark'}
+    assert answer(cli(project, 'profile-mapping', 'get', '--profile-id', 'none'))['mapped'] is False
+    batch = answer(cli(project, 'profile-mapping', 'batch-set', '--mappings-json', '{"jfr": "skip", "it": "integration-tests"}'))
+    assert (batch['action'], batch['added'], batch['updated'], batch['total']) == ('batch_set', 1, 1, 2)
+    listed = answer(cli(project, 'profile-mapping', 'list', '--canonical', 'skip'))
+    assert (listed['filter'], listed['count'], listed['mappings']) == ('skip', 1, {'jfr': 'skip'})
+    assert answer(cli(project, 'profile-mapping', 'remove', '--profile-id', 'jfr'))['previous'] == 'skip'
+    assert answer(cli(project, 'profile-mapping', 'remove', '--profile-id', 'jfr'))['action'] == 'skipped'
     assert stored(project)['profile_mappings'] == {'it': 'integration-tests'}
 
 
 def test_extension_defaults_cli(project):
-    added = toon(cli(project, 'extension-defaults', 'set', '--key', 'k', '--value', '{"a": [1]}'))
-    assert (added['action'], json.loads(added['value'])) == ('added', {'a': [1]})
-    text = toon(cli(project, 'extension-defaults', 'set', '--key', 'k', '--value', 'plain words'))
+    added = answer(cli(project, 'extension-defaults', 'set', '--key', 'k', '--value', '{"a": [1]}'))
+    assert (added['action'], added['value']) == ('added', {'a': [1]})
+    text = answer(cli(project, 'extension-defaults', 'set', '--key', 'k', '--value', 'plain words'))
     assert (text['action'], text['value']) == ('updated', 'plain words')
-    skipped = toon(cli(project, 'extension-defaults', 'set-default', '--key', 'k', '--value', '3'))
+    skipped = answer(cli(project, 'extension-defaults', 'set-default', '--key', 'k', '--value', '3'))
     assert (skipped['action'], skipped['existing_value']) == ('skipped', 'plain words')
-    assert toon(cli(project, 'extension-defaults', 'set-default', '--key', 'n', '--value', '3'))['action'] == 'added'
-    assert toon(cli(project, 'extension-defaults', 'get', '--key', 'n')) == {
-        'status': 'success', 'key': 'n', 'exists': 'true', 'value': '3'}
-    assert toon(cli(project, 'extension-defaults', 'get', '--key', 'zz'))['exists'] == 'false'
-    listed = toon(cli(project, 'extension-defaults', 'list'))
-    assert (listed['count'], json.loads(listed['keys'])) == ('2', ['k', 'n'])
-    assert toon(cli(project, 'extension-defaults', 'remove', '--key', 'k'))['action'] == 'removed'
-    assert toon(cli(project, 'extension-defaults', 'remove', '--key', 'k'))['action'] == 'skipped'
+    assert answer(cli(project, 'extension-defaults', 'set-default', '--key', 'n', '--value', '3'))['action'] == 'added'
+    assert answer(cli(project, 'extension-defaults', 'get', '--key', 'n')) == {
+        'key': 'n', 'exists': True, 'value': 3}
+    assert answer(cli(project, 'extension-defaults', 'get', '--key', 'zz'))['exists'] is False
+    listed = answer(cli(project, 'extension-defaults', 'list'))
+    assert (listed['count'], listed['keys']) == (2, ['k', 'n'])
+    assert answer(cli(project, 'extension-defaults', 'remove', '--key', 'k'))['action'] == 'removed'
+    assert answer(cli(project, 'extension-defaults', 'remove', '--key', 'k'))['action'] == 'skipped'
     assert stored(project)['extension_defaults'] == {'n': 3}
 
 
@@ -187,7 +190,8 @@ def test_bad_arguments_leave_the_file_alone(project, args, code):
     before = path.read_bytes()
     completed = cli(project, *args)
     assert completed.returncode == 1
-    assert completed.stdout == f'status\terror\nerror\t{code}\n'
+    reply = json.loads(completed.stdout)
+    assert (reply['success'], reply['error']) == (False, code)
     assert completed.stderr.startswith('error: ') and completed.stderr.count('\n') == 1
     assert path.read_bytes() == before
 
@@ -202,10 +206,10 @@ def test_malformed_file_is_reported_and_kept(project, args):
     before = path.read_bytes()
     completed = cli(project, *args)
     if args == ['init']:  # an existing file, even a broken one, is only replaced with --force
-        assert toon(completed)['action'] == 'skipped'
+        assert answer(completed)['action'] == 'skipped'
     else:
         assert completed.returncode == 1
-        assert completed.stdout == 'status\terror\nerror\tconfiguration_invalid\n'
+        assert json.loads(completed.stdout)['error'] == 'configuration_invalid'
         assert 'not valid JSON' in completed.stderr
     assert path.read_bytes() == before
 
@@ -274,9 +278,9 @@ def test_a_value_past_the_read_limit_is_refused_and_nothing_changes(project):
 def test_validate_refuses_a_minimum_below_one_second(project, minimum):
     write_run_configuration(project, {'version': 1, 'commands': {'k': {'timeout_seconds': 0}},
                                       'timeout_policy': {'minimum_seconds': minimum}})
-    answer = toon(cli(project, 'validate'))
-    assert answer['valid'] == 'false'
-    checks = {check['check']: check for check in json.loads(answer['checks'])}
+    checked = answer(cli(project, 'validate'))
+    assert checked['valid'] is False
+    checks = {check['check']: check for check in checked['checks']}
     assert checks['timeout_policy']['passed'] is False and 'minimum_seconds' in checks['timeout_policy']['message']
     assert checks['learned_timeouts']['passed'] is False
     # Not taken either: the default minimum applies, never a timeout of zero.

@@ -1,6 +1,7 @@
 """maven.py / gradle.py / npm.py and the execute modules, with fake tools (never the network)."""
 
 import json
+import subprocess
 import os
 import time
 from pathlib import Path
@@ -11,7 +12,7 @@ import _gradle_execute
 import _maven_execute
 import _planbuild
 import npm
-from conftest import (EXECUTE_SCRIPT, MAVEN_FAILURE_LOG, PYTHON_DIR, Namespace_like, run, subprocess_env,
+from conftest import (EXECUTE_SCRIPT, MAVEN_FAILURE_LOG, PYTHON_DIR, REPO, Namespace_like, run, subprocess_env,
                       toon_fields, write_run_configuration, write_tool)
 
 MAVEN = 'pm-dev-java:plan-marshall-plugin:maven'
@@ -163,7 +164,7 @@ def test_npm_command_types(project, tmp_path):
     (['run', '--commandArgs', 'verify', '--timeout', 'soon'], "invalid int value: 'soon'"),
     (['run', '--commandArgs', 'verify', '--format', 'xml'], "invalid choice: 'xml'"),
     (['run', '--commandArgs', 'verify', '--mode', 'all'], "invalid choice: 'all'"),
-    (['run', '--bogus'], 'unrecognized argument: --bogus'),
+    (['run', '--bogus'], 'unrecognized arguments: --bogus'),
     (['run', '--commandArgs'], 'expected one argument'),
     (['build'], "invalid choice: 'build'"),
     ([], 'usage:'),
@@ -176,14 +177,14 @@ def test_usage_errors(maven_project, args, message):
 def test_invalid_value_reported_by_the_library(maven_project):
     # The library's rule (TimeoutLimits) refuses it; on a command line that is a usage error.
     completed = maven_run(maven_project, '--commandArgs', 'verify', '--timeout', '-5')
-    assert completed.returncode == 2 and '"timeout" must be at least 1 second' in completed.stderr
+    assert completed.returncode == 2 and 'argument --timeout must be at least 1 second' in completed.stderr
 
 
 def test_scripts_run_directly(maven_project):
     completed = run([PYTHON_DIR / 'maven.py', 'run', '--command-args', 'verify', '--format', 'json'], maven_project)
     assert completed.returncode == 0 and json.loads(completed.stdout)['status'] == 'success'
     helped = run([PYTHON_DIR / 'gradle.py', '--help'], maven_project)
-    assert helped.returncode == 0 and helped.stdout.startswith('usage: gradle.py run')
+    assert helped.returncode == 0 and helped.stdout.startswith('usage: gradle.py [-h] {run,')
 
 
 # --- module API --------------------------------------------------------------------------------------
@@ -258,3 +259,20 @@ def test_get_bash_timeout():
     for module in (npm, _maven_execute, _gradle_execute):
         assert module.get_bash_timeout(300) == 330
         assert module.get_bash_timeout(0) == 30
+
+
+def test_the_cli_run_takes_the_scripts_run_options(tmp_path):
+    """`planbuild run` reads the same option table as the scripts' `run` (--env, --working-dir, …)."""
+    (tmp_path / 'sub').mkdir()
+    tool = tmp_path / 'mvnw'
+    tool.write_text('#!/bin/sh\necho "FOO=$FOO in $(basename "$PWD")"\necho "[INFO] BUILD SUCCESS"\n')
+    tool.chmod(0o755)
+    completed = subprocess.run([str(REPO / 'bin' / 'planbuild'), 'run', '--system', 'maven', '--command-args', 'verify',
+                                '--env', 'FOO=bar', '--working-dir', 'sub', '--project-dir', str(tmp_path), '--format', 'json'],
+                               capture_output=True, text=True, timeout=120, env=subprocess_env())
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads(completed.stdout)
+    assert 'FOO=bar in sub' in Path(result['log_file']).read_text()
+    usage = subprocess.run([str(REPO / 'bin' / 'planbuild'), 'run', '--system', 'maven'], capture_output=True, text=True,
+                           timeout=60, env=subprocess_env())
+    assert usage.returncode != 0 and 'the following arguments are required: --args/--command-args/--commandArgs' in usage.stderr

@@ -30,12 +30,9 @@ enum { PBS_WAIT_EXITED = 1, PBS_WAIT_TIMED_OUT = 0, PBS_WAIT_CANCELLED = 2, PBS_
 /// reserved), `timeout_ms` elapsed (negative: no deadline), or `cancel_fd` (>= 0) became readable.
 int pbs_wait_exit(pid_t pid, int cancel_fd, int timeout_ms);
 
-/// Reaps `pid` and returns its wait status decoded: exit code, or 128 + signal number.
+/// Reaps `pid` and returns its wait status decoded: exit code (0-255), 256 + the signal that
+/// ended it, or -1 when it cannot be known.
 int pbs_reap(pid_t pid);
-
-/// pbs_reap that also tells a death by signal from an exit code: the signal that
-/// ended the process (`*signal_number`), 0 when it exited.
-int pbs_reap_status(pid_t pid, int *signal_number);
 
 /// Sends `signal` to every process of the group led by `pgid`. Returns 0 or errno.
 int pbs_signal_group(pid_t pgid, int signal);
@@ -53,9 +50,8 @@ int pbs_unlock(int fd);
 typedef struct {
     pid_t supervisor_pid;
     pid_t build_pid;
-    int status_fd;   // read end: the supervisor's "S"/"E"/"K"/"X" lines
+    int status_fd;   // read end: the supervisor's "S"/"E"/"X" lines
     int control_fd;  // write end: a byte stops the build; closing it (runner gone) does too
-    int signal;      // the signal that ended the build ("K"), 0 when it exited
     int buffered;
     char buffer[128];
 } pbs_supervised;

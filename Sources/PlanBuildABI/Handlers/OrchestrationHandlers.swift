@@ -4,6 +4,7 @@ import PlanBuildExecution
 import PlanBuildCache
 import PlanBuildOrchestration
 import PlanBuildPresentation
+import PlanBuildScripts
 import PlanBuildServer
 
 /// The C progress callback of pb_run (pb_progress_fn, include/planbuild.h): each progress event as
@@ -34,6 +35,8 @@ enum OrchestrationHandlers {
         let token = served?.cancellation ?? waiting.token ?? CancellationToken()
         let command = try request.string("command")
         var options = OrchestrationOptions()
+        // A build script's `run` in the plan runs in this process, read as the script would read it.
+        options.scripts = BuildScriptRuns()
         options.modules = try request.stringList("modules")
         options.jobs = try request.optionalInt("jobs", range: 0...100_000)
         if let sequential = try request.optionalBool("sequential") { options.sequential = sequential }

@@ -7,6 +7,10 @@ import PlanBuildScripts
 
 /// pb_query: questions that change nothing, each a "what" of its own (include/planbuild.h).
 enum QueryHandlers {
+    static let known = ["wrapper", "patterns", "weighted_timeout", "defaults", "modules", "commands", "module", "graph", "markers",
+                        "gradle_project", "check_warnings", "notations", "command_key", "plan_paths", "outer_timeout", "run_result",
+                        "issue_summary", "run_config_checks", "log_text", "gradle_layout"]
+
     static func query(_ request: Request) throws(PlanBuildError) -> JSONValue {
         let what = try request.string("what")
         switch what {
@@ -19,8 +23,17 @@ enum QueryHandlers {
         case "markers": return try ScriptQueryHandlers.markers(request)
         case "gradle_project": return try ScriptQueryHandlers.gradleProject(request)
         case "check_warnings": return try ScriptQueryHandlers.checkWarnings(request)
+        case "notations": return ScriptHandlers.notations()
+        case "command_key": return try ScriptHandlers.commandKey(request)
+        case "plan_paths": return try ScriptHandlers.planPaths(request)
+        case "outer_timeout": return try ScriptHandlers.outerTimeout(request)
+        case "run_result": return try ScriptHandlers.runResult(request)
+        case "issue_summary": return try ScriptHandlers.issueSummary(request)
+        case "run_config_checks": return try ScriptHandlers.runConfigChecks(request)
+        case "log_text": return try ScriptHandlers.logText(request)
+        case "gradle_layout": return try ScriptHandlers.gradleLayout(request)
         default:
-            throw invalid("\"what\" has an unknown value '\(what)'; known: wrapper, patterns, weighted_timeout, defaults, modules, commands, module, graph, markers, gradle_project, check_warnings")
+            throw invalid("\"what\" has an unknown value '\(what)'; known: \(known.joined(separator: ", "))")
         }
     }
 
@@ -66,6 +79,12 @@ enum QueryHandlers {
             ("timeout_policy", .object(JSONObject([("minimum_seconds", .int(policy.minimumSeconds)),
                                                    ("safety_margin", .double(policy.safetyMargin)),
                                                    ("higher_weight", .double(policy.higherWeight))]))),
+            ("outer_timeout_margin_seconds", .int(ScriptTimeouts.outerMarginSeconds)),
+            ("npx_tools", .array(BuildSystem.npxTools.sorted().map(JSONValue.string))),
+            ("killed_message", .string(BuildResult.killedMessage)),
+            ("result_fields", .object(JSONObject([("core", .array(ResultFormatter.coreFields.map(JSONValue.string))),
+                                                  ("extra", .array(ResultFormatter.extraFields.map(JSONValue.string))),
+                                                  ("structured", .array(ResultFormatter.structuredFields.map(JSONValue.string)))]))),
         ])
     }
 

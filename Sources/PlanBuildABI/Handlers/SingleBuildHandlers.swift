@@ -3,6 +3,7 @@ import PlanBuildModel
 import PlanBuildParsing
 import PlanBuildConfiguration
 import PlanBuildExecution
+import PlanBuildOrchestration
 import PlanBuildPresentation
 import PlanBuildServer
 
@@ -56,7 +57,7 @@ enum SingleBuildHandlers {
 
     static func createLogFile(_ request: Request) throws(PlanBuildError) -> JSONValue {
         let path = try LogFiles.createEmpty(system: try request.string("system"), scope: try request.optionalString("scope"),
-                                            layout: try request.layout())
+                                            layout: try request.layout(), strictScope: try request.generation() == .today)
         return Reply.success([("log_file", .string(path))])
     }
 
@@ -65,7 +66,7 @@ enum SingleBuildHandlers {
         let system = try request.optionalString("system")
         let synonym = try request.optionalString("parser")
         guard let parser = system ?? synonym else {
-            throw invalid("\"system\" is required (maven, gradle or npm)")
+            throw invalid("\"system\" is required (\(BuildSystem.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         guard ParserRegistry.names.contains(parser.lowercased()) else {
             throw invalid("unknown parser '\(parser)'; known: \(ParserRegistry.names.joined(separator: ", "))")
@@ -98,19 +99,25 @@ enum SingleBuildHandlers {
     static func format(_ request: Request) throws(PlanBuildError) -> JSONValue {
         let result = try request.object("result", "the result object to format")
         let format: ResultFormatter.Format = try request.enumValue("format") ?? .toon
-        // -1 stands for Python's indent=None (one line).
         let text: String
-        switch try request.optionalInt("indent", range: -1...16) {
-        case nil: text = ResultFormatter.format(result, as: format)
-        case let indent?: text = ResultFormatter.format(result, as: format, indent: indent < 0 ? nil : indent)
+        switch (format, try request.optionalInt("indent", range: -1...16)) {
+        case (.toon, _), (.json, nil): text = ResultText.format(result, try request.generation(), as: format)
+        // -1 stands for Python's indent=None (one line).
+        case (.json, let indent?): text = ResultFormatter.format(result, as: .json, indent: indent < 0 ? nil : indent)
         }
         return Reply.success([("text", .string(text)), ("notice", .string(ResultFormatter.runNotice(result)))])
     }
 
     static func timeoutGet(_ request: Request) throws(PlanBuildError) -> JSONValue {
-        let lookup = try RunConfiguration(layout: try request.layout())
-            .timeout(for: try request.string("command_key"), fallbackKey: try request.optionalString("fallback_key"),
-                     default: try request.optionalInt("default", range: 0...31_536_000))
+        let configuration = RunConfiguration(layout: try request.layout())
+        let key = try request.string("command_key")
+        let defaultSeconds = try request.optionalInt("default", range: 0...31_536_000)
+        let lookup: RunConfiguration.TimeoutLookup
+        if let explicit = try request.optionalInt("explicit", range: 0...31_536_000) {
+            lookup = try configuration.timeout(for: key, default: defaultSeconds, explicit: explicit)
+        } else {
+            lookup = try configuration.timeout(for: key, fallbackKey: try request.optionalString("fallback_key"), default: defaultSeconds)
+        }
         return Reply.success([("timeout_seconds", .int(lookup.seconds)), ("learned", lookup.learned.map(JSONValue.int) ?? .null)])
     }
 

@@ -1,6 +1,7 @@
 import PlanBuildSupport
 import PlanBuildModel
 import PlanBuildConfiguration
+import PlanBuildScripts
 
 /// Typed access to the members of a request object, as include/planbuild.h states them: a
 /// required member that is missing, or any member of the wrong type, is `invalid_request` with a
@@ -115,11 +116,24 @@ struct Request {
         return variables
     }
 
-    /// `project_dir?`, `plan_base_dir?`, `project_dir_option?` and `plan_dir_name?`; which one
-    /// wins is the core's rule (ProjectLayout.chosen).
+    /// `project_dir?`, `plan_base_dir?`, `project_dir_option?`, `plan_dir_name?` and `plan_id?`,
+    /// read by the generation's rule (ScriptPlace: which one names the project, where plan state is).
     func layout() throws(PlanBuildError) -> ProjectLayout {
-        ProjectLayout.chosen(option: try optionalString("project_dir_option"), baseDir: try optionalString("plan_base_dir"),
-                             given: try optionalString("project_dir"), planDirName: try optionalString("plan_dir_name"))
+        var planId = try optionalString("plan_id")
+        if let id = planId { planId = try ScriptPlace.checkedPlanId(id) }
+        return ScriptPlace.layout(try generation(), projectDirOption: try optionalString("project_dir_option"),
+                                  planBaseDir: try optionalString("plan_base_dir"), given: try optionalString("project_dir"),
+                                  planDirName: try optionalString("plan_dir_name"), planId: planId)
+    }
+
+    /// `generation?` ("spec" | "today"), else the one of `script_path?` (where the calling module
+    /// is installed), else the contract's.
+    func generation() throws(PlanBuildError) -> ScriptGeneration {
+        let explicit = try optionalString("generation")
+        guard let generation = ScriptNotations.generation(explicit: explicit, scriptPath: try optionalString("script_path")) else {
+            throw invalid("\"generation\" must be one of \(ScriptGeneration.allCases.map(\.rawValue).joined(separator: ", ")), not '\(explicit ?? "")'")
+        }
+        return generation
     }
 
     func enumValue<E: RawRepresentable>(_ key: String) throws(PlanBuildError) -> E? where E.RawValue == String {

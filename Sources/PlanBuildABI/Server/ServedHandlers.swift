@@ -1,6 +1,8 @@
 import PlanBuildSupport
+import PlanBuildExecution
 import PlanBuildOrchestration
 import PlanBuildPresentation
+import PlanBuildScripts
 import PlanBuildServer
 
 /// pb_execute and pb_run when the build server runs them (execution mode `server`, or `auto`
@@ -40,6 +42,21 @@ enum ServedHandlers {
             return .object(reply)
         case .detached(let job):
             return detached(job)
+        }
+    }
+
+    /// Where a script's `run` sends its build when its execution mode picks the build server: the
+    /// same request pb_execute would send (ExecuteRequest). A reply that is no build result (the
+    /// wait given up, a refusal) is the error it names.
+    static func scriptRoute(waiting: Waiting) -> ServedBuildRoute {
+        { build, exports, mode throws(PlanBuildError) -> JSONObject? in
+            guard let connection = try ExecutionMode.chosen(mode).connection() else { return nil }
+            let request = try Request(.object(ExecuteRequest.members(build, exports: exports)))
+            guard let reply = try execute(request, on: connection, waiting: waiting).objectValue else {
+                throw PlanBuildError(.internal, "the build server's reply is not an object")
+            }
+            if let failure = ExecuteRequest.failure(of: reply) { throw failure }
+            return reply
         }
     }
 

@@ -5,6 +5,7 @@ import PlanBuildExecution
 import PlanBuildCache
 import PlanBuildOrchestration
 import PlanBuildPresentation
+import PlanBuildScripts
 import PlanBuildServer
 
 struct OrchestrateCommand: ParsableCommand {
@@ -53,6 +54,8 @@ struct OrchestrateCommand: ParsableCommand {
         var options = OrchestrationOptions(jobs: jobs, sequential: sequential, stopOnFailure: stopOnFailure,
                                            timeoutSeconds: try timeout?.checked(), modules: modules, mode: mode)
         options.mode = mode
+        // A build script's `run` in the plan runs in this process, read as the script would read it.
+        options.scripts = BuildScriptRuns()
         options.cache = IncrementalRun.Request(disabled: noCache, forced: Set(forced), remoteURL: remoteCache,
                                                remoteWrite: remoteCacheWrite)
         // Progress goes to standard error, so `orchestrate … > report.txt` still shows it live.

@@ -4,76 +4,80 @@ import PlanBuildModel
 import PlanBuildConfiguration
 import PlanBuildExecution
 import PlanBuildPresentation
+import PlanBuildScripts
+import PlanBuildABI
 import PlanBuildServer
 
 extension BuildSystem: ExpressibleByArgument {}
 extension WarningMode: ExpressibleByArgument {}
 extension ResultFormatter.Format: ExpressibleByArgument {}
 
+/// `planbuild run`: its options are the build scripts' `run` options (BuildRunOptions, the one
+/// table the scripts and orchestrated builds read), plus `--system`.
 struct RunCommand: ParsableCommand {
+    static let command = BuildRunOptions.command(.cli, tool: "")
+
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Run one build and print its result (as the maven/gradle/npm scripts do).")
+        commandName: "run", abstract: "Run one build and print its result (as the maven/gradle/npm/pyproject scripts do).",
+        discussion: command.help(prog: "planbuild").split(separator: "\n", omittingEmptySubsequences: false)
+            .drop { !$0.hasPrefix("options:") }.dropFirst(2).joined(separator: "\n"))
 
-    @OptionGroup var project: ProjectOptions
-    @Option(help: "The build system.") var system: BuildSystem
-    @Option(name: .customLong("args"), help: "The tool's arguments, e.g. \"verify -pl core\".") var commandArgs: String
-    @Option(parsing: .unconditional, help: "Seconds to start from when nothing was learned yet (default 300; a year at most).")
-    var timeout: TimeoutOption?
-    @Option(help: "actionable, structured or errors") var mode: WarningMode = .actionable
-    @Option(help: "toon or json") var format: ResultFormatter.Format = .toon
-    @Option(help: "Also write the build as JUnit XML to this file.") var junit: String?
-    @Option(help: "Also write the build's errors and warnings as SARIF 2.1.0 to this file.") var sarif: String?
-    @Option(name: .customLong("execution-mode"), help: "in_process, server (started when none runs) or auto (default: the build server when one runs).")
-    var executionMode: String?
-
-    func validate() throws {
-        _ = try timeout?.checked()
-        do { _ = try ExecutionMode.chosen(executionMode) } catch { throw ValidationError(error.message) }
-    }
+    @Argument(parsing: .captureForPassthrough, help: "The options below.") var words: [String] = []
 
     func run() throws {
-        if let connection = try ServedRun.connection(executionMode) { return try runServed(connection) }
-        var request = BuildRequest(system: system, commandArgs: commandArgs, layout: project.layout,
-                                   defaultTimeoutSeconds: try timeout?.checked() ?? BuildRequest.defaultTimeout, mode: mode)
-        request.limitLikeRun()
+        if words.contains("-h") || words.contains("--help") {
+            printOutput(Self.command.help(prog: "planbuild"))
+            return
+        }
+        let parsed: ScriptValues
+        let values: BuildRunOptions.Values
+        do {
+            parsed = try ScriptArgumentParser.parse(words, Self.command)
+            values = try BuildRunOptions.values(parsed)
+        } catch {
+            throw ValidationError(error.message)
+        }
+        guard let system = parsed.string("system").flatMap(BuildSystem.init(name:)) else { throw ValidationError("--system is required") }
+        let layout = ProjectOptions.layout(projectDir: values.projectDir)
+        try ProjectOptions.requireExisting(layout)
+        var request = BuildRunOptions.request(values, system: system, layout: layout)
+        if let connection = try ServedRun.connection(values.executionMode) {
+            return try runServed(connection, request: request, values: values)
+        }
         let token = CancellationToken()
         StopSignals.install(token)
         // One live line on a terminal while the build runs: its elapsed time and log file.
-        let live = RunLiveLine.start(command: "\(system.rawValue) \(commandArgs)")
+        let live = RunLiveLine.start(command: "\(system.rawValue) \(request.commandArgs)")
         if let live { request.logCreated = { live.logCreated($0) } }
         let result: BuildResult
         do {
             defer { live?.finish() }
-            result = try SingleRun.execute(request, cancellation: token, exports: RunExportPaths(junit: junit, sarif: sarif))
+            result = try SingleRun.execute(request, cancellation: token, exports: values.exports)
         } catch {
             printError("error: \(OneLine.escape(error.message))")
             throw ExitCode(1)
         }
         if StopSignals.signal != SIGPIPE {
-            printOutput(ResultFormatter.format(result.json(includeAccepted: mode == .structured), as: format))
+            printOutput(ResultFormatter.format(result.json(includeAccepted: request.mode == .structured), as: values.format))
         }
         if let code = StopSignals.exitCode { throw ExitCode(code) }
         if !result.succeeded { throw ExitCode(1) }
     }
 
-    /// The same build through the build server; its result printed as in process.
-    private func runServed(_ connection: ServerConnection) throws {
+    /// The same build through the build server (the request pb_execute would send); its result
+    /// printed as in process.
+    private func runServed(_ connection: ServerConnection, request: BuildRequest, values: BuildRunOptions.Values) throws {
         StopSignals.install(CancellationToken())
-        var members: [(String, JSONValue)] = ServedRun.projectMembers(project) + [
-            ("system", .string(system.rawValue)), ("args", .string(commandArgs)), ("mode", .string(mode.rawValue)), ("limits", "run"),
-        ]
-        if let seconds = try timeout?.checked() { members.append(("timeout", .int(seconds))) }
-        if let junit { members.append(("junit", .string(junit))) }
-        if let sarif { members.append(("sarif", .string(sarif))) }
-        guard var result = try ServedRun.follow(.build, request: JSONObject(members), on: connection) else {
+        let members = ExecuteRequest.members(request, exports: values.exports)
+        guard var result = try ServedRun.follow(.build, request: members, on: connection) else {
             throw ExitCode(StopSignals.exitCode ?? 1)
         }
         result["job"] = nil
-        if result["status"] == "error", let code = result["error"]?.stringValue, PlanBuildError.Code(rawValue: code) != nil {
-            printError("error: \(OneLine.escape(result["message"]?.stringValue ?? code))")
+        if let failure = ExecuteRequest.failure(of: result) {
+            printError("error: \(OneLine.escape(failure.message))")
             throw ExitCode(1)
         }
-        if StopSignals.signal != SIGPIPE { printOutput(ResultFormatter.format(result, as: format)) }
+        if StopSignals.signal != SIGPIPE { printOutput(ResultFormatter.format(result, as: values.format)) }
         if let code = StopSignals.exitCode { throw ExitCode(code) }
         if result["status"] != "success" && result["status"] != "cached" { throw ExitCode(1) }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PlanBuildSupport
+import PlanBuildExecution
 import PlanBuildServer
 
 extension ExecutionMode: ExpressibleByArgument {}

@@ -36,7 +36,7 @@ enum ExtensionDefaults {
                 return true
             }
             if let existing {
-                return RunConfigEdit.Answer(members: [("action", "skipped"), ("key", .string(key)), ("reason", "key already exists"),
+                return RunConfigEdit.Answer(members: [("action", "skipped"), ("key", .string(key)), ("reason", "Key already exists"),
                                                       ("existing_value", existing)])
             }
             return RunConfigEdit.Answer(members: [("action", "added"), ("key", .string(key)), ("value", value)])

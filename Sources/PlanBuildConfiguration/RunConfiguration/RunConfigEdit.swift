@@ -44,10 +44,7 @@ public enum RunConfigEdit: Sendable {
     /// What an operation did: the members of the reply, in order, and their TOON lines.
     public struct Answer {
         public let members: [(String, JSONValue)]
-        public var text: String {
-            (["status\tsuccess"] + members.map { "\($0.0)\t\(OneLine.cell($0.1, dash: false))" })
-                .joined(separator: "\n")
-        }
+        public var text: String { TabToon.lines(JSONObject([("status", "success")] + members)) }
     }
 
     public func perform(in layout: ProjectLayout) throws(PlanBuildError) -> Answer {
@@ -66,13 +63,13 @@ public enum RunConfigEdit: Sendable {
     static func check(_ value: String, in allowed: [String], _ what: String,
                       code: PlanBuildError.Code = .invalidValue) throws(PlanBuildError) {
         guard allowed.contains(value) else {
-            throw PlanBuildError(code, "invalid \(what) '\(value)'; valid: \(allowed.joined(separator: ", "))")
+            throw PlanBuildError(code, "Invalid \(what) '\(value)'; valid: \(allowed.joined(separator: ", "))")
         }
     }
 
     /// The object at `key` of `document`; absent gives an empty one, anything else is refused
     /// (PlanBuild never replaces a value it does not understand).
-    static func section(_ key: String, of document: JSONObject, path: String) throws(PlanBuildError) -> JSONObject {
+    package static func section(_ key: String, of document: JSONObject, path: String) throws(PlanBuildError) -> JSONObject {
         guard let value = document[key], !value.isNull else { return JSONObject() }
         guard let object = value.objectValue else {
             throw PlanBuildError(.configurationInvalid, "\(path): \"\(key)\" must be an object: fix it (PlanBuild does not overwrite it)")

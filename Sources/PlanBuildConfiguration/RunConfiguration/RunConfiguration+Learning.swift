@@ -9,8 +9,8 @@ extension RunConfiguration {
         switch process.ending {
         case .exited: _ = try? recordDuration(TimeoutPolicy.learnedSeconds(milliseconds: process.durationMilliseconds), for: key)
         case .timedOut where timeoutWasLearned: _ = try? recordTimeout(timeoutUsed, for: key)
-        // A build killed from outside says nothing about how long it needs.
-        case .timedOut, .cancelled, .killed: break
+        // A killed build or one whose end is unknown says nothing about how long it needs.
+        case .timedOut, .cancelled, .killed, .unknown: break
         }
     }
 }

@@ -1,7 +1,8 @@
 import PlanBuildSupport
 
-/// Accepted-warning patterns: `^…` is a case-insensitive regular
-/// expression anchored at the start of the message, anything else a case-insensitive substring.
+/// Accepted-warning patterns: `^…` is a case-insensitive regular expression anchored at the start
+/// of the message, anything else a case-insensitive substring; with `wildcards`, a plain pattern
+/// holding `*` or `?` matches the whole message as a wildcard.
 public struct WarningPatterns {
     private enum Matcher {
         case substring(String)
@@ -13,11 +14,14 @@ public struct WarningPatterns {
     /// Patterns that were skipped because they are not valid regular expressions.
     public let invalidPatterns: [String]
 
-    public init(_ patterns: [String]) {
+    public init(_ patterns: [String], wildcards: Bool = false) {
         var matchers: [Matcher] = []
         var invalid: [String] = []
         for pattern in patterns where !pattern.isEmpty {
-            if pattern.hasPrefix("^") {
+            if wildcards, !pattern.hasPrefix("^"), pattern.contains(where: { $0 == "*" || $0 == "?" }),
+               let regex = try? Regex(Self.wildcardExpression(pattern)).ignoresCase() {
+                matchers.append(.expression(regex))
+            } else if pattern.hasPrefix("^") {
                 if let regex = try? Regex(pattern).ignoresCase() {
                     matchers.append(.expression(regex))
                 } else {
@@ -30,6 +34,20 @@ public struct WarningPatterns {
         self.matchers = matchers
         self.patterns = patterns
         self.invalidPatterns = invalid
+    }
+
+    /// `com.example.*` → `^com\.example\..*$`: every other character literal.
+    static func wildcardExpression(_ pattern: String) -> String {
+        var expression = "^"
+        for character in pattern {
+            switch character {
+            case "*": expression += ".*"
+            case "?": expression += "."
+            case _ where "\\^$.|+()[]{}".contains(character): expression += "\\" + String(character)
+            default: expression.append(character)
+            }
+        }
+        return expression + "$"
     }
 
     public func accepts(_ message: String) -> Bool {

@@ -42,5 +42,5 @@ public enum BuildSystem: String, CaseIterable, Sendable {
 
     /// Tools a build runs through `npx` rather than `npm` when its args start with one
     /// (`eslint src` runs as `npx eslint src`).
-    static let npxTools: Set<String> = ["playwright", "eslint", "prettier", "stylelint", "tsc", "jest", "vitest"]
+    package static let npxTools: Set<String> = ["playwright", "eslint", "prettier", "stylelint", "tsc", "jest", "vitest"]
 }

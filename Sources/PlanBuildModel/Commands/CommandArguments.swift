@@ -71,6 +71,6 @@ public struct CommandArguments: Equatable, Sendable {
     public var npmCommandType: String? {
         guard system == .npm else { return nil }
         guard let first = words.first else { return "npm" }
-        return BuildSystem.npxTools.contains(first) ? "npx" : "npm"
+        return BuildSystem.npxTools.contains(first.lowercased()) ? "npx" : "npm"
     }
 }

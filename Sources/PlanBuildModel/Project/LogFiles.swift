@@ -58,7 +58,12 @@ public enum LogFiles {
     }
 
     /// A new, empty log file (closed) for a caller that writes it itself; its absolute path.
-    public static func createEmpty(system: String, scope: String?, layout: ProjectLayout) throws(PlanBuildError) -> String {
+    /// `strictScope`: a scope that tries to leave the folder (absolute, or with a `..` part) is
+    /// refused instead of being reduced to one safe component (today's generation refuses it).
+    public static func createEmpty(system: String, scope: String?, layout: ProjectLayout, strictScope: Bool = false) throws(PlanBuildError) -> String {
+        if strictScope, let scope, scope.hasPrefix("/") || scope.split(separator: "/").contains("..") {
+            throw PlanBuildError(.logFileFailed, "the scope '\(OneLine.escape(scope))' leaves the build-results folder")
+        }
         do {
             return try create(system: system, scope: scope, layout: layout, keepOpen: false).path
         } catch {

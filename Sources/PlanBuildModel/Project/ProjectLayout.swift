@@ -5,6 +5,11 @@ import PlanBuildSupport
 public struct ProjectLayout: Sendable, Equatable {
     public let projectDir: String
     public let planDirName: String
+    /// Where plan state lives when it is apart from the project (today's plan-marshall release:
+    /// its PLAN_BASE_DIR, `.plan/local` by default): run-configuration.json, plans/, temp/, logs/.
+    public var stateDir: String?
+    /// The plan a build is attributed to: its logs go to `{stateDir}/plans/{planId}/build-results/`.
+    public var planId: String?
 
     /// Without a project directory the current one; without a plan folder name `.plan`.
     public init(projectDir: String? = nil, planDirName: String? = nil) {
@@ -56,8 +61,11 @@ public struct ProjectLayout: Sendable, Equatable {
     public var derivedDataPath: String { FileSystem.join(planDir, "project-architecture/derived-data.json") }
     /// The module index of the per-module architecture layout (read when derived-data.json is absent).
     public var projectMetaPath: String { FileSystem.join(planDir, "project-architecture/_project.json") }
-    public var runConfigurationPath: String { FileSystem.join(planDir, "run-configuration.json") }
-    public var buildOutputDir: String { FileSystem.join(planDir, "temp/build-output") }
+    public var runConfigurationPath: String { FileSystem.join(stateDir ?? planDir, "run-configuration.json") }
+    public var buildOutputDir: String {
+        if let stateDir, let planId { return FileSystem.join(stateDir, "plans/\(planId)/build-results") }
+        return FileSystem.join(planDir, "temp/build-output")
+    }
     /// The plan folder relative to the project, as logs and messages name it.
     public var relativeBuildOutputDir: String { "\(planDirName)/temp/build-output" }
 }

@@ -1,7 +1,8 @@
 extension BuildResult {
     /// The result of a process that ran: exit 0 → success, another code → build_failed,
     /// the deadline → timeout (exit code -1), cancellation → error "cancelled", a signal PlanBuild
-    /// did not send → killed (exit code 128 + the signal).
+    /// did not send → killed (exit code -signal: never mistaken for a shell's 128 + N exit code),
+    /// a lost status → indeterminate.
     package init(_ process: ProcessOutcome, logFile: String, command: String, timeoutUsed: Int) {
         let seconds = WholeSeconds.of(milliseconds: process.durationMilliseconds)
         switch process.ending {
@@ -13,13 +14,15 @@ extension BuildResult {
         case .timedOut:
             self.init(status: .timeout, exitCode: -1, durationSeconds: seconds, logFile: logFile, command: command,
                       error: ErrorKind.timeout)
+        case .killed(let signal):
+            self.init(status: .killed, exitCode: -signal, durationSeconds: seconds, logFile: logFile, command: command,
+                      error: ErrorKind.killed, message: Self.killedMessage)
+        case .unknown:
+            self.init(status: .indeterminate, exitCode: -1, durationSeconds: seconds, logFile: logFile, command: command,
+                      error: ErrorKind.indeterminate, message: "the build ended but its exit status was lost")
         case .cancelled:
             self.init(status: .error, exitCode: -1, durationSeconds: seconds, logFile: logFile, command: command,
                       error: "cancelled", message: "the build was cancelled")
-        case .killed(let signal):
-            self.init(status: .killed, exitCode: 128 + signal, durationSeconds: seconds, logFile: logFile, command: command,
-                      error: ErrorKind.killed,
-                      message: "the build was ended by signal \(signal), which PlanBuild did not send (the OOM killer, or another process's kill)")
         }
         durationMilliseconds = process.durationMilliseconds
         timeoutUsedSeconds = timeoutUsed

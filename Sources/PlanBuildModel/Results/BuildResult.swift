@@ -3,9 +3,11 @@ import PlanBuildSupport
 /// The outcome of one build: the result fields every caller gets, in the order `json` writes them.
 public struct BuildResult: Equatable, Sendable {
     /// `cached`: a single run that the build cache answered (only with `incremental.enabled`).
-    /// `killed`: ended by a signal PlanBuild did not send, or running when the build server that
-    /// ran it was killed.
-    public enum Status: String, Sendable { case success, error, timeout, cached, killed }
+    /// `killed`: a signal PlanBuild did not send ended the build (no verdict: its log is cut short),
+    /// or it was running when the build server that ran it was killed.
+    /// `indeterminate`: how the build ended cannot be established (its status was lost, or an
+    /// exit 0 whose log cannot be read to confirm it).
+    public enum Status: String, Sendable { case success, error, timeout, cached, killed, indeterminate }
 
     /// What the `error` field says when a build did not succeed.
     public enum ErrorKind {
@@ -15,7 +17,11 @@ public struct BuildResult: Equatable, Sendable {
         public static let wrapperNotFound = "wrapper_not_found"
         public static let logFileFailed = "log_file_failed"
         public static let killed = "killed"
+        public static let indeterminate = "indeterminate"
     }
+
+    /// What a `killed` result tells a person: a signal is no verdict on the build.
+    public static let killedMessage = "externally killed — not flaky, do not blind-retry"
 
     public var status: Status
     public var exitCode: Int
@@ -39,6 +45,11 @@ public struct BuildResult: Equatable, Sendable {
     /// Each test as the tools' own reports name it (TestReports), for the JUnit export; not part of
     /// the result fields.
     public var testCases: [TestCaseResult]?
+    /// Tests that ran (passed + failed), when the log shows a test summary.
+    public var testsRun: Int?
+    /// The tool's own account of how long its tests took, attached to a timeout whose tests
+    /// were all green so far.
+    public var toolDurationSeconds: Double?
 
     public init(status: Status, exitCode: Int, durationSeconds: Int, logFile: String, command: String,
                 error: String? = nil, timeoutUsedSeconds: Int? = nil, wrapper: String? = nil,
@@ -86,6 +97,8 @@ public struct BuildResult: Equatable, Sendable {
         if let commandType { object["command_type"] = .string(commandType) }
         if let timeSavedSeconds { object["time_saved_seconds"] = .int(timeSavedSeconds) }
         if let message { object["message"] = .string(message) }
+        if let testsRun { object["tests_run"] = .int(testsRun) }
+        if let toolDurationSeconds { object["tool_duration_seconds"] = .double(toolDurationSeconds) }
         if let errors { object["errors"] = .array(errors.map { $0.rowJSON(includeAccepted: false) }) }
         if let warnings {
             let marked = includeAccepted && warnings.contains(where: \.accepted)

@@ -10,9 +10,12 @@ public struct Issue: Equatable, Hashable, Sendable {
     public var stackTrace: String?
     /// Set by warning filtering in `structured` mode for warnings the project accepted.
     public var accepted: Bool
+    /// What the tool printed about the issue beyond its message (a pytest error's traceback block).
+    public var detail: String?
 
     public init(file: String?, line: Int?, message: String, severity: Severity, category: String? = nil,
-                stackTrace: String? = nil, accepted: Bool = false) {
+                stackTrace: String? = nil, accepted: Bool = false, detail: String? = nil) {
+        self.detail = detail
         self.file = file
         self.line = line
         self.message = message
@@ -21,6 +24,13 @@ public struct Issue: Equatable, Hashable, Sendable {
         self.stackTrace = stackTrace
         self.accepted = accepted
     }
+
+    /// The issue's identity across runs: category, file and the message's first line, no line
+    /// number (an edit above it moves the line, not the issue).
+    public var signature: String {
+        let head = message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        return "\(category ?? IssueCategory.other)|\(file ?? "")|\(head)"
+    }
 }
 
 /// The categories the parsers give; issues carry them as plain strings so that callers
@@ -28,6 +38,9 @@ public struct Issue: Equatable, Hashable, Sendable {
 public enum IssueCategory {
     public static let compilationError = "compilation_error"
     public static let testFailure = "test_failure"
+    /// A test module that failed to import, or a fixture that failed to set up or tear down
+    /// (pytest's ERROR): no test result, but a test that did not pass.
+    public static let testCollectionError = "test_collection_error"
     public static let dependencyError = "dependency_error"
     public static let lintError = "lint_error"
     /// mypy's errors (plan-marshall's Python categories).
@@ -52,19 +65,26 @@ public struct TestSummary: Equatable, Sendable {
     public var failed: Int
     public var skipped: Int
     public var total: Int
+    /// How long the tests took by the tool's own account (pytest's `in 0.37s`), when it says.
+    public var durationSeconds: Double?
 
-    public init(passed: Int, failed: Int, skipped: Int, total: Int? = nil) {
+    public init(passed: Int, failed: Int, skipped: Int, total: Int? = nil, durationSeconds: Double? = nil) {
         self.passed = passed
         self.failed = failed
         self.skipped = skipped
         self.total = total ?? (passed &+ failed &+ skipped)
+        self.durationSeconds = durationSeconds
     }
+
+    /// The tests that ran: passed and failed ones (skipped ones did not run).
+    package var ran: Int { passed &+ failed }
 
     public static func += (lhs: inout TestSummary, rhs: TestSummary) {
         lhs.passed &+= rhs.passed
         lhs.failed &+= rhs.failed
         lhs.skipped &+= rhs.skipped
         lhs.total &+= rhs.total
+        if let more = rhs.durationSeconds { lhs.durationSeconds = (lhs.durationSeconds ?? 0) + more }
     }
 }
 

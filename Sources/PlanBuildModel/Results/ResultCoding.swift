@@ -3,9 +3,10 @@ import PlanBuildSupport
 /// Conversions between the core's result types and their JSON shapes: an issue in full (as
 /// `parse` answers) and as a result row, test counts, a parsed log.
 extension Issue {
-    /// The full form (`Issue.to_dict()` of the Python module): every field, nulls included.
+    /// The full form (`Issue.to_dict()` of the Python module): every field, nulls included;
+    /// `detail` when the tool printed more about it; `signature` (Issue.signature).
     public var fullJSON: JSONValue {
-        .object(JSONObject([
+        var object = JSONObject([
             ("file", file.map(JSONValue.string) ?? .null),
             ("line", line.map(JSONValue.int) ?? .null),
             ("message", .string(message)),
@@ -13,7 +14,10 @@ extension Issue {
             ("category", category.map(JSONValue.string) ?? .null),
             ("stack_trace", stackTrace.map(JSONValue.string) ?? .null),
             ("accepted", .bool(accepted)),
-        ]))
+        ])
+        if let detail { object["detail"] = .string(detail) }
+        object["signature"] = .string(signature)
+        return .object(object)
     }
 
     /// The result row: `{file, line, message, category}`, plus `accepted` when it was marked.
@@ -39,14 +43,17 @@ extension Issue {
             severity: severity,
             category: object["category"]?.stringValue,
             stackTrace: object["stack_trace"]?.stringValue,
-            accepted: object["accepted"]?.boolValue ?? false
+            accepted: object["accepted"]?.boolValue ?? false,
+            detail: object["detail"]?.stringValue
         )
     }
 }
 
 extension TestSummary {
     public var json: JSONValue {
-        .object(JSONObject([("passed", .int(passed)), ("failed", .int(failed)), ("skipped", .int(skipped)), ("total", .int(total))]))
+        var object = JSONObject([("passed", .int(passed)), ("failed", .int(failed)), ("skipped", .int(skipped)), ("total", .int(total))])
+        if let durationSeconds { object["duration_seconds"] = .double(durationSeconds) }
+        return .object(object)
     }
 
     public init?(json: JSONValue) {
@@ -54,7 +61,8 @@ extension TestSummary {
         let passed = object["passed"]?.intValue ?? 0
         let failed = object["failed"]?.intValue ?? 0
         let skipped = object["skipped"]?.intValue ?? 0
-        self.init(passed: passed, failed: failed, skipped: skipped, total: object["total"]?.intValue)
+        let duration = object["duration_seconds"]?.doubleValue.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
+        self.init(passed: passed, failed: failed, skipped: skipped, total: object["total"]?.intValue, durationSeconds: duration)
     }
 }
 

@@ -24,6 +24,9 @@ struct PytestLines {
     /// entry not seen before (its fingerprint fixes everything its issue is made of).
     private var header = JVMTextBuffer(limit: NpmText.maximumPath)
     private var message = JVMTextBuffer(limit: NpmText.maximumMessage)
+    /// The entry's name and its lines after the header, as printed (an error's traceback block), bounded.
+    private var detail = JVMTextBuffer(limit: Self.maximumDetail)
+    static let maximumDetail = 8 << 10
     private var hasMessage = false
     private var messageIsImport = false
     /// The entry is a collection error (`ERROR collecting path`), and its first line of text: the
@@ -46,9 +49,16 @@ struct PytestLines {
 
     mutating func consume(_ line: NpmLine, location: PythonLocation?, _ collector: inout IssueCollector) {
         let bytes = line.bytes
+        if inEntry, !(line.indent == 0 && (bytes[0] == UInt8(ascii: "=") || (bytes[0] == UInt8(ascii: "_") && bytes.count > 2
+                                                                             && (bytes[1] == UInt8(ascii: "_") || bytes[1] == 0x20)))) {
+            if !detail.isEmpty { detail.append(byte: 0x0A) }
+            detail.append(bytes, 0, bytes.count)
+        }
         if line.indent == 0 {
             let lead = bytes[0]
-            if lead == UInt8(ascii: "_"), bytes.count > 2, bytes[1] == UInt8(ascii: "_") {
+            // `____ name ____`, or as short as `_ ERROR collecting path _`.
+            if lead == UInt8(ascii: "_"), bytes.count > 2, bytes[1] == UInt8(ascii: "_")
+                || (bytes[1] == 0x20 && bytes[bytes.count - 1] == UInt8(ascii: "_") && bytes[bytes.count - 2] == 0x20) {
                 close(&collector)
                 open(bytes)
                 return
@@ -142,6 +152,7 @@ struct PytestLines {
         let name = ByteScan.textRange(bytes, start, end, limit: NpmText.maximumPath)
         header.set(bytes, name.lowerBound, name.upperBound)
         message.reset()
+        detail.set(bytes, name.lowerBound, name.upperBound)
         hasMessage = false
         messageIsImport = false
         collecting = ByteScan.has(bytes, "ERROR collecting ", at: name.lowerBound)
@@ -174,13 +185,16 @@ struct PytestLines {
 
         let name = header.string
         let entryIsCollection = name.hasPrefix("ERROR collecting ")
+        // An error entry (collection, set-up, tear-down) is no test result: its message is the
+        // error itself, its traceback block the detail.
+        let entryIsError = name.hasPrefix("ERROR ")
         let entryName = Self.testName(name)
         let file = place.isSet ? NpmText.normalizedPath(place.path.string) : nil
-        var text = hasMessage ? message.string : entryName
-        if hasMessage, !entryName.isEmpty { text = entryName + ": " + text }
-        let category = entryIsCollection && messageIsImport ? IssueCategory.importError : IssueCategory.testFailure
-        collector.add(Issue(file: file ?? (entryIsCollection ? entryName : nil), line: place.line,
-                            message: text, severity: .error, category: category))
+        var text = hasMessage ? message.string : (entryIsCollection ? "Error collecting \(entryName)" : entryName)
+        if hasMessage, !entryName.isEmpty, !entryIsError { text = entryName + ": " + text }
+        collector.add(Issue(file: file ?? (entryIsCollection ? entryName : nil), line: place.line, message: text, severity: .error,
+                            category: entryIsError ? IssueCategory.testCollectionError : IssueCategory.testFailure,
+                            detail: entryIsError && !detail.isEmpty ? detail.string : nil))
         if reported.count < IssueCollector.maximumIssues { reported.insert(entryName) }
     }
 
@@ -210,9 +224,18 @@ struct PytestLines {
         let name = parts.count > 1 ? parts.dropFirst().joined(separator: ".") : node
         guard !reported.contains(name), !reported.contains("ERROR collecting " + node) else { return }
         guard parts[0].hasSuffix(".py") else { return }
-        let detail = dash < bytes.count ? NpmText.text(bytes, dash + 3, bytes.count) : name
-        collector.add(Issue(file: NpmText.normalizedPath(parts[0]), line: nil, message: name + ": " + detail,
-                            severity: .error, category: IssueCategory.testFailure))
+        // Without a reason pytest names only the test; an ERROR line is the error itself.
+        let isError = start == 6
+        let reason = dash < bytes.count ? NpmText.text(bytes, dash + 3, bytes.count) : nil
+        let message: String
+        switch (isError, reason) {
+        case (false, let reason?): message = name + ": " + reason
+        case (false, nil): message = "Test \(name) failed"
+        case (true, let reason?): message = reason
+        case (true, nil): message = parts.count > 1 ? "Error in \(name)" : "Error collecting \(node)"
+        }
+        collector.add(Issue(file: NpmText.normalizedPath(parts[0]), line: nil, message: message, severity: .error,
+                            category: isError ? IssueCategory.testCollectionError : IssueCategory.testFailure))
     }
 
     /// The closing counts, bare (`-q`) or between `=` rules (`-v`):
@@ -258,8 +281,17 @@ struct PytestLines {
         }
         guard known else { return }
         summary.total = summary.passed &+ summary.failed &+ summary.skipped
+        summary.durationSeconds = Self.seconds(bytes, from: timing + 4)
         if summary.failed > 0 { failed = true }
         add(summary)
+    }
+
+    /// `412.87` of `in 412.87s`: digits and one dot, at most 12 bytes; nil when none.
+    private static func seconds(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Double? {
+        var end = start
+        while end < bytes.count, end - start < 12, ByteScan.isDigit(bytes[end]) || bytes[end] == UInt8(ascii: ".") { end += 1 }
+        guard end > start, end < bytes.count, bytes[end] == UInt8(ascii: "s") else { return nil }
+        return Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
     }
 
     /// The offset after a run of `byte` from `from`, eight bytes at a time (an approximate end: the

@@ -40,7 +40,9 @@ public struct PythonLogParser: LogParser {
         ruff.awaitingLocation = false
         let location = PythonLocation.read(line.bytes)
         if let location, mypy.diagnostic(line, location, &collector) { return }
-        if mypy.busy, mypy.continuation(line, &collector) { return }
+        // A wrapped mypy message never continues into a line of its own kind: a location, a pytest
+        // summary line or rule.
+        if mypy.busy, location == nil, !Self.startsPytestLine(line), mypy.continuation(line, &collector) { return }
         if let location {
             if ruff.diagnostic(line, location, &collector) { return }
         } else if !pytest.busy, RuffLines.mayBeFinding(line.bytes), ruff.finding(line) {
@@ -53,6 +55,13 @@ public struct PythonLogParser: LogParser {
             mypy.summary(line)
             ruff.summary(line)
         }
+    }
+
+    /// `FAILED …`, `ERROR …`, and pytest's `=` and `_` rules.
+    private static func startsPytestLine(_ line: NpmLine) -> Bool {
+        let bytes = line.bytes
+        return line.lead == UInt8(ascii: "=") || line.lead == UInt8(ascii: "_")
+            || ByteScan.has(bytes, "FAILED ", at: 0) || ByteScan.has(bytes, "ERROR ", at: 0)
     }
 
     public mutating func finish() -> ParseOutcome {

@@ -9,15 +9,20 @@ import PlanBuildOrchestration
 /// written. The exports list every issue; the result keeps the caps the request asked for (`run`
 /// shows 20 errors and 10 warnings).
 public enum SingleRun {
+    /// `cached` false: never through the single-run cache — a build script's `run` inside an
+    /// orchestration, which has a cache of its own.
     public static func execute(_ request: BuildRequest, cancellation: CancellationToken? = nil,
-                               exports: RunExportPaths = RunExportPaths()) throws(PlanBuildError) -> BuildResult {
-        guard !exports.isEmpty else { return SingleRunCache.execute(request, cancellation: cancellation) }
+                               exports: RunExportPaths = RunExportPaths(), cached: Bool = true) throws(PlanBuildError) -> BuildResult {
+        func run(_ build: BuildRequest) -> BuildResult {
+            cached ? SingleRunCache.execute(build, cancellation: cancellation) : BuildExecutor.execute(build, cancellation: cancellation)
+        }
+        guard !exports.isEmpty else { return run(request) }
         // Opened first: an export that cannot be written is refused before the build runs.
         let exporter = try RunExports(exports, projectRoot: request.layout.projectDir)
         var uncapped = request
         uncapped.maximumErrors = nil
         uncapped.maximumWarnings = nil
-        var result = SingleRunCache.execute(uncapped, cancellation: cancellation)
+        var result = run(uncapped)
         try exporter.finish(RunReport(singleBuild: result, request: request))
         result.capIssues(errors: request.maximumErrors, warnings: request.maximumWarnings)
         return result

@@ -43,32 +43,7 @@ public enum ResultFormatter {
         }
         // Why a tool could not run: without it a person sees only `execution_failed`.
         if let message = result["message"], !message.isNull { lines.append("message\t\(OneLine.cell(message))") }
-        if let errors = result["errors"]?.arrayValue, !errors.isEmpty {
-            lines.append("")
-            lines.append("errors[\(errors.count)]{file,line,message,category}:")
-            for issue in errors {
-                lines.append([OneLine.cell(issue["file"]), OneLine.cell(issue["line"]), OneLine.cell(issue["message"], dash: false),
-                              OneLine.cell(issue["category"], dash: false)].joined(separator: "\t"))
-            }
-        }
-        if let warnings = result["warnings"]?.arrayValue, !warnings.isEmpty {
-            lines.append("")
-            // The column appears when a warning carries the flag, not merely the key.
-            let marked = warnings.contains { $0["accepted"]?.boolValue == true }
-            lines.append("warnings[\(warnings.count)]{file,line,message\(marked ? ",accepted" : "")}:")
-            for issue in warnings {
-                var row = [OneLine.cell(issue["file"]), OneLine.cell(issue["line"]), OneLine.cell(issue["message"], dash: false)]
-                if marked { row.append(issue["accepted"]?.boolValue == true ? "[accepted]" : "") }
-                lines.append(row.joined(separator: "\t"))
-            }
-        }
-        if let tests = result["tests"]?.objectValue, !tests.isEmpty {
-            lines.append("")
-            lines.append("tests:")
-            for key in ["passed", "failed", "skipped"] {
-                lines.append("  \(key): \(tests[key].map { OneLine.cell($0) } ?? "0")")
-            }
-        }
+        lines += ResultText.sections(result, .tabs)
         return lines.joined(separator: "\n")
     }
 

@@ -33,8 +33,7 @@ public enum GradleProjectFinder {
     /// A project name: the root project (rootProject.name), an included project whose last path
     /// element is the name, or a folder of that name holding a build file. More than one is ambiguous.
     static func byName(root: String, _ name: String) -> ScriptAnswer {
-        let settings = ["settings.gradle.kts", "settings.gradle"].map { FileSystem.join(root, $0) }.first(where: FileSystem.exists)
-        let text = settings.flatMap { try? FileSystem.readText($0) } ?? ""
+        let text = settingsFile(in: root).flatMap { try? FileSystem.readText($0) } ?? ""
         if let rootName = rootProjectName(text), rootName == name,
            let file = buildFileNames.first(where: { FileSystem.exists(FileSystem.join(root, $0)) }) {
             return success(name: name, gradlePath: ":", buildFile: .string(file), parents: [], pArgument: "")
@@ -43,11 +42,9 @@ public enum GradleProjectFinder {
         for project in includedProjects(text) where project.split(separator: ":").last.map(String.init) == name || project == ":" + name {
             if !matches.contains(project) { matches.append(project) }
         }
-        let ignored: Set<String> = ["build", "target", ".gradle"]
-        for file in FileTree.files(under: root, skipping: ignored) {
+        for file in buildFiles(under: root) {
             var parts = file.split(separator: "/").map(String.init)
-            guard let last = parts.popLast(), buildFileNames.contains(last),
-                  !parts.contains(where: { $0.hasPrefix(".") || ignored.contains($0) }) else { continue }
+            parts.removeLast()
             let folderName = parts.last ?? root.split(separator: "/").last.map(String.init) ?? ""
             guard folderName == name else { continue }
             let path = ":" + parts.joined(separator: ":")
@@ -66,8 +63,31 @@ public enum GradleProjectFinder {
                        pArgument: folder.isEmpty ? "" : "-p \(folder)")
     }
 
+    /// The settings file of a build's root, Kotlin script first; nil without one.
+    public static func settingsFile(in root: String) -> String? {
+        ["settings.gradle.kts", "settings.gradle"].map { FileSystem.join(root, $0) }.first(where: FileSystem.exists)
+    }
+
+    /// Every build file below `root` (relative paths), outside hidden folders and build output.
+    public static func buildFiles(under root: String) -> [String] {
+        let ignored: Set<String> = ["build", "target", ".gradle"]
+        return FileTree.files(under: root, skipping: ignored).filter { file in
+            let parts = file.split(separator: "/").map(String.init)
+            guard let last = parts.last, buildFileNames.contains(last) else { return false }
+            return !parts.dropLast().contains { $0.hasPrefix(".") || ignored.contains($0) }
+        }
+    }
+
+    /// `:services:auth` for the folder `root/services/auth`, `:` for the root itself; nil outside it.
+    public static func notation(root: String, folder: String) -> String? {
+        guard let base = FileSystem.realPath(root), let inner = FileSystem.realPath(folder) else { return nil }
+        if inner == base { return ":" }
+        guard inner.hasPrefix(base + "/") else { return nil }
+        return ":" + String(inner.dropFirst(base.count + 1)).replacingOccurrences(of: "/", with: ":")
+    }
+
     /// `include 'a', ':b:c'` and `include("a")` of a settings file, as ":a", ":b:c" (first seen first).
-    static func includedProjects(_ settings: String) -> [String] {
+    public static func includedProjects(_ settings: String) -> [String] {
         var projects: [String] = []
         let quoted = /["']([^"']+)["']/
         let calls = [/include\s*\(\s*([^)]+)\s*\)/, /include\s+(['"][^'"]+['"](?:\s*,\s*['"][^'"]+['"])*)/]
@@ -83,7 +103,7 @@ public enum GradleProjectFinder {
         return projects
     }
 
-    static func rootProjectName(_ settings: String) -> String? {
+    public static func rootProjectName(_ settings: String) -> String? {
         settings.firstMatch(of: /rootProject\.name\s*=\s*["']([^"']+)["']/).map { String($0.output.1) }
     }
 

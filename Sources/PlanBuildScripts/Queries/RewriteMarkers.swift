@@ -6,7 +6,8 @@ import PlanBuildModel
 /// those to ask the user about, as the reference's maven and gradle scripts print them.
 public enum RewriteMarkers {
     static let opening = Array("/*~~(TODO:".unicodeScalars)
-    static let closing = Array(")>*/".unicodeScalars)
+    /// `)>*/`, or OpenRewrite's own `)~~>*/`.
+    static let closing = Array(">*/".unicodeScalars)
 
     /// Recipes whose markers may be suppressed with `// cui-rewrite:disable RECIPE`.
     static let suppressible: [(recipe: String, category: String, reason: String)] = [
@@ -29,15 +30,25 @@ public enum RewriteMarkers {
         var index = 0
         while let start = find(opening, in: scalars, from: index) {
             let body = start + opening.count
-            // The message is at least one character (it may be blank) and ends at the first `)>*/`.
-            guard body < scalars.count, let end = find(closing, in: scalars, from: body + 1) else {
+            // The message is at least one character (it may be blank) and ends at the first `)>*/`
+            // or `)~~>*/`.
+            var close = body
+            var end = body
+            while let next = find(closing, in: scalars, from: close + 1) {
+                close = next
+                end = close
+                if end - 2 > body, scalars[end - 1] == "~", scalars[end - 2] == "~" { end -= 2 }
+                if end - 1 > body, scalars[end - 1] == ")" { break }
+            }
+            guard end - 1 > body, scalars[end - 1] == ")" else {
                 index = start + 1
                 continue
             }
+            end -= 1
             let message = String(String.UnicodeScalarView(scalars[body..<end])).strippedOfWhitespace()
-            let raw = String(String.UnicodeScalarView(scalars[start..<(end + closing.count)]))
+            let raw = String(String.UnicodeScalarView(scalars[start..<(close + closing.count)]))
             found.append((start + 1, message, raw))
-            index = end + closing.count
+            index = close + closing.count
         }
         return found
     }

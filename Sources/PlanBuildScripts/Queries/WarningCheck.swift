@@ -16,8 +16,18 @@ public enum WarningCheck {
     /// `warnings`: a JSON array of objects ("type" stands in for a missing "category"; items whose
     /// severity is not "warning", any case, are left out). `patterns`: the accepted patterns, or
     /// nil for the project's own (run-configuration.json of `layout`, under `system`).
+    /// How items are sorted beyond the categories: the contract's scripts leave out items whose
+    /// severity is not "warning"; today's count them as fixable (an error is never acceptable)
+    /// and may read plain patterns as wildcards (`*`, `?`).
+    public struct Rules: Sendable {
+        public enum OtherSeverities: Sendable { case skip, fixable }
+        public var otherSeverities = OtherSeverities.skip
+        public var wildcards = false
+        public init() {}
+    }
+
     public static func check(_ warnings: JSONValue, patterns given: [String]?, system: String?,
-                             layout: ProjectLayout) throws(PlanBuildError) -> ScriptAnswer {
+                             layout: ProjectLayout, rules: Rules = Rules()) throws(PlanBuildError) -> ScriptAnswer {
         guard case .array(let list) = warnings else {
             throw PlanBuildError(.invalidValue, "warnings must be a JSON array of warning objects")
         }
@@ -31,10 +41,14 @@ public enum WarningCheck {
         var patterns = given ?? []
         if given == nil, let system { patterns = try AcceptedWarnings.configured(system: system, layout: layout) }
         // Patterns copied from a Maven log keep its "[WARNING]" prefix; the messages do not.
-        let matcher = WarningPatterns(patterns.map { $0.hasPrefix("[WARNING]") ? String($0.dropFirst(9)).strippedOfWhitespace() : $0 })
+        let matcher = WarningPatterns(patterns.map { $0.hasPrefix("[WARNING]") ? String($0.dropFirst(9)).strippedOfWhitespace() : $0 },
+                                      wildcards: rules.wildcards)
         var acceptable: [JSONValue] = [], fixable: [JSONValue] = [], unknown: [JSONValue] = []
         for var item in objects {
-            guard (item["severity"].map(text) ?? "warning").lowercased() == "warning" else { continue }
+            guard (item["severity"].map(text) ?? "warning").lowercased() == "warning" else {
+                if rules.otherSeverities == .fixable { fixable.append(.object(item)) }
+                continue
+            }
             let category = item["category"]?.stringValue ?? item["type"]?.stringValue ?? IssueCategory.other
             if alwaysFixable.contains(category) {
                 fixable.append(.object(item))

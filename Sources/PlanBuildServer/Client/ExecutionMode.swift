@@ -1,33 +1,7 @@
 import PlanBuildSupport
+import PlanBuildExecution
 
-/// Where a build or run executes — the one rule every entry point follows (the CLI's
-/// `--execution-mode`, pb_execute/pb_run's `execution_mode`, the Python shims' keyword):
-/// - `in_process`: in the caller's process, as PlanBuild always did;
-/// - `server`: in the user's build server, started when none runs;
-/// - `auto` (default): in the build server when one runs, else in process.
-/// Without an explicit mode, `PLANBUILD_EXECUTION_MODE` is read. Inside a build that the server
-/// runs (`PLANBUILD_SERVER_BUILD` set) it is always in process: a nested build would wait for a
-/// slot that its own parent holds.
-public enum ExecutionMode: String, Sendable, CaseIterable {
-    case inProcess = "in_process"
-    case server
-    case auto
-
-    public static let environmentVariable = "PLANBUILD_EXECUTION_MODE"
-    public static let serverBuildVariable = "PLANBUILD_SERVER_BUILD"
-
-    /// The mode asked for: `requested` (an option or request member), else the environment's,
-    /// else `auto`. An unknown name is an `invalid_request`.
-    public static func chosen(_ requested: String?, environment lookup: (String) -> String? = FileSystem.environment) throws(PlanBuildError) -> ExecutionMode {
-        if lookup(serverBuildVariable) != nil { return .inProcess }
-        guard let name = requested ?? lookup(environmentVariable).flatMap({ $0.isEmpty ? nil : $0 }) else { return .auto }
-        guard let mode = ExecutionMode(rawValue: name) else {
-            throw PlanBuildError(.invalidRequest,
-                                 "\"execution_mode\" has an unknown value '\(name)'; known: in_process, server, auto")
-        }
-        return mode
-    }
-
+extension ExecutionMode {
     /// A connection to the server that should run the build, or nil to run it in process.
     /// `server` starts one when none runs, and fails (`server_unavailable`) when it cannot; `auto`
     /// uses a running server it can trust and otherwise runs in process.

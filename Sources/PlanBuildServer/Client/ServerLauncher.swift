@@ -1,6 +1,7 @@
 import CPlanBuildServerSupport
 import CPlanBuildSupport
 import PlanBuildSupport
+import PlanBuildModel
 import PlanBuildExecution
 
 /// Starting the build server, as the Gradle daemon and the Bazel server are started: by the
@@ -21,11 +22,15 @@ public enum ServerLauncher {
         guard code == 0 else {
             throw PlanBuildError(.serverUnavailable, "cannot run \(path): \(SystemCall.reason(code))")
         }
-        var signal: Int32 = 0
-        let status = pbs_reap_status(pid, &signal)
+        let status = Int(pbs_reap(pid))
         // -1: a host that ignores SIGCHLD had it reaped already; connecting tells whether it worked.
         guard status == 0 || status == -1 else {
-            throw PlanBuildError(.serverUnavailable, "the build server did not start (\(path) server start exited \(status)); see \(directory.log)")
+            let ending: String
+            switch ProcessOutcome.Ending(statusCode: status) {
+            case .killed(let signal): ending = "was ended by signal \(signal)"
+            default: ending = "exited \(status)"
+            }
+            throw PlanBuildError(.serverUnavailable, "the build server did not start (\(path) server start \(ending)); see \(directory.log)")
         }
     }
 
