@@ -2,7 +2,7 @@ import PlanBuildSupport
 
 /// Which parser a log needs when the caller does not say (`planbuild parse LOG`): each system's
 /// unmistakable lines (Maven's `[INFO]` prefix and reactor lines, Gradle's tasks and `BUILD
-/// SUCCESSFUL in`, npm's script headers and error blocks, pytest's session lines, mypy's and
+/// SUCCESSFUL in`, npm's and yarn's script headers and error blocks, pytest's session lines, mypy's and
 /// ruff's closing lines) weigh much, file names by their extension a little. A log read with the
 /// wrong parser reports nonsense (a Maven log read as npm is a success), so a log without a clear
 /// winner is no guess at all.
@@ -50,7 +50,10 @@ public enum BuildSystemGuess {
             if line.hasPrefix("BUILD SUCCESSFUL in") || line.hasPrefix("BUILD FAILED in")
                 || line.hasPrefix("FAILURE: Build failed") || line.hasPrefix("* What went wrong:") { weigh("gradle", 20) }
             if Self.isNpmScriptHeader(line) || line.hasPrefix("npm ERR!") || line.hasPrefix("npm error")
-                || line.hasPrefix("npm warn") || line.hasPrefix("yarn ") || line.hasPrefix("TAP version") { weigh("npm", 20) }
+                || line.hasPrefix("npm warn") || line.hasPrefix("yarn ") || line.hasPrefix("TAP version")
+                // yarn classic's own lines, which may be all a failed `yarn --silent run` prints.
+                || line.hasPrefix("error Command ") || line.hasPrefix("warning package.json:")
+                || line.contains("yarnpkg.com/") { weigh("npm", 20) }
             if line.contains("error TS") || line.hasPrefix("PASS ") || line.hasPrefix("FAIL ") || line.hasPrefix("# pass")
                 || line.hasPrefix("# fail") || line.hasPrefix("ℹ tests") || line.hasPrefix("✔") || line.hasPrefix("✖") { weigh("npm", 3) }
             if line.contains("test session starts") || line.contains("short test summary info")
