@@ -39,6 +39,10 @@ protocol FolderEventSource: AnyObject {
     func unwatch(_ watch: Int32)
     /// Every event queued, waiting up to `timeoutMilliseconds` (0: not at all) for the first.
     func read(timeoutMilliseconds: Int) -> FolderEventRead
+    /// Waits up to `timeoutMilliseconds` until an event is queued, without taking it; true when
+    /// one is (or the source failed: reading says why). Safe beside the other calls, which the
+    /// caller makes one at a time.
+    func waitUntilQueued(timeoutMilliseconds: Int) -> Bool
 }
 
 enum FolderEvents {
@@ -105,6 +109,12 @@ final class InotifyEvents: FolderEventSource {
     func unwatch(_ watch: Int32) {
         guard watches.remove(watch) != nil else { return }
         pbs_watch_remove(descriptor, watch)
+    }
+
+    func waitUntilQueued(timeoutMilliseconds: Int) -> Bool {
+        var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        let count = SystemCall.retrying { poll(&ready, 1, Int32(clamping: timeoutMilliseconds)) }
+        return count != 0
     }
 
     func read(timeoutMilliseconds: Int) -> FolderEventRead {

@@ -73,16 +73,21 @@ public final class ProjectWatcher: @unchecked Sendable {
             sleepMilliseconds(timeoutMilliseconds)
             return true // nothing tells: the caller scans
         }
-        switch source.read(timeoutMilliseconds: timeoutMilliseconds) {
-        case .events(let events):
-            monitor.withLock { pending += events }
-            return !events.isEmpty
-        case .overflow:
-            monitor.withLock { pendingOverflow = "the file watcher's event queue overflowed" }
-            return true
-        case .failed(let reason):
-            monitor.withLock { pendingOverflow = reason }
-            return true
+        // Waited for without the lock (a run's refresh goes on meanwhile), read with it: the
+        // source is used by one thread at a time.
+        guard source.waitUntilQueued(timeoutMilliseconds: timeoutMilliseconds) else { return false }
+        return monitor.withLock {
+            switch source.read(timeoutMilliseconds: 0) {
+            case .events(let events):
+                pending += events
+                return !events.isEmpty
+            case .overflow:
+                pendingOverflow = "the file watcher's event queue overflowed"
+                return true
+            case .failed(let reason):
+                pendingOverflow = reason
+                return true
+            }
         }
     }
 
