@@ -74,8 +74,8 @@ enum OrchestrationHandlers {
     static func dryRun(_ request: Request) throws(PlanBuildError) -> JSONValue {
         let report = try Orchestrator.dryRun(command: try request.string("command"), options: try options(request),
                                              layout: try request.layout())
-        var reply = report.json
-        reply["status"] = .string("success")
+        // Every reply starts with its status.
+        var reply = JSONObject([("status", .string("success"))] + report.json.entries.map { ($0.key, $0.value) })
         if let format: ResultFormatter.Format = try request.enumValue("format") { reply["text"] = .string(report.text(format)) }
         return .object(reply)
     }
