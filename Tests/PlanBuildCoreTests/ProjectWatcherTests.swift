@@ -7,7 +7,8 @@ import Testing
 /// The file watcher's list of a project must be what a cold full scan finds, after any file
 /// operations: random creates, edits (also of the same size with the mtime put back), deletes,
 /// renames across folders, new and removed folders, files replaced by a rename over them (as
-/// editors save), symbolic links, and changes inside ignored folders that must not count. After
+/// editors save), symbolic links, `.gitignore` files written and removed, and changes inside
+/// ignored folders that must not count. After
 /// each batch, the watcher's changed paths equal the difference of two cold scans, its list equals
 /// the cold scan, and the cache decides exactly as it does from a cold scan.
 @Suite(.serialized) struct ProjectWatcherTests {
@@ -151,7 +152,15 @@ import Testing
             let temporary = project + "/" + file + ".tmp~"
             TestSupport.write("replaced \(name)\n", to: temporary)
             rename(temporary, project + "/" + file)
-        case 92..<97: // a symbolic link: to a file, to a folder, to outside the project, or dangling
+        case 92..<94: // a .gitignore written, changed or removed: what is an input below it changes
+            guard let folder = pick(folders) else { return }
+            let ignore = project + "/" + folder + "/.gitignore"
+            switch Int.random(in: 0..<3, using: &random) {
+            case 0: TestSupport.write("*.txt\n", to: ignore)
+            case 1: TestSupport.write("f[0-4]*\n!seed.txt\n", to: ignore)
+            default: unlink(ignore)
+            }
+        case 94..<97: // a symbolic link: to a file, to a folder, to outside the project, or dangling
             guard let folder = pick(folders) else { return }
             let targets = [files.first.map { "/" + $0 }.map { project + $0 } ?? "/nonexistent", project + "/docs", outside, "/nonexistent/x"]
             symlink(pick(targets)!, project + "/" + folder + "/" + name)
@@ -221,6 +230,24 @@ import Testing
             let refresh = watcher.refresh()
             #expect(refresh.fullScanReason?.contains("max_user_watches") == true)
             #expect(refresh.changed == ["c/d/f.txt"])
+            #expect(Self.describe(watcher.allFiles) == Self.coldScan(project, [".plan"]))
+        }
+    }
+
+    /// A folder moved away takes its `.gitignore` along: a new folder of the old name is not
+    /// bound by the rules that went.
+    @Test func aFolderMovedAwayTakesItsIgnoreRulesAlong() throws {
+        try TestSupport.withTemporaryDirectory("pbwatch-ignore") { project in
+            TestSupport.write("*.txt\n", to: project + "/a/x/.gitignore")
+            TestSupport.write("ignored\n", to: project + "/a/x/k.txt")
+            TestSupport.write("kept\n", to: project + "/a/x/Keep.java")
+            mkdir(project + "/b", 0o755)
+            let watcher = ProjectWatcher(projectDirectory: project, outputFolders: [".plan"])
+            #expect(rename(project + "/a/x", project + "/b/x") == 0)
+            _ = watcher.refresh()
+            TestSupport.write("an input now\n", to: project + "/a/x/n.txt")
+            let refresh = watcher.refresh()
+            #expect(refresh.changed == ["a/x/n.txt"])
             #expect(Self.describe(watcher.allFiles) == Self.coldScan(project, [".plan"]))
         }
     }

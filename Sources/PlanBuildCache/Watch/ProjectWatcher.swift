@@ -147,6 +147,9 @@ public final class ProjectWatcher: @unchecked Sendable {
                     scanner = InputScanner(projectDirectory: projectDirectory, outputFolders: outputFolders)
                     roots.append(folder)
                 } else {
+                    // A folder that came, went or moved may have taken a .gitignore with it, whose
+                    // rules the scanner holds under the folder's path: they are read afresh.
+                    if event.isFolder { scanner = InputScanner(projectDirectory: projectDirectory, outputFolders: outputFolders) }
                     roots.append(path)
                 }
             }
