@@ -12,7 +12,6 @@ struct FolderEvent: Sendable {
     var isFolder: Bool { kind & Int32(PBS_WATCH_IS_FOLDER) != 0 }
     var folderGone: Bool { kind & Int32(PBS_WATCH_FOLDER_GONE) != 0 }
     var dropped: Bool { kind & Int32(PBS_WATCH_DROPPED) != 0 }
-    var overflowed: Bool { kind & Int32(PBS_WATCH_OVERFLOW) != 0 }
 }
 
 /// What watching a folder came to.

@@ -114,51 +114,49 @@ public final class ProjectWatcher: @unchecked Sendable {
     }
 
     private func refreshLocked() -> Refresh {
-        do {
-            let start = Self.realtimeNanoseconds()
-            defer { lastRefreshStart = start }
-            if let degraded { return rescanAll(reason: degraded) }
-            var events = pending
-            pending = []
-            var lost = pendingOverflow
-            pendingOverflow = nil
-            if let source, lost == nil {
-                switch source.read(timeoutMilliseconds: 0) {
-                case .events(let more): events += more
-                case .overflow: lost = "the file watcher's event queue overflowed"
-                case .failed(let reason): lost = reason
-                }
+        let start = Self.realtimeNanoseconds()
+        defer { lastRefreshStart = start }
+        if let degraded { return rescanAll(reason: degraded) }
+        var events = pending
+        pending = []
+        var lost = pendingOverflow
+        pendingOverflow = nil
+        if let source, lost == nil {
+            switch source.read(timeoutMilliseconds: 0) {
+            case .events(let more): events += more
+            case .overflow: lost = "the file watcher's event queue overflowed"
+            case .failed(let reason): lost = reason
             }
-            if let lost { return rescanAll(reason: lost) }
-            var roots: [[UInt8]] = []
-            for event in events {
-                guard let folder = pathOfWatch[event.watch] else { continue } // a watch dropped earlier
-                if event.dropped {
-                    pathOfWatch[event.watch] = nil
-                    if watchOfPath[folder] == event.watch { watchOfPath[folder] = nil }
-                }
-                if event.name.isEmpty {
-                    if event.folderGone || event.dropped { roots.append(folder) }
-                    continue
-                }
-                let path = folder.isEmpty ? event.name : folder + [UInt8(ascii: "/")] + event.name
-                if event.name.elementsEqual(".gitignore".utf8) {
-                    // The rules below this folder change: read afresh, the folder walked again.
-                    scanner = InputScanner(projectDirectory: projectDirectory, outputFolders: outputFolders)
-                    roots.append(folder)
-                } else {
-                    // A folder that came, went or moved may have taken a .gitignore with it, whose
-                    // rules the scanner holds under the folder's path: they are read afresh.
-                    if event.isFolder { scanner = InputScanner(projectDirectory: projectDirectory, outputFolders: outputFolders) }
-                    roots.append(path)
-                }
-            }
-            // Links lead anywhere, where nothing is watched: looked at every time.
-            for index in 0..<files.count where files.kinds[index] == .symlink || files.kinds[index] == .symlinkToFile {
-                roots.append(Array(files.pathBytes[files.pathRange(index)]))
-            }
-            return rescan(Self.outermost(roots))
         }
+        if let lost { return rescanAll(reason: lost) }
+        var roots: [[UInt8]] = []
+        for event in events {
+            guard let folder = pathOfWatch[event.watch] else { continue } // a watch dropped earlier
+            if event.dropped {
+                pathOfWatch[event.watch] = nil
+                if watchOfPath[folder] == event.watch { watchOfPath[folder] = nil }
+            }
+            if event.name.isEmpty {
+                if event.folderGone || event.dropped { roots.append(folder) }
+                continue
+            }
+            let path = folder.isEmpty ? event.name : folder + [UInt8(ascii: "/")] + event.name
+            if event.name.elementsEqual(".gitignore".utf8) {
+                // The rules below this folder change: read afresh, the folder walked again.
+                scanner = InputScanner(projectDirectory: projectDirectory, outputFolders: outputFolders)
+                roots.append(folder)
+            } else {
+                // A folder that came, went or moved may have taken a .gitignore with it, whose
+                // rules the scanner holds under the folder's path: they are read afresh.
+                if event.isFolder { scanner = InputScanner(projectDirectory: projectDirectory, outputFolders: outputFolders) }
+                roots.append(path)
+            }
+        }
+        // Links lead anywhere, where nothing is watched: looked at every time.
+        for index in 0..<files.count where files.kinds[index] == .symlink || files.kinds[index] == .symlinkToFile {
+            roots.append(Array(files.pathBytes[files.pathRange(index)]))
+        }
+        return rescan(Self.outermost(roots))
     }
 
     /// The files under `paths` (relative to the project) as a scan of those paths would list
