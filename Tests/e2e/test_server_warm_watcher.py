@@ -47,6 +47,9 @@ def test_a_warm_no_change_decision_touches_no_input_file(tmp_path: Path):
             path = project / module / "src" / "pkg" / source_name(module, index)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(f"class C{index} {{}}\n")
+    # Older than the racy window (FileIdentity: 0.1 s, 2 s on a file system of whole seconds), so
+    # the first run records their identities and the next trusts them.
+    time.sleep(2.2)
     server = Server(tmp_path / "server")
     trace = tmp_path / "server.trace"
     traced = subprocess.Popen(["strace", "-f", "-tt", "-qq", "-e", "trace=%file", "-o", str(trace), str(CLI), "server", "run"],

@@ -169,15 +169,24 @@ public final class ProjectWatcher: @unchecked Sendable {
                 guard let path = InputScanner.normalise(raw) else { continue }
                 let bytes = Array(path.utf8)
                 if !path.isEmpty, watchOfPath[bytes] == nil {
-                    // Not a watched folder: a file or link the list holds, something absent, or
-                    // something the walk never entered (only this last needs a scan).
-                    let parent = Array(bytes[..<(bytes.lastIndex(of: UInt8(ascii: "/")) ?? 0)])
-                    guard watchOfPath[parent] != nil else { return nil }
-                    if files.ranges(under: bytes).isEmpty {
+                    // Not a watched folder. Below the nearest watched folder, the next step
+                    // towards it is a file or link the list holds, something absent, or something
+                    // the walk never entered (an ignored folder): only this last needs a scan.
+                    var ancestor = bytes
+                    var step = bytes
+                    repeat {
+                        step = ancestor
+                        ancestor = Array(ancestor[..<(ancestor.lastIndex(of: UInt8(ascii: "/")) ?? 0)])
+                    } while !ancestor.isEmpty && watchOfPath[ancestor] == nil
+                    guard watchOfPath[ancestor] != nil else { return nil }
+                    if !files.ranges(under: step).isEmpty {
+                        guard step == bytes else { return nil } // below a link: walked by a scan
+                    } else {
                         var info = stat()
-                        if fstatat(AT_FDCWD, FileSystem.join(projectDirectory.isEmpty ? "." : projectDirectory, path), &info,
-                                   AT_SYMLINK_NOFOLLOW) == 0 { return nil }
-                        continue
+                        let absolute = FileSystem.join(projectDirectory.isEmpty ? "." : projectDirectory,
+                                                       String(decoding: step, as: UTF8.self))
+                        if fstatat(AT_FDCWD, absolute, &info, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT { return nil }
+                        continue // absent: no files
                     }
                 }
                 for range in files.ranges(under: bytes) { for index in range { found.append(index, of: files) } }
