@@ -475,7 +475,23 @@ char *pb_cache(const char *request_json);
  *            "execution_mode": "in_process" | "server" | "auto"?  (as pb_execute's; through the
  *                                           build server the events come as they happen, the
  *                                           callback gets them as in process, and the reply
- *                                           gains "job")}
+ *                                           gains "job"),
+ *            "affected": false?            (true: only the modules whose files differ between two
+ *                                           git states, and what depends on them, as --affected;
+ *                                           "invalid_request" outside a git repository or for an
+ *                                           unknown ref),
+ *            "base": "REF"?, "head": "REF"?  (with "affected": the states compared; default the
+ *                                           merge base with origin/HEAD else HEAD~1, and the
+ *                                           working tree with untracked files),
+ *            "dry_run": false?             (true: nothing runs, is recorded or downloaded; the reply
+ *                                           is the plan, as orchestrate --dry-run --format json:
+ *                                           {"status":"success","dry_run":true,"command","run",
+ *                                           "cached","skipped","modules":[{"module","action": run |
+ *                                           cached | skipped,"cache_miss"? (run),"cache"? and
+ *                                           "time_saved_seconds"? (cached),"reason"? (skipped),
+ *                                           "dependencies"}…],"affected"? {"base","head",
+ *                                           "changed_files"},"cache_warnings"?,"text"? (with
+ *                                           "format")}; in this process whatever the execution mode)}
  *           Export paths are relative to the caller's working directory; the events file is
  *           opened before anything runs, the others written when the run ends ("export_failed"
  *           when one cannot be written: the reply is then that error, the builds having run).

@@ -46,7 +46,7 @@ def _text_or_none(name, value):
 def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure=False, on_progress=None,
              project_dir='.', timeout=None, mode=None, format=None, *, project_dir_option=None, progress_lines=False,
              cache=True, force=None, events=None, trace=None, junit=None, sarif=None, remote_cache=None,
-             remote_cache_write=False, execution_mode=None):
+             remote_cache_write=False, execution_mode=None, affected=False, base=None, head=None, dry_run=False):
     """Run ``command`` over ``modules`` (default: every module that has it); returns the report dict.
 
     ``on_progress(event)`` receives each progress event (a dict); an exception it raises is
@@ -61,6 +61,10 @@ def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure
     of every event, '-' for stderr; Chrome trace-event JSON; JUnit XML; SARIF 2.1.0).
     ``execution_mode``: 'in_process', 'server' or 'auto' (None: the library's default, auto): where the
     run executes (docs/server.md); through the build server the report gains ``job``.
+    ``affected`` True builds only the modules whose files differ between two git states (``base``,
+    default the merge base with origin/HEAD else HEAD~1; ``head``, default the working tree) and
+    their dependents (--affected). ``dry_run`` True runs nothing and returns the plan instead: every
+    module with ``action`` 'run' (and its ``cache_miss``), 'cached' or 'skipped' (and its ``reason``).
     """
     start = _start_function()
     if isinstance(modules, (str, bytes)):
@@ -79,7 +83,9 @@ def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure
                                  junit=_path_or_none('junit', junit), sarif=_path_or_none('sarif', sarif),
                                  remote_cache=_text_or_none('remote_cache', remote_cache),
                                  remote_cache_write=True if remote_cache_write else None,
-                                 execution_mode=_text_or_none('execution_mode', execution_mode))
+                                 execution_mode=_text_or_none('execution_mode', execution_mode),
+                                 affected=True if affected else None, base=_text_or_none('base', base),
+                                 head=_text_or_none('head', head), dry_run=True if dry_run else None)
     # Converted before the run starts: a request that cannot become JSON raises TypeError/ValueError here.
     text = _planbuild.request_text(request)
     state = {'callback_failed': False}

@@ -10,6 +10,9 @@
 #include <spawn.h>
 #include <string.h>
 #include <sys/file.h>
+#ifdef __linux__
+#include <sys/inotify.h>
+#endif
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -292,3 +295,55 @@ long pbs_read_directory(int fd, void *buffer, size_t capacity) {
     // The system call itself: glibc's getdents64() wrapper needs 2.30, musl spells it getdents.
     return syscall(SYS_getdents64, fd, buffer, capacity);
 }
+
+// ---- Folder events -------------------------------------------------------------------------------
+
+#ifdef __linux__
+#define PBS_WATCH_MASK (IN_CREATE | IN_DELETE | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO \
+                        | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
+
+int pbs_watch_open(void) {
+    int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    return fd >= 0 ? fd : -errno;
+}
+
+int pbs_watch_folder(int watch_fd, int folder_fd) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", folder_fd);
+    int watch = inotify_add_watch(watch_fd, path, PBS_WATCH_MASK);
+    return watch >= 0 ? watch : -errno;
+}
+
+void pbs_watch_remove(int watch_fd, int watch) { (void)inotify_rm_watch(watch_fd, watch); }
+
+long pbs_watch_read(int watch_fd, void *buffer, size_t capacity, int timeout_ms) {
+    struct pollfd ready = {.fd = watch_fd, .events = POLLIN};
+    int polled;
+    do { polled = poll(&ready, 1, timeout_ms); } while (polled < 0 && errno == EINTR);
+    if (polled < 0) return -errno;
+    if (polled == 0) return 0;
+    ssize_t count;
+    do { count = read(watch_fd, buffer, capacity); } while (count < 0 && errno == EINTR);
+    if (count < 0) return errno == EAGAIN ? 0 : -errno;
+    return (long)count;
+}
+
+int pbs_watch_kind(unsigned mask) {
+    int kind = 0;
+    if (mask & (IN_CREATE | IN_DELETE | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE)) kind |= PBS_WATCH_CHANGED_ENTRY;
+    if (mask & (IN_MOVED_FROM | IN_MOVED_TO)) kind |= PBS_WATCH_MOVED_ENTRY;
+    if (mask & (IN_DELETE_SELF | IN_MOVE_SELF)) kind |= PBS_WATCH_FOLDER_GONE;
+    if (mask & (IN_IGNORED | IN_UNMOUNT)) kind |= PBS_WATCH_DROPPED;
+    if (mask & IN_Q_OVERFLOW) kind |= PBS_WATCH_OVERFLOW;
+    if (mask & IN_ISDIR) kind |= PBS_WATCH_IS_FOLDER;
+    return kind;
+}
+#else
+int pbs_watch_open(void) { return -ENOSYS; }
+int pbs_watch_folder(int watch_fd, int folder_fd) { (void)watch_fd; (void)folder_fd; return -ENOSYS; }
+void pbs_watch_remove(int watch_fd, int watch) { (void)watch_fd; (void)watch; }
+long pbs_watch_read(int watch_fd, void *buffer, size_t capacity, int timeout_ms) {
+    (void)watch_fd; (void)buffer; (void)capacity; (void)timeout_ms; return -ENOSYS;
+}
+int pbs_watch_kind(unsigned mask) { (void)mask; return 0; }
+#endif

@@ -12,7 +12,7 @@ struct PlanBuildCommand: ParsableCommand {
         version: PlanBuildVersion.text,
         subcommands: [ResolveCommand.self, RunCommand.self, ParseCommand.self, TimeoutCommand.self,
                       InstallExecutorCommand.self, InstallDevCommand.self, OrchestrateCommand.self,
-                      GraphCommand.self, CacheCommand.self, ServerCommand.self]
+                      GraphCommand.self, CacheCommand.self, ServerCommand.self, WatchCommand.self]
     )
 
     @Flag(name: .customLong("print-prefix"),

@@ -24,6 +24,10 @@ public final class IncrementalRun: Sendable {
         /// The environment of the run's caller (the build server's client), for
         /// `PLANBUILD_REMOTE_CACHE`, the token and `incremental.runtime_inputs`; nil: this process's.
         public var environment: [String]?
+        /// A warm file watcher of the project (the build server's, `planbuild watch`'s): its list
+        /// of files replaces the scan, so unchanged files are neither stat'ed nor read. nil:
+        /// the process-wide one when WarmWatchers is on, else a scan.
+        public var watcher: ProjectWatcher?
         public init(disabled: Bool = false, forced: Set<String> = [], remoteURL: String? = nil, remoteWrite: Bool = false,
                     useRemote: Bool = false) {
             self.disabled = disabled
@@ -94,9 +98,15 @@ public final class IncrementalRun: Sendable {
             }
         }
 
-        var scanner = InputScanner(projectDirectory: project,
-                                   outputFolders: BuildInputs.outputFolders(of: architecture.modules, planDirName: layout.planDirName))
-        let globalFiles = scanner.scan(BuildInputs.globalPaths(settings: settings, projectDirectory: project))
+        let outputFolders = BuildInputs.outputFolders(of: architecture.modules, planDirName: layout.planDirName)
+        var scanner = InputScanner(projectDirectory: project, outputFolders: outputFolders)
+        // A watcher made for other output folders (the modules changed) does not know this list: a scan.
+        let warm = (request.watcher ?? WarmWatchers.watcher(projectDirectory: project, outputFolders: outputFolders))
+            .flatMap { $0.outputFolders == outputFolders ? $0 : nil }
+        if let warm, let reason = warm.refresh().fullScanReason { problems.append("file watcher: the whole project was scanned: \(reason)") }
+        let scanStart = warm?.scanStartNanoseconds ?? scanner.startNanoseconds
+        let globalInputPaths = BuildInputs.globalPaths(settings: settings, projectDirectory: project)
+        let globalFiles = warm?.files(globalInputPaths)?.files ?? scanner.scan(globalInputPaths)
         let globalPaths = Set(globalFiles.map(\.path))
         // The first readable global manifest of any record (a loop: a lazy map's `first` would read it twice).
         var previousGlobal: InputManifest?
@@ -105,7 +115,7 @@ public final class IncrementalRun: Sendable {
             if previousGlobal != nil { break }
         }
         var globalManifest = InputManifest.build(globalFiles, projectDirectory: project, previous: previousGlobal,
-                                                 hasher: hasher, threads: threads, scanStartNanoseconds: scanner.startNanoseconds)
+                                                 hasher: hasher, threads: threads, scanStartNanoseconds: scanStart)
         if !settings.runtimeInputs.isEmpty {
             let runtime = RuntimeInputs.entries(settings.runtimeInputs, projectDirectory: project, hasher: hasher,
                                                 environment: request.environment)
@@ -144,11 +154,13 @@ public final class IncrementalRun: Sendable {
                 if stored != nil { break }
             }
             var moduleScanner = warmScanner
+            let paths = BuildInputs.modulePaths(module)
+            let watched = warm?.files(paths)
             // The folders listed by the previous scan of this module that did not change are not read again.
-            moduleScanner.useListings(previous: stored.map { FolderListings.parse(manifest: $0) } ?? [:])
+            if watched == nil { moduleScanner.useListings(previous: stored.map { FolderListings.parse(manifest: $0) } ?? [:]) }
             // The project-wide files belong to the global manifest only, so a change there is never
             // reported as a change of the module (the root module's pom.xml, say).
-            let files = moduleScanner.scanFiles(BuildInputs.modulePaths(module)).removing(globalPaths)
+            let files = (watched ?? moduleScanner.scanFiles(paths)).removing(globalPaths)
             if let stored, let unchanged = InputManifest.unchanged(stored: stored, files: files) { return .unchanged(unchanged) }
             return .changed(files: files.files, previous: stored.flatMap(InputManifest.parse(stored:)), listings: moduleScanner.listings)
         }
@@ -160,7 +172,7 @@ public final class IncrementalRun: Sendable {
         }
         // The racy rule needs a start before each file's stat: the project-wide scan's start precedes them all.
         let rebuilt = InputManifest.buildMany(changedGroups, projectDirectory: project, hasher: hasher, threads: threads,
-                                              scanStartNanoseconds: scanner.startNanoseconds)
+                                              scanStartNanoseconds: scanStart)
         var nextRebuilt = zip(rebuilt, changedListings).map { $0.withListings($1) }.makeIterator()
         let built = scanned.map { result -> InputManifest in
             if case .unchanged(let manifest) = result { return manifest }

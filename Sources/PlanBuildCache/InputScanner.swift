@@ -1,5 +1,6 @@
 import CPlanBuildSupport
 import PlanBuildSupport
+import PlanBuildModel
 
 /// One input found on disk: its path relative to the project (as seen from there, through any
 /// symbolic link on the way), its identity, and what it is.
@@ -57,6 +58,14 @@ struct InputScanner {
     private(set) var listings: [[UInt8]: FolderListing] = [:]
     /// When the scanner was made: an entry changed since shortly before is racy (FileIdentity.isRacy).
     let startNanoseconds: Int64
+    /// Told of every folder the walk opens, before it is listed (not those reached through a
+    /// link): the file watcher watches each, so a change after its listing is never missed.
+    var onFolder: (@Sendable (_ descriptor: Int32, _ path: [UInt8]) -> Void)?
+    /// Whether a folder named as a scan root is left out when the ignore rules exclude it, as it
+    /// would be on a walk from above (the watcher rescans single changed entries this way).
+    var ignoresRootFolders = false
+    /// Links being walked through: folders under one are not the watcher's to watch.
+    private var linkDepth = 0
 
     /// The folders on the walk's current path, for loop detection: a link to one of them is not walked.
     private var walkPath: [FolderKey] = []
@@ -115,6 +124,7 @@ struct InputScanner {
             walkPath = []
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
+                if ignoresRootFolders, !path.isEmpty, name.withCString({ ignoresFolder(relative, name: $0) }) { continue }
                 let descriptor = openat(root, target, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
                 if descriptor >= 0 { walk(descriptor, folder: &relative, into: &found, listing: listing) }
             case S_IFREG:
@@ -140,15 +150,7 @@ struct InputScanner {
     private var linkFlags: Int32 { applyIgnoreRules ? AT_SYMLINK_NOFOLLOW : 0 }
 
     /// `path` without `./`, trailing `/` and `.` parts; nil when it leaves the project (`..`, absolute).
-    static func normalise(_ path: String) -> String? {
-        if path.hasPrefix("/") { return nil }
-        var parts: [Substring] = []
-        for part in path.split(separator: "/") where part != "." {
-            if part == ".." { return nil }
-            parts.append(part)
-        }
-        return parts.joined(separator: "/")
-    }
+    static func normalise(_ path: String) -> String? { ProjectRelativePath.normalise(path) }
 
     /// .gitignore files apply to everything below their folder: read those of every ancestor.
     private mutating func readGitIgnores(upTo path: String) {
@@ -179,6 +181,7 @@ struct InputScanner {
         let identity: FileIdentity? = fstat(descriptor, &info) == 0 ? FileIdentity(info) : nil
         walkPath.append(identity == nil ? FolderKey.unknown : FolderKey(info))
         defer { walkPath.removeLast() }
+        if linkDepth == 0, let onFolder { onFolder(descriptor, folder) }
         let listed: FolderListing
         if let identity, let previous = previousListings[folder], previous.identity == identity {
             listed = previous
@@ -330,6 +333,8 @@ struct InputScanner {
             // The folder actually opened (the link may have changed since the fstatat) decides the loop.
             var opened = stat()
             guard fstat(child, &opened) == 0, !isOnWalkPath(FolderKey(opened)) else { close(child); return }
+            linkDepth += 1
+            defer { linkDepth -= 1 }
             walk(child, folder: &path, into: &found, listing: listing)
         default:
             path.withUnsafeBufferPointer { found.append(path: $0, identity: FileIdentity(link), kind: .symlink) }

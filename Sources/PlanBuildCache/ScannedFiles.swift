@@ -74,6 +74,62 @@ struct ScannedFiles: Sendable {
         return kept
     }
 
+    /// The entry `index` of `other`, appended.
+    mutating func append(_ index: Int, of other: ScannedFiles) {
+        other.pathBytes.withUnsafeBufferPointer { bytes in
+            append(path: UnsafeBufferPointer(rebasing: bytes[other.pathRange(index)]), identity: other.identities[index],
+                   kind: other.kinds[index])
+        }
+    }
+
+    /// The position of the first path that does not sort before `key` (the list is sorted).
+    func firstIndex(notBefore key: [UInt8]) -> Int {
+        key.withUnsafeBufferPointer { key in
+            pathBytes.withUnsafeBufferPointer { bytes in
+                var low = 0, high = count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if Self.compare(UnsafeBufferPointer(rebasing: bytes[pathRange(middle)]), key) < 0 { low = middle + 1 } else { high = middle }
+                }
+                return low
+            }
+        }
+    }
+
+    /// Where `path` itself and everything below `path/` are in this sorted list (two ranges: a
+    /// sibling such as `path.txt` sorts between them); everything for the project root `""`.
+    func ranges(under path: [UInt8]) -> [Range<Int>] {
+        guard !path.isEmpty else { return [0..<count] }
+        let own = firstIndex(notBefore: path)
+        let below = firstIndex(notBefore: path + [UInt8(ascii: "/")])
+        let end = firstIndex(notBefore: path + [UInt8(ascii: "/") + 1])
+        var found: [Range<Int>] = []
+        if own < count, ScannedFiles.compare(path, self, own) == 0 { found.append(own..<(own + 1)) }
+        if below < end { found.append(below..<end) }
+        return found
+    }
+
+    private static func compare(_ path: [UInt8], _ files: ScannedFiles, _ index: Int) -> Int {
+        path.withUnsafeBufferPointer { path in
+            files.pathBytes.withUnsafeBufferPointer { compare(path, UnsafeBufferPointer(rebasing: $0[files.pathRange(index)])) }
+        }
+    }
+
+    /// Whether entry `index` equals entry `otherIndex` of `other`: path, identity and kind.
+    func sameEntry(_ index: Int, as other: ScannedFiles, _ otherIndex: Int) -> Bool {
+        identities[index] == other.identities[otherIndex] && kinds[index] == other.kinds[otherIndex]
+            && Self.compare(self, index, other, otherIndex) == 0
+    }
+
+    /// The order of entry `left` of `a` and entry `right` of `b`, by path.
+    static func compare(_ a: ScannedFiles, _ left: Int, _ b: ScannedFiles, _ right: Int) -> Int {
+        a.pathBytes.withUnsafeBufferPointer { first in
+            b.pathBytes.withUnsafeBufferPointer { second in
+                compare(UnsafeBufferPointer(rebasing: first[a.pathRange(left)]), UnsafeBufferPointer(rebasing: second[b.pathRange(right)]))
+            }
+        }
+    }
+
     /// memcmp order, shorter first on a common prefix.
     static func compare(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Int {
         let common = min(left.count, right.count)

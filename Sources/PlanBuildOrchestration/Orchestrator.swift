@@ -31,6 +31,8 @@ public struct OrchestrationOptions: Sendable {
     /// process; the default knows none, so every build runs as the process its command line names.
     /// The library and the CLI hand in the scripts' own (PlanBuildScripts' BuildScriptRuns).
     public var scripts: any ScriptRuns = NoScriptRuns()
+    /// `--affected`: only the modules whose files differ between two git states, and their dependents.
+    public var affected: AffectedRequest?
 
     public init(jobs: Int? = nil, sequential: Bool = false, stopOnFailure: Bool = false, timeoutSeconds: Int? = nil,
                 modules: [String]? = nil, mode: WarningMode = .actionable) {
@@ -66,15 +68,43 @@ public enum Orchestrator {
     public static func run(command: String, options: OrchestrationOptions, layout: ProjectLayout,
                            cancellation: CancellationToken = CancellationToken(),
                            progress: ProgressHandler = { _ in }) throws(PlanBuildError) -> RunReport {
+        let prepared = try prepare(command: command, options: options, layout: layout, useRemote: true)
+        let run = OrchestratedRun(plan: prepared.plan, options: options, layout: layout, cancellation: cancellation,
+                                  incremental: prepared.incremental, cacheProblems: prepared.cacheProblems, command: command)
+        return run.execute(progress: progress)
+    }
+
+    /// What a run decides before it starts anything: the plan (narrowed to the affected modules
+    /// when asked) and the cache's decision for each build. A dry run shows exactly this.
+    struct Prepared {
+        let architecture: ProjectArchitecture
+        /// Every build the command and the requested modules give, before narrowing.
+        let fullPlan: OrchestrationPlan
+        let plan: OrchestrationPlan
+        let incremental: IncrementalRun?
+        let cacheProblems: [String]
+        let affected: (changes: GitChanges, modules: Set<String>)?
+    }
+
+    static func prepare(command: String, options: OrchestrationOptions, layout: ProjectLayout,
+                        useRemote: Bool) throws(PlanBuildError) -> Prepared {
         try options.validate()
         let architecture = try ProjectArchitecture.load(layout)
-        let plan = try OrchestrationPlan.make(command: command, modules: options.modules, architecture: architecture)
+        let fullPlan = try OrchestrationPlan.make(command: command, modules: options.modules, architecture: architecture)
         for name in options.cache.forced.sorted() { _ = try architecture.requireModule(name) }
+        var plan = fullPlan
+        var affected: (changes: GitChanges, modules: Set<String>)?
+        if let request = options.affected {
+            let changes = try GitChanges.find(projectDirectory: layout.projectDir, base: request.base, head: request.head)
+            let modules = AffectedModules(architecture: architecture, layout: layout).modules(changed: changes.files)
+            affected = (changes, modules)
+            plan = plan.keeping(modules)
+        }
         var cacheProblems: [String] = []
         var incremental: IncrementalRun?
         do {
             var request = options.cache
-            request.useRemote = true
+            request.useRemote = useRemote
             if request.environment == nil { request.environment = options.environment }
             incremental = try IncrementalRun(plan: plan, architecture: architecture, layout: layout,
                                              settings: IncrementalSettings.load(layout), request: request)
@@ -83,15 +113,37 @@ public enum Orchestrator {
             // The cache is an optimisation: without it every build runs, as before, and the report says why.
             cacheProblems = ["build cache not used: \(error.message)"]
         }
-        let run = OrchestratedRun(plan: plan, options: options, layout: layout, cancellation: cancellation,
-                                  incremental: incremental, cacheProblems: cacheProblems)
-        return run.execute(progress: progress)
+        return Prepared(architecture: architecture, fullPlan: fullPlan, plan: plan, incremental: incremental,
+                        cacheProblems: cacheProblems, affected: affected)
+    }
+}
+
+/// `--affected [--base REF] [--head REF]`: nil refs take GitChanges' defaults.
+public struct AffectedRequest: Sendable, Equatable {
+    public var base: String?
+    public var head: String?
+
+    public init(base: String? = nil, head: String? = nil) {
+        self.base = base
+        self.head = head
+    }
+
+    /// The request of `affected` with its refs, the one rule of every entry point: refs without
+    /// `affected` are an error, not silently ignored.
+    public static func from(affected: Bool, base: String?, head: String?) throws(PlanBuildError) -> AffectedRequest? {
+        guard affected else {
+            if base != nil || head != nil { throw PlanBuildError(.invalidRequest, "base and head need affected (--affected)") }
+            return nil
+        }
+        return AffectedRequest(base: base, head: head)
     }
 }
 
 /// The state of one run, shared by the coordinator (the caller's thread) and the build threads.
 final class OrchestratedRun: @unchecked Sendable {
     private let plan: OrchestrationPlan
+    /// The canonical command (also when an affected-only run has no build).
+    private let command: String
     private let options: OrchestrationOptions
     private let layout: ProjectLayout
     private let cancellation: CancellationToken
@@ -115,7 +167,8 @@ final class OrchestratedRun: @unchecked Sendable {
     private var uploading = 0
 
     init(plan: OrchestrationPlan, options: OrchestrationOptions, layout: ProjectLayout, cancellation: CancellationToken,
-         incremental: IncrementalRun? = nil, cacheProblems: [String] = []) {
+         incremental: IncrementalRun? = nil, cacheProblems: [String] = [], command: String? = nil) {
+        self.command = command ?? plan.builds.first?.command ?? ""
         self.plan = plan
         self.incremental = incremental
         self.cacheProblems = cacheProblems
@@ -144,7 +197,7 @@ final class OrchestratedRun: @unchecked Sendable {
     private var elapsed: Int { MonotonicClock.milliseconds() - started }
 
     func execute(progress: Orchestrator.ProgressHandler) -> RunReport {
-        progress(.runStarted(command: plan.builds.first?.command ?? "", total: plan.builds.count,
+        progress(.runStarted(command: command, total: plan.builds.count,
                              jobs: options.concurrencyLimit == Int.max ? nil : options.concurrencyLimit,
                              modules: plan.builds.map(\.module)))
         while true {
@@ -167,7 +220,7 @@ final class OrchestratedRun: @unchecked Sendable {
             for event in events { progress(event) }
             if done { break }
         }
-        var report = monitor.withLock { RunReport(command: plan.builds.first?.command ?? "", builds: reports, durationMilliseconds: elapsed) }
+        var report = monitor.withLock { RunReport(command: command, builds: reports, durationMilliseconds: elapsed) }
         report.cacheProblems = monitor.withLock { cacheProblems }
         if let warning = incremental?.remote?.warning { report.cacheProblems.append(warning) }
         if let incremental {

@@ -62,6 +62,12 @@ public struct RunReport: Equatable, Sendable {
     /// Build-cache problems of this run (a corrupt record, a cache that could not be used), once each.
     public var cacheProblems: [String] = []
 
+    public init(command: String, builds: [BuildReport], durationMilliseconds: Int) {
+        self.command = command
+        self.builds = builds
+        self.durationMilliseconds = durationMilliseconds
+    }
+
     /// `success`: every build succeeded (or was a cache hit); `failure`: none did; `partial`: some did.
     public var status: Status {
         let succeeded = builds.filter(\.succeeded).count

@@ -1153,6 +1153,18 @@ static void test_run_progress_lines(void) {
     free(r);
 }
 
+/* "dry_run": the plan of the next run, with no event, no build and no log. */
+static void test_run_dry_run(void) {
+    char *r = format_text("{\"project_dir\":\"%s\",\"command\":\"verify\",\"dry_run\":true,\"format\":\"toon\"}", project);
+    int before = atomic_load(&garbage_events);
+    char *reply = pb_run_counting(r);
+    report(reply_problem(reply) == NULL && strstr(reply, "{\"status\":\"success\",\"dry_run\":true") == reply && strstr(reply, "\"module\":\"core\",\"action\":") &&
+           strstr(reply, "\"text\":\"dry_run\\ttrue") && atomic_load(&garbage_events) == before, reply,
+           "pb_run \"dry_run\":true → the plan (every module's action), its text, no event");
+    pb_free(reply);
+    free(r);
+}
+
 static void test_run_and_cancel(void) {
     struct events e;
     char *r, *reply;
@@ -1658,6 +1670,9 @@ static void test_wrong_types(void) {
     W(pb_run_counting, "learn", "{%s,\"command\":\"verify\",\"learn\":\"no\"}", p);
     W(pb_run_counting, "format", "{%s,\"command\":\"verify\",\"format\":\"xml\"}", p);
     W(pb_run_counting, "project_dir", "{\"project_dir\":[],\"command\":\"verify\"}");
+    W(pb_run_counting, "dry_run", "{%s,\"command\":\"verify\",\"dry_run\":\"yes\"}", p);
+    W(pb_run_counting, "affected", "{%s,\"command\":\"verify\",\"affected\":1}", p);
+    W(pb_run_counting, "base", "{%s,\"command\":\"verify\",\"affected\":true,\"base\":5}", p);
 #undef W
     for (size_t i = 0; i < count; i++) {
         char label[400], shown[300];
@@ -2038,6 +2053,7 @@ int main(void) {
     SECTION(test_timeouts);
     SECTION(test_run_and_cancel);
     SECTION(test_run_progress_lines);
+    SECTION(test_run_dry_run);
     SECTION(test_start_and_wait);
     SECTION(test_detach_and_execution_mode);
     SECTION(test_queries);

@@ -33,7 +33,7 @@ signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 
 # The files whose tests run real tools for minutes, longest first: pytest-xdist hands tests out in
 # collection order, and one of these started last would keep the whole session waiting for it.
-LONGEST_FIRST = ("test_incremental_maven.py", "test_orchestrate_maven.py", "test_maven_example.py",
+LONGEST_FIRST = ("test_incremental_maven.py", "test_orchestrate_maven.py", "test_maven_example.py", "test_watch_maven.py",
                  "test_gradle_multi_example.py", "test_remote_cache_maven.py", "test_polyglot_example.py",
                  "test_run_exports_maven.py", "test_python_project_example.py", "test_npm_workspace_example.py",
                  "test_remote_cache_failures.py", "test_orchestrate_maven_graph.py", "test_parser_scores.py",

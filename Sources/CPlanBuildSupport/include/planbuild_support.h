@@ -89,6 +89,41 @@ const void *pbs_memmem(const void *haystack, size_t haystack_length, const void 
 /// The caller owns `buffer` and `fd`; thread-safe for distinct descriptors.
 long pbs_read_directory(int fd, void *_Nonnull buffer, size_t capacity);
 
+// ---- Folder events (the file watcher's Linux back end, inotify) ----------------------------------
+
+/// A new inotify instance (non-blocking, close-on-exec): its descriptor, or -errno. -ENOSYS on a
+/// platform without inotify (the watcher then always scans).
+int pbs_watch_open(void);
+
+/// Watches the open folder `folder_fd` (through /proc/self/fd, so the folder watched is exactly
+/// the one opened, whatever happened to its path since) for entries created, deleted, moved,
+/// written or with changed attributes, and for the folder itself going away. Returns the watch
+/// number (the same for a folder already watched), or -errno: -ENOSPC when the user's limit of
+/// watches (fs.inotify.max_user_watches) is reached.
+int pbs_watch_folder(int watch_fd, int folder_fd);
+
+/// Stops watching `watch` (ignores a watch the kernel already dropped).
+void pbs_watch_remove(int watch_fd, int watch);
+
+/// Waits up to `timeout_ms` (0: not at all; negative: no limit) for events, then reads what is
+/// queued into `buffer` as the kernel's inotify_event records (wd s32, mask u32, cookie u32,
+/// len u32, then `len` bytes of NUL-padded name). Returns the bytes read, 0 when none came in
+/// time, or -errno.
+long pbs_watch_read(int watch_fd, void *_Nonnull buffer, size_t capacity, int timeout_ms);
+
+/// The event bits of a record's mask, named for the platform-neutral reader.
+enum {
+    PBS_WATCH_CHANGED_ENTRY = 1,   // an entry was created, written, had its attributes changed or was deleted
+    PBS_WATCH_MOVED_ENTRY = 2,     // an entry was moved into or out of the folder
+    PBS_WATCH_FOLDER_GONE = 4,     // the watched folder itself was deleted or moved
+    PBS_WATCH_DROPPED = 8,         // the kernel dropped this watch (its folder is gone, or its file system unmounted)
+    PBS_WATCH_OVERFLOW = 16,       // the kernel's queue overflowed: events were lost
+    PBS_WATCH_IS_FOLDER = 32,      // the entry is a folder
+};
+
+/// The PBS_WATCH_* bits of an inotify mask.
+int pbs_watch_kind(unsigned mask);
+
 #ifdef __cplusplus
 }
 #endif

@@ -29,25 +29,14 @@ enum OrchestrationHandlers {
     /// decides whether the build server runs it.
     static func run(_ request: Request, handle: Int64, waiting: Waiting, progress: ProgressSink,
                     served: ServedJob? = nil) throws(PlanBuildError) -> JSONValue {
+        // A dry run only reads: it is answered here, whatever the execution mode.
+        if try request.optionalBool("dry_run") ?? false { return try dryRun(request) }
         if served == nil, let connection = try ExecutionMode.chosen(try request.optionalString("execution_mode")).connection() {
             return try ServedHandlers.run(request, handle: handle, on: connection, waiting: waiting, progress: progress)
         }
         let token = served?.cancellation ?? waiting.token ?? CancellationToken()
         let command = try request.string("command")
-        var options = OrchestrationOptions()
-        // A build script's `run` in the plan runs in this process, read as the script would read it.
-        options.scripts = BuildScriptRuns()
-        options.modules = try request.stringList("modules")
-        options.jobs = try request.optionalInt("jobs", range: 0...100_000)
-        if let sequential = try request.optionalBool("sequential") { options.sequential = sequential }
-        if let stop = try request.optionalBool("stop_on_failure") { options.stopOnFailure = stop }
-        options.timeoutSeconds = try request.optionalTimeout("timeout")
-        if let mode: WarningMode = try request.enumValue("mode") { options.mode = mode }
-        if let learn = try request.optionalBool("learn") { options.learnTimeouts = learn }
-        options.cache = IncrementalRun.Request(disabled: !(try request.optionalBool("cache") ?? true),
-                                               forced: Set(try request.stringList("force") ?? []),
-                                               remoteURL: try request.optionalString("remote_cache"),
-                                               remoteWrite: try request.optionalBool("remote_cache_write") ?? false)
+        var options = try self.options(request)
         if let served {
             options.environment = served.context.buildEnvironment
             options.cache.environment = served.context.environment
@@ -80,5 +69,36 @@ enum OrchestrationHandlers {
         reply["handle"] = .int(Int(handle))
         if let format { reply["text"] = .string(report.text(format)) }
         return .object(reply)
+    }
+
+    /// `"dry_run": true`: the run's decisions (DryRunReport) without running anything.
+    static func dryRun(_ request: Request) throws(PlanBuildError) -> JSONValue {
+        let report = try Orchestrator.dryRun(command: try request.string("command"), options: try options(request),
+                                             layout: try request.layout())
+        // Every reply starts with its status.
+        var reply = JSONObject([("status", .string("success"))] + report.json.entries.map { ($0.key, $0.value) })
+        if let format: ResultFormatter.Format = try request.enumValue("format") { reply["text"] = .string(report.text(format)) }
+        return .object(reply)
+    }
+
+    /// The run's options from pb_run's members.
+    private static func options(_ request: Request) throws(PlanBuildError) -> OrchestrationOptions {
+        var options = OrchestrationOptions()
+        // A build script's `run` in the plan runs in this process, read as the script would read it.
+        options.scripts = BuildScriptRuns()
+        options.modules = try request.stringList("modules")
+        options.jobs = try request.optionalInt("jobs", range: 0...100_000)
+        if let sequential = try request.optionalBool("sequential") { options.sequential = sequential }
+        if let stop = try request.optionalBool("stop_on_failure") { options.stopOnFailure = stop }
+        options.timeoutSeconds = try request.optionalTimeout("timeout")
+        if let mode: WarningMode = try request.enumValue("mode") { options.mode = mode }
+        if let learn = try request.optionalBool("learn") { options.learnTimeouts = learn }
+        options.cache = IncrementalRun.Request(disabled: !(try request.optionalBool("cache") ?? true),
+                                               forced: Set(try request.stringList("force") ?? []),
+                                               remoteURL: try request.optionalString("remote_cache"),
+                                               remoteWrite: try request.optionalBool("remote_cache_write") ?? false)
+        options.affected = try AffectedRequest.from(affected: try request.optionalBool("affected") ?? false,
+                                                    base: try request.optionalString("base"), head: try request.optionalString("head"))
+        return options
     }
 }

@@ -39,15 +39,20 @@ struct OrchestrateCommand: ParsableCommand {
     @Option(help: "Write the run's errors and warnings as SARIF 2.1.0 to this file.") var sarif: String?
     @Option(name: .customLong("execution-mode"), help: "in_process, server (started when none runs) or auto (default: the build server when one runs).")
     var executionMode: String?
+    @Flag(name: .customLong("dry-run"), help: "Print what would run, be taken from the cache or be skipped, and why; run nothing.")
+    var dryRun = false
+    @OptionGroup var affected: AffectedOptions
 
     func validate() throws {
         // The core decides which option combinations are valid; here they become usage errors.
         do { try OrchestrationOptions(jobs: jobs, sequential: sequential).validate() } catch { throw ValidationError(error.message) }
         _ = try timeout?.checked()
         do { _ = try ExecutionMode.chosen(executionMode) } catch { throw ValidationError(error.message) }
+        _ = try affected.request()
     }
 
     func run() throws {
+        if dryRun { return try printDryRun() }
         if let connection = try ServedRun.connection(executionMode) { return try runServed(connection) }
         let token = CancellationToken()
         StopSignals.install(token)
@@ -58,6 +63,7 @@ struct OrchestrateCommand: ParsableCommand {
         options.scripts = BuildScriptRuns()
         options.cache = IncrementalRun.Request(disabled: noCache, forced: Set(forced), remoteURL: remoteCache,
                                                remoteWrite: remoteCacheWrite)
+        options.affected = try affected.request()
         // Progress goes to standard error, so `orchestrate … > report.txt` still shows it live.
         // `--events -` makes standard error the event stream: nothing else is written there.
         let display = events == "-" ? nil : chosenDisplay()
@@ -108,6 +114,7 @@ struct OrchestrateCommand: ParsableCommand {
         if let jobs { members.append(("jobs", .int(jobs))) }
         if let seconds = try timeout?.checked() { members.append(("timeout", .int(seconds))) }
         if !forced.isEmpty { members.append(("force", .array(forced.map(JSONValue.string)))) }
+        members += affected.members
         for (key, value) in [("remote_cache", remoteCache), ("events", events), ("trace", trace), ("junit", junit), ("sarif", sarif)] {
             if let value { members.append((key, .string(value))) }
         }

@@ -56,6 +56,30 @@ public struct OrchestrationPlan: Equatable, Sendable {
 
     package init(builds: [PlannedBuild]) { self.builds = builds }
 
+    /// The builds of the modules in `modules` only, with the dependencies among them (an
+    /// affected-only run, a round of watch mode); may be empty.
+    public func keeping(_ modules: Set<String>) -> OrchestrationPlan {
+        OrchestrationPlan(builds: builds.filter { modules.contains($0.module) }.map { build in
+            PlannedBuild(module: build.module, command: build.command, commandLine: build.commandLine,
+                         dependencies: build.dependencies.filter { modules.contains($0) })
+        })
+    }
+
+    /// The builds' positions in an order where each comes after what it depends on, ties in the
+    /// plan's order (acyclic: checked by make).
+    public var dependencyOrder: [Int] {
+        var placed: Set<String> = []
+        var order: [Int] = []
+        while order.count < builds.count {
+            guard let next = builds.indices.first(where: { index in
+                !placed.contains(builds[index].module) && builds[index].dependencies.allSatisfy { placed.contains($0) }
+            }) else { break }
+            placed.insert(builds[next].module)
+            order.append(next)
+        }
+        return order
+    }
+
     /// A cycle as a path that returns to its start, or nil.
     func findCycle() -> [String]? {
         let dependencies = Dictionary(builds.map { ($0.module, $0.dependencies) }, uniquingKeysWith: { first, _ in first })

@@ -7,6 +7,9 @@ public final class RunExports: @unchecked Sendable {
     private let projectRoot: String
     private var eventsDescriptor: Int32 = -1
     private var started: Int?
+    /// Which run of several into one events file (the rounds of `planbuild watch`): set, every
+    /// line carries it as `"run"`.
+    public var run: Int?
 
     /// Opens the events file at once (truncated) and checks that the trace, JUnit and SARIF files
     /// can be written, so that a path that cannot be written fails before any build runs.
@@ -44,7 +47,7 @@ public final class RunExports: @unchecked Sendable {
         guard eventsDescriptor >= 0 else { return }
         let now = MonotonicClock.milliseconds()
         if started == nil { started = now }
-        var line = event.jsonLine(monotonicMilliseconds: now - started!, handle: handle)
+        var line = event.jsonLine(monotonicMilliseconds: now - started!, handle: handle, run: run)
         let written = line.withUTF8 { bytes in
             (try? SystemCall.writeAll(eventsDescriptor, UnsafeRawBufferPointer(bytes), path: paths.events ?? "-")) != nil
         }

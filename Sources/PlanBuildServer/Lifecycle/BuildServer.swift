@@ -1,5 +1,6 @@
 import CPlanBuildServerSupport
 import PlanBuildSupport
+import PlanBuildCache
 import Synchronization
 
 /// The build server: one per user per machine (`planbuild server run`). It owns the runtime
@@ -48,6 +49,9 @@ public final class BuildServer: ConnectionHandler, @unchecked Sendable {
         for number in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&stopSignals, number) }
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
         raiseFileLimit()
+        // The server builds the same projects again and again: each keeps a file watcher, so the
+        // cache's decision reads the watcher's list instead of walking and stat'ing the tree.
+        WarmWatchers.enable()
         do throws(PlanBuildError) {
             try directory.prepare()
             let lock = try takeServerLock(directory)

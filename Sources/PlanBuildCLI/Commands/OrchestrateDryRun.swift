@@ -1,0 +1,47 @@
+import ArgumentParser
+import PlanBuildSupport
+import PlanBuildCache
+import PlanBuildOrchestration
+import PlanBuildPresentation
+import PlanBuildScripts
+
+/// `--affected [--base REF] [--head REF]`, shared by `orchestrate` and `watch`'s first round.
+struct AffectedOptions: ParsableArguments {
+    @Flag(help: "Only the modules whose files differ between two git states (--base, --head), and what depends on them.")
+    var affected = false
+    @Option(help: "With --affected: the state to compare with (default: the merge base with origin/HEAD, else HEAD~1).")
+    var base: String?
+    @Option(help: "With --affected: the changed state (default: the working tree, untracked files included).")
+    var head: String?
+
+    func request() throws -> AffectedRequest? {
+        do { return try AffectedRequest.from(affected: affected, base: base, head: head) } catch { throw ValidationError(error.message) }
+    }
+
+    /// pb_run's members of the same meaning, for a run through the build server.
+    var members: [(String, JSONValue)] {
+        guard affected else { return [] }
+        return [("affected", .bool(true))] + [("base", base), ("head", head)].compactMap { key, value in value.map { (key, .string($0)) } }
+    }
+}
+
+extension OrchestrateCommand {
+    /// `--dry-run`: the decisions of the next real run, printed; nothing runs (in this process,
+    /// whatever the execution mode: it only reads).
+    func printDryRun() throws {
+        var options = OrchestrationOptions(jobs: jobs, sequential: sequential, stopOnFailure: stopOnFailure,
+                                           timeoutSeconds: try timeout?.checked(), modules: modules, mode: mode)
+        options.scripts = BuildScriptRuns() // as the real run reads the plan's script lines
+        options.cache = IncrementalRun.Request(disabled: noCache, forced: Set(forced), remoteURL: remoteCache,
+                                               remoteWrite: remoteCacheWrite)
+        options.affected = try affected.request()
+        let text: String
+        do throws(PlanBuildError) {
+            text = try Orchestrator.dryRun(command: command, options: options, layout: project.layout).text(format ?? .toon)
+        } catch {
+            printError("error: \(error.message)")
+            throw ExitCode(1)
+        }
+        printOutput(text)
+    }
+}
