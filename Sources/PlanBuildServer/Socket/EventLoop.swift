@@ -141,9 +141,13 @@ final class EventLoop: @unchecked Sendable {
             let ready = poll(&fds, nfds_t(fds.count), 1000)
             if ready < 0 && errno != EINTR { break }
             if fds[0].revents != 0 {
-                wakePending.store(false, ordering: .releasing)
+                // Drained before the flag is cleared: a wake-up between the two finds the flag
+                // still set and writes nothing, and its reply goes out with the flush below. The
+                // other order lost a wake-up's byte to this drain while its flag stayed set, and
+                // every reply after it waited for poll's one-second timeout.
                 var drain = [UInt8](repeating: 0, count: 256)
                 while read(wakeRead, &drain, drain.count) > 0 {}
+                wakePending.store(false, ordering: .releasing)
             }
             let first = 2
             let now = MonotonicClock.milliseconds()
