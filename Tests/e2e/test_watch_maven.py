@@ -26,8 +26,10 @@ class Tmux:
     def __init__(self, folder: Path, command: list[str]):
         self.socket = str(folder / "tmux.sock")
         # The command waits a moment, so that the pipe below is in place before it writes.
+        # The pane inherits the tmux server's environment, the test's: CI=true (as in CI) or
+        # NO_COLOR would make it a plain log instead of a terminal display.
         self.run("new-session", "-d", "-s", "watch", "-x", "160", "-y", "40",
-                 "sleep 0.5; exec " + " ".join(f"'{word}'" for word in command))
+                 "unset CI NO_COLOR; sleep 0.5; exec " + " ".join(f"'{word}'" for word in command))
         self.run("set-option", "-t", "watch", "remain-on-exit", "on")
         # Every byte the command writes, for the terminal's state at its end (a dead pane shows
         # no cursor, whatever the command left).

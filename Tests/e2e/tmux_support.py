@@ -22,7 +22,10 @@ class TmuxWindow:
         exports = " ".join(f"{key}={shlex.quote(value)}" for key, value in environment.items() if key.isidentifier())
         # The window stays open after the command ends (its screen is read then); the exit code goes to a file.
         # The shell outlives a Ctrl-C sent to the window (a trap, which the command does not inherit).
-        script = f"export {exports}; trap true INT; {shlex.join(command)}; echo $? > {shlex.quote(str(self.done))}; sleep 600"
+        # The window's shell inherits the tmux server's environment, which is the test's (CI=true in
+        # CI): what the command must not see is unset there, not only left out of the exports.
+        script = (f"unset CI NO_COLOR; export {exports}; trap true INT; {shlex.join(command)}; "
+                  f"echo $? > {shlex.quote(str(self.done))}; sleep 600")
         self.tmux("-f", "/dev/null", "new-session", "-d", "-x", str(columns), "-y", str(rows), "sh", "-c", script)
         self.tmux("set-option", "-g", "window-size", "manual")
 
