@@ -15,6 +15,18 @@ public typealias ProgressCallback = @convention(c) (UnsafePointer<CChar>?, Unsaf
 struct ProgressSink: @unchecked Sendable {
     let callback: ProgressCallback?
     let context: UnsafeMutableRawPointer?
+
+    /// Hands `event` to the callback in the form it asked for (in process and through the server alike).
+    func deliver(_ event: ProgressEvent, as form: ProgressForm, handle: Int64) {
+        guard let callback else { return }
+        // Each event is encoded here, once; the handle rides on run_started (ProgressEvent.json).
+        let text: String?
+        switch form {
+        case .events: text = event.jsonText(handle: Int(handle))
+        case .lines: text = event.line
+        }
+        text?.withCString { callback($0, context) }
+    }
 }
 
 /// What pb_run's callback receives: each event's JSON (docs/events.md), or its display line
@@ -55,14 +67,7 @@ enum OrchestrationHandlers {
         let report = try Orchestrator.run(command: command, options: options, layout: layout, cancellation: token) { event in
             exports.observe(event, handle: Int(handle))
             served?.progress(event)
-            guard let callback = progress.callback else { return }
-            // Each event is encoded here, once; the handle rides on run_started (ProgressEvent.json).
-            let text: String?
-            switch form {
-            case .events: text = event.jsonText(handle: Int(handle))
-            case .lines: text = event.line
-            }
-            text?.withCString { callback($0, progress.context) }
+            progress.deliver(event, as: form, handle: handle)
         }
         try exports.finish(report)
         var reply = report.json

@@ -27,13 +27,7 @@ enum ServedHandlers {
         let outcome = try ServedCall.run(.orchestration, request: request.object, on: connection, onEvent: { json in
             guard let event = try? ProgressEvent(json: json) else { return }
             exports?.observe(event, handle: Int(handle))
-            guard let callback = progress.callback else { return }
-            let text: String?
-            switch form {
-            case .events: text = event.jsonText(handle: Int(handle))
-            case .lines: text = event.line
-            }
-            text?.withCString { callback($0, progress.context) }
+            progress.deliver(event, as: form, handle: handle)
         }, interruption: { waiting.interruption })
         switch outcome {
         case .finished(var reply):
