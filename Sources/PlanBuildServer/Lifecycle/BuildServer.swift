@@ -20,6 +20,9 @@ public final class BuildServer: ConnectionHandler, @unchecked Sendable {
     let started = MonotonicClock.milliseconds()
     let configuration: ServerConfiguration
     private let ended = Latch()
+    /// `wait` answers still to be queued: a waiter's task resumes when its job finishes, which can
+    /// be just after the last job's end has opened `ended`; the loop stops only once they are out.
+    private let pendingWaits = Atomic<Int>(0)
     private let inboxes = Mutex<[ObjectIdentifier: AsyncStream<LineBuffer.Line>.Continuation]>([:])
 
     /// The most connections held at once.
@@ -80,7 +83,13 @@ public final class BuildServer: ConnectionHandler, @unchecked Sendable {
                 throw PlanBuildError(.serverUnavailable, "cannot start the server's socket thread")
             }
             server.ended.wait()
-            // What was answered last (cancelled results of a stop) reaches the clients first.
+            // Every job has finished: the waiters of the last ones get their answers queued (they
+            // resume at once, bounded all the same), and what was answered last (cancelled results
+            // of a stop) reaches the clients before the loop stops.
+            let waitersDeadline = MonotonicClock.milliseconds() + 2000
+            while server.pendingWaits.load(ordering: .acquiring) > 0, MonotonicClock.milliseconds() < waitersDeadline {
+                usleep(1000)
+            }
             server.loop.stop()
             loopDone.wait()
             unlink(directory.socket)
@@ -188,7 +197,9 @@ public final class BuildServer: ConnectionHandler, @unchecked Sendable {
         case .wait(let id, let seconds):
             guard let job = await table.job(id) else { return unknown(id) }
             let queue = self.queue
+            pendingWaits.add(1, ordering: .acquiringAndReleasing)
             Task {
+                defer { pendingWaits.subtract(1, ordering: .acquiringAndReleasing) }
                 if let result = await job.result(within: seconds) {
                     reply(.result(job: id, result: result))
                 } else {
