@@ -20,5 +20,7 @@ def test_a_negative_duration_is_refused_and_nothing_is_learned(project):
     assert not config.exists()
     jobs = planbuild("orchestrate", "--command", "verify", "--jobs", "-1", "--project-dir", project)
     assert error_line(jobs) == "Error: jobs must be 0 (unlimited) or more"
+    watch = planbuild("watch", "--command", "verify", "--jobs", "-1", "--project-dir", project)
+    assert error_line(watch) == "Error: jobs must be 0 (unlimited) or more"
     default = planbuild("timeout", "get", "--command", "maven:verify", "--default", "-1", "--project-dir", project)
     assert error_line(default) == "Error: --default must be at least 1 second"

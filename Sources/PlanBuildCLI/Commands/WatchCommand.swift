@@ -18,7 +18,7 @@ struct WatchCommand: ParsableCommand {
     @Option(help: "Canonical command: verify, module-tests, …") var command: String
     @Option(name: .customLong("module"), help: "A module to watch and build (repeatable; default: every module that has the command).")
     var modules: [String] = []
-    @Option(help: "Builds at once (default: the number of CPUs; 0: unlimited).") var jobs: Int?
+    @Option(parsing: .unconditional, help: "Builds at once (default: the number of CPUs; 0: unlimited).") var jobs: Int?
     @Option(help: "Milliseconds without a new change before a round starts (10 to 60000).") var debounce: Int = 200
     @Option(help: "actionable, structured or errors") var mode: WarningMode = .actionable
     @Option(help: "Write every progress event as JSON Lines to this file (- for standard error), each with the round's number as \"run\".")
