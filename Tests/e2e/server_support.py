@@ -153,19 +153,25 @@ def group_alive(pgid: int) -> bool:
 
 
 FAKE_MVNW = """#!/bin/sh
-# A fake Maven wrapper: records its start and end, sleeps, exits as asked.
-name=build; pause=0.3; code=0
+# A fake Maven wrapper: records its start and end, sleeps, exits as asked; -Dgate=FILE waits
+# (at most 60 s) until FILE exists, so a test decides when a build ends, whatever the load.
+name=build; pause=0.3; code=0; gate=
 for word in "$@"; do
   case "$word" in
     -Dname=*) name=${word#-Dname=} ;;
     -Dsleep=*) pause=${word#-Dsleep=} ;;
     -Dexit=*) code=${word#-Dexit=} ;;
+    -Dgate=*) gate=${word#-Dgate=} ;;
     -Dkill) kill -9 $$ ;;
   esac
 done
 echo "start $name $(date +%s.%N) $$ $(umask) ${PLANBUILD_TEST_MARK:-none}" >> "RECORD"
 echo "building $name"
 sleep "$pause"
+if [ -n "$gate" ]; then
+  tries=0
+  while [ ! -e "$gate" ] && [ $tries -lt 600 ]; do sleep 0.1; tries=$((tries + 1)); done
+fi
 echo "end $name $(date +%s.%N) $$" >> "RECORD"
 exit "$code"
 """

@@ -11,7 +11,8 @@ def test_wait_with_a_bound_then_the_result_cancel_list_and_drain(tmp_path: Path)
     try:
         project = fake_project(tmp_path)
         client = server.client()
-        first = client.submit_build(project, "verify -Dname=first -Dsleep=1")
+        gate = tmp_path / "first-may-end"
+        first = client.submit_build(project, f"verify -Dname=first -Dsleep=0 -Dgate={gate}")
         second = client.submit_build(project, "verify -Dname=second -Dsleep=1")
         running = client.ask({"op": "wait", "job": first, "timeout_seconds": 0.2})
         assert running["op"] == "running" and running["job"] == first
@@ -20,6 +21,7 @@ def test_wait_with_a_bound_then_the_result_cancel_list_and_drain(tmp_path: Path)
         assert queued["op"] == "running" and queued["state"] == "queued"
         cancelled = client.ask({"op": "cancel", "job": second})
         assert cancelled == {"protocol": 1, "op": "cancelled", "job": second, "state": "queued", "seq": cancelled["seq"]}
+        gate.touch()
         done = client.ask({"op": "wait", "job": first, "timeout_seconds": 30})
         assert done["op"] == "result" and done["result"]["status"] == "success" and done["result"]["job"] == first
         gone = client.ask({"op": "wait", "job": second, "timeout_seconds": 30})
