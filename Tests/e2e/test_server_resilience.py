@@ -171,8 +171,12 @@ def test_a_killed_server_leaves_no_build_and_the_next_one_reports_them_killed(tm
         project = fake_project(tmp_path)
         client = server.client()
         running = [client.submit_build(project, f"verify -Dname=r{n} -Dsleep=120") for n in range(4)]
-        queued = [client.submit_build(project, f"verify -Dname=q{n} -Dsleep=0.2") for n in range(2)]
+        # The four take the four slots before the next two arrive: jobs submitted a moment apart reach
+        # the queue from threads of their own, so which four of six would run first is not fixed.
         assert wait_for(lambda: len(starts(project)) == 4, 30)
+        queued = [client.submit_build(project, f"verify -Dname=q{n} -Dsleep=0.2") for n in range(2)]
+        assert wait_for(lambda: sum(entry["queued_builds"] for entry in server.status()["queue"]) == 2, 10), \
+            "both wait for a slot"
         groups = [row[3] for row in starts(project)]
         assert all(group_alive(group) for group in groups)
         os.kill(server.pid, signal.SIGKILL)
