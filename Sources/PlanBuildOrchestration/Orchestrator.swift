@@ -28,14 +28,16 @@ public struct OrchestrationOptions: Sendable {
     /// build as soon as the concurrency limit allows.
     public var gate: (any BuildGate)?
     /// How a command line that names one of PlanBuild's build scripts is read and run in this
-    /// process; the default knows none, so every build runs as the process its command line names.
-    /// The library and the CLI hand in the scripts' own (PlanBuildScripts' BuildScriptRuns).
-    public var scripts: any ScriptRuns = NoScriptRuns()
+    /// process. No default: the scripts' rules live in a layer above (PlanBuildScripts'
+    /// BuildScriptRuns), and a caller that forgot them would run every script line as a process
+    /// of its own, so each caller hands them in.
+    public var scripts: any ScriptRuns
     /// `--affected`: only the modules whose files differ between two git states, and their dependents.
     public var affected: AffectedRequest?
 
-    public init(jobs: Int? = nil, sequential: Bool = false, stopOnFailure: Bool = false, timeoutSeconds: Int? = nil,
-                modules: [String]? = nil, mode: WarningMode = .actionable) {
+    public init(scripts: any ScriptRuns, jobs: Int? = nil, sequential: Bool = false, stopOnFailure: Bool = false,
+                timeoutSeconds: Int? = nil, modules: [String]? = nil, mode: WarningMode = .actionable) {
+        self.scripts = scripts
         self.jobs = jobs
         self.sequential = sequential
         self.stopOnFailure = stopOnFailure
@@ -47,6 +49,11 @@ public struct OrchestrationOptions: Sendable {
     /// The options' own rules, checked before anything is read or started (the CLI, the ABI and
     /// the Python shims all come through here): a limit and "one at a time" cannot both be asked for.
     public func validate() throws(PlanBuildError) {
+        try Self.validate(jobs: jobs, sequential: sequential)
+    }
+
+    /// The same rules on the values alone, for a command line checked before anything is built.
+    public static func validate(jobs: Int?, sequential: Bool = false) throws(PlanBuildError) {
         if let jobs, jobs < 0 { throw PlanBuildError(.invalidRequest, "jobs must be 0 (unlimited) or more") }
         if sequential && jobs != nil { throw PlanBuildError(.invalidRequest, "jobs and sequential exclude each other") }
     }

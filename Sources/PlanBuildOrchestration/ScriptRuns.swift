@@ -15,13 +15,3 @@ public protocol ScriptRuns: Sendable {
     /// cache: an orchestration has a cache of its own.
     func run(_ request: BuildRequest, exports: RunExportPaths, cancellation: CancellationToken) throws(PlanBuildError) -> BuildResult
 }
-
-/// No build script known: every command line runs as the process it names (so `run` is never
-/// asked for).
-public struct NoScriptRuns: ScriptRuns {
-    public init() {}
-    public func engineBuild(_ words: [String]) -> BuildInvocation.EngineBuild? { nil }
-    public func run(_ request: BuildRequest, exports: RunExportPaths, cancellation: CancellationToken) throws(PlanBuildError) -> BuildResult {
-        BuildExecutor.execute(request, cancellation: cancellation)
-    }
-}

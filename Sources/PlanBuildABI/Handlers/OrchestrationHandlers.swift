@@ -88,9 +88,8 @@ enum OrchestrationHandlers {
 
     /// The run's options from pb_run's members.
     private static func options(_ request: Request) throws(PlanBuildError) -> OrchestrationOptions {
-        var options = OrchestrationOptions()
         // A build script's `run` in the plan runs in this process, read as the script would read it.
-        options.scripts = BuildScriptRuns()
+        var options = OrchestrationOptions(scripts: BuildScriptRuns())
         options.modules = try request.stringList("modules")
         options.jobs = try request.optionalInt("jobs", range: 0...100_000)
         if let sequential = try request.optionalBool("sequential") { options.sequential = sequential }

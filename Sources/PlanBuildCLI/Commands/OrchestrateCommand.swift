@@ -45,7 +45,7 @@ struct OrchestrateCommand: ParsableCommand {
 
     func validate() throws {
         // The core decides which option combinations are valid; here they become usage errors.
-        do { try OrchestrationOptions(jobs: jobs, sequential: sequential).validate() } catch { throw ValidationError(error.message) }
+        do { try OrchestrationOptions.validate(jobs: jobs, sequential: sequential) } catch { throw ValidationError(error.message) }
         _ = try timeout?.checked()
         do { _ = try ExecutionMode.chosen(executionMode) } catch { throw ValidationError(error.message) }
         _ = try affected.request()
@@ -56,11 +56,10 @@ struct OrchestrateCommand: ParsableCommand {
         if let connection = try ServedRun.connection(executionMode) { return try runServed(connection) }
         let token = CancellationToken()
         StopSignals.install(token)
-        var options = OrchestrationOptions(jobs: jobs, sequential: sequential, stopOnFailure: stopOnFailure,
-                                           timeoutSeconds: try timeout?.checked(), modules: modules, mode: mode)
-        options.mode = mode
         // A build script's `run` in the plan runs in this process, read as the script would read it.
-        options.scripts = BuildScriptRuns()
+        var options = OrchestrationOptions(scripts: BuildScriptRuns(), jobs: jobs, sequential: sequential,
+                                           stopOnFailure: stopOnFailure, timeoutSeconds: try timeout?.checked(),
+                                           modules: modules, mode: mode)
         options.cache = IncrementalRun.Request(disabled: noCache, forced: Set(forced), remoteURL: remoteCache,
                                                remoteWrite: remoteCacheWrite)
         options.affected = try affected.request()

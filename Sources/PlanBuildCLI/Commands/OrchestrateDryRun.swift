@@ -29,9 +29,10 @@ extension OrchestrateCommand {
     /// `--dry-run`: the decisions of the next real run, printed; nothing runs (in this process,
     /// whatever the execution mode: it only reads).
     func printDryRun() throws {
-        var options = OrchestrationOptions(jobs: jobs, sequential: sequential, stopOnFailure: stopOnFailure,
-                                           timeoutSeconds: try timeout?.checked(), modules: modules, mode: mode)
-        options.scripts = BuildScriptRuns() // as the real run reads the plan's script lines
+        // The plan's script lines are read as the real run reads them.
+        var options = OrchestrationOptions(scripts: BuildScriptRuns(), jobs: jobs, sequential: sequential,
+                                           stopOnFailure: stopOnFailure, timeoutSeconds: try timeout?.checked(),
+                                           modules: modules, mode: mode)
         options.cache = IncrementalRun.Request(disabled: noCache, forced: Set(forced), remoteURL: remoteCache,
                                                remoteWrite: remoteCacheWrite)
         options.affected = try affected.request()

@@ -27,7 +27,7 @@ struct WatchCommand: ParsableCommand {
     var executionMode: String?
 
     func validate() throws {
-        do { try OrchestrationOptions(jobs: jobs).validate() } catch { throw ValidationError(error.message) }
+        do { try OrchestrationOptions.validate(jobs: jobs) } catch { throw ValidationError(error.message) }
         guard (10...60_000).contains(debounce) else { throw ValidationError("--debounce must be from 10 to 60000 milliseconds") }
         do { _ = try ExecutionMode.chosen(executionMode) } catch { throw ValidationError(error.message) }
     }
@@ -35,10 +35,8 @@ struct WatchCommand: ParsableCommand {
     func run() throws {
         let stop = CancellationToken()
         StopSignals.install(stop)
-        var options = OrchestrationOptions(jobs: jobs, modules: modules, mode: mode)
-        options.mode = mode
         // A build script's `run` in the plan runs in this process, read as the script would read it.
-        options.scripts = BuildScriptRuns()
+        var options = OrchestrationOptions(scripts: BuildScriptRuns(), jobs: jobs, modules: modules, mode: mode)
         let layout = project.layout
         let exports: RunExports
         do {
