@@ -116,6 +116,22 @@ import Testing
         #expect(digests.queue.snapshot().totals == SlotQueue.Totals(builds: 2, attached: 1))
     }
 
+    @Test func aQueuedBuildCancelledAMomentBeforeItsSlotFreesNeverStarts() {
+        let bench = Bench(slots: 1)
+        bench.submit("first", project: "/p", label: "first", job: 0)
+        bench.waitUntil { $0.started == ["first"] }
+        let token = CancellationToken()
+        bench.submit("second", project: "/p", label: "second", job: 1, cancellation: token)
+        bench.waitUntil { $0.queue.snapshot().queued.first?.builds == 1 }
+        // The slot frees at once after the cancel, before the caller's next look at its token.
+        token.cancel()
+        bench.release("first")
+        bench.waitUntil { $0.result("second") != nil && $0.result("first") != nil }
+        #expect(bench.started == ["first"])
+        #expect(bench.result("second") == "left")
+        #expect(bench.queue.snapshot().queued.isEmpty)
+    }
+
     @Test func aCallerWhoLeavesEndsTheBuildOnlyWhenNobodyElseWaits() {
         let bench = Bench(slots: 1)
         let firstToken = CancellationToken()

@@ -62,20 +62,20 @@ public final class SlotQueue: @unchecked Sendable {
             let caller = callers
             let candidates = byKey[key] ?? []
             if let waiting = candidates.first(where: { $0.phase == .queued }) {
-                waiting.join(caller: caller, job: job, onStart: onStart)
+                waiting.join(caller: caller, job: job, cancellation: cancellation, onStart: onStart)
                 totals.attached += 1
                 return (waiting, caller, false)
             }
             if let digest = build.inputDigest,
                let same = candidates.first(where: { $0.phase == .running && $0.build.inputDigest == digest })
                 ?? recentlyFinished(key: key, digest: digest) {
-                if same.phase == .running { same.join(caller: caller, job: job, onStart: nil) }
+                if same.phase == .running { same.join(caller: caller, job: job, cancellation: cancellation, onStart: nil) }
                 totals.attached += 1
                 return (same, caller, true)
             }
             arrivals += 1
             let fresh = SharedBuild(build: build, key: key, jobSequence: jobSequence, arrival: arrivals, work: work)
-            fresh.join(caller: caller, job: job, onStart: onStart)
+            fresh.join(caller: caller, job: job, cancellation: cancellation, onStart: onStart)
             queued[build.project, default: []].append(fresh)
             queued[build.project]!.sort(by: SharedBuild.precedes)
             byKey[key, default: []].append(fresh)
@@ -107,6 +107,11 @@ public final class SlotQueue: @unchecked Sendable {
                 let (l, r) = (lastServed[left.key] ?? -1, lastServed[right.key] ?? -1)
                 return l != r ? l < r : left.value[0].arrival < right.value[0].arrival
             })?.key else { break }
+            // A caller cancelled a moment ago may not have noticed yet (it looks every 100 ms):
+            // it leaves now, so a build nobody waits for any more never takes the slot.
+            let first = queued[project]![0]
+            for caller in first.cancelledCallers { leave(first, caller: caller) }
+            if first.phase == .abandoned { continue }
             let next = queued[project]!.removeFirst()
             if queued[project]!.isEmpty { queued[project] = nil }
             grants += 1
@@ -239,6 +244,7 @@ final class SharedBuild: @unchecked Sendable {
     var startedAt: Int?
     var finishedAt: Int?
     private var waiting: [Int: String] = [:]
+    private var cancellations: [Int: CancellationToken] = [:]
     private var startCallbacks: [Int: @Sendable () -> Void] = [:]
 
     init(build: GatedBuild, key: String, jobSequence: Int, arrival: Int, work: @escaping @Sendable (CancellationToken) -> BuildResult) {
@@ -252,13 +258,20 @@ final class SharedBuild: @unchecked Sendable {
     var interested: Int { waiting.count }
     var jobs: [String] { waiting.keys.sorted().compactMap { waiting[$0] } }
 
-    func join(caller: Int, job: String, onStart: (@Sendable () -> Void)?) {
+    func join(caller: Int, job: String, cancellation: CancellationToken?, onStart: (@Sendable () -> Void)?) {
         waiting[caller] = job
+        if let cancellation { cancellations[caller] = cancellation }
         if let onStart { startCallbacks[caller] = onStart }
+    }
+
+    /// The callers whose waiting was cancelled, whether or not they have noticed yet.
+    var cancelledCallers: [Int] {
+        cancellations.filter { waiting[$0.key] != nil && $0.value.isCancelled }.keys.sorted()
     }
 
     func leave(caller: Int) {
         waiting[caller] = nil
+        cancellations[caller] = nil
         startCallbacks[caller] = nil
     }
 
