@@ -36,7 +36,7 @@ struct WatchCommand: ParsableCommand {
         let stop = CancellationToken()
         StopSignals.install(stop)
         // A build script's `run` in the plan runs in this process, read as the script would read it.
-        var options = OrchestrationOptions(scripts: BuildScriptRuns(), jobs: jobs, modules: modules, mode: mode)
+        let options = OrchestrationOptions(scripts: BuildScriptRuns(), jobs: jobs, modules: modules, mode: mode)
         let layout = project.layout
         let exports: RunExports
         do {

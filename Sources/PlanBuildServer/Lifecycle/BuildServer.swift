@@ -22,7 +22,7 @@ public final class BuildServer: ConnectionHandler, @unchecked Sendable {
     private let ended = Latch()
     /// `wait` answers still to be queued: a waiter's task resumes when its job finishes, which can
     /// be just after the last job's end has opened `ended`; the loop stops only once they are out.
-    private let pendingWaits = Atomic<Int>(0)
+    private let pendingWaits = PendingAnswers()
     private let inboxes = Mutex<[ObjectIdentifier: AsyncStream<LineBuffer.Line>.Continuation]>([:])
 
     /// The most connections held at once.
@@ -86,10 +86,7 @@ public final class BuildServer: ConnectionHandler, @unchecked Sendable {
             // Every job has finished: the waiters of the last ones get their answers queued (they
             // resume at once, bounded all the same), and what was answered last (cancelled results
             // of a stop) reaches the clients before the loop stops.
-            let waitersDeadline = MonotonicClock.milliseconds() + 2000
-            while server.pendingWaits.load(ordering: .acquiring) > 0, MonotonicClock.milliseconds() < waitersDeadline {
-                usleep(1000)
-            }
+            server.pendingWaits.waitUntilNone(milliseconds: 2000)
             server.loop.stop()
             loopDone.wait()
             unlink(directory.socket)
@@ -197,9 +194,9 @@ public final class BuildServer: ConnectionHandler, @unchecked Sendable {
         case .wait(let id, let seconds):
             guard let job = await table.job(id) else { return unknown(id) }
             let queue = self.queue
-            pendingWaits.add(1, ordering: .acquiringAndReleasing)
+            pendingWaits.enter()
             Task {
-                defer { pendingWaits.subtract(1, ordering: .acquiringAndReleasing) }
+                defer { pendingWaits.leave() }
                 if let result = await job.result(within: seconds) {
                     reply(.result(job: id, result: result))
                 } else {
