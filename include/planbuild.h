@@ -384,6 +384,12 @@ char *pb_run_config(const char *request_json);
  *               with R: "settings_file" (Kotlin script first, or null), "build_files" (relative, hidden
  *               and build-output folders left out), with F "notation" (":a:b", ":" for R, null outside);
  *               with S: "included_projects" ([":a", …]) and "root_project_name" (or null)}.
+ *   "script_options": {"script": "gradle" | "gradle.py" | …, "command": ["find-project"], "script_path"?,
+ *               "generation"?} → {"status":"success","generation","summary","options":[{"flags",
+ *               "dest","kind" (text|integer|choice|flag|repeated),"choices","metavar","help","required",
+ *               "default"}…]}: a subcommand's option table (options before the subcommand first), for
+ *               a caller that builds its own argument parser and hands the words to pb_script;
+ *               "not_found" when the script has no such subcommand in that generation.
  */
 char *pb_query(const char *request_json);
 
