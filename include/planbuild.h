@@ -371,8 +371,9 @@ char *pb_run_config(const char *request_json);
  *   "outer_timeout": {"timeout": N} → {"status":"success","timeout_seconds": N + 30}: the bound a
  *               caller's own timeout must allow a build of N seconds.
  *   "run_result": {"result": {…}, "evidence": {"issues","tests","build_status"}? | "evidence_error": T?,
- *               "mode"?, "format"?, "system"?, "generation"?} → {"status":"success","stdout","stderr",
- *               "exit_code","result"}: a result of the caller's own build finished as `run` finishes it.
+ *               "mode"?, "format"?, "system"?, "generation"?, "command_args"?} → {"status":"success","stdout",
+ *               "stderr","exit_code","result"}: a result of the caller's own build finished as `run` finishes it
+ *               (today's green result: what "command_args" examined, as `run` publishes it).
  *   "issue_summary": {"issues":[issue…]} → {"status":"success","summary":{category: count…,
  *               "total_issues","total_errors","total_warnings"}}.
  *   "run_config_checks": {"document": {…}} → {"status":"success","checks":[{"check","passed",

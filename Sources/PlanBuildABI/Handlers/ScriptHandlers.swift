@@ -102,7 +102,8 @@ enum ScriptHandlers {
         }
         let reply = RunResultFinish.finish(result, evidence: evidence, mode: try request.enumValue("mode") ?? .actionable,
                                            format: try request.enumValue("format") ?? .toon, generation: try request.generation(),
-                                           layout: try request.layout(), system: try request.optionalString("system"))
+                                           layout: try request.layout(), system: try request.optionalString("system"),
+                                           commandArgs: try request.optionalString("command_args"))
         return Reply.success([("stdout", .string(reply.stdout)), ("stderr", .string(reply.stderr)), ("exit_code", .int(reply.exitCode)),
                               ("result", .object(reply.data ?? JSONObject()))])
     }
