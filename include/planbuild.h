@@ -371,8 +371,9 @@ char *pb_run_config(const char *request_json);
  *   "outer_timeout": {"timeout": N} → {"status":"success","timeout_seconds": N + 30}: the bound a
  *               caller's own timeout must allow a build of N seconds.
  *   "run_result": {"result": {…}, "evidence": {"issues","tests","build_status"}? | "evidence_error": T?,
- *               "mode"?, "format"?, "system"?, "generation"?} → {"status":"success","stdout","stderr",
- *               "exit_code","result"}: a result of the caller's own build finished as `run` finishes it.
+ *               "mode"?, "format"?, "system"?, "generation"?, "command_args"?} → {"status":"success","stdout",
+ *               "stderr","exit_code","result"}: a result of the caller's own build finished as `run` finishes it
+ *               (today's green result: what "command_args" examined, as `run` publishes it).
  *   "issue_summary": {"issues":[issue…]} → {"status":"success","summary":{category: count…,
  *               "total_issues","total_errors","total_warnings"}}.
  *   "run_config_checks": {"document": {…}} → {"status":"success","checks":[{"check","passed",
@@ -384,6 +385,12 @@ char *pb_run_config(const char *request_json);
  *               with R: "settings_file" (Kotlin script first, or null), "build_files" (relative, hidden
  *               and build-output folders left out), with F "notation" (":a:b", ":" for R, null outside);
  *               with S: "included_projects" ([":a", …]) and "root_project_name" (or null)}.
+ *   "script_options": {"script": "gradle" | "gradle.py" | …, "command": ["find-project"], "script_path"?,
+ *               "generation"?} → {"status":"success","generation","summary","options":[{"flags",
+ *               "dest","kind" (text|integer|choice|flag|repeated),"choices","metavar","help","required",
+ *               "default"}…]}: a subcommand's option table (options before the subcommand first), for
+ *               a caller that builds its own argument parser and hands the words to pb_script;
+ *               "not_found" when the script has no such subcommand in that generation.
  */
 char *pb_query(const char *request_json);
 

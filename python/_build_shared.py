@@ -32,12 +32,15 @@ def cmd_run_common(result, parser, system, output_format='toon', mode='actionabl
                    plan_id=None, command_args=None):
     """Print a build's result as ``run`` prints it and return ``run``'s exit code: the result settled
     against ``parser``'s reading of its log (an exit 0 with failed tests is no success; a timeout
-    keeps green tests seen so far), its errors and warnings attached when it failed."""
+    keeps green tests seen so far), its errors and warnings attached when it failed. ``command_args``
+    (the run's ``--command-args``) is what today's green result says it examined; ``plan_id`` is
+    accepted and unused: PlanBuild keeps no findings of a plan to settle."""
     if result.get('status') == 'success':
         extra = {key: value for key, value in result.items()
                  if key not in ('status', 'exit_code', 'duration_seconds', 'log_file', 'command')}
         result = success_result(result.get('duration_seconds'), result.get('log_file'), result.get('command'), **extra)
     request = {'what': 'run_result', 'result': result, 'mode': mode, 'format': output_format or 'toon', 'system': system,
+               'command_args': command_args,
                **_planbuild.context(), **_evidence(parser, result.get('log_file'), result.get('command'), parser_needs_command)}
     reply = _planbuild.checked('pb_query', request)
     assert_truthful_status(reply['result'])

@@ -36,3 +36,9 @@ def find_build_files(root):
 def project_path_to_gradle_notation(root, project_dir):
     """``:services:auth`` for ``root/services/auth``, ``:`` for ``root`` itself."""
     return _layout(root=root, folder=project_dir)['notation']
+
+
+def cmd_find_project(args):
+    """``gradle.py find-project`` from an argparse-style namespace (``root``, ``project_name``,
+    ``project_path``, …): prints the answer as the script does and returns its exit code."""
+    return _planbuild.run_command('gradle.py', ['find-project'], args)

@@ -343,6 +343,70 @@ def main(script_file, argv=None):
     return reply['exit_code']
 
 
+_option_tables = {}
+
+
+def command_options(script, words):
+    """One subcommand's option table, the library's (pb_query "script_options"): ``summary`` and
+    ``options`` (``flags``, ``dest``, ``kind``, ``choices``, ``metavar``, ``help``, ``required``,
+    ``default``); asked once per subcommand."""
+    key = (script, tuple(words), os.environ.get(GENERATION_VARIABLE))
+    if key not in _option_tables:
+        _option_tables[key] = checked('pb_query', {'what': 'script_options', 'script': script, 'command': list(words), **context()})
+    return _option_tables[key]
+
+
+def namespace_words(options, args):
+    """The command-line words that give an argparse-style namespace's values; a value that is
+    missing, ``None``, ``False`` or the option's default is left out (so a default stays absent)."""
+    words = []
+    for option in options:
+        value = getattr(args, option['dest'], None)
+        if value is None or value is False or value == option['default']:
+            continue
+        flag = option['flags'][0]
+        if value is True:
+            words.append(flag)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                words += [flag, str(item)]
+        else:
+            words += [flag, os.fspath(value) if isinstance(value, os.PathLike) else str(value)]
+    return words
+
+
+def run_command(script, words, args):
+    """Subcommand ``words`` of ``script`` (``'gradle.py'``) with an argparse-style namespace's
+    values, answered by the library and printed as the script prints it; returns the exit code."""
+    table = command_options(os.path.basename(script), words)
+    return main(script, list(words) + namespace_words(table['options'], args))
+
+
+def add_subcommand(subparsers, script, word):
+    """Subcommand ``word`` of ``script`` on an argparse subparsers object, its options converted
+    from the library's table; a namespace parsed by it carries ``func``, which runs it
+    (:func:`run_command`). Returns the subparser."""
+    table = command_options(os.path.basename(script), [word])
+    parser = subparsers.add_parser(word, help=table['summary'], description=table['summary'], allow_abbrev=False)
+    for option in table['options']:
+        spec = {'dest': option['dest'], 'help': option['help'], 'default': option['default']}
+        if option['kind'] == 'flag':
+            spec['action'] = 'store_true'
+        else:
+            spec['required'] = option['required']
+            if option['kind'] == 'choice':
+                spec['choices'] = option['choices']
+            else:
+                spec['metavar'] = option['metavar']
+            if option['kind'] == 'integer':
+                spec['type'] = int
+            elif option['kind'] == 'repeated':
+                spec['action'] = 'append'
+        parser.add_argument(*option['flags'], **spec)
+    parser.set_defaults(func=lambda args: run_command(script, [word], args))
+    return parser
+
+
 def project(project_dir='.', *, option=None, **fields):
     """A request for the project in ``project_dir`` with the environment conventions attached.
 

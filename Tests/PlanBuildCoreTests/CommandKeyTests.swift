@@ -25,6 +25,15 @@ import Testing
         #expect(arguments.logScope == "core")
     }
 
+    @Test func mavenModuleWithEqualsInTheShortSpelling() throws {
+        let arguments = try Self.args(.maven, "verify -pl=my-module -Dskip=true")
+        #expect(arguments.goals == ["verify"])
+        #expect(arguments.module == "my-module")
+        #expect(arguments.logScope == "my-module")
+        // A property with `=` routes nothing.
+        #expect(try Self.args(.maven, "verify -Dpl=x").module == nil)
+    }
+
     @Test func legacyKeyIsTheFirstGoal() throws {
         let arguments = try Self.args(.maven, "clean verify")
         #expect(arguments.commandKey == "maven:clean_verify")

@@ -86,3 +86,6 @@ def test_todays_notation_files_the_build_under_its_plan(maven_example: Path):
     assert not list(log.parent.glob("*.maven")), "Maven's own log is merged into the build's log and removed"
     config = json.loads((maven_example / ".plan" / "local" / "run-configuration.json").read_text())
     assert "maven:compile__pl_core" in config["commands"]
+    # A green run says what it examined: compile runs no tests, so its zero is a measurement.
+    assert (fields["tests_population"], fields["tests_run"], fields["analyses_examined"]) == ("measured", "0", "compile")
+    assert "[EXEC] green build: analyses examined: compile; 0 test(s) executed\n" in run.stderr

@@ -1,12 +1,14 @@
 """maven.py / gradle.py search-markers, gradle.py find-project, check-warnings' rules (pb_query
 "markers", "gradle_project", "check_warnings"), in the reference's output shapes."""
 
+import argparse
 import json
 import shutil
+from types import SimpleNamespace
 
 import pytest
 
-from conftest import PYTHON_DIR, REPO, copy_tracked, run
+from conftest import PYTHON_DIR, REPO, _planbuild, copy_tracked, run
 
 PROJECTS = REPO / 'Tests' / 'Fixtures' / 'projects'
 MAVEN_OFFLINE = '-o\n-B\n-Dmaven.repo.local=/usr/share/maven-repo\n'
@@ -147,6 +149,59 @@ def test_find_project_errors(args, error, tmp_path):
 def test_find_project_usage(args, tmp_path):
     completed = run([script('gradle'), 'find-project', *args], tmp_path)
     assert completed.returncode == 2 and completed.stderr.startswith('usage: gradle.py find-project')
+
+
+def test_find_project_handler_takes_a_namespace(tmp_path, capsys, monkeypatch):
+    # cmd_find_project: an argparse-style namespace in, the script's own output and exit code out.
+    import _gradle_cmd_find_project
+    project = copied_gradle_multi(tmp_path)
+    namespace = SimpleNamespace(root=str(project), project_name='api', project_path=None)
+    monkeypatch.setenv('PLANBUILD_GENERATION', 'today')
+    assert _gradle_cmd_find_project.cmd_find_project(namespace) == 0
+    out = capsys.readouterr().out
+    assert 'project_path: :api' in out and 'gradle_p_argument: -p api' in out
+    # A refusal is an answer in today's generation (exit 0), a failure in the contract's (exit 1, JSON).
+    assert _gradle_cmd_find_project.cmd_find_project(SimpleNamespace(root=str(tmp_path / 'nope'), project_name='api')) == 0
+    assert 'error: root_not_found' in capsys.readouterr().out
+    monkeypatch.setenv('PLANBUILD_GENERATION', 'spec')
+    assert _gradle_cmd_find_project.cmd_find_project(SimpleNamespace(root=str(tmp_path / 'nope'), project_name='api')) == 1
+    assert json.loads(capsys.readouterr().out)['error'] == 'root_not_found'
+
+
+def test_build_main_over_the_find_project_registration(tmp_path, capsys, monkeypatch):
+    # _build_cli.build_main with gradle's registration: an argparse parser over the library's option
+    # table (defaults as argparse shows them), the parsed words answered by the library.
+    import _build_cli
+    import gradle
+    project = copied_gradle_multi(tmp_path)
+    monkeypatch.setenv('PLANBUILD_GENERATION', 'today')
+    parser = argparse.ArgumentParser()
+    gradle._register_find_project(parser.add_subparsers(dest='command', required=True))
+    args = parser.parse_args(['find-project', '--project-name', 'api', '--plan-id', 'p-1'])
+    assert (args.plan_id, args.project_dir, args.root, args.project_path, args.format) == ('p-1', '.', None, None, None)
+    with pytest.raises(SystemExit) as refused:
+        parser.parse_args(['find-project', '--format', 'xml'])
+    assert refused.value.code == 2
+    capsys.readouterr()
+    # Without --root the project named by --project-dir is searched; an explicit --root wins over it.
+    monkeypatch.setattr('sys.argv', ['gradle.py', 'find-project', '--project-name', 'api', '--project-dir', str(project)])
+    assert _build_cli.build_main('Gradle build operations', [gradle._register_find_project]) == 0
+    assert 'project_path: :api' in capsys.readouterr().out
+    monkeypatch.setattr('sys.argv', ['gradle.py', 'find-project', '--project-name', 'api', '--root', str(project),
+                                     '--project-dir', str(tmp_path)])
+    assert _build_cli.build_main('Gradle build operations', [gradle._register_find_project]) == 0
+    assert 'project_path: :api' in capsys.readouterr().out
+
+
+def test_option_tables_come_from_the_library(monkeypatch):
+    monkeypatch.setenv('PLANBUILD_GENERATION', 'today')
+    table = _planbuild.command_options('gradle.py', ['find-project'])
+    by_dest = {option['dest']: option for option in table['options']}
+    assert by_dest['project_dir']['default'] == '.' and by_dest['root']['default'] is None
+    assert by_dest['format']['kind'] == 'choice' and by_dest['format']['choices'] == ['toon', 'json']
+    with pytest.raises(_planbuild.PlanBuildError) as missing:
+        _planbuild.command_options('maven.py', ['find-project'])
+    assert missing.value.error == 'not_found'
 
 
 def test_subcommands_per_script(tmp_path):

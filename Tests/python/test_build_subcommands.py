@@ -76,3 +76,29 @@ def test_help(args, tmp_path):
 def test_usage_errors(args, tmp_path):
     completed = run([script('gradle'), *args], tmp_path)
     assert completed.returncode == 2 and completed.stderr.startswith('usage: gradle.py')
+
+
+@pytest.mark.parametrize('command_args, shown, absent, note', [
+    ('compile', ['tests_population: measured', 'tests_run: 0', 'analyses_examined: compile'], [],
+     '[EXEC] green build: analyses examined: compile; 0 test(s) executed\n'),
+    ('module-tests core', ['tests_population: unmeasured', 'analyses_examined: test'], ['tests_run'],
+     'unknown test(s) executed — no pending finding cleared (tests_unmeasured)'),
+    ('publish', ['tests_population: unmeasured', 'analyses_examined: unknown'], ['tests_run'],
+     'no pending finding cleared (population_unknown)'),
+])
+def test_green_result_says_what_it_examined(command_args, shown, absent, note, capsys, monkeypatch):
+    # cmd_run_common (a caller's own build, its own parser): today's green result publishes the
+    # population the run examined; a count that was not measured is absent, never 0.
+    import _build_shared
+    result = {'status': 'success', 'exit_code': 0, 'duration_seconds': 3, 'log_file': '/nonexistent.log', 'command': './pw x'}
+    monkeypatch.setenv('PLANBUILD_GENERATION', 'today')
+    assert _build_shared.cmd_run_common(dict(result), lambda log: ([], None, 'SUCCESS'), 'python', command_args=command_args) == 0
+    captured = capsys.readouterr()
+    assert all(line in captured.out.splitlines() for line in shown), captured.out
+    assert not any(field in captured.out for field in absent), captured.out
+    assert note in captured.err
+    # The contract's generation prints none of it.
+    monkeypatch.setenv('PLANBUILD_GENERATION', 'spec')
+    _build_shared.cmd_run_common(dict(result), lambda log: ([], None, 'SUCCESS'), 'python', command_args=command_args)
+    captured = capsys.readouterr()
+    assert 'tests_population' not in captured.out and 'green build' not in captured.err

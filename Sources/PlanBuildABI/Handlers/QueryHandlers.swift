@@ -9,7 +9,7 @@ import PlanBuildScripts
 enum QueryHandlers {
     static let known = ["wrapper", "patterns", "weighted_timeout", "defaults", "modules", "commands", "module", "graph", "markers",
                         "gradle_project", "check_warnings", "notations", "command_key", "plan_paths", "outer_timeout", "run_result",
-                        "issue_summary", "run_config_checks", "log_text", "gradle_layout"]
+                        "issue_summary", "run_config_checks", "log_text", "gradle_layout", "script_options"]
 
     static func query(_ request: Request) throws(PlanBuildError) -> JSONValue {
         let what = try request.string("what")
@@ -32,6 +32,7 @@ enum QueryHandlers {
         case "run_config_checks": return try ScriptHandlers.runConfigChecks(request)
         case "log_text": return try ScriptHandlers.logText(request)
         case "gradle_layout": return try ScriptHandlers.gradleLayout(request)
+        case "script_options": return try ScriptHandlers.scriptOptions(request)
         default:
             throw invalid("\"what\" has an unknown value '\(what)'; known: \(known.joined(separator: ", "))")
         }

@@ -102,9 +102,26 @@ enum ScriptHandlers {
         }
         let reply = RunResultFinish.finish(result, evidence: evidence, mode: try request.enumValue("mode") ?? .actionable,
                                            format: try request.enumValue("format") ?? .toon, generation: try request.generation(),
-                                           layout: try request.layout(), system: try request.optionalString("system"))
+                                           layout: try request.layout(), system: try request.optionalString("system"),
+                                           commandArgs: try request.optionalString("command_args"))
         return Reply.success([("stdout", .string(reply.stdout)), ("stderr", .string(reply.stderr)), ("exit_code", .int(reply.exitCode)),
                               ("result", .object(reply.data ?? JSONObject()))])
+    }
+
+    /// "script_options": one subcommand's option table (`command`: its words), for a module that
+    /// builds an argparse parser over it and hands the words back to pb_script.
+    static func scriptOptions(_ request: Request) throws(PlanBuildError) -> JSONValue {
+        let name = try request.string("script")
+        guard let script = ScriptName(fileName: name.hasSuffix(".py") ? name : name + ".py") else {
+            throw invalid("\"script\" has an unknown value '\(name)'; known: \(ScriptName.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let path = try request.stringList("command") ?? []
+        let generation = try request.generation()
+        guard let table = ScriptEntry.options(of: script, generation, command: path) else {
+            throw PlanBuildError(.notFound, "\(script.fileName) has no subcommand '\(path.joined(separator: " "))' in the \(generation.rawValue) generation")
+        }
+        return Reply.success([("generation", .string(generation.rawValue)), ("summary", .string(table.summary)),
+                              ("options", .array(table.options.map { .object($0.described) }))])
     }
 
     /// "gradle_layout": what the files of a Gradle build say, read without running Gradle.

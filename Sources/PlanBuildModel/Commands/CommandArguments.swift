@@ -20,7 +20,9 @@ public struct CommandArguments: Equatable, Sendable {
             index += 1
             if word == "--" { break } // everything after belongs to the script being run
             if word.hasPrefix("-") {
-                if let equals = word.firstIndex(of: "="), word.hasPrefix("--") {
+                // `--projects=core`, and the module options in their short spelling too (`-pl=core`);
+                // other single-dash words with `=` are properties (`-Dskip=true`), not values.
+                if let equals = word.firstIndex(of: "="), word.hasPrefix("--") || system.moduleOptions.contains(String(word[..<equals])) {
                     let name = String(word[..<equals])
                     if system.moduleOptions.contains(name) { module = module ?? String(word[word.index(after: equals)...]) }
                 } else if system.optionsWithValue.contains(word), index < words.count {

@@ -25,7 +25,7 @@ enum BuildScriptRun {
         if call.generation == .today, let words = try? ShellWords.split(values.commandArgs) {
             request.commandKey = CommandKeyRules.key(system: system, words: words, generation: .today)
         }
-        let json: JSONObject
+        var json: JSONObject
         do {
             if let served = try call.served?(request, values.exports, values.executionMode) {
                 json = served
@@ -36,9 +36,10 @@ enum BuildScriptRun {
         } catch {
             return ScriptReply(stderr: "error: \(OneLine.escape(error.message))\n", exitCode: 1)
         }
+        let population = GreenRunPopulation.publish(&json, commandArgs: values.commandArgs, generation: call.generation)
         let code = exitCode(status: json["status"]?.stringValue ?? "error", toolExitCode: json["exit_code"]?.intValue ?? -1, call.generation)
         var reply = ScriptReply.printed(ResultText.format(json, call.generation, as: values.format),
-                                        exitCode: code, stderr: ResultFormatter.runNotice(json))
+                                        exitCode: code, stderr: ResultFormatter.runNotice(json) + population)
         reply.data = json
         return reply
     }

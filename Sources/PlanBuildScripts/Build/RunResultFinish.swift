@@ -20,8 +20,9 @@ public enum RunResultFinish {
         }
     }
 
+    /// `commandArgs`: the run's `--command-args`, what today's green result says it examined.
     public static func finish(_ given: JSONObject, evidence: Evidence, mode: WarningMode, format: ResultFormatter.Format,
-                              generation: ScriptGeneration, layout: ProjectLayout, system: String?) -> ScriptReply {
+                              generation: ScriptGeneration, layout: ProjectLayout, system: String?, commandArgs: String? = nil) -> ScriptReply {
         var result = given
         var notes = ""
         // A caller's own words for a failed build ("Build failed") become the error kind, the
@@ -50,6 +51,7 @@ public enum RunResultFinish {
             let what = result["status"]?.stringValue == "timeout" ? "Timeout evidence" : "Log"
             notes = "[WARNING] \(what) parse failed: \(OneLine.escape(failure))\n"
         }
+        notes += GreenRunPopulation.publish(&result, commandArgs: commandArgs, generation: generation)
         let text = ResultText.format(result, generation, as: format)
         let exit = BuildScriptRun.exitCode(status: result["status"]?.stringValue ?? "error", toolExitCode: result["exit_code"]?.intValue ?? -1, generation)
         return ScriptReply(stdout: text.isEmpty || text.hasSuffix("\n") ? text : text + "\n",

@@ -19,15 +19,19 @@ public struct ScriptOption: Sendable {
     public let metavar: String
     public let help: String
     public var required: Bool
+    /// The value a command line without this option stands for, as argparse's `default=` would
+    /// show it to a caller that reads the parsed values (nil: absent, which is null).
+    public let defaultValue: String?
 
     public init(_ flags: [String], dest: String, _ kind: Kind = .text, metavar: String = "", help: String,
-                required: Bool = false) {
+                required: Bool = false, defaultValue: String? = nil) {
         self.flags = flags
         self.dest = dest
         self.kind = kind
         self.metavar = metavar.isEmpty ? dest.uppercased() : metavar
         self.help = help
         self.required = required
+        self.defaultValue = defaultValue
     }
 
     /// How usage lines show it: `--format {toon,json}`, `--timeout N`, `--force`.

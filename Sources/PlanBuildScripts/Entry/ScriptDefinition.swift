@@ -15,7 +15,7 @@ struct ScriptDefinition {
 enum CommonOptions {
     static let format = ScriptOption(["--format"], dest: "format", .choice(["toon", "json"]), help: "Output format (default: toon).")
     static let projectDir = ScriptOption(["--project-dir"], dest: "project_dir", metavar: "DIR",
-                                         help: "The project (default: the current directory).")
+                                         help: "The project (default: the current directory).", defaultValue: ".")
     static let planId = ScriptOption(["--plan-id"], dest: "plan_id", metavar: "ID",
                                      help: "The plan this call belongs to (default \(ScriptPlace.noPlan)).")
     static let executionMode = ScriptOption(["--execution-mode"], dest: "execution_mode",
