@@ -291,7 +291,7 @@ struct PytestLines {
         var end = start
         while end < bytes.count, end - start < 12, ByteScan.isDigit(bytes[end]) || bytes[end] == UInt8(ascii: ".") { end += 1 }
         guard end > start, end < bytes.count, bytes[end] == UInt8(ascii: "s") else { return nil }
-        return Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+        return ByteScan.decimal(bytes, start, end)
     }
 
     /// The offset after a run of `byte` from `from`, eight bytes at a time (an approximate end: the
