@@ -27,6 +27,9 @@ struct PytestLines {
     /// The entry's name and its lines after the header, as printed (an error's traceback block), bounded.
     private var detail = JVMTextBuffer(limit: Self.maximumDetail)
     static let maximumDetail = 8 << 10
+    /// The entry is an error (its name starts with `ERROR `: collection, set-up, tear-down), whose
+    /// issue carries the detail; a failed test's issue does not, so its lines are not copied.
+    private var keepsDetail = false
     private var hasMessage = false
     private var messageIsImport = false
     /// The entry is a collection error (`ERROR collecting path`), and its first line of text: the
@@ -49,10 +52,9 @@ struct PytestLines {
 
     mutating func consume(_ line: NpmLine, location: PythonLocation?, _ collector: inout IssueCollector) {
         let bytes = line.bytes
-        if inEntry, !(line.indent == 0 && (bytes[0] == UInt8(ascii: "=") || (bytes[0] == UInt8(ascii: "_") && bytes.count > 2
+        if inEntry, keepsDetail, !(line.indent == 0 && (bytes[0] == UInt8(ascii: "=") || (bytes[0] == UInt8(ascii: "_") && bytes.count > 2
                                                                              && (bytes[1] == UInt8(ascii: "_") || bytes[1] == 0x20)))) {
-            if !detail.isEmpty { detail.append(byte: 0x0A) }
-            detail.append(bytes, 0, bytes.count)
+            detail.append(line: bytes)
         }
         if line.indent == 0 {
             let lead = bytes[0]
@@ -152,7 +154,8 @@ struct PytestLines {
         let name = ByteScan.textRange(bytes, start, end, limit: NpmText.maximumPath)
         header.set(bytes, name.lowerBound, name.upperBound)
         message.reset()
-        detail.set(bytes, name.lowerBound, name.upperBound)
+        keepsDetail = ByteScan.has(bytes, "ERROR ", at: name.lowerBound)
+        if keepsDetail { detail.set(bytes, name.lowerBound, name.upperBound) } else { detail.reset() }
         hasMessage = false
         messageIsImport = false
         collecting = ByteScan.has(bytes, "ERROR collecting ", at: name.lowerBound)
