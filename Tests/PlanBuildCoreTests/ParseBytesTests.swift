@@ -1,7 +1,7 @@
 import Testing
 @testable import PlanBuildParsing
 
-/// The byte-level pieces every parser shares: numbers read on bytes, the fingerprint, the text buffer.
+/// The byte-level pieces every parser shares: numbers read on bytes, the fingerprint.
 @Suite struct ParseBytesTests {
     static func decimal(_ text: String) -> Double? {
         Array(text.utf8).withUnsafeBufferPointer { ByteScan.decimal($0, 0, $0.count) }
@@ -67,29 +67,5 @@ import Testing
         }
         #expect(Self.fingerprint([[], [1]]) != Self.fingerprint([[1], []]))
         #expect(Self.fingerprint([]) != Self.fingerprint([[]]))
-    }
-
-    /// A line appended as a block's line equals a line feed and the line appended apart, up to the
-    /// limit; and the buffer stays a value.
-    @Test func textBufferAppendsLines() {
-        let lines: [[UInt8]] = [Array("first".utf8), [], Array("  second line".utf8), Array(repeating: UInt8(ascii: "x"), count: 40)]
-        for limit in 0..<70 {
-            var together = JVMTextBuffer(limit: limit)
-            var apart = JVMTextBuffer(limit: limit)
-            for line in lines {
-                line.withUnsafeBufferPointer { bytes in
-                    together.append(line: bytes)
-                    if !apart.isEmpty { apart.append(byte: 0x0A) }
-                    apart.append(bytes, 0, bytes.count)
-                }
-                #expect(together.string == apart.string, "limit \(limit)")
-            }
-        }
-        var original = JVMTextBuffer(limit: 64)
-        Array("kept".utf8).withUnsafeBufferPointer { original.append(line: $0) }
-        let copy = original
-        Array("more".utf8).withUnsafeBufferPointer { original.append(line: $0) }
-        original.reset()
-        #expect(copy.string == "kept" && original.isEmpty)
     }
 }

@@ -20,7 +20,7 @@ struct JVMTextBuffer {
     var isEmpty: Bool { storage.count == 0 }
     var count: Int { storage.count }
 
-    @inline(__always) private mutating func unique() {
+    private mutating func unique() {
         guard !isKnownUniquelyReferenced(&storage) else { return }
         let copy = Storage(capacity: limit)
         copy.pointer.update(from: storage.pointer, count: storage.count)
@@ -29,8 +29,6 @@ struct JVMTextBuffer {
     }
 
     mutating func reset() {
-        // Nothing to change in an empty buffer: no uniqueness check (a call into the runtime) either.
-        guard storage.count > 0 else { return }
         unique()
         storage.count = 0
     }
@@ -55,24 +53,6 @@ struct JVMTextBuffer {
         guard length > 0, let base = line.baseAddress else { return }
         storage.pointer.update(from: base + start, count: length)
         storage.count = length
-    }
-
-    /// A line of a block kept as printed: a line feed (unless the buffer is empty), then the line;
-    /// one uniqueness check for both.
-    mutating func append(line: JVMLine) {
-        guard storage.count < limit else { return }
-        unique()
-        var count = storage.count
-        if count > 0 {
-            storage.pointer[count] = 0x0A
-            count += 1
-        }
-        let length = min(line.count, limit - count)
-        if length > 0, let base = line.baseAddress {
-            (storage.pointer + count).update(from: base, count: length)
-            count += length
-        }
-        storage.count = count
     }
 
     mutating func append(byte: UInt8) {
