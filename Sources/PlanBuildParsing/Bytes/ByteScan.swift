@@ -160,6 +160,37 @@ enum ByteScan {
         return parsed.value
     }
 
+    /// The decimal number exactly filling `start..<end`: digits with at most one dot (`412.87`, `5.`,
+    /// `.5`), the same Double as `Double(String)` makes of them; nil for any other bytes (no sign,
+    /// exponent or hex form). Read on the bytes: making a String for strtod cost more than all the
+    /// rest of reading a pytest counts line. Up to 15 digits they make an integer below 2^53 and
+    /// the dot a power of ten up to 10^15, both exact in a Double, so one division, rounded once,
+    /// gives the correctly rounded value, as strtod does; longer numbers take strtod's way.
+    static func decimal(_ bytes: Bytes, _ start: Int, _ end: Int) -> Double? {
+        guard start >= 0, end <= bytes.count, start < end else { return nil }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var dot: Int?
+        for index in start..<end {
+            let byte = bytes[index]
+            if isDigit(byte) {
+                if digits < 16 { mantissa = mantissa &* 10 &+ UInt64(byte &- 0x30) }
+                digits += 1
+            } else if byte == UInt8(ascii: "."), dot == nil {
+                dot = index
+            } else {
+                return nil
+            }
+        }
+        guard digits > 0 else { return nil }
+        guard digits <= 15 else { return Double(string(bytes, start, end)) }
+        var divisor = 1.0
+        if let dot {
+            for _ in (dot + 1)..<end { divisor *= 10 }
+        }
+        return Double(mantissa) / divisor
+    }
+
     /// The number after `label` (e.g. `Failures:`), skipping spaces; nil when absent.
     static func number(after label: StaticString, in bytes: Bytes, from: Int = 0) -> Int? {
         guard let at = find(bytes, label, from: from) else { return nil }

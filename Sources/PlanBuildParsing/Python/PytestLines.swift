@@ -22,17 +22,22 @@ struct PytestLines {
     /// places, kept as bytes while the entry is read: a log repeating an entry (a test failing in
     /// every run of a CI log) costs a fingerprint of these bytes, and Strings are made only for an
     /// entry not seen before (its fingerprint fixes everything its issue is made of).
-    private var header = JVMTextBuffer(limit: NpmText.maximumPath)
-    private var message = JVMTextBuffer(limit: NpmText.maximumMessage)
+    /// NpmBuffers, owned by this reader like every Python and npm recognizer's: no copy-on-write
+    /// check (a call into the Swift runtime) for every line an entry copies.
+    private var header = NpmBuffer(capacity: NpmText.maximumPath)
+    private var message = NpmBuffer(capacity: NpmText.maximumMessage)
     /// The entry's name and its lines after the header, as printed (an error's traceback block), bounded.
-    private var detail = JVMTextBuffer(limit: Self.maximumDetail)
+    private var detail = NpmBuffer(capacity: Self.maximumDetail)
     static let maximumDetail = 8 << 10
+    /// The entry is an error (its name starts with `ERROR `: collection, set-up, tear-down), whose
+    /// issue carries the detail; a failed test's issue does not, so its lines are not copied.
+    private var keepsDetail = false
     private var hasMessage = false
     private var messageIsImport = false
     /// The entry is a collection error (`ERROR collecting path`), and its first line of text: the
     /// message when no `E` line gives one.
     private var collecting = false
-    private var firstLine = JVMTextBuffer(limit: NpmText.maximumMessage)
+    private var firstLine = NpmBuffer(capacity: NpmText.maximumMessage)
     /// Inside the `warnings summary` section.
     private var warningsSection = false
     private var seenWarnings = NpmSeen()
@@ -49,10 +54,10 @@ struct PytestLines {
 
     mutating func consume(_ line: NpmLine, location: PythonLocation?, _ collector: inout IssueCollector) {
         let bytes = line.bytes
-        if inEntry, !(line.indent == 0 && (bytes[0] == UInt8(ascii: "=") || (bytes[0] == UInt8(ascii: "_") && bytes.count > 2
+        if inEntry, keepsDetail, !(line.indent == 0 && (bytes[0] == UInt8(ascii: "=") || (bytes[0] == UInt8(ascii: "_") && bytes.count > 2
                                                                              && (bytes[1] == UInt8(ascii: "_") || bytes[1] == 0x20)))) {
-            if !detail.isEmpty { detail.append(byte: 0x0A) }
-            detail.append(bytes, 0, bytes.count)
+            // (Never an empty line: blank lines do not come here.)
+            detail.append(bytes, separator: 0x0A)
         }
         if line.indent == 0 {
             let lead = bytes[0]
@@ -83,7 +88,7 @@ struct PytestLines {
                     // A collection error without a traceback has no `E` line: its first line
                     // says what failed.
                     let range = ByteScan.textRange(bytes, 0, bytes.count, limit: NpmText.maximumMessage)
-                    firstLine.set(bytes, range.lowerBound, range.upperBound)
+                    firstLine.set(UnsafeBufferPointer(rebasing: bytes[range]))
                 }
                 return
             }
@@ -109,7 +114,7 @@ struct PytestLines {
     private mutating func takeMessage(_ bytes: UnsafeBufferPointer<UInt8>) {
         hasMessage = true
         let range = ByteScan.textRange(bytes, 1, bytes.count, limit: NpmText.maximumMessage)
-        message.set(bytes, range.lowerBound, range.upperBound)
+        message.set(UnsafeBufferPointer(rebasing: bytes[range]))
         messageIsImport = ByteScan.find(bytes, "ImportError") != nil || ByteScan.find(bytes, "ModuleNotFoundError") != nil
     }
 
@@ -150,13 +155,14 @@ struct PytestLines {
         guard start < end else { return }
         inEntry = true
         let name = ByteScan.textRange(bytes, start, end, limit: NpmText.maximumPath)
-        header.set(bytes, name.lowerBound, name.upperBound)
+        header.set(UnsafeBufferPointer(rebasing: bytes[name]))
         message.reset()
-        detail.set(bytes, name.lowerBound, name.upperBound)
+        keepsDetail = ByteScan.has(bytes, "ERROR ", at: name.lowerBound)
+        if keepsDetail { detail.set(UnsafeBufferPointer(rebasing: bytes[name])) } else { detail.reset() }
         hasMessage = false
         messageIsImport = false
         collecting = ByteScan.has(bytes, "ERROR collecting ", at: name.lowerBound)
-        if !firstLine.isEmpty { firstLine.reset() }
+        firstLine.reset()
         testFile.clear()
         lastFrame.clear()
     }
@@ -166,21 +172,20 @@ struct PytestLines {
         inEntry = false
         failed = true
         if !hasMessage, !firstLine.isEmpty {
-            let line = firstLine
-            line.withBytes { bytes in
-                message.set(bytes, 0, bytes.count)
-                messageIsImport = ByteScan.has(bytes, "import file mismatch", at: 0) || ByteScan.find(bytes, "ImportError") != nil
-            }
+            message.set(firstLine)
+            let bytes = firstLine.bytes
+            messageIsImport = ByteScan.has(bytes, "import file mismatch", at: 0) || ByteScan.find(bytes, "ImportError") != nil
             hasMessage = true
         }
         // The same bytes make the same issue and the same `reported` name: a repeat adds nothing.
         var fingerprint = Fingerprint(kind: 41)
-        header.withBytes { fingerprint.add($0) }
+        fingerprint.add(header)
         fingerprint.add(hasMessage ? (messageIsImport ? 2 : 1) : 0)
-        message.withBytes { fingerprint.add($0) }
+        fingerprint.add(message)
+        // A copy shares the path's storage: it is only read, before either frame changes.
         let place = testFile.isSet ? testFile : lastFrame
         fingerprint.add(place.line)
-        place.path.withBytes { fingerprint.add($0) }
+        fingerprint.add(place.path)
         guard seenEntries.isNew(fingerprint.value) else { return }
 
         let name = header.string
@@ -291,7 +296,7 @@ struct PytestLines {
         var end = start
         while end < bytes.count, end - start < 12, ByteScan.isDigit(bytes[end]) || bytes[end] == UInt8(ascii: ".") { end += 1 }
         guard end > start, end < bytes.count, bytes[end] == UInt8(ascii: "s") else { return nil }
-        return Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+        return ByteScan.decimal(bytes, start, end)
     }
 
     /// The offset after a run of `byte` from `from`, eight bytes at a time (an approximate end: the
@@ -342,16 +347,17 @@ struct PytestLines {
 }
 
 /// A traceback entry's place (`path.py:N:` at the margin, or `file path, line N`) as bytes: the
-/// path as `PythonLocation.path` would make it, before normalising.
+/// path as `PythonLocation.path` would make it, before normalising. Its path is an NpmBuffer: a
+/// copy of the frame shares it.
 struct PytestFrame {
-    private(set) var path = JVMTextBuffer(limit: NpmText.maximumPath)
+    private(set) var path = NpmBuffer(capacity: NpmText.maximumPath)
     private(set) var line: Int?
 
     var isSet: Bool { line != nil }
 
     mutating func set(_ bytes: UnsafeBufferPointer<UInt8>, _ pathStart: Int, _ pathEnd: Int, _ row: Int) {
         let range = ByteScan.textRange(bytes, pathStart, pathEnd, limit: NpmText.maximumPath)
-        path.set(bytes, range.lowerBound, range.upperBound)
+        path.set(UnsafeBufferPointer(rebasing: bytes[range]))
         line = row
     }
 
