@@ -14,8 +14,10 @@ import PlanBuildModel
 /// Each warning of the `warnings summary` section (`  path.py:N: DeprecationWarning: message`) is a
 /// warning issue.
 /// The closing line (`3 failed, 2 passed, 1 skipped, 1 error in 0.37s`, its words in any order)
-/// gives the counts; errors (at setup, teardown or collection) count as failed tests, xfailed as
-/// skipped, xpassed as passed; warnings, deselected tests and reruns are not tests.
+/// gives the counts as pytest counts them: an error (at setup, teardown or collection) is no failed
+/// test — a collection error ran no test, a teardown error follows a test already counted — but it
+/// fails the run; xfailed counts as skipped, xpassed as passed; warnings, deselected tests and
+/// reruns are not tests.
 struct PytestLines {
     private var inEntry = false
     /// The entry's header (the name between the rules), its first `E` line and the two candidate
@@ -262,6 +264,7 @@ struct PytestLines {
             return
         }
         var summary = TestSummary(passed: 0, failed: 0, skipped: 0)
+        var errors = 0
         var known = false
         while index < timing {
             guard let number = ByteScan.number(bytes, at: index), ByteScan.has(bytes, " ", at: number.end) else { return }
@@ -272,9 +275,10 @@ struct PytestLines {
             let (from, to) = (word.lowerBound, word.upperBound)
             if ByteScan.equals(bytes, from, to, "passed") || ByteScan.equals(bytes, from, to, "xpassed") {
                 summary.passed &+= number.value; known = true
-            } else if ByteScan.equals(bytes, from, to, "failed") || ByteScan.equals(bytes, from, to, "error")
-                        || ByteScan.equals(bytes, from, to, "errors") {
+            } else if ByteScan.equals(bytes, from, to, "failed") {
                 summary.failed &+= number.value; known = true
+            } else if ByteScan.equals(bytes, from, to, "error") || ByteScan.equals(bytes, from, to, "errors") {
+                errors &+= number.value; known = true
             } else if ByteScan.equals(bytes, from, to, "skipped") || ByteScan.equals(bytes, from, to, "xfailed") {
                 summary.skipped &+= number.value; known = true
             } else if !(ByteScan.equals(bytes, from, to, "warning") || ByteScan.equals(bytes, from, to, "warnings")
@@ -287,7 +291,7 @@ struct PytestLines {
         guard known else { return }
         summary.total = summary.passed &+ summary.failed &+ summary.skipped
         summary.durationSeconds = Self.seconds(bytes, from: timing + 4)
-        if summary.failed > 0 { failed = true }
+        if summary.failed > 0 || errors > 0 { failed = true }
         add(summary)
     }
 
