@@ -22,6 +22,9 @@ public final class ProjectWatcher: @unchecked Sendable {
     public let outputFolders: [String]
     private let monitor = Monitor()
     private let source: (any FolderEventSource)?
+    /// The cache records read for this project and the modules' settled manifests, kept as long
+    /// as this watcher tells them what changed.
+    let records = RememberedRecords()
     // Guarded by `monitor`.
     private var scanner: InputScanner
     private var files = ScannedFiles()
@@ -93,11 +96,23 @@ public final class ProjectWatcher: @unchecked Sendable {
 
     /// Brings the list up to date with what changed since the previous refresh.
     public func refresh() -> Refresh {
+        monitor.withLock { refreshCollecting() }
+    }
+
+    /// `refresh`, and the count of refreshes that found a change right after it, which a result
+    /// worked out from this list must still be when it is remembered (RememberedRecords.settle);
+    /// nil when the list cannot be vouched for (the project was scanned whole).
+    func refreshForDecision() -> (refresh: Refresh, generation: Int?) {
         monitor.withLock {
-            let refresh = refreshLocked()
-            if collecting { collected.formUnion(refresh.changed) }
-            return refresh
+            let refresh = refreshCollecting()
+            return (refresh, degraded == nil && refresh.fullScanReason == nil ? records.currentGeneration : nil)
         }
+    }
+
+    private func refreshCollecting() -> Refresh {
+        let refresh = refreshLocked()
+        if collecting { collected.formUnion(refresh.changed) }
+        return refresh
     }
 
     /// Everything that changed since the previous call, also what refreshes in between (a run
@@ -113,7 +128,14 @@ public final class ProjectWatcher: @unchecked Sendable {
         }
     }
 
+    /// Every refresh, whoever asks for it, tells the remembered records what changed.
     private func refreshLocked() -> Refresh {
+        let refresh = refreshFiles()
+        records.forget(changed: refresh.changed, everything: refresh.fullScanReason != nil || degraded != nil)
+        return refresh
+    }
+
+    private func refreshFiles() -> Refresh {
         let start = Self.realtimeNanoseconds()
         defer { lastRefreshStart = start }
         if let degraded { return rescanAll(reason: degraded) }
