@@ -84,10 +84,10 @@ public final class IncrementalRun: Sendable {
         var problems: [String] = []
 
         let outputFolders = BuildInputs.outputFolders(of: architecture.modules, planDirName: layout.planDirName)
-        var scanner = InputScanner(projectDirectory: project, outputFolders: outputFolders)
         // A watcher made for other output folders (the modules changed) does not know this list: a scan.
         let warm = (request.watcher ?? WarmWatchers.watcher(projectDirectory: project, outputFolders: outputFolders))
             .flatMap { $0.outputFolders == outputFolders ? $0 : nil }
+        var scanner = warm?.freshScanner() ?? InputScanner(projectDirectory: project, outputFolders: outputFolders)
         let refreshed = warm?.refreshForDecision()
         // With a warm watcher, the records read last time and still unchanged are not read again.
         let remembered = warm?.records.view(of: store)

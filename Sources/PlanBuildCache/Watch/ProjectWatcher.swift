@@ -20,6 +20,8 @@ import PlanBuildSupport
 public final class ProjectWatcher: @unchecked Sendable {
     public let projectDirectory: String
     public let outputFolders: [String]
+    /// The ignore rules of `outputFolders`, made once (every scanner starts from them).
+    private let outputRules: IgnoreRules
     private let monitor = Monitor()
     private let source: (any FolderEventSource)?
     /// The cache records read for this project and the modules' settled manifests, kept as long
@@ -54,7 +56,8 @@ public final class ProjectWatcher: @unchecked Sendable {
     public init(projectDirectory: String, outputFolders: [String], limits: FolderWatchLimits = FolderWatchLimits()) {
         self.projectDirectory = projectDirectory
         self.outputFolders = outputFolders
-        self.scanner = InputScanner(projectDirectory: projectDirectory, outputFolders: outputFolders)
+        self.outputRules = IgnoreRules(outputFolders: outputFolders)
+        self.scanner = InputScanner(projectDirectory: projectDirectory, rules: outputRules)
         switch FolderEvents.platformDefault(limits: limits) {
         case .success(let source): self.source = source
         case .failure(let error): self.source = nil; self.degraded = error.reason
@@ -64,6 +67,9 @@ public final class ProjectWatcher: @unchecked Sendable {
             _ = rescanAll(reason: nil)
         }
     }
+
+    /// A scanner of this project with no .gitignore read yet, as the cache's scanner starts.
+    func freshScanner() -> InputScanner { InputScanner(projectDirectory: projectDirectory, rules: outputRules) }
 
     /// When the last refresh began: every file the list holds was stat'ed after it, or has not
     /// changed since (no event came), so it stands for a scan's start (FileIdentity.isRacy).
@@ -165,12 +171,12 @@ public final class ProjectWatcher: @unchecked Sendable {
             let path = folder.isEmpty ? event.name : folder + [UInt8(ascii: "/")] + event.name
             if event.name.elementsEqual(".gitignore".utf8) {
                 // The rules below this folder change: read afresh, the folder walked again.
-                scanner = InputScanner(projectDirectory: projectDirectory, outputFolders: outputFolders)
+                scanner = freshScanner()
                 roots.append(folder)
             } else {
                 // A folder that came, went or moved may have taken a .gitignore with it, whose
                 // rules the scanner holds under the folder's path: they are read afresh.
-                if event.isFolder { scanner = InputScanner(projectDirectory: projectDirectory, outputFolders: outputFolders) }
+                if event.isFolder { scanner = freshScanner() }
                 roots.append(path)
             }
         }
@@ -226,7 +232,7 @@ public final class ProjectWatcher: @unchecked Sendable {
     // MARK: Rescanning (with the lock held)
 
     private func rescanAll(reason: String?) -> Refresh {
-        scanner = InputScanner(projectDirectory: projectDirectory, outputFolders: outputFolders)
+        scanner = freshScanner()
         let dropped = Set(pathOfWatch.keys)
         pathOfWatch = [:]
         watchOfPath = [:]

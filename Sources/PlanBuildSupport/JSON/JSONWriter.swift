@@ -19,12 +19,14 @@ public enum JSONWriter {
         return output
     }
 
-    /// Compact form without spaces, for machine-to-machine replies over the C ABI.
+    /// Compact form without spaces, for machine-to-machine replies over the C ABI and the build
+    /// server's socket. Written as bytes and made a String once: appending to a String piece by
+    /// piece costs several times more, and a server's reply carries a whole report.
     public static func writeCompact(_ value: JSONValue) -> String {
-        var output = ""
-        output.reserveCapacity(256)
+        var output: [UInt8] = []
+        output.reserveCapacity(1024)
         appendCompact(value, to: &output)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
     private static func append(_ value: JSONValue, to output: inout String, indent: Int?, level: Int, source: JSONSource) {
@@ -82,26 +84,30 @@ public enum JSONWriter {
         }
     }
 
-    private static func appendCompact(_ value: JSONValue, to output: inout String) {
+    private static func appendCompact(_ value: JSONValue, to output: inout [UInt8]) {
         switch value {
         case .array(let elements):
-            output += "["
+            output.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
-                if index > 0 { output += "," }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 appendCompact(element, to: &output)
             }
-            output += "]"
+            output.append(UInt8(ascii: "]"))
         case .object(let object):
-            output += "{"
+            output.append(UInt8(ascii: "{"))
             for (index, entry) in object.entries.enumerated() {
-                if index > 0 { output += "," }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 appendString(entry.key, to: &output)
-                output += ":"
+                output.append(UInt8(ascii: ":"))
                 appendCompact(entry.value, to: &output)
             }
-            output += "}"
+            output.append(UInt8(ascii: "}"))
+        case .string(let text):
+            appendString(text, to: &output)
         default:
-            appendScalar(value, to: &output)
+            var scalar = ""
+            appendScalar(value, to: &scalar)
+            output.append(contentsOf: scalar.utf8)
         }
     }
 
@@ -127,7 +133,7 @@ public enum JSONWriter {
     static func appendString(_ text: String, to output: inout String) {
         output += "\""
         // Most strings (names, paths, statuses) need no escape: appended whole.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E && $0 != 0x22 && $0 != 0x5C }) {
+        if !needsEscape(text) {
             output += text
             output += "\""
             return
@@ -137,33 +143,67 @@ public enum JSONWriter {
         // String costs ten times more.
         var escaped: [UInt8] = []
         escaped.reserveCapacity(text.utf8.count + text.utf8.count / 8 + 8)
+        appendEscaped(text, to: &escaped)
+        output += String(decoding: escaped, as: UTF8.self)
+        output += "\""
+    }
+
+    /// `text` as a JSON string, quotes included.
+    static func appendString(_ text: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        if needsEscape(text) { appendEscaped(text, to: &output) } else { output.append(contentsOf: text.utf8) }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    private static func needsEscape(_ text: String) -> Bool {
+        !text.utf8.allSatisfy { $0 >= 0x20 && $0 <= 0x7E && $0 != 0x22 && $0 != 0x5C }
+    }
+
+    /// The characters of `text` as a JSON string holds them (without the quotes).
+    private static func appendEscaped(_ text: String, to escaped: inout [UInt8]) {
+        // ASCII text (a rendered report: quotes and line breaks) byte by byte; the scalars are
+        // only decoded for text with other characters, which are written \uXXXX.
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return appendEscapedScalars(text, to: &escaped) }
+        for byte in text.utf8 {
+            if byte >= 0x20, byte != 0x22, byte != 0x5C, byte != 0x7F {
+                escaped.append(byte)
+            } else {
+                appendEscape(of: Unicode.Scalar(byte), to: &escaped)
+            }
+        }
+    }
+
+    private static func appendEscapedScalars(_ text: String, to escaped: inout [UInt8]) {
         for scalar in text.unicodeScalars {
             let value = scalar.value
             if value >= 0x20, value <= 0x7E, value != 0x22, value != 0x5C {
                 escaped.append(UInt8(value))
-                continue
+            } else {
+                appendEscape(of: scalar, to: &escaped)
             }
-            escaped.append(0x5C)
-            switch value {
-            case 0x22: escaped.append(0x22)
-            case 0x5C: escaped.append(0x5C)
-            case 0x0A: escaped.append(UInt8(ascii: "n"))
-            case 0x0D: escaped.append(UInt8(ascii: "r"))
-            case 0x09: escaped.append(UInt8(ascii: "t"))
-            case 0x08: escaped.append(UInt8(ascii: "b"))
-            case 0x0C: escaped.append(UInt8(ascii: "f"))
-            default:
-                // \uXXXX for each UTF-16 unit: a pair of surrogates above U+FFFF, as Python writes.
-                for (index, unit) in scalar.utf16.enumerated() {
-                    if index > 0 { escaped.append(0x5C) }
-                    escaped.append(UInt8(ascii: "u"))
-                    for shift in stride(from: 12, through: 0, by: -4) {
-                        escaped.append(hexDigits[Int((unit >> UInt16(shift)) & 0xF)])
-                    }
+        }
+    }
+
+    /// A character a JSON string cannot hold as it is: `\"`, `\\`, `\n`, … or `\uXXXX`.
+    private static func appendEscape(of scalar: Unicode.Scalar, to escaped: inout [UInt8]) {
+        escaped.append(0x5C)
+        switch scalar.value {
+        case 0x22: escaped.append(0x22)
+        case 0x5C: escaped.append(0x5C)
+        case 0x0A: escaped.append(UInt8(ascii: "n"))
+        case 0x0D: escaped.append(UInt8(ascii: "r"))
+        case 0x09: escaped.append(UInt8(ascii: "t"))
+        case 0x08: escaped.append(UInt8(ascii: "b"))
+        case 0x0C: escaped.append(UInt8(ascii: "f"))
+        default:
+            // \uXXXX for each UTF-16 unit: a pair of surrogates above U+FFFF, as Python writes.
+            for (index, unit) in scalar.utf16.enumerated() {
+                if index > 0 { escaped.append(0x5C) }
+                escaped.append(UInt8(ascii: "u"))
+                for shift in stride(from: 12, through: 0, by: -4) {
+                    escaped.append(hexDigits[Int((unit >> UInt16(shift)) & 0xF)])
                 }
             }
         }
-        output += String(decoding: escaped, as: UTF8.self)
-        output += "\""
     }
 }
