@@ -62,6 +62,9 @@ final class RememberedRecords: @unchecked Sendable {
         let manifest: InputManifest
     }
 
+    /// The modules whose manifest is settled (for tests).
+    var settledModules: [String] { monitor.withLock { settled.keys.sorted() } }
+
     // MARK: What the watcher saw
 
     /// The current count of refreshes that found a change (taken with the watcher's lock held,
