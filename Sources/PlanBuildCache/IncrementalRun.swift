@@ -151,13 +151,15 @@ public final class IncrementalRun: Sendable {
             case unchanged(InputManifest)
             case changed(files: [ScannedFile], previous: InputManifest?, listings: [[UInt8]: FolderListing])
         }
-        let scanned: [Scanned] = ParallelMap.map(count: needed.count, threads: threads) { position in
-            let module = neededModules[position]
+        // Settled while the watcher saw nothing change below their paths: neither listed nor
+        // compared again, and looked up here (a dictionary each: no thread is worth starting).
+        let settled = neededModules.map { module in
+            remembered?.settled(module: module.name, paths: BuildInputs.modulePaths(module), globalPaths: globalInputPaths)
+        }
+        let unsettled = settled.indices.filter { settled[$0] == nil }
+        let looked: [Scanned] = ParallelMap.map(count: unsettled.count, threads: threads) { item in
+            let module = neededModules[unsettled[item]]
             let paths = BuildInputs.modulePaths(module)
-            // Settled while the watcher saw nothing change below its paths: neither listed nor compared again.
-            if let settled = remembered?.settled(module: module.name, paths: paths, globalPaths: globalInputPaths) {
-                return .unchanged(settled)
-            }
             var stored: [UInt8]?
             var storedCommand = ""
             for record in recordsByModule[module.name] ?? [] {
@@ -181,6 +183,8 @@ public final class IncrementalRun: Sendable {
             }
             return .changed(files: files.files, previous: stored.flatMap(InputManifest.parse(stored:)), listings: moduleScanner.listings)
         }
+        var nextLooked = looked.makeIterator()
+        let scanned = settled.map { manifest in manifest.map(Scanned.unchanged) ?? nextLooked.next()! }
         var changedGroups: [(files: [ScannedFile], previous: InputManifest?)] = []
         var changedListings: [[[UInt8]: FolderListing]] = []
         for case .changed(let files, let previous, let listings) in scanned {

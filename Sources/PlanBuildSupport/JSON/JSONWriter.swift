@@ -3,20 +3,18 @@
 /// gives one member per line; non-ASCII is escaped as \uXXXX (Python's ensure_ascii default).
 public enum JSONWriter {
     public static func write(_ value: JSONValue, indent: Int? = nil) -> String {
-        var output = ""
-        output.reserveCapacity(256)
-        append(value, to: &output, indent: indent.map { max(0, $0) }, level: 0, source: .none)
-        return output
+        write(value, indent: indent, keeping: .none)
     }
 
     /// Like `write(_:indent:)`, but every number, string and key that is still what `source`
     /// recorded at its place is written as it stood in the file (numbers as written, escapes as
     /// written), so a rewrite changes only what the writer changed.
     public static func write(_ value: JSONValue, indent: Int?, keeping source: JSONSource) -> String {
-        var output = ""
-        output.reserveCapacity(256)
+        // Written as bytes and made a String once (writeCompact says why).
+        var output: [UInt8] = []
+        output.reserveCapacity(1024)
         append(value, to: &output, indent: indent.map { max(0, $0) }, level: 0, source: source)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// Compact form without spaces, for machine-to-machine replies over the C ABI and the build
@@ -29,59 +27,48 @@ public enum JSONWriter {
         return String(decoding: output, as: UTF8.self)
     }
 
-    private static func append(_ value: JSONValue, to output: inout String, indent: Int?, level: Int, source: JSONSource) {
+    private static func append(_ value: JSONValue, to output: inout [UInt8], indent: Int?, level: Int, source: JSONSource) {
         switch value {
         case .array(let elements):
-            if elements.isEmpty { output += "[]"; return }
-            output += "["
+            if elements.isEmpty { output.append(contentsOf: "[]".utf8); return }
+            output.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
                 separator(first: index == 0, indent: indent, level: level + 1, to: &output)
                 append(element, to: &output, indent: indent, level: level + 1, source: source.element(index))
             }
             closing(indent: indent, level: level, to: &output)
-            output += "]"
+            output.append(UInt8(ascii: "]"))
         case .object(let object):
-            if object.isEmpty { output += "{}"; return }
-            output += "{"
+            if object.isEmpty { output.append(contentsOf: "{}".utf8); return }
+            output.append(UInt8(ascii: "{"))
             for (index, entry) in object.entries.enumerated() {
                 separator(first: index == 0, indent: indent, level: level + 1, to: &output)
                 let member = source.member(entry.key)
-                if let member { output += member.key } else { appendString(entry.key, to: &output) }
-                output += ": "
+                if let member { output.append(contentsOf: member.key.utf8) } else { appendString(entry.key, to: &output) }
+                output.append(contentsOf: ": ".utf8)
                 append(entry.value, to: &output, indent: indent, level: level + 1, source: member?.source ?? .none)
             }
             closing(indent: indent, level: level, to: &output)
-            output += "}"
+            output.append(UInt8(ascii: "}"))
         default:
-            if let text = source.text(of: value) { output += text } else { appendScalar(value, to: &output) }
+            if let text = source.text(of: value) { output.append(contentsOf: text.utf8) } else { appendScalar(value, to: &output) }
         }
     }
 
-    private static func separator(first: Bool, indent: Int?, level: Int, to output: inout String) {
+    private static func separator(first: Bool, indent: Int?, level: Int, to output: inout [UInt8]) {
         guard let indent else {
-            if !first { output += ", " }
+            if !first { output.append(contentsOf: ", ".utf8) }
             return
         }
-        output += first ? "\n" : ",\n"
-        appendSpaces(indent * level, to: &output)
+        if !first { output.append(UInt8(ascii: ",")) }
+        output.append(UInt8(ascii: "\n"))
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
     }
 
-    private static func closing(indent: Int?, level: Int, to output: inout String) {
+    private static func closing(indent: Int?, level: Int, to output: inout [UInt8]) {
         guard let indent else { return }
-        output += "\n"
-        appendSpaces(indent * level, to: &output)
-    }
-
-    /// Indentation without a String per line (a report writes thousands of lines).
-    private static let spaces = String(repeating: " ", count: 64)
-
-    private static func appendSpaces(_ count: Int, to output: inout String) {
-        var left = count
-        while left > 0 {
-            let chunk = min(left, 64)
-            output.append(contentsOf: spaces.prefix(chunk))
-            left -= chunk
-        }
+        output.append(UInt8(ascii: "\n"))
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
     }
 
     private static func appendCompact(_ value: JSONValue, to output: inout [UInt8]) {
@@ -102,13 +89,16 @@ public enum JSONWriter {
                 appendCompact(entry.value, to: &output)
             }
             output.append(UInt8(ascii: "}"))
-        case .string(let text):
-            appendString(text, to: &output)
         default:
-            var scalar = ""
-            appendScalar(value, to: &scalar)
-            output.append(contentsOf: scalar.utf8)
+            appendScalar(value, to: &output)
         }
+    }
+
+    private static func appendScalar(_ value: JSONValue, to output: inout [UInt8]) {
+        if case .string(let text) = value { return appendString(text, to: &output) }
+        var scalar = ""
+        appendScalar(value, to: &scalar)
+        output.append(contentsOf: scalar.utf8)
     }
 
     private static func appendScalar(_ value: JSONValue, to output: inout String) {
