@@ -322,25 +322,28 @@ public final class ProjectWatcher: @unchecked Sendable {
         return changed
     }
 
-    /// `files` without the entries in `ranges` (sorted, disjoint), merged with `found`.
+    /// `files` without the entries in `ranges` (sorted, disjoint), merged with `found`. The runs
+    /// of unchanged entries between are copied whole: a change of one file in a list of tens of
+    /// thousands costs a few copies, not an append per entry.
     private static func replacing(_ ranges: [Range<Int>], of files: ScannedFiles, with found: ScannedFiles) -> ScannedFiles {
         var kept = ScannedFiles()
         var next = 0
         for range in ranges {
-            for index in next..<max(next, range.lowerBound) { kept.append(index, of: files) }
+            kept.append(next..<max(next, range.lowerBound), of: files)
             next = max(next, range.upperBound)
         }
-        for index in next..<files.count { kept.append(index, of: files) }
+        kept.append(next..<files.count, of: files)
         var merged = ScannedFiles()
-        var i = 0, j = 0
-        while i < kept.count || j < found.count {
-            if j == found.count || (i < kept.count && ScannedFiles.compare(kept, i, found, j) < 0) {
-                merged.append(i, of: kept); i += 1
-            } else {
-                if i < kept.count, ScannedFiles.compare(kept, i, found, j) == 0 { i += 1 } // the new entry wins
-                merged.append(j, of: found); j += 1
-            }
+        var i = 0
+        for j in 0..<found.count {
+            // The kept entries that sort before the new one, then the new one (which wins over an equal path).
+            let position = max(i, kept.firstIndex(notBefore: Array(found.pathBytes[found.pathRange(j)])))
+            merged.append(i..<position, of: kept)
+            i = position
+            if i < kept.count, ScannedFiles.compare(kept, i, found, j) == 0 { i += 1 }
+            merged.append(j, of: found)
         }
+        merged.append(i..<kept.count, of: kept)
         return merged
     }
 
