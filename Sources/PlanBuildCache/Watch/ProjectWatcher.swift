@@ -327,6 +327,7 @@ public final class ProjectWatcher: @unchecked Sendable {
     /// thousands costs a few copies, not an append per entry.
     private static func replacing(_ ranges: [Range<Int>], of files: ScannedFiles, with found: ScannedFiles) -> ScannedFiles {
         var kept = ScannedFiles()
+        kept.reserve(entries: files.count, bytes: files.pathBytes.count)
         var next = 0
         for range in ranges {
             kept.append(next..<max(next, range.lowerBound), of: files)
@@ -334,6 +335,7 @@ public final class ProjectWatcher: @unchecked Sendable {
         }
         kept.append(next..<files.count, of: files)
         var merged = ScannedFiles()
+        merged.reserve(entries: kept.count + found.count, bytes: kept.pathBytes.count + found.pathBytes.count)
         var i = 0
         for j in 0..<found.count {
             // The kept entries that sort before the new one, then the new one (which wins over an equal path).
