@@ -18,12 +18,14 @@ import PlanBuildServer
 /// go to the server — is left to the argument parser untouched: nothing has been read, started or
 /// printed, so the usual path gives its usual answer and error messages.
 enum QuickOrchestrate {
+    // Arrays, not sets: a dozen names are found as fast, and a set's first use (hashing, its
+    // conformances looked up) costs a start more.
     /// Options that take one value.
-    static let options: Set<String> = ["project-dir", "command", "jobs", "timeout", "format", "mode", "remote-cache", "events",
+    static let options = ["project-dir", "command", "jobs", "timeout", "format", "mode", "remote-cache", "events",
                                        "trace", "junit", "sarif", "execution-mode"]
     /// Options that may be given again, each time one more value.
-    static let repeatable: Set<String> = ["module", "force"]
-    static let flags: Set<String> = ["sequential", "stop-on-failure", "no-cache", "remote-cache-write"]
+    static let repeatable = ["module", "force"]
+    static let flags = ["sequential", "stop-on-failure", "no-cache", "remote-cache-write"]
 
     /// The exit code of the command line run through the build server, or nil when it is not one
     /// this reader takes (nothing was done).
@@ -48,7 +50,7 @@ enum QuickOrchestrate {
     static func parse(_ arguments: [String]) -> (ServedOrchestration, executionMode: String?)? {
         var single: [String: String] = [:]
         var repeated: [String: [String]] = [:]
-        var set: Set<String> = []
+        var set: [String] = []
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -61,7 +63,8 @@ enum QuickOrchestrate {
                 name = String(name[..<equals])
             }
             if flags.contains(name) {
-                guard value == nil, set.insert(name).inserted else { return nil }
+                guard value == nil, !set.contains(name) else { return nil }
+                set.append(name)
                 continue
             }
             guard options.contains(name) || repeatable.contains(name) else { return nil }

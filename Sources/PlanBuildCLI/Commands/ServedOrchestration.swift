@@ -60,7 +60,7 @@ struct ServedOrchestration {
         let display = events == "-" ? nil : chosenDisplay()
         defer { display?.finish() }
         // The events file and the other exports are the server's to write; "-" is this process's standard error.
-        let standardError = try? RunExports(RunExportPaths(events: events == "-" ? "-" : nil), projectRoot: layout.projectDir)
+        let standardError = events == "-" ? try? RunExports(RunExportPaths(events: "-"), projectRoot: layout.projectDir) : nil
         guard let reply = try ServedRun.follow(.orchestration, request: request, on: connection,
                                                announce: events != "-", onEvent: { json in
             guard let event = try? ProgressEvent(json: json) else { return }
