@@ -87,7 +87,6 @@ public final class IncrementalRun: Sendable {
         // A watcher made for other output folders (the modules changed) does not know this list: a scan.
         let warm = (request.watcher ?? WarmWatchers.watcher(projectDirectory: project, outputFolders: outputFolders))
             .flatMap { $0.outputFolders == outputFolders ? $0 : nil }
-        var scanner = warm?.freshScanner() ?? InputScanner(projectDirectory: project, outputFolders: outputFolders)
         let refreshed = warm?.refreshForDecision()
         // With a warm watcher, the records read last time and still unchanged are not read again.
         let remembered = warm?.records.view(of: store)
@@ -108,6 +107,7 @@ public final class IncrementalRun: Sendable {
             }
         }
         if let reason = refreshed?.refresh.fullScanReason { problems.append("file watcher: the whole project was scanned: \(reason)") }
+        var scanner = warm?.freshScanner() ?? InputScanner(projectDirectory: project, outputFolders: outputFolders)
 
         let scanStart = warm?.scanStartNanoseconds ?? scanner.startNanoseconds
         let globalInputPaths = BuildInputs.globalPaths(settings: settings, projectDirectory: project)
