@@ -35,6 +35,8 @@ struct PlanBuildCommand: ParsableCommand {
         ContentHasher.useBuiltIn(file: pbdBuiltInFunctions.file, bytes: pbdBuiltInFunctions.bytes,
                                  begin: pbdBuiltInFunctions.begin, update: pbdBuiltInFunctions.update,
                                  finish: pbdBuiltInFunctions.finish)
+        // An orchestration the build server answers skips the argument parser's start.
+        if let code = QuickOrchestrate.exitCode(CommandLine.arguments) { Glibc.exit(code) }
         main(nil)
     }
 }

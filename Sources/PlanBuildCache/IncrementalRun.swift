@@ -83,11 +83,20 @@ public final class IncrementalRun: Sendable {
         let threads = SystemInfo.processorCount
         var problems: [String] = []
 
+        let outputFolders = BuildInputs.outputFolders(of: architecture.modules, planDirName: layout.planDirName)
+        // A watcher made for other output folders (the modules changed) does not know this list: a scan.
+        let warm = (request.watcher ?? WarmWatchers.watcher(projectDirectory: project, outputFolders: outputFolders))
+            .flatMap { $0.outputFolders == outputFolders ? $0 : nil }
+        let refreshed = warm?.refreshForDecision()
+        // With a warm watcher, the records read last time and still unchanged are not read again.
+        let remembered = warm?.records.view(of: store)
+
         var records: [Int: CacheRecord] = [:]
         // A file per build, read and parsed on every core.
         let builds = plan.builds
         let lookups = ParallelMap.map(count: builds.count, threads: threads, minimumPerThread: 16) {
-            store.record(module: builds[$0].module, command: builds[$0].command)
+            remembered?.record(module: builds[$0].module, command: builds[$0].command)
+                ?? store.record(module: builds[$0].module, command: builds[$0].command)
         }
         for (index, lookup) in lookups.enumerated() {
             switch lookup {
@@ -97,13 +106,9 @@ public final class IncrementalRun: Sendable {
             case .none: break
             }
         }
+        if let reason = refreshed?.refresh.fullScanReason { problems.append("file watcher: the whole project was scanned: \(reason)") }
+        var scanner = warm?.freshScanner() ?? InputScanner(projectDirectory: project, outputFolders: outputFolders)
 
-        let outputFolders = BuildInputs.outputFolders(of: architecture.modules, planDirName: layout.planDirName)
-        var scanner = InputScanner(projectDirectory: project, outputFolders: outputFolders)
-        // A watcher made for other output folders (the modules changed) does not know this list: a scan.
-        let warm = (request.watcher ?? WarmWatchers.watcher(projectDirectory: project, outputFolders: outputFolders))
-            .flatMap { $0.outputFolders == outputFolders ? $0 : nil }
-        if let warm, let reason = warm.refresh().fullScanReason { problems.append("file watcher: the whole project was scanned: \(reason)") }
         let scanStart = warm?.scanStartNanoseconds ?? scanner.startNanoseconds
         let globalInputPaths = BuildInputs.globalPaths(settings: settings, projectDirectory: project)
         let globalFiles = warm?.files(globalInputPaths)?.files ?? scanner.scan(globalInputPaths)
@@ -146,24 +151,40 @@ public final class IncrementalRun: Sendable {
             case unchanged(InputManifest)
             case changed(files: [ScannedFile], previous: InputManifest?, listings: [[UInt8]: FolderListing])
         }
-        let scanned: [Scanned] = ParallelMap.map(count: needed.count, threads: threads) { position in
-            let module = neededModules[position]
+        // Settled while the watcher saw nothing change below their paths: neither listed nor
+        // compared again, and looked up here (a dictionary each: no thread is worth starting).
+        let settled = neededModules.map { module in
+            remembered?.settled(module: module.name, paths: BuildInputs.modulePaths(module), globalPaths: globalInputPaths)
+        }
+        let unsettled = settled.indices.filter { settled[$0] == nil }
+        let looked: [Scanned] = ParallelMap.map(count: unsettled.count, threads: threads) { item in
+            let module = neededModules[unsettled[item]]
+            let paths = BuildInputs.modulePaths(module)
             var stored: [UInt8]?
+            var storedCommand = ""
             for record in recordsByModule[module.name] ?? [] {
                 stored = store.manifestBytes(module: record.module, command: record.command, kind: .module, digest: record.moduleDigest)
+                storedCommand = record.command
                 if stored != nil { break }
             }
             var moduleScanner = warmScanner
-            let paths = BuildInputs.modulePaths(module)
             let watched = warm?.files(paths)
             // The folders listed by the previous scan of this module that did not change are not read again.
             if watched == nil { moduleScanner.useListings(previous: stored.map { FolderListings.parse(manifest: $0) } ?? [:]) }
             // The project-wide files belong to the global manifest only, so a change there is never
             // reported as a change of the module (the root module's pom.xml, say).
             let files = (watched ?? moduleScanner.scanFiles(paths)).removing(globalPaths)
-            if let stored, let unchanged = InputManifest.unchanged(stored: stored, files: files) { return .unchanged(unchanged) }
+            if let stored, let unchanged = InputManifest.unchanged(stored: stored, files: files) {
+                if watched != nil, let generation = refreshed?.generation {
+                    remembered?.settle(module: module.name, command: storedCommand, paths: paths, globalPaths: globalInputPaths,
+                                       manifest: unchanged, generation: generation)
+                }
+                return .unchanged(unchanged)
+            }
             return .changed(files: files.files, previous: stored.flatMap(InputManifest.parse(stored:)), listings: moduleScanner.listings)
         }
+        var nextLooked = looked.makeIterator()
+        let scanned = settled.map { manifest in manifest.map(Scanned.unchanged) ?? nextLooked.next()! }
         var changedGroups: [(files: [ScannedFile], previous: InputManifest?)] = []
         var changedListings: [[[UInt8]: FolderListing]] = []
         for case .changed(let files, let previous, let listings) in scanned {

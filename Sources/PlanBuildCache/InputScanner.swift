@@ -80,8 +80,14 @@ struct InputScanner {
 
     /// `outputFolders`: the project-relative folders that are never inputs (BuildInputs.outputFolders).
     init(projectDirectory: String, outputFolders: [String] = [], applyIgnoreRules: Bool = true) {
+        self.init(projectDirectory: projectDirectory, rules: IgnoreRules(outputFolders: outputFolders), applyIgnoreRules: applyIgnoreRules)
+    }
+
+    /// With the rules of the output folders made once (IgnoreRules(outputFolders:)), for a
+    /// process that scans the same project again and again (ProjectWatcher).
+    init(projectDirectory: String, rules: IgnoreRules, applyIgnoreRules: Bool = true) {
         self.projectDirectory = projectDirectory
-        self.rules = IgnoreRules(outputFolders: outputFolders)
+        self.rules = rules
         self.applyIgnoreRules = applyIgnoreRules
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)

@@ -82,6 +82,26 @@ struct ScannedFiles: Sendable {
         }
     }
 
+    /// Room for `entries` more entries with `bytes` more path bytes, so appending them copies nothing twice.
+    mutating func reserve(entries: Int, bytes: Int) {
+        starts.reserveCapacity(count + entries)
+        identities.reserveCapacity(count + entries)
+        kinds.reserveCapacity(count + entries)
+        pathBytes.reserveCapacity(pathBytes.count + bytes)
+    }
+
+    /// The entries `range` of `other`, appended in one copy each (a watcher's list of a large
+    /// project is rebuilt around a few changed entries).
+    mutating func append(_ range: Range<Int>, of other: ScannedFiles) {
+        guard !range.isEmpty else { return }
+        let bytes = other.starts[range.lowerBound]..<(range.upperBound < other.count ? other.starts[range.upperBound] : other.pathBytes.count)
+        let shift = pathBytes.count - bytes.lowerBound
+        for index in range { starts.append(other.starts[index] + shift) }
+        pathBytes.append(contentsOf: other.pathBytes[bytes])
+        identities.append(contentsOf: other.identities[range])
+        kinds.append(contentsOf: other.kinds[range])
+    }
+
     /// The position of the first path that does not sort before `key` (the list is sorted).
     func firstIndex(notBefore key: [UInt8]) -> Int {
         key.withUnsafeBufferPointer { key in

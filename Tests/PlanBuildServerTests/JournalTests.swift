@@ -84,6 +84,31 @@ import Testing
 }
 
 extension JournalTests {
+    /// When what is kept passes the threshold on its own (a day of large results), the journal is
+    /// compacted again only once it has doubled, not after every job.
+    @Test func keptResultsAboveTheThresholdAreNotCompactedAfterEveryJob() throws {
+        let folder = Self.temporaryFolder()
+        let journal = try Journal(path: folder + "/journal.jsonl", compactionBytes: 4096)
+        let now = 10 * Journal.retentionMilliseconds
+        let result = JSONObject([("status", "success"), ("text", .string(String(repeating: "x", count: 1000)))])
+        for number in 0..<6 {
+            journal.append(Self.submitted("j\(number)", sequence: number, at: now - 5_000))
+            journal.append(.finished(job: "j\(number)", at: now - 1_000, result: result))
+        }
+        #expect(journal.needsCompaction)
+        try journal.compact(now: now)
+        let kept = try FileSystem.readText(folder + "/journal.jsonl").utf8.count
+        #expect(kept > 4096, "the recent results are all kept")
+        #expect(!journal.needsCompaction, "compacting again now would keep the same")
+        var appended = 0
+        while !journal.needsCompaction {
+            journal.append(.finished(job: "j0", at: now, result: result))
+            appended += 1
+        }
+        let size = try FileSystem.readText(folder + "/journal.jsonl").utf8.count
+        #expect(size > 2 * kept && size < 2 * kept + 1200, "compacted again once it doubled (\(appended) lines later)")
+    }
+
     @Test func atMostTheTenThousandMostRecentResultsAreKept() {
         let now = 5 * Journal.retentionMilliseconds
         var jobs = (0..<(Journal.retainedJobs + 5)).map { number in

@@ -93,3 +93,45 @@ def test_orchestrate_through_the_server_writes_its_exports_and_events(tmp_path: 
         assert all("monotonic_ms" in event for event in events)
     finally:
         server.stop()
+
+
+def test_orchestrate_lines_the_quick_reader_leaves_alone_get_the_argument_parsers_answers(tmp_path: Path):
+    """`planbuild orchestrate … --execution-mode server` is read without the argument parser when
+    every argument is a plain one it knows (QuickOrchestrate); any other line is the parser's, with
+    its answers and usage errors, and a line both can read gives the same run."""
+    server = Server(tmp_path).start()
+    try:
+        project = orchestration_project(tmp_path, MODULES)
+
+        def orchestrate(*args: str) -> subprocess.CompletedProcess:
+            return subprocess.run([str(PLANBUILD), "orchestrate", "--project-dir", str(project), *args], cwd=tmp_path,
+                                  env=server.env, capture_output=True, text=True, timeout=120)
+
+        def report(done: subprocess.CompletedProcess) -> list:
+            assert done.returncode == 0, done.stderr
+            assert "planbuild: build server job " in done.stderr, "run by the server"
+            result = json.loads(done.stdout)
+            return [(b["module"], b["status"]) for b in result["builds"]] + [(result["status"], result["cached"])]
+
+        report(orchestrate("--command", "verify", "--execution-mode", "server", "--format", "json"))  # builds and records
+        quick = report(orchestrate("--command", "verify", "--execution-mode", "server", "--format", "json", "--module", "a",
+                                   "--module=b", "--jobs=2", "--mode", "structured", "--timeout", "60"))
+        # A single option given twice is not the quick reader's: the parser reads it (its last value counts).
+        parsed = report(orchestrate("--command", "verify", "--command", "verify", "--execution-mode", "server", "--format", "json",
+                                    "--module", "a", "--module=b", "--jobs=2", "--mode", "structured", "--timeout", "60"))
+        assert quick == parsed == [("a", "cached"), ("b", "cached"), ("success", 2)]
+
+        for args, message in ((["--jobs", "-1"], "jobs must be 0"), (["--jobs", "2", "--sequential"], "exclude each other"),
+                              (["--format", "yaml"], "yaml"), (["--timeout", "0"], "at least 1 second"), (["--bogus"], "--bogus")):
+            done = orchestrate("--command", "verify", "--execution-mode", "server", *args)
+            assert done.returncode == 64 and message in done.stderr, (args, done.returncode, done.stderr)
+            assert "build server job" not in done.stderr
+        unknown = orchestrate("--command", "verify", "--execution-mode", "remote")
+        assert unknown.returncode == 64 and "remote" in unknown.stderr, unknown.stderr
+        helped = orchestrate("--execution-mode", "server", "--help")
+        assert helped.returncode == 0 and "--execution-mode" in helped.stdout
+        missing = subprocess.run([str(PLANBUILD), "orchestrate", "--project-dir", str(tmp_path / "nowhere"), "--command", "verify",
+                                  "--execution-mode", "server"], env=server.env, capture_output=True, text=True, timeout=120)
+        assert missing.returncode == 1 and "nowhere" in missing.stderr and "build server job" not in missing.stderr
+    finally:
+        server.stop()

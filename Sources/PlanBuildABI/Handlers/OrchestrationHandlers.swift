@@ -70,9 +70,10 @@ enum OrchestrationHandlers {
             progress.deliver(event, as: form, handle: handle)
         }
         try exports.finish(report)
-        var reply = report.json
+        let json = report.json
+        var reply = json
         reply["handle"] = .int(Int(handle))
-        if let format { reply["text"] = .string(report.text(format)) }
+        if let format { reply["text"] = .string(report.text(format, json: json)) }
         return .object(reply)
     }
 

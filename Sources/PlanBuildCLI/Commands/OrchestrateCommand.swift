@@ -103,40 +103,20 @@ struct OrchestrateCommand: ParsableCommand {
 
     /// The same run through the build server: its events drawn here, its report printed as in process.
     private func runServed(_ connection: ServerConnection) throws {
-        StopSignals.install(CancellationToken())
-        var members: [(String, JSONValue)] = ServedRun.projectMembers(project) + [
-            ("command", .string(command)), ("sequential", .bool(sequential)), ("stop_on_failure", .bool(stopOnFailure)),
-            ("mode", .string(mode.rawValue)), ("format", .string((format ?? .toon).rawValue)), ("cache", .bool(!noCache)),
-            ("remote_cache_write", .bool(remoteCacheWrite)),
-        ]
-        if !modules.isEmpty { members.append(("modules", .array(modules.map(JSONValue.string)))) }
-        if let jobs { members.append(("jobs", .int(jobs))) }
-        if let seconds = try timeout?.checked() { members.append(("timeout", .int(seconds))) }
-        if !forced.isEmpty { members.append(("force", .array(forced.map(JSONValue.string)))) }
-        members += affected.members
-        for (key, value) in [("remote_cache", remoteCache), ("events", events), ("trace", trace), ("junit", junit), ("sarif", sarif)] {
-            if let value { members.append((key, .string(value))) }
-        }
-        let display = events == "-" ? nil : chosenDisplay()
-        defer { display?.finish() }
-        // The events file and the other exports are the server's to write; "-" is this process's standard error.
-        let standardError = try? RunExports(RunExportPaths(events: events == "-" ? "-" : nil), projectRoot: project.layout.projectDir)
-        guard let reply = try ServedRun.follow(.orchestration, request: JSONObject(members), on: connection,
-                                               announce: events != "-", onEvent: { json in
-            guard let event = try? ProgressEvent(json: json) else { return }
-            standardError?.observe(event)
-            display?.show(event)
-        }) else {
-            display?.finish()
-            throw ExitCode(StopSignals.exitCode ?? 1)
-        }
-        display?.finish()
-        if reply["status"] == "error" {
-            printError("error: \(reply["message"]?.stringValue ?? reply["error"]?.stringValue ?? "the run failed")")
-            throw ExitCode(1)
-        }
-        if StopSignals.signal != SIGPIPE { printOutput(reply["text"]?.stringValue ?? "") }
-        if let code = StopSignals.exitCode { throw ExitCode(code) }
-        if reply["status"] != "success" { throw ExitCode(1) }
+        var served = ServedOrchestration(projectDir: project.projectDir, command: command)
+        served.modules = modules
+        served.jobs = jobs
+        served.sequential = sequential
+        served.stopOnFailure = stopOnFailure
+        served.timeoutSeconds = try timeout?.checked()
+        served.format = format
+        served.mode = mode
+        served.noCache = noCache
+        served.forced = forced
+        served.remoteCache = remoteCache
+        served.remoteCacheWrite = remoteCacheWrite
+        served.exports = RunExportPaths(events: events, trace: trace, junit: junit, sarif: sarif)
+        served.affectedMembers = affected.members
+        try served.run(on: connection)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PlanBuildSupport
+import PlanBuildModel
 import PlanBuildExecution
 import PlanBuildServer
 
@@ -23,10 +24,15 @@ enum ServedRun {
 
     /// The members that name the project, as the library's callers pass them.
     static func projectMembers(_ project: ProjectOptions) -> [(String, JSONValue)] {
+        projectMembers(projectDir: project.projectDir, layout: project.layout)
+    }
+
+    /// The same for `--project-dir` (nil when not given) and the project it chose.
+    static func projectMembers(projectDir: String?, layout: ProjectLayout) -> [(String, JSONValue)] {
         var members: [(String, JSONValue)] = []
-        if let option = project.projectDir { members.append(("project_dir_option", .string(option))) }
+        if let option = projectDir { members.append(("project_dir_option", .string(option))) }
         // The project found from this process's working directory, which the server's rule cannot search.
-        members.append(("project_dir", .string(project.layout.projectDir)))
+        members.append(("project_dir", .string(layout.projectDir)))
         if let base = FileSystem.environment("PLAN_BASE_DIR") { members.append(("plan_base_dir", .string(base))) }
         if let name = FileSystem.environment("PLAN_DIR_NAME") { members.append(("plan_dir_name", .string(name))) }
         return members

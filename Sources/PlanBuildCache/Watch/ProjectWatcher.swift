@@ -20,8 +20,13 @@ import PlanBuildSupport
 public final class ProjectWatcher: @unchecked Sendable {
     public let projectDirectory: String
     public let outputFolders: [String]
+    /// The ignore rules of `outputFolders`, made once (every scanner starts from them).
+    private let outputRules: IgnoreRules
     private let monitor = Monitor()
     private let source: (any FolderEventSource)?
+    /// The cache records read for this project and the modules' settled manifests, kept as long
+    /// as this watcher tells them what changed.
+    let records = RememberedRecords()
     // Guarded by `monitor`.
     private var scanner: InputScanner
     private var files = ScannedFiles()
@@ -51,7 +56,8 @@ public final class ProjectWatcher: @unchecked Sendable {
     public init(projectDirectory: String, outputFolders: [String], limits: FolderWatchLimits = FolderWatchLimits()) {
         self.projectDirectory = projectDirectory
         self.outputFolders = outputFolders
-        self.scanner = InputScanner(projectDirectory: projectDirectory, outputFolders: outputFolders)
+        self.outputRules = IgnoreRules(outputFolders: outputFolders)
+        self.scanner = InputScanner(projectDirectory: projectDirectory, rules: outputRules)
         switch FolderEvents.platformDefault(limits: limits) {
         case .success(let source): self.source = source
         case .failure(let error): self.source = nil; self.degraded = error.reason
@@ -61,6 +67,9 @@ public final class ProjectWatcher: @unchecked Sendable {
             _ = rescanAll(reason: nil)
         }
     }
+
+    /// A scanner of this project with no .gitignore read yet, as the cache's scanner starts.
+    func freshScanner() -> InputScanner { InputScanner(projectDirectory: projectDirectory, rules: outputRules) }
 
     /// When the last refresh began: every file the list holds was stat'ed after it, or has not
     /// changed since (no event came), so it stands for a scan's start (FileIdentity.isRacy).
@@ -93,11 +102,23 @@ public final class ProjectWatcher: @unchecked Sendable {
 
     /// Brings the list up to date with what changed since the previous refresh.
     public func refresh() -> Refresh {
+        monitor.withLock { refreshCollecting() }
+    }
+
+    /// `refresh`, and the count of refreshes that found a change right after it, which a result
+    /// worked out from this list must still be when it is remembered (RememberedRecords.settle);
+    /// nil when the list cannot be vouched for (the project was scanned whole).
+    func refreshForDecision() -> (refresh: Refresh, generation: Int?) {
         monitor.withLock {
-            let refresh = refreshLocked()
-            if collecting { collected.formUnion(refresh.changed) }
-            return refresh
+            let refresh = refreshCollecting()
+            return (refresh, degraded == nil && refresh.fullScanReason == nil ? records.currentGeneration : nil)
         }
+    }
+
+    private func refreshCollecting() -> Refresh {
+        let refresh = refreshLocked()
+        if collecting { collected.formUnion(refresh.changed) }
+        return refresh
     }
 
     /// Everything that changed since the previous call, also what refreshes in between (a run
@@ -113,7 +134,14 @@ public final class ProjectWatcher: @unchecked Sendable {
         }
     }
 
+    /// Every refresh, whoever asks for it, tells the remembered records what changed.
     private func refreshLocked() -> Refresh {
+        let refresh = refreshFiles()
+        records.forget(changed: refresh.changed, everything: refresh.fullScanReason != nil || degraded != nil)
+        return refresh
+    }
+
+    private func refreshFiles() -> Refresh {
         let start = Self.realtimeNanoseconds()
         defer { lastRefreshStart = start }
         if let degraded { return rescanAll(reason: degraded) }
@@ -143,12 +171,12 @@ public final class ProjectWatcher: @unchecked Sendable {
             let path = folder.isEmpty ? event.name : folder + [UInt8(ascii: "/")] + event.name
             if event.name.elementsEqual(".gitignore".utf8) {
                 // The rules below this folder change: read afresh, the folder walked again.
-                scanner = InputScanner(projectDirectory: projectDirectory, outputFolders: outputFolders)
+                scanner = freshScanner()
                 roots.append(folder)
             } else {
                 // A folder that came, went or moved may have taken a .gitignore with it, whose
                 // rules the scanner holds under the folder's path: they are read afresh.
-                if event.isFolder { scanner = InputScanner(projectDirectory: projectDirectory, outputFolders: outputFolders) }
+                if event.isFolder { scanner = freshScanner() }
                 roots.append(path)
             }
         }
@@ -204,7 +232,7 @@ public final class ProjectWatcher: @unchecked Sendable {
     // MARK: Rescanning (with the lock held)
 
     private func rescanAll(reason: String?) -> Refresh {
-        scanner = InputScanner(projectDirectory: projectDirectory, outputFolders: outputFolders)
+        scanner = freshScanner()
         let dropped = Set(pathOfWatch.keys)
         pathOfWatch = [:]
         watchOfPath = [:]
@@ -294,25 +322,30 @@ public final class ProjectWatcher: @unchecked Sendable {
         return changed
     }
 
-    /// `files` without the entries in `ranges` (sorted, disjoint), merged with `found`.
+    /// `files` without the entries in `ranges` (sorted, disjoint), merged with `found`. The runs
+    /// of unchanged entries between are copied whole: a change of one file in a list of tens of
+    /// thousands costs a few copies, not an append per entry.
     private static func replacing(_ ranges: [Range<Int>], of files: ScannedFiles, with found: ScannedFiles) -> ScannedFiles {
         var kept = ScannedFiles()
+        kept.reserve(entries: files.count, bytes: files.pathBytes.count)
         var next = 0
         for range in ranges {
-            for index in next..<max(next, range.lowerBound) { kept.append(index, of: files) }
+            kept.append(next..<max(next, range.lowerBound), of: files)
             next = max(next, range.upperBound)
         }
-        for index in next..<files.count { kept.append(index, of: files) }
+        kept.append(next..<files.count, of: files)
         var merged = ScannedFiles()
-        var i = 0, j = 0
-        while i < kept.count || j < found.count {
-            if j == found.count || (i < kept.count && ScannedFiles.compare(kept, i, found, j) < 0) {
-                merged.append(i, of: kept); i += 1
-            } else {
-                if i < kept.count, ScannedFiles.compare(kept, i, found, j) == 0 { i += 1 } // the new entry wins
-                merged.append(j, of: found); j += 1
-            }
+        merged.reserve(entries: kept.count + found.count, bytes: kept.pathBytes.count + found.pathBytes.count)
+        var i = 0
+        for j in 0..<found.count {
+            // The kept entries that sort before the new one, then the new one (which wins over an equal path).
+            let position = max(i, kept.firstIndex(notBefore: Array(found.pathBytes[found.pathRange(j)])))
+            merged.append(i..<position, of: kept)
+            i = position
+            if i < kept.count, ScannedFiles.compare(kept, i, found, j) == 0 { i += 1 }
+            merged.append(j, of: found)
         }
+        merged.append(i..<kept.count, of: kept)
         return merged
     }
 

@@ -47,10 +47,11 @@ extension RunReport {
     // MARK: Text
 
     /// The report as text: TOON, or JSON indented by two (what `orchestrate --format` prints).
-    public func text(_ format: ResultFormatter.Format) -> String {
+    /// `json`: this report's `json`, when the caller made it already (a reply carries both).
+    public func text(_ format: ResultFormatter.Format, json made: JSONObject? = nil) -> String {
         switch format {
         case .toon: return toon()
-        case .json: return JSONWriter.write(.object(json), indent: 2)
+        case .json: return JSONWriter.write(.object(made ?? json), indent: 2)
         }
     }
 

@@ -7,6 +7,9 @@ public final class ServerConnection: @unchecked Sendable {
     public let directory: RuntimeDirectory
     private var input = LineBuffer(maximum: ServerProtocol.maximumLineBytes)
     private var received: [LineBuffer.Line] = []
+    /// One buffer for every read: a reply comes in many reads (an event each), and a fresh
+    /// zero-filled 64 KiB per read cost more than the reading.
+    private var readBuffer = [UInt8](repeating: 0, count: 64 << 10)
     private var nextSequence = 1
 
     init(descriptor: Int32, directory: RuntimeDirectory) {
@@ -76,11 +79,10 @@ public final class ServerConnection: @unchecked Sendable {
                 throw PlanBuildError(.serverUnavailable, "cannot read from the build server: \(SystemCall.reason(errno))")
             }
             if ready == 0 { return nil }
-            var buffer = [UInt8](repeating: 0, count: 64 << 10)
-            let count = read(descriptor, &buffer, buffer.count)
+            let count = readBuffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }
             guard count > 0 else { throw PlanBuildError(.serverUnavailable, "the build server closed the connection") }
-            received += buffer.withUnsafeBytes { input.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            received += readBuffer.withUnsafeBytes { input.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
         }
     }
 

@@ -9,13 +9,15 @@ import Synchronization
 /// was running when the server died — its process groups are gone (the supervisor ends a build
 /// whose runner dies) — and is reported `killed`; a finished one keeps its result for `retention`.
 /// Then the file is rewritten with only what is kept (compaction), and again whenever it grows
-/// past `compactionBytes`.
+/// past `compactionBytes` and twice what the last compaction kept: when a day's results alone
+/// pass the threshold, compacting after every job would rewrite them all each time.
 public final class Journal: @unchecked Sendable {
     public let path: String
     /// Finished jobs are kept this long, the `retainedJobs` most recent at most.
     public static let retentionMilliseconds = 24 * 3600 * 1000
     public static let retainedJobs = 10_000
-    static let compactionBytes = 32 << 20
+    public static let defaultCompactionBytes = 32 << 20
+    let compactionBytes: Int
     /// A line longer than this is not the journal's own (a result is capped far below it).
     static let maximumLineBytes = 64 << 20
 
@@ -24,11 +26,14 @@ public final class Journal: @unchecked Sendable {
     private struct State {
         var descriptor: Int32
         var bytes: Int
+        /// The size the last compaction left (0 before the first).
+        var keptBytes = 0
     }
 
     /// Opens (creating 0600) the journal at `path`, which must not be a link.
-    public init(path: String) throws(PlanBuildError) {
+    public init(path: String, compactionBytes: Int = defaultCompactionBytes) throws(PlanBuildError) {
         self.path = path
+        self.compactionBytes = compactionBytes
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else {
             throw PlanBuildError(.serverUnavailable, "cannot open the journal \(path): \(SystemCall.reason(errno))")
@@ -61,7 +66,7 @@ public final class Journal: @unchecked Sendable {
         }
     }
 
-    public var needsCompaction: Bool { state.withLock { $0.bytes > Self.compactionBytes } }
+    public var needsCompaction: Bool { state.withLock { $0.bytes > max(compactionBytes, 2 * $0.keptBytes) } }
 
     /// Rewrites the file with only what is kept: jobs not finished (with their requests), and
     /// finished ones younger than the retention, without their requests (written beside, synced,
@@ -92,6 +97,7 @@ public final class Journal: @unchecked Sendable {
             close(state.descriptor)
             state.descriptor = descriptor
             state.bytes = text.utf8.count
+            state.keptBytes = state.bytes
         }
     }
 
