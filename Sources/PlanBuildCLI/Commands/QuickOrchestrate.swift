@@ -106,7 +106,7 @@ enum QuickOrchestrate {
         served.remoteCache = single["remote-cache"]
         served.exports = RunExportPaths(events: single["events"], trace: single["trace"], junit: single["junit"], sarif: single["sarif"])
         // OrchestrateCommand.validate's checks.
-        guard (try? OrchestrationOptions(jobs: served.jobs, sequential: served.sequential).validate()) != nil,
+        guard (try? OrchestrationOptions.validate(jobs: served.jobs, sequential: served.sequential)) != nil,
               (try? ExecutionMode.chosen(single["execution-mode"])) != nil else { return nil }
         return (served, single["execution-mode"])
     }
