@@ -13,6 +13,9 @@ def test_wait_with_a_bound_then_the_result_cancel_list_and_drain(tmp_path: Path)
         client = server.client()
         gate = tmp_path / "first-may-end"
         first = client.submit_build(project, f"verify -Dname=first -Dsleep=0 -Dgate={gate}")
+        # The second is submitted once the first holds the one slot: jobs submitted a moment apart
+        # reach the queue from threads of their own, so the order they would arrive in is not fixed.
+        assert wait_for(lambda: [row[1] for row in records(project) if row[0] == "start"] == ["first"], 30)
         second = client.submit_build(project, "verify -Dname=second -Dsleep=1")
         running = client.ask({"op": "wait", "job": first, "timeout_seconds": 0.2})
         assert running["op"] == "running" and running["job"] == first
