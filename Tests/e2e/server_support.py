@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from orchestration_support import PLANBUILD, REPO
+from process_support import group_alive, process_alive  # noqa: F401 (tests import them from here)
 
 PYTHON_SHIMS = REPO / "python"
 
@@ -128,28 +129,6 @@ class Client:
 
 def context(cwd: str = None) -> dict:
     return {"cwd": cwd or os.getcwd(), "environment": [f"{k}={v}" for k, v in os.environ.items()], "umask": 0o022}
-
-
-def process_alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0]
-    except (FileNotFoundError, IndexError):
-        return False
-    return state != "Z"
-
-
-def group_alive(pgid: int) -> bool:
-    """Whether any live (not zombie) process is in process group `pgid`."""
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(") ", 1)[1].split()
-        except (FileNotFoundError, IndexError):
-            continue
-        if fields[0] != "Z" and int(fields[2]) == pgid:
-            return True
-    return False
 
 
 FAKE_MVNW = """#!/bin/sh

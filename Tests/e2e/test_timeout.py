@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 from conftest import install_executor, run_script
+from process_support import process_alive as alive
 
 WRAPPER = """#!/bin/sh
 # Starts a grandchild that would outlive us, then hangs.
@@ -16,12 +17,6 @@ sleep 300
 """
 
 
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0]
-    except (FileNotFoundError, IndexError):
-        return False
-    return state != "Z"
 
 
 def test_timeout_kills_the_whole_tree(tmp_path: Path):
