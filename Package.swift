@@ -7,7 +7,8 @@ let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
 // The core is a stack of layers, each a target that may import only the layers below it, so the
 // compiler refuses a dependency that points up (README.md, "Layout"). Bottom up:
 //   CPlanBuildSupport      a few lines of C for what Swift cannot call directly (spawn into a new
-//                          process group, wait on a pidfd with a deadline, find a file beside this binary).
+//                          process group, wait on a pidfd with a deadline, find a file beside this
+//                          binary) and SHA-256 from OpenSSL's libcrypto, opened on first use.
 //   PlanBuildSupport       platform, system calls, files, JSON, text escaping, the error type.
 //   PlanBuildModel         what the others talk about: build systems and command words, issues and
 //                          results, the project's layout, architecture and module graph, a plan of builds.
@@ -30,9 +31,6 @@ let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
 // Beside them:
 //   PlanBuildSupervisor – a tiny C program between a runner and each build: reaps it, ends its
 //                       whole process tree, dies with the runner (product `planbuild-supervisor`).
-//   PlanBuildDigest   – SHA-256 from swift-crypto as a plugin (libplanbuild-digest.so) that the core
-//                       loads beside itself only when the build cache needs a digest: swift-crypto
-//                       links FoundationEssentials, which a shim start-up must not pay for.
 //   PlanBuildRemote   – HTTP GET/HEAD/PUT for the remote cache through libcurl, in C, as a plugin
 //                       (libplanbuild-remote.so), loaded only when a remote cache is configured:
 //                       libcurl and its TLS library must not cost every shim start either.
@@ -70,14 +68,12 @@ let package = Package(
     products: [
         .library(name: "planbuild", type: .dynamic, targets: ["PlanBuildABI"]),
         .executable(name: "planbuild-cli", targets: ["PlanBuildCLI"]),
-        .library(name: "planbuild-digest", type: .dynamic, targets: ["PlanBuildDigest"]),
         .library(name: "planbuild-remote", type: .dynamic, targets: ["PlanBuildRemote"]),
         // Runs each build; installed beside libplanbuild.so and the CLI (docs/processes.md).
         .executable(name: "planbuild-supervisor", targets: ["PlanBuildSupervisor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // DWARF 4 for the C files: valgrind 3.19 (Debian 12, the C ABI test) cannot read the DWARF 5
@@ -113,8 +109,6 @@ let package = Package(
                 // The server runs jobs with the library's own handlers (ServedJobs): a result
                 // through the server is made by the same code as in process.
                 "PlanBuildABI",
-                // The digest code linked in (ContentHasher.useBuiltIn): no plugin to load.
-                .target(name: "PlanBuildDigest"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             linkerSettings: [
@@ -123,10 +117,9 @@ let package = Package(
                 .linkedLibrary("_FoundationCShims"),
             ]
         ),
-        .target(name: "PlanBuildDigest", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Needs libcurl's headers (Debian's libcurl4-openssl-dev, installed by scripts/setup).
         .target(name: "PlanBuildRemote", linkerSettings: [.linkedLibrary("curl")]),
-        // The tests reach every layer (not the CLI, so not swift-crypto: scripts/test builds them alone).
+        // The tests reach every layer (not the CLI and its argument parser: scripts/test builds them alone).
         .testTarget(name: "PlanBuildCoreTests", dependencies: coreLayers.map { .target(name: $0) }, exclude: ["Resources"]),
         .testTarget(name: "PlanBuildServerTests", dependencies: ["PlanBuildServer"] + serverLayers.map { .target(name: $0) }),
     ] + coreTargets

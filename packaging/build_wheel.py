@@ -36,7 +36,7 @@ VERSION_HEADER = REPO / "Sources" / "CPlanBuildSupport" / "include" / "planbuild
 SUMMARY = "PlanBuild: run and read Maven, Gradle, npm and Python builds for .plan projects"
 
 # Built by SwiftPM (scripts/setup): the library, its plugins, the command line and the supervisor.
-OWN_ELF_FILES = ("libplanbuild.so", "libplanbuild-digest.so", "libplanbuild-remote.so", "planbuild-cli",
+OWN_ELF_FILES = ("libplanbuild.so", "libplanbuild-remote.so", "planbuild-cli",
                  "planbuild-supervisor")
 
 # What every glibc distribution provides and a manylinux wheel may link without carrying it
@@ -46,7 +46,8 @@ SYSTEM_LIBRARIES = {"libc.so.6", "libm.so.6", "libdl.so.2", "librt.so.1", "libpt
 
 # Linked from the system on purpose, not carried: the remote cache's plugin uses the machine's
 # libcurl (its TLS library, CA certificates and security updates belong to the system; see README).
-# The plugin is loaded only when a remote cache is configured.
+# The plugin is loaded only when a remote cache is configured. The build cache's SHA-256 comes from
+# the system's OpenSSL too (libcrypto.so.3), opened with dlopen on first use, so no file names it.
 SYSTEM_BY_CHOICE = {"libplanbuild-remote.so": {"libcurl.so.4"}}
 
 # Folders whose libraries are the system's: anything a file resolves outside them is vendored.
@@ -197,9 +198,12 @@ def metadata(version: str) -> str:
         "Platform: linux",
         # Only the remote build cache's plugin needs it, and only when a remote cache is configured.
         "Requires-External: libcurl",
+        # The build cache's SHA-256, opened when a cache is first used.
+        "Requires-External: libcrypto (OpenSSL 3)",
         "",
-        "Needs glibc and libstdc++ as the wheel's tag says, and the system's libcurl.so.4 for the remote",
-        "build cache alone (Debian/Ubuntu libcurl4, Fedora/RHEL libcurl).",
+        "Needs glibc and libstdc++ as the wheel's tag says; the system's OpenSSL 3 libcrypto.so.3 for the",
+        "build cache (Debian/Ubuntu libssl3, Fedora/RHEL openssl-libs), and its libcurl.so.4 for the",
+        "remote build cache alone (Debian/Ubuntu libcurl4, Fedora/RHEL libcurl).",
         "",
         "PlanBuild's engine (libplanbuild.so) with its command line (`planbuild`), the Python drop-in",
         "modules, and the C package (`planbuild install-dev --prefix DIR`, or",

@@ -1,8 +1,6 @@
 import ArgumentParser
-import PlanBuildDigest
 import PlanBuildSupport
 import PlanBuildModel
-import PlanBuildCache
 
 @main
 struct PlanBuildCommand: ParsableCommand {
@@ -30,11 +28,6 @@ struct PlanBuildCommand: ParsableCommand {
     }
 
     static func main() {
-        // SHA-256 from the digest code linked into this program, not from the plugin
-        // (ContentHasher.useBuiltIn says why).
-        ContentHasher.useBuiltIn(file: pbdBuiltInFunctions.file, bytes: pbdBuiltInFunctions.bytes,
-                                 begin: pbdBuiltInFunctions.begin, update: pbdBuiltInFunctions.update,
-                                 finish: pbdBuiltInFunctions.finish)
         // An orchestration the build server answers skips the argument parser's start.
         if let code = QuickOrchestrate.exitCode(CommandLine.arguments) { Glibc.exit(code) }
         main(nil)

@@ -1,29 +1,14 @@
-import Synchronization
+import CPlanBuildSupport
 import PlanBuildSupport
 
-/// SHA-256 for the build cache, computed by swift-crypto in the digest plugin
-/// (`libplanbuild-digest.so`, target PlanBuildDigest) beside the library or the CLI.
-///
-/// Why a plugin: swift-crypto links FoundationEssentials, and libplanbuild.so is loaded by every
-/// Python shim start; only a run that uses the cache pays for loading it, once per process.
-/// `PLANBUILD_DIGEST_LIBRARY` names another location (tests, unusual installs). A program that
-/// links the plugin's code in (the CLI) hands its functions over with `useBuiltIn` instead.
+/// SHA-256 for the build cache, computed by OpenSSL's libcrypto (the system's `libcrypto.so.3`),
+/// which the C support code opens with dlopen the first time a digest is needed
+/// (planbuild_digest.h): linked, it would cost every process start, and most never hash a file.
+/// `PLANBUILD_DIGEST_LIBRARY` names another libcrypto (OpenSSL 3) to open instead.
 public struct ContentHasher: Sendable {
-    public static let libraryName = "libplanbuild-digest.so"
+    public static let libraryName = "libcrypto.so.3"
 
-    public typealias FileFunction = @convention(c) (UnsafePointer<CChar>, UnsafeMutablePointer<UInt8>) -> Int32
-    public typealias BytesFunction = @convention(c) (UnsafeRawPointer?, Int, UnsafeMutablePointer<UInt8>) -> Void
-    public typealias BeginFunction = @convention(c) () -> UnsafeMutableRawPointer
-    public typealias UpdateFunction = @convention(c) (UnsafeMutableRawPointer, UnsafeRawPointer?, Int) -> Void
-    public typealias FinishFunction = @convention(c) (UnsafeMutableRawPointer, UnsafeMutablePointer<UInt8>) -> Void
-
-    private let hashFile: FileFunction
-    private let hashBytes: BytesFunction
-    private let begin: BeginFunction
-    private let update: UpdateFunction
-    private let finish: FinishFunction
-
-    /// The loaded plugin, or the reason it could not be loaded (kept: every caller gets the same answer).
+    /// The hasher, or the reason libcrypto could not be opened (kept: every caller gets the same answer).
     public static func shared() throws(PlanBuildError) -> ContentHasher {
         switch loaded {
         case .success(let hasher): return hasher
@@ -32,47 +17,21 @@ public struct ContentHasher: Sendable {
     }
 
     private static let loaded: Result<ContentHasher, PlanBuildError> = load()
-    private static let builtIn = Mutex<ContentHasher?>(nil)
-
-    /// Uses the plugin's functions (pbd_sha256_file, _bytes, _begin, _update, _finish) linked into
-    /// the calling program instead of loading the plugin. Call before the first `shared()`: the CLI
-    /// does so first thing, since it links the Swift runtime in and loading the plugin would load
-    /// a second, shared one (several milliseconds of every cached run).
-    public static func useBuiltIn(file: FileFunction, bytes: BytesFunction, begin: BeginFunction,
-                                  update: UpdateFunction, finish: FinishFunction) {
-        builtIn.withLock {
-            $0 = ContentHasher(hashFile: file, hashBytes: bytes, begin: begin, update: update, finish: finish)
-        }
-    }
 
     private static func load() -> Result<ContentHasher, PlanBuildError> {
-        if let hasher = builtIn.withLock({ $0 }) { return .success(hasher) }
-        let library: PluginLibrary
-        switch PluginLibrary.open(libraryName, variable: "PLANBUILD_DIGEST_LIBRARY") {
-        case .success(let opened): library = opened
-        case .failure(let error):
-            return .failure(PlanBuildError(.cacheUnavailable,
-                "the build cache needs \(libraryName) beside the library (swift build -c release --product planbuild-digest): \(error)"))
+        let library = FileSystem.environment("PLANBUILD_DIGEST_LIBRARY").flatMap { $0.isEmpty ? nil : $0 } ?? libraryName
+        if let problem = pbs_sha256_load(library) {
+            return .failure(PlanBuildError(.cacheUnavailable, "the build cache cannot compute SHA-256: \(String(cString: problem))"))
         }
-        guard let file = library.symbol("pbd_sha256_file"),
-              let bytes = library.symbol("pbd_sha256_bytes"),
-              let begin = library.symbol("pbd_sha256_begin"),
-              let update = library.symbol("pbd_sha256_update"),
-              let finish = library.symbol("pbd_sha256_finish") else {
-            return .failure(PlanBuildError(.cacheUnavailable,
-                "\(library.path) lacks one of pbd_sha256_file/_bytes/_begin/_update/_finish"))
-        }
-        return .success(ContentHasher(hashFile: unsafeBitCast(file, to: FileFunction.self),
-                                      hashBytes: unsafeBitCast(bytes, to: BytesFunction.self),
-                                      begin: unsafeBitCast(begin, to: BeginFunction.self),
-                                      update: unsafeBitCast(update, to: UpdateFunction.self),
-                                      finish: unsafeBitCast(finish, to: FinishFunction.self)))
+        return .success(ContentHasher())
     }
+
+    private init() {}
 
     /// The hex SHA-256 of a file's content.
     public func hexDigest(ofFile path: String) throws(FileError) -> String {
         var digest = [UInt8](repeating: 0, count: 32)
-        let code = digest.withUnsafeMutableBufferPointer { hashFile(path, $0.baseAddress!) }
+        let code = digest.withUnsafeMutableBufferPointer { pbs_sha256_file(path, $0.baseAddress!) }
         if code != 0 { throw FileError(errno: code, path: path) }
         return Self.hex(digest)
     }
@@ -82,7 +41,7 @@ public struct ContentHasher: Sendable {
         var digest = [UInt8](repeating: 0, count: 32)
         var copy = text
         copy.withUTF8 { bytes in
-            digest.withUnsafeMutableBufferPointer { hashBytes(UnsafeRawPointer(bytes.baseAddress), bytes.count, $0.baseAddress!) }
+            digest.withUnsafeMutableBufferPointer { pbs_sha256_bytes(UnsafeRawPointer(bytes.baseAddress), bytes.count, $0.baseAddress!) }
         }
         return Self.hex(digest)
     }
@@ -93,19 +52,18 @@ public struct ContentHasher: Sendable {
     /// One incremental SHA-256. Not for concurrent use; its state is freed by `finish` or when
     /// the stream is released.
     public final class Stream {
-        private let hasher: ContentHasher
         private var state: UnsafeMutableRawPointer?
 
+        /// Only a ContentHasher makes one: libcrypto is open by then.
         fileprivate init(hasher: ContentHasher) {
-            self.hasher = hasher
-            self.state = hasher.begin()
+            self.state = pbs_sha256_begin()
         }
 
         deinit { _ = finish() }
 
         public func update(_ bytes: UnsafeRawBufferPointer) {
             guard let state else { return }
-            hasher.update(state, bytes.baseAddress, bytes.count)
+            pbs_sha256_update(state, bytes.baseAddress, bytes.count)
         }
 
         /// The hex digest of everything added; "" once finished before.
@@ -113,7 +71,7 @@ public struct ContentHasher: Sendable {
             guard let state else { return "" }
             self.state = nil
             var digest = [UInt8](repeating: 0, count: 32)
-            digest.withUnsafeMutableBufferPointer { hasher.finish(state, $0.baseAddress!) }
+            digest.withUnsafeMutableBufferPointer { pbs_sha256_finish(state, $0.baseAddress!) }
             return ContentHasher.hex(digest)
         }
     }

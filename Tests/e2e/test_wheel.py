@@ -138,7 +138,7 @@ def test_the_wheel_is_named_by_its_version_and_newest_glibc_and_stays_small(whee
 def test_no_shipped_elf_file_loads_anything_from_the_toolchain(installed):
     files = shipped_elf_files(installed["prefix"])
     names = {path.name for path in files}
-    assert {"libplanbuild.so", "libplanbuild-digest.so", "libplanbuild-remote.so", "planbuild-cli",
+    assert {"libplanbuild.so", "libplanbuild-remote.so", "planbuild-cli",
             "planbuild-supervisor", "libswiftCore.so"} <= names
     for path in files:
         # Outside the namespace: a RUNPATH still naming /opt/swift would resolve there and show.
@@ -167,7 +167,7 @@ import ctypes, json, os, planbuild
 from _maven_execute import execute_direct
 from _build_format import format_toon
 lib = os.path.join(planbuild.prefix(), 'lib')
-for plugin in ('libplanbuild-digest.so', 'libplanbuild-remote.so'):
+for plugin in ('libplanbuild-remote.so',):
     ctypes.CDLL(os.path.join(lib, plugin))
 print(json.dumps({'version': planbuild.version(), 'library': planbuild.library_path(),
                   'maps': [line.split()[-1] for line in open('/proc/self/maps') if 'libswiftCore' in line]}))
@@ -242,7 +242,7 @@ def test_install_executor_and_an_orchestration_of_the_maven_example(installed, p
     assert (error["file"], error["line"], error["category"]) == (
         "service/src/main/java/com/example/service/OrderService.java", 19, "compilation_error")
 
-    # The build cache's digest plugin, loaded by the library from the wheel: core is a hit now.
+    # The build cache's SHA-256 (the system's libcrypto, opened by the library from the wheel): core is a hit now.
     explain = ("import json, sys\nfrom cache import cache_explain\n"
                "print(json.dumps(cache_explain('core', command='compile', project_dir=sys.argv[1])))")
     explained = hidden(installed["python"], "-c", explain, project)

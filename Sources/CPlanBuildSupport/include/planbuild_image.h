@@ -1,6 +1,6 @@
 // Where the running image (libplanbuild.so, or the executable the core is linked into) lies, so
-// that what ships beside it (planbuild-supervisor, the digest and remote plugins, the library
-// beside the CLI) is found wherever it was installed: one rule, pbs_find_beside, for all of them.
+// that what ships beside it (planbuild-supervisor, the remote plugin, the library beside the
+// CLI) is found wherever it was installed: one rule, pbs_find_beside, for all of them.
 #ifndef PLANBUILD_IMAGE_H
 #define PLANBUILD_IMAGE_H
 

@@ -1,7 +1,7 @@
 import CPlanBuildSupport
 
 /// What ships beside this binary (libplanbuild.so, or the executable the core is linked into):
-/// the supervisor, the digest and remote plugins, the library beside the CLI. One rule finds them
+/// the supervisor, the remote plugin, the library beside the CLI. One rule finds them
 /// all, `pbs_find_beside` in C, which the supervisor's lookup uses too.
 public enum Beside {
     /// The path of `name` beside this binary, or the value of `variable` when it is set (then
@@ -21,9 +21,8 @@ public enum Beside {
     }
 }
 
-/// A plugin library beside this binary, opened once with dlopen(RTLD_NOW | RTLD_LOCAL): the digest
-/// and remote plugins keep their dependencies (swift-crypto, libcurl) out of every process that
-/// does not need them. Never closed: its functions are used for the rest of the process.
+/// A plugin library beside this binary, opened once with dlopen(RTLD_NOW | RTLD_LOCAL): the remote
+/// plugin keeps its dependency (libcurl) out of every process that does not need it. Never closed: its functions are used for the rest of the process.
 package struct PluginLibrary: @unchecked Sendable {
     package let path: String
     private let handle: UnsafeMutableRawPointer
