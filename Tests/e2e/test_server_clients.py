@@ -2,11 +2,12 @@
 orchestrate.py and run_many (events to the callback, as JSON and as lines), `planbuild orchestrate`
 with its exports, its live display's plain lines and `--events -`."""
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
-from orchestration_support import PLANBUILD
+from orchestration_support import PLANBUILD, REPO
 
 from server_support import PYTHON_SHIMS, Server, fake_project, orchestration_project, python_client
 
@@ -135,3 +136,21 @@ def test_orchestrate_lines_the_quick_reader_leaves_alone_get_the_argument_parser
         assert missing.returncode == 1 and "nowhere" in missing.stderr and "build server job" not in missing.stderr
     finally:
         server.stop()
+
+
+# Read by the argument parser alone, on purpose (QuickOrchestrate's comment says why).
+LEFT_TO_THE_PARSER = {"help", "version", "dry-run", "affected", "base", "head"}
+
+
+def test_every_orchestrate_option_is_read_by_the_quick_reader_or_left_to_the_parser():
+    """The quick reader restates OrchestrateCommand's option names (reading them from the parser
+    would cost the start it saves): an option added to one and not the other fails here."""
+    helped = subprocess.run([str(PLANBUILD), "orchestrate", "--help"], capture_output=True, text=True, timeout=60)
+    listed = set(re.findall(r"^\s+(?:-\w, )?--([a-z-]+)", helped.stdout, re.MULTILINE))
+    source = (REPO / "Sources" / "PlanBuildCLI" / "Commands" / "QuickOrchestrate.swift").read_text()
+    quick = set()
+    for table in ("options", "repeatable", "flags"):
+        body = re.search(rf"static let {table} = \[([^\]]*)\]", source).group(1)
+        quick |= set(re.findall(r'"([a-z-]+)"', body))
+    assert quick & LEFT_TO_THE_PARSER == set()
+    assert listed == quick | LEFT_TO_THE_PARSER, (listed - quick - LEFT_TO_THE_PARSER, quick - listed)

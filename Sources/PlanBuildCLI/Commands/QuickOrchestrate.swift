@@ -19,7 +19,9 @@ import PlanBuildServer
 /// printed, so the usual path gives its usual answer and error messages.
 enum QuickOrchestrate {
     // Arrays, not sets: a dozen names are found as fast, and a set's first use (hashing, its
-    // conformances looked up) costs a start more.
+    // conformances looked up) costs a start more. They restate OrchestrateCommand's names (reading
+    // them from the parser would cost the start this saves); Tests/e2e/test_server_clients.py
+    // checks that every option `orchestrate --help` lists is here or left to the parser on purpose.
     /// Options that take one value.
     static let options = ["project-dir", "command", "jobs", "timeout", "format", "mode", "remote-cache", "events",
                                        "trace", "junit", "sarif", "execution-mode"]
