@@ -1,4 +1,7 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 import Testing
 @testable import PlanBuildSupport
@@ -36,6 +39,28 @@ import Testing
             let document = try JSONParser.parse(TestSupport.readText(configuration.path))
             #expect(document["version"] == 1)
             #expect(document["commands"]?["maven:verify"]?["timeout_seconds"] == 180)
+        }
+    }
+
+    /// A learned value that stays as it is is not written again: the file is the same one (its
+    /// inode), not a new one renamed over it.
+    @Test func anUnchangedLearnedValueLeavesTheFileAlone() throws {
+        try TestSupport.withTemporaryDirectory { dir throws in
+            let configuration = Self.configuration(dir)
+            try configuration.recordDuration(200, for: "maven:verify")
+            func inode() -> UInt {
+                var status = stat()
+                #expect(stat(configuration.path, &status) == 0)
+                return UInt(status.st_ino)
+            }
+            let before = inode()
+            let same = try configuration.recordDuration(200, for: "maven:verify")  // int(0.8 × 200 + 0.2 × 200)
+            #expect(same.seconds == 200 && same.previous == 200)
+            #expect(inode() == before)
+            let changed = try configuration.recordDuration(100, for: "maven:verify")
+            #expect(changed.seconds == 180)
+            #expect(inode() != before)
+            #expect(try configuration.timeout(for: "maven:verify", default: 300).seconds == 225)
         }
     }
 

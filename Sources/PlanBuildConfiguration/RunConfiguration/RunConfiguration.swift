@@ -104,7 +104,8 @@ public struct RunConfiguration: Sendable {
     private func update(_ key: String, _ compute: (Int?, TimeoutPolicy) -> Int) throws(PlanBuildError) -> TimeoutUpdate {
         var outcome = TimeoutUpdate(seconds: 0, previous: nil)
         try modify { document throws(PlanBuildError) in
-            if document["version"] == nil { document["version"] = 1 }
+            let hadVersion = document["version"] != nil
+            if !hadVersion { document["version"] = 1 }
             var commands = JSONObject()
             if let existing = document["commands"] {
                 guard let object = existing.objectValue else {
@@ -115,10 +116,13 @@ public struct RunConfiguration: Sendable {
             var entry = commands[key]?.objectValue ?? JSONObject()
             let previous = Self.learnedTimeout(.object(entry))
             let seconds = compute(previous, TimeoutPolicy(json: document["timeout_policy"]))
+            outcome = TimeoutUpdate(seconds: seconds, previous: previous)
+            // A value that stays as it is written is not written again: the rewrite would give the
+            // same bytes, and a file created and renamed for each build is a cost every build paid.
+            if hadVersion, document["commands"] != nil, entry["timeout_seconds"] == .int(seconds) { return false }
             entry["timeout_seconds"] = .int(seconds)
             commands[key] = .object(entry)
             document["commands"] = .object(commands)
-            outcome = TimeoutUpdate(seconds: seconds, previous: previous)
             return true
         }
         return outcome
