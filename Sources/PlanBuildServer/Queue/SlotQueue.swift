@@ -243,8 +243,8 @@ final class SharedBuild: @unchecked Sendable {
     var result: BuildResult?
     var startedAt: Int?
     var finishedAt: Int?
-    private var waiting: [Int: String] = [:]
-    private var cancellations: [Int: CancellationToken] = [:]
+    /// Each caller still waiting: its job, and the token that cancels its waiting (if any).
+    private var waiting: [Int: (job: String, cancellation: CancellationToken?)] = [:]
     private var startCallbacks: [Int: @Sendable () -> Void] = [:]
 
     init(build: GatedBuild, key: String, jobSequence: Int, arrival: Int, work: @escaping @Sendable (CancellationToken) -> BuildResult) {
@@ -256,22 +256,20 @@ final class SharedBuild: @unchecked Sendable {
     }
 
     var interested: Int { waiting.count }
-    var jobs: [String] { waiting.keys.sorted().compactMap { waiting[$0] } }
+    var jobs: [String] { waiting.keys.sorted().compactMap { waiting[$0]?.job } }
 
     func join(caller: Int, job: String, cancellation: CancellationToken?, onStart: (@Sendable () -> Void)?) {
-        waiting[caller] = job
-        if let cancellation { cancellations[caller] = cancellation }
+        waiting[caller] = (job, cancellation)
         if let onStart { startCallbacks[caller] = onStart }
     }
 
     /// The callers whose waiting was cancelled, whether or not they have noticed yet.
     var cancelledCallers: [Int] {
-        cancellations.filter { waiting[$0.key] != nil && $0.value.isCancelled }.keys.sorted()
+        waiting.filter { $0.value.cancellation?.isCancelled == true }.keys.sorted()
     }
 
     func leave(caller: Int) {
         waiting[caller] = nil
-        cancellations[caller] = nil
         startCallbacks[caller] = nil
     }
 
