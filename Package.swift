@@ -8,7 +8,7 @@ let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
 // compiler refuses a dependency that points up (README.md, "Layout"). Bottom up:
 //   CPlanBuildSupport      a few lines of C for what Swift cannot call directly (spawn into a new
 //                          process group, wait on a pidfd with a deadline, find a file beside this
-//                          binary) and SHA-256 from OpenSSL's libcrypto, opened on first use.
+//                          binary) and SHA-256 from Nettle's libnettle, opened on first use.
 //   PlanBuildSupport       platform, system calls, files, JSON, text escaping, the error type.
 //   PlanBuildModel         what the others talk about: build systems and command words, issues and
 //                          results, the project's layout, architecture and module graph, a plan of builds.

@@ -76,7 +76,7 @@
  *   unreadable            pb_parse: the log cannot be read, or is no regular file
  *   log_file_failed       pb_create_log_file: the file cannot be created
  *   cache_unavailable     pb_cache: the build cache cannot be read, locked or written, or its
- *                         SHA-256 library (OpenSSL 3's libcrypto.so.3, opened on first use) is missing
+ *                         SHA-256 library (Nettle's libnettle.so.8, opened on first use) is missing
  *   server_unavailable    pb_execute / pb_run with "execution_mode" "server": the build server
  *                         cannot be started or reached, went away while the job ran, or its folder
  *                         is unsafe (the message says which; docs/server.md)

@@ -47,7 +47,8 @@ SYSTEM_LIBRARIES = {"libc.so.6", "libm.so.6", "libdl.so.2", "librt.so.1", "libpt
 # Linked from the system on purpose, not carried: the remote cache's plugin uses the machine's
 # libcurl (its TLS library, CA certificates and security updates belong to the system; see README).
 # The plugin is loaded only when a remote cache is configured. The build cache's SHA-256 comes from
-# the system's OpenSSL too (libcrypto.so.3), opened with dlopen on first use, so no file names it.
+# the system's Nettle (libnettle.so.8, GnuTLS's crypto library), opened with dlopen on first use,
+# so no file names it.
 SYSTEM_BY_CHOICE = {"libplanbuild-remote.so": {"libcurl.so.4"}}
 
 # Folders whose libraries are the system's: anything a file resolves outside them is vendored.
@@ -199,10 +200,10 @@ def metadata(version: str) -> str:
         # Only the remote build cache's plugin needs it, and only when a remote cache is configured.
         "Requires-External: libcurl",
         # The build cache's SHA-256, opened when a cache is first used.
-        "Requires-External: libcrypto (OpenSSL 3)",
+        "Requires-External: libnettle (Nettle 3)",
         "",
-        "Needs glibc and libstdc++ as the wheel's tag says; the system's OpenSSL 3 libcrypto.so.3 for the",
-        "build cache (Debian/Ubuntu libssl3, Fedora/RHEL openssl-libs), and its libcurl.so.4 for the",
+        "Needs glibc and libstdc++ as the wheel's tag says; the system's Nettle 3 libnettle.so.8 for the",
+        "build cache (Debian/Ubuntu libnettle8, Fedora/RHEL nettle: GnuTLS needs it), and its libcurl.so.4 for the",
         "remote build cache alone (Debian/Ubuntu libcurl4, Fedora/RHEL libcurl).",
         "",
         "PlanBuild's engine (libplanbuild.so) with its command line (`planbuild`), the Python drop-in",

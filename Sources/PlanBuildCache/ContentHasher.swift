@@ -1,14 +1,14 @@
 import CPlanBuildSupport
 import PlanBuildSupport
 
-/// SHA-256 for the build cache, computed by OpenSSL's libcrypto (the system's `libcrypto.so.3`),
-/// which the C support code opens with dlopen the first time a digest is needed
-/// (planbuild_digest.h): linked, it would cost every process start, and most never hash a file.
-/// `PLANBUILD_DIGEST_LIBRARY` names another libcrypto (OpenSSL 3) to open instead.
+/// SHA-256 for the build cache, computed by Nettle (the system's `libnettle.so.8`), which the C
+/// support code opens with dlopen the first time a digest is needed (planbuild_digest.h): linked,
+/// it would cost every process start, and most never hash a file. `PLANBUILD_DIGEST_LIBRARY`
+/// names another libnettle (Nettle 3) to open instead.
 public struct ContentHasher: Sendable {
-    public static let libraryName = "libcrypto.so.3"
+    public static let libraryName = "libnettle.so.8"
 
-    /// The hasher, or the reason libcrypto could not be opened (kept: every caller gets the same answer).
+    /// The hasher, or the reason libnettle could not be opened (kept: every caller gets the same answer).
     public static func shared() throws(PlanBuildError) -> ContentHasher {
         switch loaded {
         case .success(let hasher): return hasher
@@ -54,7 +54,7 @@ public struct ContentHasher: Sendable {
     public final class Stream {
         private var state: UnsafeMutableRawPointer?
 
-        /// Only a ContentHasher makes one: libcrypto is open by then.
+        /// Only a ContentHasher makes one: libnettle is open by then.
         fileprivate init(hasher: ContentHasher) {
             self.state = pbs_sha256_begin()
         }

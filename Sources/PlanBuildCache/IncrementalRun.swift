@@ -63,7 +63,7 @@ public final class IncrementalRun: Sendable {
                 settings: IncrementalSettings, request: Request,
                 now: Int = Int(time(nil))) throws(PlanBuildError) {
         // `--no-cache`: every build runs and nothing is recorded, so nothing is scanned, hashed or
-        // asked of a server either (libcrypto is not even opened); only the reason is kept.
+        // asked of a server either (libnettle is not even opened); only the reason is kept.
         guard !request.disabled else {
             self.remote = nil
             self.remoteHits = []

@@ -37,7 +37,7 @@ package enum SingleRunCache {
     }
 
     /// The cache's view of this run, or nil when it does not apply (not enabled, no
-    /// derived-data.json, a module the architecture does not know, no libcrypto for SHA-256).
+    /// derived-data.json, a module the architecture does not know, no libnettle for SHA-256).
     static func prepare(_ request: BuildRequest, arguments: CommandArguments, key: String) -> IncrementalRun? {
         let settings = IncrementalSettings.load(request.layout)
         guard settings.enabled, let architecture = try? ProjectArchitecture.load(request.layout),

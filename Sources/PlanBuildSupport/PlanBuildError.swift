@@ -21,7 +21,7 @@ public struct PlanBuildError: Error, Equatable, CustomStringConvertible {
         case isDirectory = "is_directory"
         case unreadable
         case logFileFailed = "log_file_failed"
-        /// The build cache cannot be read or written, or libcrypto (its SHA-256) cannot be opened.
+        /// The build cache cannot be read or written, or libnettle (its SHA-256) cannot be opened.
         case cacheUnavailable = "cache_unavailable"
         /// An export of a run (--events, --trace, --junit, --sarif) cannot be written.
         case exportFailed = "export_failed"

@@ -1,6 +1,6 @@
-"""The build cache's SHA-256 comes from the system's OpenSSL libcrypto, opened on first use:
-the same digests as any SHA-256 tool, and a clear error (not a crash, no build) when the library
-is missing or is not OpenSSL 3's."""
+"""The build cache's SHA-256 comes from the system's Nettle (libnettle.so.8), opened on first use:
+the same digests as any SHA-256 tool, and a clear error (not a crash) when the library is missing
+or is not Nettle's."""
 import hashlib
 import json
 import os
@@ -18,8 +18,8 @@ def test_input_digests_are_sha256_of_the_files(project):
 
 def test_a_missing_or_wrong_library_is_a_clear_error(project):
     with_input(project, "core")
-    for library, reason in [("/nonexistent/libcrypto.so.3", "cannot load /nonexistent/libcrypto.so.3"),
-                            ("libz.so.1", "libz.so.1 lacks EVP_MD_fetch: OpenSSL 3's libcrypto is needed")]:
+    for library, reason in [("/nonexistent/libnettle.so.8", "cannot load /nonexistent/libnettle.so.8"),
+                            ("libz.so.1", "libz.so.1 lacks nettle_sha256_init: Nettle 3's libnettle is needed")]:
         env = {**os.environ, "PLANBUILD_DIGEST_LIBRARY": library}
         explained = planbuild("cache", "explain", "--module", "core", "--project-dir", project, env=env)
         assert explained.returncode == 1, explained.stdout

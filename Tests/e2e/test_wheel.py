@@ -242,7 +242,7 @@ def test_install_executor_and_an_orchestration_of_the_maven_example(installed, p
     assert (error["file"], error["line"], error["category"]) == (
         "service/src/main/java/com/example/service/OrderService.java", 19, "compilation_error")
 
-    # The build cache's SHA-256 (the system's libcrypto, opened by the library from the wheel): core is a hit now.
+    # The build cache's SHA-256 (the system's libnettle, opened by the library from the wheel): core is a hit now.
     explain = ("import json, sys\nfrom cache import cache_explain\n"
                "print(json.dumps(cache_explain('core', command='compile', project_dir=sys.argv[1])))")
     explained = hidden(installed["python"], "-c", explain, project)

@@ -1,6 +1,6 @@
-// SHA-256 for the build cache, from OpenSSL's libcrypto, which is opened with dlopen the first
-// time a digest is needed (pbs_sha256_load): linked, it would cost every process start about half
-// a millisecond (each CLI command, each Python shim), and most never hash a file.
+// SHA-256 for the build cache, from Nettle (the system's libnettle.so.8, GnuTLS's crypto library),
+// which is opened with dlopen the first time a digest is needed (pbs_sha256_load): linked, it would
+// cost every process start a little (each CLI command, each Python shim), and most never hash a file.
 #ifndef PLANBUILD_DIGEST_H
 #define PLANBUILD_DIGEST_H
 
@@ -11,7 +11,7 @@
 extern "C" {
 #endif
 
-/// Opens `library` (a soname such as "libcrypto.so.3", or a path) and looks up the OpenSSL 3
+/// Opens `library` (a soname such as "libnettle.so.8", or a path) and looks up the Nettle 3
 /// functions the others use. Only the first call opens anything; every later one answers as the
 /// first did, whatever `library` it names. Returns NULL when SHA-256 is ready, else a message
 /// (static storage, NUL-terminated) saying what failed. Thread-safe.
