@@ -153,13 +153,14 @@ public final class IncrementalRun: Sendable {
         }
         // Settled while the watcher saw nothing change below their paths: neither listed nor
         // compared again, and looked up here (a dictionary each: no thread is worth starting).
-        let settled = neededModules.map { module in
-            remembered?.settled(module: module.name, paths: BuildInputs.modulePaths(module), globalPaths: globalInputPaths)
+        let neededPaths = neededModules.map(BuildInputs.modulePaths)
+        let settled = neededModules.indices.map { index in
+            remembered?.settled(module: neededModules[index].name, paths: neededPaths[index], globalPaths: globalInputPaths)
         }
         let unsettled = settled.indices.filter { settled[$0] == nil }
         let looked: [Scanned] = ParallelMap.map(count: unsettled.count, threads: threads) { item in
             let module = neededModules[unsettled[item]]
-            let paths = BuildInputs.modulePaths(module)
+            let paths = neededPaths[unsettled[item]]
             var stored: [UInt8]?
             var storedCommand = ""
             for record in recordsByModule[module.name] ?? [] {

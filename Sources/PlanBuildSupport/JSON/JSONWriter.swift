@@ -95,48 +95,18 @@ public enum JSONWriter {
     }
 
     private static func appendScalar(_ value: JSONValue, to output: inout [UInt8]) {
-        if case .string(let text) = value { return appendString(text, to: &output) }
-        var scalar = ""
-        appendScalar(value, to: &scalar)
-        output.append(contentsOf: scalar.utf8)
-    }
-
-    private static func appendScalar(_ value: JSONValue, to output: inout String) {
         switch value {
-        case .null: output += "null"
-        case .bool(let flag): output += flag ? "true" : "false"
-        case .int(let number): output += String(number)
-        case .double(let number):
-            if number.isFinite {
-                // Python prints 2.0, not 2; Swift's description already does that.
-                output += number.description
-            } else {
-                output += "null"
-            }
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .int(let number): output.append(contentsOf: String(number).utf8)
+        // Python prints 2.0, not 2; Swift's description already does that. JSON has no NaN or infinity.
+        case .double(let number): output.append(contentsOf: (number.isFinite ? number.description : "null").utf8)
         case .string(let text): appendString(text, to: &output)
         case .array, .object: break
         }
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    static func appendString(_ text: String, to output: inout String) {
-        output += "\""
-        // Most strings (names, paths, statuses) need no escape: appended whole.
-        if !needsEscape(text) {
-            output += text
-            output += "\""
-            return
-        }
-        // The escaped text is made as bytes and added once: a reply carries whole rendered
-        // results (every quote and line break escaped), and appending them one by one to a
-        // String costs ten times more.
-        var escaped: [UInt8] = []
-        escaped.reserveCapacity(text.utf8.count + text.utf8.count / 8 + 8)
-        appendEscaped(text, to: &escaped)
-        output += String(decoding: escaped, as: UTF8.self)
-        output += "\""
-    }
 
     /// `text` as a JSON string, quotes included.
     static func appendString(_ text: String, to output: inout [UInt8]) {
