@@ -20,7 +20,7 @@ public final class BuildServer: ConnectionHandler, @unchecked Sendable {
     let started = MonotonicClock.milliseconds()
     let configuration: ServerConfiguration
     private let ended = Latch()
-    /// `wait` answers still to be queued: a waiter's task resumes when its job finishes, which can
+    /// Answers still to be queued (`wait`s, a `stop` or `drain`): a waiter's task resumes when its job finishes, which can
     /// be just after the last job's end has opened `ended`; the loop stops only once they are out.
     private let pendingWaits = PendingAnswers()
     private let inboxes = Mutex<[ObjectIdentifier: AsyncStream<LineBuffer.Line>.Continuation]>([:])
@@ -227,10 +227,15 @@ public final class BuildServer: ConnectionHandler, @unchecked Sendable {
         case .stop, .drain:
             let draining: Bool
             if case .drain = message.operation { draining = true } else { draining = false }
-            reply(.stopping(draining: draining))
+            // The table stops taking jobs before the answer leaves: a client told `stopping` that
+            // submits at once on another connection must be refused, not raced. The answer is
+            // counted as pending so a server with nothing left to finish sends it before it ends.
             // Connections are still taken until the end: a client may wait for a job that drains,
             // and a submission is told why it is refused.
+            pendingWaits.enter()
             await table.end(draining ? .drain : .stop)
+            reply(.stopping(draining: draining))
+            pendingWaits.leave()
         }
     }
 
