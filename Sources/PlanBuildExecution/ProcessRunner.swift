@@ -5,37 +5,70 @@ import PlanBuildModel
 
 /// Lets another thread stop running builds: `cancel()` wakes every wait that holds the token.
 public final class CancellationToken: @unchecked Sendable {
-    // A pipe rather than a flag: the waiting side sleeps in poll() and wakes at once.
-    private let readEnd: Int32
-    private let writeEnd: Int32
-    private let cancelled = Mutex(false)
-
-    public init() {
-        var fds: [Int32] = [-1, -1]
-        if pbs_make_wakeup_pipe(&fds) != 0 { fds = [-1, -1] }
-        readEnd = fds[0]
-        writeEnd = fds[1]
+    // A pipe rather than a flag: the waiting side sleeps in poll() and wakes at once. Made on
+    // the first wait, not before: a long-lived holder (the build server keeps a token per job for
+    // a day) would otherwise hold two descriptors per job whether or not anything ever waited.
+    private struct State {
+        var cancelled = false
+        var readEnd: Int32 = -1
+        var writeEnd: Int32 = -1
+        /// `release()` was called: no pipe is made again.
+        var released = false
     }
+    private let state = Mutex(State())
+
+    public init() {}
 
     deinit {
-        if readEnd >= 0 { close(readEnd) }
-        if writeEnd >= 0 { close(writeEnd) }
+        state.withLock { Self.closePipe(&$0) }
     }
 
-    public var isCancelled: Bool { cancelled.withLock { $0 } }
+    public var isCancelled: Bool { state.withLock { $0.cancelled } }
 
     public func cancel() {
-        let first = cancelled.withLock { cancelled -> Bool in
-            defer { cancelled = true }
-            return !cancelled
-        }
-        if first && writeEnd >= 0 {
-            var byte: UInt8 = 1
-            _ = write(writeEnd, &byte, 1)
+        state.withLock { state in
+            guard !state.cancelled else { return }
+            state.cancelled = true
+            if state.writeEnd >= 0 { Self.wake(state.writeEnd) }
         }
     }
 
-    var waitDescriptor: Int32 { readEnd }
+    /// The descriptor a wait polls: readable once the token is cancelled; -1 when no pipe can be
+    /// made (or after `release()`), and then only `isCancelled` tells.
+    var waitDescriptor: Int32 {
+        state.withLock { state in
+            if state.readEnd < 0 && !state.released {
+                var fds: [Int32] = [-1, -1]
+                if pbs_make_wakeup_pipe(&fds) == 0 {
+                    state.readEnd = fds[0]
+                    state.writeEnd = fds[1]
+                    if state.cancelled { Self.wake(state.writeEnd) }
+                }
+            }
+            return state.readEnd
+        }
+    }
+
+    /// Gives the pipe back once nothing waits on this token any more (its work has ended); the
+    /// token still answers `isCancelled`. The holder guarantees no wait is in progress.
+    public func release() {
+        state.withLock { state in
+            state.released = true
+            Self.closePipe(&state)
+        }
+    }
+
+    private static func wake(_ descriptor: Int32) {
+        var byte: UInt8 = 1
+        _ = write(descriptor, &byte, 1)
+    }
+
+    private static func closePipe(_ state: inout State) {
+        if state.readEnd >= 0 { close(state.readEnd) }
+        if state.writeEnd >= 0 { close(state.writeEnd) }
+        state.readEnd = -1
+        state.writeEnd = -1
+    }
 }
 
 /// The program could not be started at all.

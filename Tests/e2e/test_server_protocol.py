@@ -1,6 +1,7 @@
 """The protocol's operations against a real server: a bounded `wait` answers `running` with the
 elapsed time and comes back for the result, `attach` replays the events so far, `cancel`, `list`,
 `result` and `drain`."""
+import os
 from pathlib import Path
 
 from server_support import Server, fake_project, orchestration_project, records, wait_for
@@ -69,5 +70,35 @@ def test_attach_replays_the_events_so_far_then_follows(tmp_path: Path):
         assert seen[0] == "run_started" and seen[-1] == "run_finished"
         assert seen.count("build_finished") == 2
         assert message["result"]["status"] == "success" and message["result"]["job"] == job
+    finally:
+        server.stop()
+
+
+def test_finished_jobs_hold_no_descriptors(tmp_path: Path):
+    """A finished job is kept for a day, but not its cancellation pipe: the server's open
+    descriptors stay level over many jobs (two were held per job, so a server with the common
+    limit of 1024 ran out after about 500 jobs)."""
+    server = Server(tmp_path).start()
+    try:
+        project = orchestration_project(tmp_path, {"a": {"sleep": 0}})
+        client = server.client()
+
+        def orchestrate():
+            reply = client.ask({"op": "submit", "kind": "orchestration", "request": {"project_dir": str(project), "command": "verify",
+                                                                                     "cache": False},
+                                "context": {"cwd": "/", "environment": ["PATH=/usr/bin:/bin"], "umask": 18}})
+            done = client.ask({"op": "wait", "job": reply["job"], "timeout_seconds": 30})
+            assert done["result"]["status"] == "success", done
+
+        def descriptors() -> int:
+            return len(os.listdir(f"/proc/{server.pid}/fd"))
+
+        for _ in range(3):
+            orchestrate()
+        before = descriptors()
+        for _ in range(40):
+            orchestrate()
+        assert descriptors() - before < 8, (before, descriptors())
+        assert len(client.ask({"op": "list"})["jobs"]) == 43, "the finished jobs are all still kept"
     finally:
         server.stop()

@@ -129,6 +129,9 @@ public final class Job: @unchecked Sendable {
             return (Array(state.waiters.values), state.subscribers)
         }
         guard let taken else { return false }
+        // Its run has returned: nothing waits on the token any more. Its pipe is given back now,
+        // not when the job is forgotten a day later (two descriptors a job, a server's limit).
+        token.release()
         for subscriber in taken.subscribers {
             subscriber.sink.send(ServerMessage(.result(job: id, result: result), sequence: subscriber.sequence).line)
         }
