@@ -141,7 +141,14 @@ public struct BuildCacheStore: Sendable {
         do {
             let folder = try Self.realFolder(Self.fileName(record.module), in: try prepareDirectory())
             try folder.writeAtomically(moduleManifest.storedBytes, as: stem + ManifestKind.module.suffix)
-            try folder.writeAtomically(globalManifest.storedBytes, as: stem + ManifestKind.global.suffix)
+            // The project-wide inputs rarely change between two builds of a module: an equal
+            // manifest is left as it is (no new file, and its identity stays for the next check).
+            let global = globalManifest.storedBytes
+            let name = stem + ManifestKind.global.suffix
+            let present = folder.status(name).map { $0.st_mode & S_IFMT == S_IFREG && Int($0.st_size) == global.count } ?? false
+            if !present || (try? folder.readFile(name, limit: global.count)) != global {
+                try folder.writeAtomically(global, as: name)
+            }
             try folder.writeAtomically(Array(JSONWriter.write(.object(record.json), indent: 2).utf8), as: stem + ".json")
         } catch {
             throw PlanBuildError(.cacheUnavailable, "cannot write the build cache: \(error)")

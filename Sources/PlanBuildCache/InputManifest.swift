@@ -216,26 +216,61 @@ public struct InputManifest: Equatable, Sendable {
     public var storedBytes: [UInt8] {
         switch storage {
         case .stored(let bytes): return bytes
-        case .entries(_, let listings): return Array(entriesText.utf8) + listings
+        case .entries(_, let listings): return entriesBytes + listings
         }
     }
 
     /// The stored form without folder listings (those are bytes, not text).
     public var storedText: String {
         if case .stored(let bytes) = storage { return String(decoding: bytes, as: UTF8.self) }
-        return entriesText
+        return String(decoding: entriesBytes, as: UTF8.self)
     }
 
-    private var entriesText: String {
-        var text = "digest\t\(digest)\n"
-        text.reserveCapacity(entries.count * 120)
+    /// Written as bytes: a module's manifest is written after every build it records, and String
+    /// interpolation of four numbers a line cost a third of a millisecond for 300 files.
+    private var entriesBytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(entries.count * 140 + 80)
+        out.append(contentsOf: "digest\t".utf8)
+        out.append(contentsOf: digest.utf8)
+        out.append(UInt8(ascii: "\n"))
         for entry in entries {
-            text += entry.hash
-            text += "\t\(entry.identity.size)\t\(entry.identity.modifiedNanoseconds)\t\(entry.identity.inode)\t\(entry.identity.changedNanoseconds)\t"
-            text += Self.escape(entry.path)
-            text += "\n"
+            out.append(contentsOf: entry.hash.utf8)
+            for number in [entry.identity.size, entry.identity.modifiedNanoseconds] {
+                out.append(UInt8(ascii: "\t"))
+                Self.appendDecimal(number, to: &out)
+            }
+            out.append(UInt8(ascii: "\t"))
+            Self.appendDecimal(entry.identity.inode, to: &out)
+            out.append(UInt8(ascii: "\t"))
+            Self.appendDecimal(entry.identity.changedNanoseconds, to: &out)
+            out.append(UInt8(ascii: "\t"))
+            if entry.path.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) {
+                FolderListings.escape(entry.path.utf8, into: &out)
+            } else {
+                out.append(contentsOf: entry.path.utf8)
+            }
+            out.append(UInt8(ascii: "\n"))
         }
-        return text
+        return out
+    }
+
+    /// The decimal digits of `value` (with a minus sign when negative), as `"\(value)"` writes them.
+    static func appendDecimal<Number: BinaryInteger>(_ value: Number, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            out.append(contentsOf: buffer[(20 - count)...])
+        }
     }
 
     /// Parses `storedText`; nil when the text is not such a manifest (then it is treated as absent).

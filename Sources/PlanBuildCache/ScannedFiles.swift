@@ -82,6 +82,20 @@ struct ScannedFiles: Sendable {
         }
     }
 
+    /// Entry `index` takes the identity and kind of `other`'s entry `otherIndex`, whose path is the
+    /// same (an edited file: the list keeps its order and its path bytes, nothing is copied).
+    mutating func update(_ index: Int, from other: ScannedFiles, _ otherIndex: Int) {
+        identities[index] = other.identities[otherIndex]
+        kinds[index] = other.kinds[otherIndex]
+    }
+
+    /// True when `ranges` of this list and `otherRanges` of `other` name the same paths in the same
+    /// order: what a rescan of folders whose files were only edited finds.
+    func samePaths(_ ranges: [Range<Int>], as other: ScannedFiles, _ otherRanges: [Range<Int>]) -> Bool {
+        guard ranges.reduce(0, { $0 + $1.count }) == otherRanges.reduce(0, { $0 + $1.count }) else { return false }
+        return zip(ranges.joined(), otherRanges.joined()).allSatisfy { Self.compare(self, $0, other, $1) == 0 }
+    }
+
     /// Room for `entries` more entries with `bytes` more path bytes, so appending them copies nothing twice.
     mutating func reserve(entries: Int, bytes: Int) {
         starts.reserveCapacity(count + entries)

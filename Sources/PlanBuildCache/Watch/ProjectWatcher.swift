@@ -270,7 +270,15 @@ public final class ProjectWatcher: @unchecked Sendable {
         oldRanges.sort { $0.lowerBound < $1.lowerBound }
         newRanges.sort { $0.lowerBound < $1.lowerBound }
         let changed = Self.differences(files, oldRanges, found, newRanges)
-        if !changed.isEmpty { files = Self.replacing(oldRanges, of: files, with: found) }
+        if !changed.isEmpty {
+            if files.samePaths(oldRanges, as: found, newRanges) {
+                // Files edited, none added or removed (the usual save): the entries change in place,
+                // not the whole project's list rebuilt around them.
+                for (old, new) in zip(oldRanges.joined(), newRanges.joined()) { files.update(old, from: found, new) }
+            } else {
+                files = Self.replacing(oldRanges, of: files, with: found)
+            }
+        }
         return Refresh(changed: changed, fullScanReason: nil)
     }
 
