@@ -2,6 +2,7 @@
 #include "planbuild_image.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,8 +31,10 @@ static int folder_of(const char *file, char *buffer, size_t capacity) {
 int pbs_image_directory(char *buffer, size_t capacity) {
     Dl_info info;
     if (dladdr((void *)&pbs_image_directory, &info) == 0 || info.dli_fname == NULL) return -1;
-    if (info.dli_fname[0] == '/') return folder_of(info.dli_fname, buffer, capacity);
-    // The main program is named as it was invoked (argv[0]); the kernel knows its real path.
+    // The main program is named as it was invoked (argv[0]), which may be relative or a link
+    // (`bin/planbuild` is one, to the release build's CLI): the kernel knows its real path.
+    int main_program = strcmp(info.dli_fname, program_invocation_name) == 0;
+    if (info.dli_fname[0] == '/' && !main_program) return folder_of(info.dli_fname, buffer, capacity);
     char executable[PATH_MAX];
     if (executable_path(executable, sizeof executable) != 0) return -1;
     return folder_of(executable, buffer, capacity);
