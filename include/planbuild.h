@@ -498,7 +498,9 @@ char *pb_cache(const char *request_json);
  *                                           "time_saved_seconds"? (cached),"reason"? (skipped),
  *                                           "dependencies"}…],"affected"? {"base","head",
  *                                           "changed_files"},"cache_warnings"?,"text"? (with
- *                                           "format")}; in this process whatever the execution mode)}
+ *                                           "format")}; decided where the run would go: the
+ *                                           build server's warm file watcher when the execution
+ *                                           mode chooses the server, else this process)}
  *           Export paths are relative to the caller's working directory; the events file is
  *           opened before anything runs, the others written when the run ends ("export_failed"
  *           when one cannot be written: the reply is then that error, the builds having run).

@@ -139,7 +139,7 @@ def test_orchestrate_lines_the_quick_reader_leaves_alone_get_the_argument_parser
 
 
 # Read by the argument parser alone, on purpose (QuickOrchestrate's comment says why).
-LEFT_TO_THE_PARSER = {"help", "version", "dry-run", "affected", "base", "head"}
+LEFT_TO_THE_PARSER = {"help", "version", "affected", "base", "head"}
 
 
 def test_every_orchestrate_option_is_read_by_the_quick_reader_or_left_to_the_parser():

@@ -76,6 +76,23 @@ def test_a_warm_no_change_decision_touches_no_input_file(tmp_path: Path):
         changed = project / "lib" / "src" / "pkg" / source_name("lib", 7)
         changed.write_text("class C7 { int changed; }\n")
         time.sleep(0.2)
+
+        # A dry run goes to the server too: decided with its watcher (only the changed file is
+        # looked at), the same decisions as a dry run decided in the client's own process.
+        def dry_run(mode):
+            run = server.planbuild("orchestrate", "--project-dir", str(project), "--command", "verify", "--format", "json",
+                                   "--dry-run", "--execution-mode", mode, timeout=300)
+            assert run.returncode == 0, run.stderr
+            return run
+        start = now()
+        served = dry_run("server")
+        end = now()
+        assert "build server job" in served.stderr
+        assert traced_names(trace, start, end) == {source_name("lib", 7)}
+        assert served.stdout == dry_run("in_process").stdout
+        actions = {m["module"]: (m["action"], m.get("cache_miss", {}).get("reason")) for m in json.loads(served.stdout)["modules"]}
+        assert actions == {"base": ("cached", None), "lib": ("run", "inputs_changed"), "app": ("run", "dependency_changed")}
+
         start = now()
         third = orchestrate()
         end = now()

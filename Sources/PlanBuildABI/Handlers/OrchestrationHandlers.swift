@@ -41,11 +41,12 @@ enum OrchestrationHandlers {
     /// decides whether the build server runs it.
     static func run(_ request: Request, handle: Int64, waiting: Waiting, progress: ProgressSink,
                     served: ServedJob? = nil) throws(PlanBuildError) -> JSONValue {
-        // A dry run only reads: it is answered here, whatever the execution mode.
-        if try request.optionalBool("dry_run") ?? false { return try dryRun(request) }
         if served == nil, let connection = try ExecutionMode.chosen(try request.optionalString("execution_mode")).connection() {
             return try ServedHandlers.run(request, handle: handle, on: connection, waiting: waiting, progress: progress)
         }
+        // A dry run only reads; through the build server it decides with the server's warm file
+        // watcher (no file read or stat'ed that did not change), as the real run would.
+        if try request.optionalBool("dry_run") ?? false { return try dryRun(request, served: served) }
         let token = served?.cancellation ?? waiting.token ?? CancellationToken()
         let command = try request.string("command")
         var options = try self.options(request)
@@ -78,8 +79,11 @@ enum OrchestrationHandlers {
     }
 
     /// `"dry_run": true`: the run's decisions (DryRunReport) without running anything.
-    static func dryRun(_ request: Request) throws(PlanBuildError) -> JSONValue {
-        let report = try Orchestrator.dryRun(command: try request.string("command"), options: try options(request),
+    static func dryRun(_ request: Request, served: ServedJob? = nil) throws(PlanBuildError) -> JSONValue {
+        var options = try options(request)
+        // The client's environment decides what it would for the real run (a remote cache's token).
+        if let served { options.cache.environment = served.context.environment }
+        let report = try Orchestrator.dryRun(command: try request.string("command"), options: options,
                                              layout: try request.layout())
         // Every reply starts with its status.
         var reply = JSONObject([("status", .string("success"))] + report.json.entries.map { ($0.key, $0.value) })

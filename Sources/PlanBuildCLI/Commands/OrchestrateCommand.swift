@@ -52,8 +52,8 @@ struct OrchestrateCommand: ParsableCommand {
     }
 
     func run() throws {
-        if dryRun { return try printDryRun() }
         if let connection = try ServedRun.connection(executionMode) { return try runServed(connection) }
+        if dryRun { return try printDryRun() }
         let token = CancellationToken()
         StopSignals.install(token)
         // A build script's `run` in the plan runs in this process, read as the script would read it.
@@ -117,6 +117,7 @@ struct OrchestrateCommand: ParsableCommand {
         served.remoteCacheWrite = remoteCacheWrite
         served.exports = RunExportPaths(events: events, trace: trace, junit: junit, sarif: sarif)
         served.affectedMembers = affected.members
+        served.dryRun = dryRun
         try served.run(on: connection)
     }
 }

@@ -26,8 +26,9 @@ struct AffectedOptions: ParsableArguments {
 }
 
 extension OrchestrateCommand {
-    /// `--dry-run`: the decisions of the next real run, printed; nothing runs (in this process,
-    /// whatever the execution mode: it only reads).
+    /// `--dry-run` in this process: the decisions of the next real run, printed; nothing runs.
+    /// With a build server (the execution mode) it goes there instead (ServedOrchestration), whose
+    /// warm file watcher decides without reading the disk.
     func printDryRun() throws {
         // The plan's script lines are read as the real run reads them.
         var options = OrchestrationOptions(scripts: BuildScriptRuns(), jobs: jobs, sequential: sequential,

@@ -14,7 +14,7 @@ import PlanBuildServer
 /// Only the plain lines are read here: options and flags of OrchestrateCommand written `--name
 /// value` or `--name=value`, each single one at most once, with values that do not start with `-`
 /// and pass the same checks as there. Anything else — help, an unknown or repeated option, a value
-/// out of range, `--dry-run`, `--affected`, a project that does not exist, a run that would not
+/// out of range, `--affected`, a project that does not exist, a run that would not
 /// go to the server — is left to the argument parser untouched: nothing has been read, started or
 /// printed, so the usual path gives its usual answer and error messages.
 enum QuickOrchestrate {
@@ -27,7 +27,7 @@ enum QuickOrchestrate {
                                        "trace", "junit", "sarif", "execution-mode"]
     /// Options that may be given again, each time one more value.
     static let repeatable = ["module", "force"]
-    static let flags = ["sequential", "stop-on-failure", "no-cache", "remote-cache-write"]
+    static let flags = ["sequential", "stop-on-failure", "no-cache", "remote-cache-write", "dry-run"]
 
     /// The exit code of the command line run through the build server, or nil when it is not one
     /// this reader takes (nothing was done).
@@ -89,6 +89,7 @@ enum QuickOrchestrate {
         served.stopOnFailure = set.contains("stop-on-failure")
         served.noCache = set.contains("no-cache")
         served.remoteCacheWrite = set.contains("remote-cache-write")
+        served.dryRun = set.contains("dry-run")
         if let text = single["jobs"] {
             guard let jobs = Int(text) else { return nil }
             served.jobs = jobs

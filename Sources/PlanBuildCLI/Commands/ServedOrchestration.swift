@@ -27,6 +27,8 @@ struct ServedOrchestration {
     var exports = RunExportPaths()
     /// `--affected` and its refs as pb_run members (AffectedOptions.members).
     var affectedMembers: [(String, JSONValue)] = []
+    /// `--dry-run`: the server decides with its warm file watcher; nothing runs, no event comes.
+    var dryRun = false
 
     init(projectDir: String?, command: String) {
         self.projectDir = projectDir
@@ -47,6 +49,7 @@ struct ServedOrchestration {
         if let timeoutSeconds { members.append(("timeout", .int(timeoutSeconds))) }
         if !forced.isEmpty { members.append(("force", .array(forced.map(JSONValue.string)))) }
         members += affectedMembers
+        if dryRun { members.append(("dry_run", .bool(true))) }
         for (key, value) in [("remote_cache", remoteCache), ("events", exports.events), ("trace", exports.trace),
                              ("junit", exports.junit), ("sarif", exports.sarif)] {
             if let value { members.append((key, .string(value))) }
@@ -57,7 +60,7 @@ struct ServedOrchestration {
     func run(on connection: ServerConnection) throws {
         StopSignals.install(CancellationToken())
         let events = exports.events
-        let display = events == "-" ? nil : chosenDisplay()
+        let display = events == "-" || dryRun ? nil : chosenDisplay()
         defer { display?.finish() }
         // The events file and the other exports are the server's to write; "-" is this process's standard error.
         let standardError = events == "-" ? try? RunExports(RunExportPaths(events: "-"), projectRoot: layout.projectDir) : nil
