@@ -14,6 +14,10 @@ actor JobTable {
     private var unfinished = 0
     private var totals = Totals()
     private var ending: Ending?
+    /// When the next prune has work: the first kept finished job's expiry, and how many finished
+    /// jobs are kept (pruning sorts them all, so it runs only when one is due, not after every job).
+    private var pruneDueAt = Int.min
+    private var finishedKept = 0
     private let ended: Latch
 
     /// Jobs accepted but not finished, at most: each holds a thread while it waits for its builds.
@@ -91,6 +95,7 @@ actor JobTable {
                 unfinished -= 1
             }
         }
+        prune(now: now)
     }
 
     private func add(_ job: Job) {
@@ -145,7 +150,9 @@ actor JobTable {
                 totals.killed += (result["builds"]?.arrayValue ?? []).filter { $0["status"] == "killed" }.count
             }
         }
-        prune(now: WallClock.milliseconds())
+        finishedKept += 1
+        let now = WallClock.milliseconds()
+        if finishedKept > Journal.retainedJobs || now >= pruneDueAt { prune(now: now) }
         if journal.needsCompaction {
             do throws(PlanBuildError) { try journal.compact() } catch { ServerLog.write(error.message) }
         }
@@ -165,6 +172,10 @@ actor JobTable {
             jobs[id] = nil
             return false
         }
+        let kept = order.compactMap { jobs[$0]?.finishedAt }
+        finishedKept = kept.count
+        // Saturating: a finish time comes from the journal (checked when read, but never trusted to add).
+        pruneDueAt = kept.min().map { $0 > Int.max - Journal.retentionMilliseconds ? Int.max : $0 + Journal.retentionMilliseconds } ?? Int.max
     }
 
     // MARK: Questions
