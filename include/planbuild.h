@@ -466,6 +466,9 @@ char *pb_cache(const char *request_json);
  *                                           more than a year is a year, 0 or less is
  *                                           "invalid_request"),
  *            "mode": "actionable"?, "learn": true?, "format": "toon" | "json"?,
+ *            "text_only": false?           (with "format": the reply is only {"status","handle",
+ *                                           "text"} (and "job" through the server), for a caller
+ *                                           that prints the report and reads nothing else),
  *            "progress": "events" | "lines"?  (default "events"; "lines": the callback receives each
  *                                           event's display line instead of its JSON, and nothing
  *                                           for run_started / run_finished — docs/events.md),

@@ -74,7 +74,15 @@ enum OrchestrationHandlers {
         let json = report.json
         var reply = json
         reply["handle"] = .int(Int(handle))
-        if let format { reply["text"] = .string(report.text(format, json: json)) }
+        if let format {
+            let text = report.text(format, json: json)
+            // A caller that only prints the report (the CLI through the build server) takes the
+            // text alone: the report is not encoded, journaled, sent and decoded a second time.
+            if try request.optionalBool("text_only") ?? false {
+                return .object(JSONObject([("status", json["status"] ?? .null), ("handle", .int(Int(handle))), ("text", .string(text))]))
+            }
+            reply["text"] = .string(text)
+        }
         return .object(reply)
     }
 

@@ -43,6 +43,8 @@ struct ServedOrchestration {
             ("command", .string(command)), ("sequential", .bool(sequential)), ("stop_on_failure", .bool(stopOnFailure)),
             ("mode", .string(mode.rawValue)), ("format", .string((format ?? .toon).rawValue)), ("cache", .bool(!noCache)),
             ("remote_cache_write", .bool(remoteCacheWrite)),
+            // Only the text is printed here.
+            ("text_only", .bool(true)),
         ]
         if !modules.isEmpty { members.append(("modules", .array(modules.map(JSONValue.string)))) }
         if let jobs { members.append(("jobs", .int(jobs))) }
