@@ -4,7 +4,7 @@ elapsed time and comes back for the result, `attach` replays the events so far, 
 import os
 from pathlib import Path
 
-from server_support import Server, fake_project, orchestration_project, records, wait_for
+from server_support import Server, context, fake_project, orchestration_project, records, wait_for
 
 
 def test_wait_with_a_bound_then_the_result_cancel_list_and_drain(tmp_path: Path):
@@ -100,5 +100,33 @@ def test_finished_jobs_hold_no_descriptors(tmp_path: Path):
             orchestrate()
         assert descriptors() - before < 8, (before, descriptors())
         assert len(client.ask({"op": "list"})["jobs"]) == 43, "the finished jobs are all still kept"
+    finally:
+        server.stop()
+
+
+def test_cancel_on_disconnect_cancels_only_that_connections_jobs(tmp_path: Path):
+    """A job submitted with `cancel_on_disconnect` is cancelled when its connection closes; a job
+    of the same connection without it, and one of another connection, run on."""
+    server = Server(tmp_path, max_slots=3).start()
+    try:
+        project = fake_project(tmp_path)
+        leaving, staying = server.client(), server.client()
+        gate = tmp_path / "may-end"
+
+        def submit(client, name, **members):
+            request = {"project_dir": str(project), "system": "maven", "args": f"verify -Dname={name} -Dsleep=0 -Dgate={gate}"}
+            reply = client.ask({"op": "submit", "kind": "build", "request": request, "context": context(), **members})
+            assert reply["op"] == "submitted", reply
+            return reply["job"]
+
+        tied = submit(leaving, "tied", cancel_on_disconnect=True)
+        loose = submit(leaving, "loose")
+        other = submit(staying, "other")
+        assert wait_for(lambda: sorted(row[1] for row in records(project) if row[0] == "start") == ["loose", "other", "tied"], 30)
+        leaving.close()
+        assert staying.ask({"op": "wait", "job": tied, "timeout_seconds": 30})["result"]["error"] == "cancelled"
+        gate.touch()
+        for job in (loose, other):
+            assert staying.ask({"op": "wait", "job": job, "timeout_seconds": 30})["result"]["status"] == "success"
     finally:
         server.stop()

@@ -18,6 +18,9 @@ actor JobTable {
     /// jobs are kept (pruning sorts them all, so it runs only when one is due, not after every job).
     private var pruneDueAt = Int.min
     private var finishedKept = 0
+    /// The unfinished jobs each connection asked to be cancelled when it closes: a closing
+    /// connection looks at these, not at every job kept for the day.
+    private var cancelledOnClose: [ObjectIdentifier: Set<String>] = [:]
     private let ended: Latch
 
     /// Jobs accepted but not finished, at most: each holds a thread while it waits for its builds.
@@ -59,6 +62,7 @@ actor JobTable {
             ServerLog.write("job \(job.id): \(problem)")
         }
         add(job)
+        if accepted.cancelOnDisconnect, let origin { cancelledOnClose[origin, default: []].insert(job.id) }
         launch(job)
         return job
     }
@@ -140,6 +144,10 @@ actor JobTable {
 
     private func finished(_ job: Job) {
         unfinished -= 1
+        if let origin = job.origin {
+            cancelledOnClose[origin]?.remove(job.id)
+            if cancelledOnClose[origin]?.isEmpty == true { cancelledOnClose[origin] = nil }
+        }
         if let result = job.result {
             switch job.kind {
             case .build:
@@ -216,8 +224,8 @@ actor JobTable {
 
     /// A connection closed: its jobs that asked for it are cancelled.
     func disconnected(_ origin: ObjectIdentifier) {
-        for id in order {
-            guard let job = jobs[id], job.origin == origin, job.submission?.cancelOnDisconnect == true, job.phase != .finished else { continue }
+        for id in cancelledOnClose.removeValue(forKey: origin) ?? [] {
+            guard let job = jobs[id], job.phase != .finished else { continue }
             job.token.cancel()
         }
     }
