@@ -92,9 +92,10 @@ public final class IncrementalRun: Sendable {
         let remembered = warm?.records.view(of: store)
 
         var records: [Int: CacheRecord] = [:]
-        // A file per build, read and parsed on every core.
+        // A file per build, read and parsed on every core. With remembered records a lookup is a
+        // few fstatat calls under one lock: a second thread costs more than it takes over.
         let builds = plan.builds
-        let lookups = ParallelMap.map(count: builds.count, threads: threads, minimumPerThread: 16) {
+        let lookups = ParallelMap.map(count: builds.count, threads: remembered == nil ? threads : 1, minimumPerThread: 16) {
             remembered?.record(module: builds[$0].module, command: builds[$0].command)
                 ?? store.record(module: builds[$0].module, command: builds[$0].command)
         }
