@@ -33,7 +33,7 @@ import Foundation
         let job = try await table.submit(submission, origin: nil)
         #expect(await job.result(within: 10) != nil)
         // The table hears of the end on a task of its own: wait for it to forget "soon".
-        for _ in 0..<200 where await table.list().count != 2 { try await Task.sleep(nanoseconds: 10_000_000) }
+        for _ in 0..<1000 where await table.list().count != 2 { try await Task.sleep(nanoseconds: 10_000_000) }
         #expect(await table.list().compactMap { $0["job"]?.stringValue } == ["recent", job.id])
     }
 }

@@ -20,8 +20,9 @@ public final class BuildServer: ConnectionHandler, @unchecked Sendable {
     let started = MonotonicClock.milliseconds()
     let configuration: ServerConfiguration
     private let ended = Latch()
-    /// Answers still to be queued (`wait`s, a `stop` or `drain`): a waiter's task resumes when its job finishes, which can
-    /// be just after the last job's end has opened `ended`; the loop stops only once they are out.
+    /// Answers still to be queued (`wait`s, a `stop` or `drain`): a waiter's task resumes when its
+    /// job finishes, which can be just after the last job's end has opened `ended`; the loop stops
+    /// only once they are out.
     private let pendingWaits = PendingAnswers()
     private let inboxes = Mutex<[ObjectIdentifier: AsyncStream<LineBuffer.Line>.Continuation]>([:])
 
