@@ -4,8 +4,8 @@
 // The header gives the functions' types, so a pointer looked up here has the signature the
 // library was built with; the library itself is never linked.
 #include "planbuild_digest.h"
+#include "planbuild_image.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <nettle/sha2.h>
@@ -35,15 +35,15 @@ const char *pbs_sha256_load(const char *library) {
     const char *result = NULL;
     if (load_state == 1) goto done;
     if (load_state == -1) { result = load_error; goto done; }
-    void *handle = dlopen(library, RTLD_NOW | RTLD_LOCAL);
+    char reason[400];
+    void *handle = pbs_load_library(library, reason, sizeof reason);
     if (handle == NULL) {
-        const char *reason = dlerror();
-        result = fail("cannot load %s (Nettle's SHA-256; Debian: libnettle8): %s", library, reason ? reason : "unknown error");
+        result = fail("cannot load %s (Nettle's SHA-256; Debian: libnettle8): %s", library, reason);
         goto done;
     }
     // Never closed: the functions are used for the rest of the process.
 #define LOOK_UP(field, name)                                                                      \
-    *(void **)&nettle.field = dlsym(handle, name);                                                \
+    *(void **)&nettle.field = pbs_library_symbol(handle, name);                                    \
     if (nettle.field == NULL) {                                                                   \
         result = fail("%s lacks %s: Nettle 3's libnettle is needed", library, name);              \
         goto done;                                                                                \

@@ -1,6 +1,5 @@
 """A build that outlives its timeout: status `timeout`, and its whole process tree is gone."""
 import json
-import os
 import time
 from pathlib import Path
 
@@ -15,8 +14,6 @@ echo $$ > "$(dirname "$0")/wrapper.pid"
 echo "building forever"
 sleep 300
 """
-
-
 
 
 def test_timeout_kills_the_whole_tree(tmp_path: Path):

@@ -119,7 +119,7 @@ public struct RunConfiguration: Sendable {
             outcome = TimeoutUpdate(seconds: seconds, previous: previous)
             // A value that stays as it is written is not written again: the rewrite would give the
             // same bytes, and a file created and renamed for each build is a cost every build paid.
-            if hadVersion, document["commands"] != nil, entry["timeout_seconds"] == .int(seconds) { return false }
+            if hadVersion, entry["timeout_seconds"] == .int(seconds) { return false }
             entry["timeout_seconds"] = .int(seconds)
             commands[key] = .object(entry)
             document["commands"] = .object(commands)

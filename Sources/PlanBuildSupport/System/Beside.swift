@@ -22,7 +22,8 @@ public enum Beside {
 }
 
 /// A plugin library beside this binary, opened once with dlopen(RTLD_NOW | RTLD_LOCAL): the remote
-/// plugin keeps its dependency (libcurl) out of every process that does not need it. Never closed: its functions are used for the rest of the process.
+/// plugin keeps its dependency (libcurl) out of every process that does not need it. Never closed:
+/// its functions are used for the rest of the process.
 package struct PluginLibrary: @unchecked Sendable {
     package let path: String
     private let handle: UnsafeMutableRawPointer
