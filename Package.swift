@@ -16,6 +16,9 @@ let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
 //   PlanBuildConfiguration run-configuration.json: timeouts and their learning, accepted warnings.
 //   PlanBuildExecution     one build: wrapper, timeout, process tree, log, diagnostics.
 //   PlanBuildCache         the build cache, local and remote, and the single run through it.
+//   PlanBuildRemoteExecution builds on a Remote Execution API cluster: the protocol's messages,
+//                          gRPC over the remote plugin, the client that turns a module build into
+//                          an action, and the worker that runs actions for the cluster.
 //   PlanBuildOrchestration many builds in dependency order, their progress events, reports and exports.
 //   PlanBuildPresentation  TOON/JSON/JUnit/SARIF/trace renderings and the live display's state.
 //   PlanBuildScripts       every script's command line (both generations), answered on top of
@@ -36,7 +39,7 @@ let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
 //                       libcurl and its TLS library must not cost every shim start either.
 
 /// The core's layers, bottom up. scripts/fuzz compiles them in this order, read from this line.
-let coreLayers = ["PlanBuildSupport", "PlanBuildModel", "PlanBuildParsing", "PlanBuildConfiguration", "PlanBuildExecution", "PlanBuildCache", "PlanBuildOrchestration", "PlanBuildPresentation", "PlanBuildScripts"]
+let coreLayers = ["PlanBuildSupport", "PlanBuildModel", "PlanBuildParsing", "PlanBuildConfiguration", "PlanBuildExecution", "PlanBuildCache", "PlanBuildRemoteExecution", "PlanBuildOrchestration", "PlanBuildPresentation", "PlanBuildScripts"]
 
 /// The layers the build server and its client import: it runs builds through a gate
 /// (execution), relays progress events and renders results and status (orchestration,
@@ -54,8 +57,10 @@ let coreTargets: [Target] = [
                                                        "PlanBuildConfiguration"]),
     .target(name: "PlanBuildCache", dependencies: ["CPlanBuildSupport", "PlanBuildSupport", "PlanBuildModel", "PlanBuildConfiguration",
                                                    "PlanBuildExecution"]),
+    .target(name: "PlanBuildRemoteExecution", dependencies: ["CPlanBuildSupport", "PlanBuildSupport", "PlanBuildModel", "PlanBuildConfiguration",
+                                                             "PlanBuildExecution", "PlanBuildCache"]),
     .target(name: "PlanBuildOrchestration", dependencies: ["PlanBuildSupport", "PlanBuildModel", "PlanBuildConfiguration",
-                                                           "PlanBuildExecution", "PlanBuildCache"]),
+                                                           "PlanBuildExecution", "PlanBuildCache", "PlanBuildRemoteExecution"]),
     .target(name: "PlanBuildPresentation", dependencies: ["PlanBuildSupport", "PlanBuildModel", "PlanBuildExecution", "PlanBuildCache",
                                                           "PlanBuildOrchestration"]),
     .target(name: "PlanBuildScripts", dependencies: ["PlanBuildSupport", "PlanBuildModel", "PlanBuildParsing", "PlanBuildConfiguration",
