@@ -46,6 +46,15 @@ public struct ContentHasher: Sendable {
         return Self.hex(digest)
     }
 
+    /// The hex SHA-256 of bytes (an encoded message named by its digest).
+    public func hexDigest(ofBytes bytes: [UInt8]) -> String {
+        var digest = [UInt8](repeating: 0, count: 32)
+        bytes.withUnsafeBytes { buffer in
+            digest.withUnsafeMutableBufferPointer { pbs_sha256_bytes(buffer.baseAddress, buffer.count, $0.baseAddress!) }
+        }
+        return Self.hex(digest)
+    }
+
     /// A hash fed piece by piece (a download hashed while it streams to its file).
     public func stream() -> Stream { Stream(hasher: self) }
 

@@ -9,27 +9,34 @@ import PlanBuildModel
 /// Each pattern is a folder relative to the project and one name pattern inside it (fnmatch(3));
 /// a restored file must be named exactly as `folder/name` with a name that matches: no other
 /// folder (above, below or beside), no other module's folder.
-struct DeclaredOutputs: Equatable, Sendable {
-    struct Pattern: Equatable, Sendable {
+package struct DeclaredOutputs: Equatable, Sendable {
+    package struct Pattern: Equatable, Sendable {
         /// Relative to the project, without glob characters for a pattern a remote record may name.
-        let folder: String
+        package let folder: String
         /// One path component: a glob (`*.jar`) or a literal file name (npm's `main`).
-        let name: String
+        package let name: String
+
+        package init(folder: String, name: String) {
+            self.folder = folder
+            self.name = name
+        }
 
         /// A literal name: the build is expected to leave exactly this file.
-        var isExact: Bool { !name.contains(where: { "*?[".contains($0) }) }
+        package var isExact: Bool { !name.contains(where: { "*?[".contains($0) }) }
         /// The pattern as glob(3) expands it below the project.
-        var glob: String { folder.isEmpty ? name : folder + "/" + name }
-        var restorable: Bool { !folder.contains(where: { "*?[".contains($0) }) }
+        package var glob: String { folder.isEmpty ? name : folder + "/" + name }
+        package var restorable: Bool { !folder.contains(where: { "*?[".contains($0) }) }
 
-        func matches(_ file: String) -> Bool {
+        package func matches(_ file: String) -> Bool {
             fnmatch(name, file, FNM_PERIOD) == 0
         }
     }
 
-    let patterns: [Pattern]
+    package let patterns: [Pattern]
 
-    static func of(_ module: ProjectArchitecture.Module, projectDirectory: String) -> DeclaredOutputs {
+    package init(patterns: [Pattern]) { self.patterns = patterns }
+
+    package static func of(_ module: ProjectArchitecture.Module, projectDirectory: String) -> DeclaredOutputs {
         // A module folder that is not below the project declares nothing the cache may touch.
         guard let base = InputScanner.normalise(module.path) else { return DeclaredOutputs(patterns: []) }
         func below(_ path: String) -> String { base.isEmpty ? path : path.isEmpty ? base : base + "/" + path }
@@ -60,7 +67,7 @@ struct DeclaredOutputs: Equatable, Sendable {
 
     /// The pattern a project-relative file path belongs to, or nil: the path must be
     /// `folder/name` of a restorable pattern, with `name` one plain component it matches.
-    func pattern(of path: String) -> Pattern? {
+    package func pattern(of path: String) -> Pattern? {
         guard let parts = DirectoryHandle.components(path), parts.joined(separator: "/") == path else { return nil }
         let name = parts[parts.count - 1]
         let folder = parts.dropLast().joined(separator: "/")
@@ -68,7 +75,7 @@ struct DeclaredOutputs: Equatable, Sendable {
     }
 
     /// For messages: the patterns as `folder/name`.
-    var description: String {
+    package var description: String {
         patterns.isEmpty ? "none" : patterns.map(\.glob).joined(separator: ", ")
     }
 }

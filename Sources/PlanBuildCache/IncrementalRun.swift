@@ -28,6 +28,9 @@ public final class IncrementalRun: Sendable {
         /// of files replaces the scan, so unchanged files are neither stat'ed nor read. nil:
         /// the process-wide one when WarmWatchers is on, else a scan.
         public var watcher: ProjectWatcher?
+        /// List and hash every build's inputs even with `disabled`: remote execution sends them
+        /// (nothing is taken from or added to the cache all the same).
+        public var listInputs = false
         public init(disabled: Bool = false, forced: Set<String> = [], remoteURL: String? = nil, remoteWrite: Bool = false,
                     useRemote: Bool = false) {
             self.disabled = disabled
@@ -64,7 +67,7 @@ public final class IncrementalRun: Sendable {
                 now: Int = Int(time(nil))) throws(PlanBuildError) {
         // `--no-cache`: every build runs and nothing is recorded, so nothing is scanned, hashed or
         // asked of a server either (libnettle is not even opened); only the reason is kept.
-        guard !request.disabled else {
+        guard !request.disabled || request.listInputs else {
             self.remote = nil
             self.remoteHits = []
             self.store = BuildCacheStore(layout: layout)
@@ -317,6 +320,14 @@ public final class IncrementalRun: Sendable {
         self.modules = byName
         self.globalManifest = globalManifest
         self.disabled = request.disabled
+    }
+
+    /// What a build of `plan.builds[index]` reads, for running it on another machine
+    /// (ActionInputs); nil when this run listed no inputs (`--no-cache` without `listInputs`).
+    package func actionInputs(at index: Int) -> ActionInputs? {
+        guard prepared.indices.contains(index), let module = modules[builds[index].module] else { return nil }
+        return ActionInputs(module: module, moduleManifest: prepared[index].moduleManifest, globalManifest: globalManifest,
+                            modules: modules, projectDirectory: store.layout.projectDir)
     }
 
     /// The digest of the inputs of `plan.builds[index]`; nil with `--no-cache`, which computes none.

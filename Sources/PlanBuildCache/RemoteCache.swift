@@ -109,11 +109,6 @@ public final class RemoteCache: @unchecked Sendable {
         /// Noted, and the server is asked nothing more this run: unreachable, deadline passed,
         /// redirected, or the run's budget spent.
         case givenUp
-
-        var isGivenUp: Bool {
-            if case .givenUp = self { return true }
-            return false
-        }
     }
 
     /// The deadline of a request moving `bytes` of declared content.
@@ -224,142 +219,19 @@ public final class RemoteCache: @unchecked Sendable {
         note("\(reason); refused")
     }
 
-    /// A file downloaded and checked, waiting in its folder under a temporary name.
-    private struct Staged {
-        let folder: DirectoryHandle
-        let temporary: String
-        let file: RemoteRecord.File
-    }
-
-    /// What a restore put in place.
-    private struct Placed {
-        /// The log's local path, when the record has a log.
-        let logPath: String?
-    }
-
-    /// Downloads every blob of `remote` next to its destination and renames them all into place;
-    /// nil when anything failed (noted; no temporary is left).
-    private func restore(_ remote: RemoteRecord, module: String) -> Placed? {
-        var staged: [Staged] = []
-        var placed = false
-        defer { if !placed { for entry in staged { try? entry.folder.remove(entry.temporary) } } }
-        let project: DirectoryHandle
-        do {
-            project = try DirectoryHandle.open(layout.projectDir)
-        } catch {
-            note("cannot open the project folder: \(error.reason)")
-            return nil
-        }
-        var folders: [String: DirectoryHandle] = [:]
-        for file in remote.artifacts {
-            let folder: DirectoryHandle
-            do {
-                if let known = folders[file.folder] {
-                    folder = known
-                } else {
-                    // Made when missing; a link anywhere below the project refuses it.
-                    folder = file.folder.isEmpty ? project : try project.folder(file.folder, create: true)
-                    folders[file.folder] = folder
-                }
-            } catch {
-                note("the output folder of \(module) cannot be used: \(error.description); refused")
-                return nil
-            }
-            guard let temporary = download(file, into: folder, for: module) else { return nil }
-            staged.append(Staged(folder: folder, temporary: temporary, file: file))
-        }
-        var logPath: String?
-        if let log = remote.log {
-            let scope = LogFiles.sanitizedScope(module)
-            let folder: DirectoryHandle
-            do {
-                folder = try DirectoryHandle.open(layout.planDir).folder("temp/build-output/\(scope)", create: true)
-            } catch {
-                note("the log folder of \(module) cannot be used: \(error.description); refused")
-                return nil
-            }
-            guard let temporary = download(log, into: folder, for: module) else { return nil }
-            staged.append(Staged(folder: folder, temporary: temporary, file: log))
-            logPath = FileSystem.join(FileSystem.join(FileSystem.absolute(layout.buildOutputDir), scope), log.name)
-        }
-        placed = true
-        for (index, entry) in staged.enumerated() {
-            do {
-                try entry.folder.rename(entry.temporary, to: entry.file.name)
-            } catch {
-                for later in staged[(index + 1)...] { try? later.folder.remove(later.temporary) }
-                note("cannot put \(entry.file.path) of \(module) in place: \(error.reason)")
-                return nil
+    /// Puts the blobs of `remote` in place (OutputRestore), each fetched from `cas/{sha256}`.
+    private func restore(_ remote: RemoteRecord, module: String) -> OutputRestore.Placed? {
+        let restore = OutputRestore(layout: layout, hasher: hasher) { [self] problem in note(problem) }
+        return restore.restore(artifacts: remote.artifacts, log: remote.log, module: module) { [self] file, receive in
+            switch ask("GET", "cas/\(file.sha256)", bytes: file.size, receive: receive) {
+            case .status(200, let bytes):
+                monitor.withLock { counts.bytesDown += bytes }
+                return .complete
+            case .status(let status, _): return .failed("the server answered HTTP \(status)")
+            case .cut: return .cut
+            case .givenUp: return .failed(nil) // already noted
             }
         }
-        // Each is there as a regular file of its size (what a later local hit checks too).
-        for entry in staged {
-            guard let info = entry.folder.status(entry.file.name), (info.st_mode & S_IFMT) == S_IFREG,
-                  Int64(info.st_size) == entry.file.size else {
-                note("\(entry.file.path) of \(module) is not in place after the restore")
-                return nil
-            }
-        }
-        return Placed(logPath: logPath)
-    }
-
-    /// GETs the blob of `file` into a new hidden temporary file in `folder`: cut past its declared
-    /// size, hashed as it streams. The temporary's name, or nil (noted, removed) when it is not
-    /// exactly the declared content.
-    private func download(_ file: RemoteRecord.File, into folder: DirectoryHandle, for module: String) -> String? {
-        let temporary: (descriptor: Int32, name: String)
-        do {
-            temporary = try folder.createTemporary(for: file.name, hidden: true)
-        } catch {
-            note("cannot create a file in \(folder.path): \(error.reason)")
-            return nil
-        }
-        let stream = hasher.stream()
-        var received: Int64 = 0
-        var tooLong = false
-        var writeFailure: FileError?
-        let answer = ask("GET", "cas/\(file.sha256)", bytes: file.size) { chunk in
-            guard received + Int64(chunk.count) <= file.size else {
-                tooLong = true
-                return false
-            }
-            do throws(FileError) {
-                try SystemCall.writeAll(temporary.descriptor, chunk, path: FileSystem.join(folder.path, temporary.name))
-            } catch {
-                writeFailure = error
-                return false
-            }
-            stream.update(chunk)
-            received += Int64(chunk.count)
-            return true
-        }
-        close(temporary.descriptor)
-        let blob = "cas/\(file.sha256) (\(file.path) of \(module))"
-        var problem: String?
-        switch answer {
-        case .status(200, let bytes):
-            monitor.withLock { counts.bytesDown += bytes }
-            if received != file.size || stream.finish() != file.sha256 {
-                problem = "blob \(blob) does not match its SHA-256 and size; not used"
-            }
-        case .status(let status, _):
-            problem = "the server answered HTTP \(status) for \(blob)"
-        case .cut:
-            if let writeFailure {
-                problem = "cannot write \(writeFailure.path): \(writeFailure.reason)"
-            } else {
-                problem = tooLong ? "blob \(blob) is longer than its declared \(file.size) bytes; cut and not used"
-                                  : "the transfer of \(blob) was cut"
-            }
-        case .givenUp:
-            break // already noted
-        }
-        if answer.isGivenUp || problem != nil {
-            if let problem { note(problem) }
-            try? folder.remove(temporary.name)
-            return nil
-        }
-        return temporary.name
     }
 
     // MARK: Writing

@@ -17,14 +17,7 @@ import PlanBuildModel
 /// without artifacts is refused: such builds are cached on their own machine only.
 struct RemoteRecord {
     /// One file to restore: `name` inside `folder` (relative to the project, or the log folder).
-    struct File: Equatable {
-        let folder: String
-        let name: String
-        let size: Int64
-        let sha256: String
-
-        var path: String { folder.isEmpty ? name : folder + "/" + name }
-    }
+    typealias File = OutputRestore.File
 
     struct Refusal: Error, Equatable {
         let reason: String
@@ -33,7 +26,7 @@ struct RemoteRecord {
     /// A record is a few kilobytes; more is not a record.
     static let maximumBytes = 1 << 20
     /// The largest artifact or log a record may declare (the blob's GET is cut at its declared size).
-    static let maximumFileSize: Int64 = 4 << 30
+    static let maximumFileSize = OutputRestore.maximumFileSize
 
     let record: CacheRecord
     let artifacts: [File]
@@ -95,23 +88,15 @@ struct RemoteRecord {
         guard let size = value[sizeKey]?.intValue, size >= 0, Int64(size) <= maximumFileSize else {
             throw Refusal(reason: "\(subject) declares no usable size for \(what)")
         }
-        guard let sha256 = value[hashKey]?.stringValue, isDigest(sha256) else {
+        guard let sha256 = value[hashKey]?.stringValue, OutputRestore.isDigest(sha256) else {
             throw Refusal(reason: "\(subject) declares no usable SHA-256 for \(what)")
         }
         return (Int64(size), sha256)
     }
 
-    static func isDigest(_ text: String) -> Bool {
-        text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
-    }
-
     /// A path from the server, shown in a message: quoted, at most 120 characters, control
     /// characters (a terminal's escape sequences, line breaks) shown as `?`.
     private static func quoted(_ text: String) -> String {
-        var shown = ""
-        for scalar in text.unicodeScalars.prefix(120) {
-            shown.unicodeScalars.append(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) ? "?" : scalar)
-        }
-        return "\"\(shown)\(text.unicodeScalars.count > 120 ? "…" : "")\""
+        "\"\(OneLine.untrusted(text, limit: 120))\""
     }
 }

@@ -46,6 +46,8 @@ public struct BuildRequest: Sendable {
     /// The build cache's digest of the build's inputs, when the caller computed one: the gate
     /// joins a build that already runs only when its inputs are known to be the same.
     package var inputDigest: String?
+    /// Where the build's process runs (a remote execution cluster's); nil: here, as a child.
+    package var processLauncher: (any ProcessLaunching)?
 
     /// The timeout to start from when nothing was learned and the caller named none: 300 s.
     public static let defaultTimeout = 300
@@ -200,13 +202,17 @@ public enum BuildExecutor {
                 result.logFile = log.path
                 return result
             }
-            let mavenLog = MavenLogOption.forBuild(system: request.system, words: arguments.words, logPath: log.path)
-            let outcome = ProcessRunner.run(launcher.argv + arguments.words + (mavenLog?.arguments ?? []),
-                                            workingDirectory: workingDirectory,
-                                            environment: environment,
-                                            outputDescriptor: log.descriptor,
-                                            timeoutMilliseconds: lookup.seconds &* 1000, cancellation: cancellation,
-                                            graceMilliseconds: request.graceMilliseconds, fileMask: request.fileMask)
+            // Maven's `-l FILE` names a file of this machine: a build run elsewhere leaves Maven's
+            // output on its standard output, which is captured into the same log.
+            let mavenLog = request.processLauncher != nil ? nil
+                : MavenLogOption.forBuild(system: request.system, words: arguments.words, logPath: log.path)
+            let launch = ProcessLaunch(arguments: launcher.argv + arguments.words + (mavenLog?.arguments ?? []),
+                                       workingDirectory: workingDirectory, environment: environment,
+                                       overrides: request.environmentOverrides, outputDescriptor: log.descriptor,
+                                       timeoutMilliseconds: lookup.seconds &* 1000,
+                                       graceMilliseconds: request.graceMilliseconds, fileMask: request.fileMask)
+            let outcome = request.processLauncher?.run(launch, cancellation: cancellation)
+                ?? launch.runLocally(cancellation: cancellation)
             close(log.descriptor)
             mavenLog?.merge(into: log.path)
 
@@ -222,7 +228,7 @@ public enum BuildExecutor {
             case .success(let process):
                 result = BuildResult(process, logFile: log.path, command: commandLine, timeoutUsed: lookup.seconds)
                 launcher.describe(into: &result)
-                if request.learnTimeout {
+                if request.learnTimeout && request.processLauncher?.reusedResult != true {
                     configuration.learn(from: process, key: key, timeoutUsed: lookup.seconds,
                                         timeoutWasLearned: request.fixedTimeoutSeconds == nil)
                 }

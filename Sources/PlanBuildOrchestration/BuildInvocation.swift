@@ -52,7 +52,8 @@ public enum BuildInvocation: Equatable, Sendable {
 enum ProcessBuild {
     static func run(words: [String], module: String, command: String, layout: ProjectLayout,
                     timeoutSeconds: Int?, learn: Bool, cancellation: CancellationToken?,
-                    environment: [String]? = nil, fileMask: Int? = nil) -> BuildResult {
+                    environment: [String]? = nil, fileMask: Int? = nil,
+                    processLauncher: (any ProcessLaunching)? = nil) -> BuildResult {
         let commandLine = ShellWords.join(words)
         let configuration = RunConfiguration(layout: layout)
         let key = "command:\(command)@\(module)"
@@ -73,16 +74,17 @@ enum ProcessBuild {
             return BuildResult.notStarted(BuildResult.ErrorKind.logFileFailed, command: commandLine, message: "cannot create the log file: \(error)")
         }
         defer { close(log.descriptor) }
-        let outcome = ProcessRunner.run(words, workingDirectory: FileSystem.absolute(layout.projectDir), environment: environment,
-                                        outputDescriptor: log.descriptor, timeoutMilliseconds: timeout &* 1000,
-                                        cancellation: cancellation, fileMask: fileMask)
+        let launch = ProcessLaunch(arguments: words, workingDirectory: FileSystem.absolute(layout.projectDir),
+                                   environment: environment, overrides: [], outputDescriptor: log.descriptor,
+                                   timeoutMilliseconds: timeout &* 1000, fileMask: fileMask)
+        let outcome = processLauncher?.run(launch, cancellation: cancellation) ?? launch.runLocally(cancellation: cancellation)
         switch outcome {
         case .failure(let error):
             var result = BuildResult.notStarted(BuildResult.ErrorKind.executionFailed, command: commandLine, message: error.description)
             result.logFile = log.path
             return result
         case .success(let process):
-            if learn {
+            if learn && processLauncher?.reusedResult != true {
                 configuration.learn(from: process, key: key, timeoutUsed: timeout, timeoutWasLearned: timeoutSeconds == nil)
             }
             return BuildResult(process, logFile: log.path, command: commandLine, timeoutUsed: timeout)

@@ -25,6 +25,16 @@ public enum OneLine {
         return String(output)
     }
 
+    /// A text from a server, shown in a message: at most `limit` characters (then `…`), control
+    /// characters (a terminal's escape sequences, line breaks) shown as `?`.
+    package static func untrusted(_ text: String, limit: Int) -> String {
+        var shown = ""
+        for scalar in text.unicodeScalars.prefix(limit) {
+            shown.unicodeScalars.append(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) ? "?" : scalar)
+        }
+        return shown + (text.unicodeScalars.count > limit ? "…" : "")
+    }
+
     /// One TOON cell: escaped (a raw tab or line break would break the table), `-` for a missing
     /// value such as an unknown file or line (nothing with `dash` false), anything but a string or
     /// a number as compact JSON.
