@@ -477,6 +477,11 @@ char *pb_cache(const char *request_json);
  *            "remote_cache": "http://…"?   (a shared cache, as --remote-cache; overrides
  *                                           incremental.remote.url and PLANBUILD_REMOTE_CACHE),
  *            "remote_cache_write": false?  (true: upload successful builds, as --remote-cache-write),
+ *            "remote_execution": "grpc://…"? (each build runs on this Remote Execution API server, as
+ *                                           --remote-execution; overrides incremental.remote_execution.url;
+ *                                           a build the server cannot take runs here, one warning),
+ *            "remote_instance": "main"?    (the server's instance name, as --instance; needs
+ *                                           remote_execution),
  *            "events": "run.jsonl"?        (every event as a JSON line, the callback's JSON plus
  *                                           "monotonic_ms", written as it happens; "-": stderr),
  *            "trace": "run.trace.json"?    (Chrome trace-event JSON of the run),
@@ -542,7 +547,11 @@ char *pb_cache(const char *request_json);
  *                       inputs_changed | dependency_changed | global_input_changed | command_changed |
  *                       artifact_missing | expired | forced | disabled, "added","modified","deleted"
  *                       (first 20 project-relative paths each), "added_count","modified_count",
- *                       "deleted_count", "dependencies"? | "artifacts"?})}…],
+ *                       "deleted_count", "dependencies"? | "artifacts"?}),
+ *                       "executed"? ("remote": ran on the remote execution cluster, or its
+ *                       ActionCache had the result — then "cached" with "cache": "remote";
+ *                       "local": ran here after the cluster could not be used; absent without
+ *                       remote execution), "worker"? (the cluster's worker that ran it)}…],
  *            "cache_warnings"?: ["…"] (a corrupt record, a cache that could not be used),
  *            "stats":{"average_seconds","fastest":{"module","duration_seconds"},"slowest":{…}},
  *            "handle":H, "text": "…" (with "format")}

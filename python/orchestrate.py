@@ -46,7 +46,8 @@ def _text_or_none(name, value):
 def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure=False, on_progress=None,
              project_dir='.', timeout=None, mode=None, format=None, *, project_dir_option=None, progress_lines=False,
              cache=True, force=None, events=None, trace=None, junit=None, sarif=None, remote_cache=None,
-             remote_cache_write=False, execution_mode=None, affected=False, base=None, head=None, dry_run=False):
+             remote_cache_write=False, execution_mode=None, affected=False, base=None, head=None, dry_run=False,
+             remote_execution=None, remote_instance=None):
     """Run ``command`` over ``modules`` (default: every module that has it); returns the report dict.
 
     ``on_progress(event)`` receives each progress event (a dict); an exception it raises is
@@ -57,6 +58,8 @@ def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure
     ``cache`` False ignores the build cache (--no-cache); ``force`` names modules rebuilt even when cached.
     ``remote_cache`` is a shared cache's URL (--remote-cache); ``remote_cache_write`` True uploads
     successful builds to it (--remote-cache-write).
+    ``remote_execution`` is a Remote Execution API server's URL, grpc://HOST:PORT (--remote-execution):
+    each build runs there; ``remote_instance`` its instance name (--instance).
     ``events``, ``trace``, ``junit``, ``sarif``: files the library writes (docs/events.md: JSON Lines
     of every event, '-' for stderr; Chrome trace-event JSON; JUnit XML; SARIF 2.1.0).
     ``execution_mode``: 'in_process', 'server' or 'auto' (None: the library's default, auto): where the
@@ -83,6 +86,8 @@ def run_many(command, modules=None, jobs=None, sequential=False, stop_on_failure
                                  junit=_path_or_none('junit', junit), sarif=_path_or_none('sarif', sarif),
                                  remote_cache=_text_or_none('remote_cache', remote_cache),
                                  remote_cache_write=True if remote_cache_write else None,
+                                 remote_execution=_text_or_none('remote_execution', remote_execution),
+                                 remote_instance=_text_or_none('remote_instance', remote_instance),
                                  execution_mode=_text_or_none('execution_mode', execution_mode),
                                  affected=True if affected else None, base=_text_or_none('base', base),
                                  head=_text_or_none('head', head), dry_run=True if dry_run else None)
@@ -155,6 +160,7 @@ def main(argv=None):
                           format=get('format') or 'toon', cache=not get('no_cache'), force=get('force'),
                           events=get('events'), trace=get('trace'), junit=get('junit'), sarif=get('sarif'),
                           remote_cache=get('remote_cache'), remote_cache_write=get('remote_cache_write'),
+                          remote_execution=get('remote_execution'), remote_instance=get('remote_instance'),
                           execution_mode=get('execution_mode'))
     except _planbuild.PlanBuildError as error:
         if error.error == 'invalid_request':  # options the library refused (--jobs with --sequential)

@@ -16,6 +16,8 @@ package struct ActionInputs: Sendable {
     }
 
     package let module: String
+    /// The module's build systems (what a worker must have to build it).
+    package let buildSystems: [BuildSystem]
     package let files: [File]
     /// The files a build of the module is declared to leave: the only ones brought back.
     package let outputs: DeclaredOutputs
@@ -46,12 +48,14 @@ package struct ActionInputs: Sendable {
             }
         }
         self.module = module.name
+        self.buildSystems = module.buildSystems.compactMap { BuildSystem(name: $0) }
         self.files = byPath.keys.sorted().map { byPath[$0]! }
         self.outputs = DeclaredOutputs.of(module, projectDirectory: projectDirectory)
     }
 
-    package init(module: String, files: [File], outputs: DeclaredOutputs) {
+    package init(module: String, buildSystems: [BuildSystem] = [], files: [File], outputs: DeclaredOutputs) {
         self.module = module
+        self.buildSystems = buildSystems
         self.files = files
         self.outputs = outputs
     }

@@ -3,6 +3,7 @@ import PlanBuildModel
 import PlanBuildConfiguration
 import PlanBuildExecution
 import PlanBuildCache
+import PlanBuildRemoteExecution
 
 /// Options of an orchestrated run.
 public struct OrchestrationOptions: Sendable {
@@ -34,6 +35,10 @@ public struct OrchestrationOptions: Sendable {
     public var scripts: any ScriptRuns
     /// `--affected`: only the modules whose files differ between two git states, and their dependents.
     public var affected: AffectedRequest?
+    /// `--remote-execution grpc://HOST:PORT` and `--instance NAME`: each build runs on that
+    /// cluster (RemoteExecutionSettings.resolve, over `incremental.remote_execution`).
+    public var remoteExecutionURL: String?
+    public var remoteInstance: String?
 
     public init(scripts: any ScriptRuns, jobs: Int? = nil, sequential: Bool = false, stopOnFailure: Bool = false,
                 timeoutSeconds: Int? = nil, modules: [String]? = nil, mode: WarningMode = .actionable) {
@@ -50,6 +55,7 @@ public struct OrchestrationOptions: Sendable {
     /// the Python shims all come through here): a limit and "one at a time" cannot both be asked for.
     public func validate() throws(PlanBuildError) {
         try Self.validate(jobs: jobs, sequential: sequential)
+        try RemoteExecutionSettings.validate(url: remoteExecutionURL, instance: remoteInstance)
     }
 
     /// The same rules on the values alone, for a command line checked before anything is built.
@@ -77,7 +83,8 @@ public enum Orchestrator {
                            progress: ProgressHandler = { _ in }) throws(PlanBuildError) -> RunReport {
         let prepared = try prepare(command: command, options: options, layout: layout, useRemote: true)
         let run = OrchestratedRun(plan: prepared.plan, options: options, layout: layout, cancellation: cancellation,
-                                  incremental: prepared.incremental, cacheProblems: prepared.cacheProblems, command: command)
+                                  incremental: prepared.incremental, cacheProblems: prepared.cacheProblems, command: command,
+                                  remoteExecution: prepared.remoteExecution)
         return run.execute(progress: progress)
     }
 
@@ -91,6 +98,8 @@ public enum Orchestrator {
         let incremental: IncrementalRun?
         let cacheProblems: [String]
         let affected: (changes: GitChanges, modules: Set<String>)?
+        /// The cluster the builds run on; nil: here.
+        let remoteExecution: RemoteExecutionRun?
     }
 
     static func prepare(command: String, options: OrchestrationOptions, layout: ProjectLayout,
@@ -109,19 +118,35 @@ public enum Orchestrator {
         }
         var cacheProblems: [String] = []
         var incremental: IncrementalRun?
+        let settings = IncrementalSettings.load(layout)
+        // Only a run asks a cluster (a dry run says what it would do without it).
+        let remoteSettings = useRemote ? RemoteExecutionSettings.resolve(file: settings.remoteExecution, url: options.remoteExecutionURL,
+                                                                         instance: options.remoteInstance) : nil
         do {
             var request = options.cache
             request.useRemote = useRemote
+            // An action names its input files, also when the cache is off.
+            request.listInputs = remoteSettings != nil
             if request.environment == nil { request.environment = options.environment }
             incremental = try IncrementalRun(plan: plan, architecture: architecture, layout: layout,
-                                             settings: IncrementalSettings.load(layout), request: request)
+                                             settings: settings, request: request)
             cacheProblems = incremental?.problems ?? []
         } catch {
             // The cache is an optimisation: without it every build runs, as before, and the report says why.
             cacheProblems = ["build cache not used: \(error.message)"]
         }
+        var remoteExecution: RemoteExecutionRun?
+        if let remoteSettings {
+            // Like the cache, the cluster is an optimisation: without it every build runs here.
+            do {
+                guard incremental != nil else { throw PlanBuildError(.cacheUnavailable, "the build's inputs could not be listed") }
+                remoteExecution = try RemoteExecutionRun(settings: remoteSettings, layout: layout, hasher: try ContentHasher.shared())
+            } catch {
+                cacheProblems.append("remote execution not used: \(error.message); built locally")
+            }
+        }
         return Prepared(architecture: architecture, fullPlan: fullPlan, plan: plan, incremental: incremental,
-                        cacheProblems: cacheProblems, affected: affected)
+                        cacheProblems: cacheProblems, affected: affected, remoteExecution: remoteExecution)
     }
 }
 
@@ -159,6 +184,7 @@ final class OrchestratedRun: @unchecked Sendable {
     private let expectedMilliseconds: [Int?]
     private let priority: [Int]
     private let incremental: IncrementalRun?
+    private let remoteExecution: RemoteExecutionRun?
     // Guarded by `monitor` once builds run.
     private var cacheProblems: [String]
 
@@ -172,9 +198,13 @@ final class OrchestratedRun: @unchecked Sendable {
     private var failureSeen = false
     /// Uploads to the remote cache still going; the run returns when they are done.
     private var uploading = 0
+    /// The builds sent to a cluster, by index: where each ran.
+    private var launchers: [Int: RemoteBuildLauncher] = [:]
 
     init(plan: OrchestrationPlan, options: OrchestrationOptions, layout: ProjectLayout, cancellation: CancellationToken,
-         incremental: IncrementalRun? = nil, cacheProblems: [String] = [], command: String? = nil) {
+         incremental: IncrementalRun? = nil, cacheProblems: [String] = [], command: String? = nil,
+         remoteExecution: RemoteExecutionRun? = nil) {
+        self.remoteExecution = remoteExecution
         self.command = command ?? plan.builds.first?.command ?? ""
         self.plan = plan
         self.incremental = incremental
@@ -230,6 +260,7 @@ final class OrchestratedRun: @unchecked Sendable {
         var report = monitor.withLock { RunReport(command: command, builds: reports, durationMilliseconds: elapsed) }
         report.cacheProblems = monitor.withLock { cacheProblems }
         if let warning = incremental?.remote?.warning { report.cacheProblems.append(warning) }
+        if let warning = remoteExecution?.warning { report.cacheProblems.append(warning) }
         if let incremental {
             let hits = report.builds.filter { $0.status == .cached }
             let misses = report.builds.filter { $0.ran && $0.status != .cached }.count
@@ -360,7 +391,7 @@ final class OrchestratedRun: @unchecked Sendable {
     /// same build of another run), and its start is reported then.
     private func performGated(_ index: Int) -> BuildResult {
         let build = plan.builds[index]
-        guard let gate = options.gate else { return perform(build, cancellation: cancellation) }
+        guard let gate = options.gate else { return perform(index, cancellation: cancellation) }
         let identity = GatedBuild.identity(["orchestrated", build.module, build.command, build.commandLine, options.mode.rawValue,
                                             options.timeoutSeconds.map(String.init) ?? "learned", String(options.learnTimeouts)],
                                            environment: options.environment, fileMask: options.fileMask)
@@ -373,12 +404,13 @@ final class OrchestratedRun: @unchecked Sendable {
                 startedUnreported.append(index)
             }
             monitor.signal()
-        }, work: { [self] token in perform(build, cancellation: token) })
+        }, work: { [self] token in perform(index, cancellation: token) })
         if let result { return result }
         return BuildResult(ProcessOutcome(ending: .cancelled, durationMilliseconds: 0), logFile: "", command: build.commandLine, timeoutUsed: 0)
     }
 
-    private func perform(_ build: PlannedBuild, cancellation: CancellationToken) -> BuildResult {
+    private func perform(_ index: Int, cancellation: CancellationToken) -> BuildResult {
+        let build = plan.builds[index]
         let invocation: BuildInvocation
         do {
             invocation = try BuildInvocation.from(commandLine: build.commandLine, scripts: options.scripts)
@@ -396,6 +428,7 @@ final class OrchestratedRun: @unchecked Sendable {
             request.learnTimeout = options.learnTimeouts
             request.environment = options.environment
             request.fileMask = options.fileMask
+            request.processLauncher = remoteLauncher(index, system: engine.system)
             do {
                 return try options.scripts.run(request, exports: engine.exports, cancellation: cancellation)
             } catch {
@@ -404,8 +437,18 @@ final class OrchestratedRun: @unchecked Sendable {
         case .process(let words):
             return ProcessBuild.run(words: words, module: build.module, command: build.command, layout: layout,
                                     timeoutSeconds: options.timeoutSeconds, learn: options.learnTimeouts,
-                                    cancellation: cancellation, environment: options.environment, fileMask: options.fileMask)
+                                    cancellation: cancellation, environment: options.environment, fileMask: options.fileMask,
+                                    processLauncher: remoteLauncher(index, system: nil))
         }
+    }
+
+    /// Where build `index` runs when the run has a cluster: there (its inputs listed), else here
+    /// (nil). `system`: the build's tool; nil: the module's build systems.
+    private func remoteLauncher(_ index: Int, system: BuildSystem?) -> RemoteBuildLauncher? {
+        guard let remoteExecution, let inputs = incremental?.actionInputs(at: index) else { return nil }
+        let launcher = remoteExecution.launcher(inputs: inputs, systems: system.map { [$0] } ?? inputs.buildSystems)
+        monitor.withLock { launchers[index] = launcher }
+        return launcher
     }
 
     private func record(_ result: BuildResult, at index: Int) {
@@ -424,6 +467,18 @@ final class OrchestratedRun: @unchecked Sendable {
         report.timeoutUsedSeconds = result.timeoutUsedSeconds
         // cached: never from orchestration (it has the cache of its own), so never shown as such.
         report.status = result.status == .cached ? .success : BuildReport.Status(result)
+        switch launchers[index]?.placement {
+        case .remote(let worker, let cached)?:
+            report.executed = "remote"
+            report.worker = worker.isEmpty ? nil : worker
+            // The cluster's ActionCache had the result: nothing ran, as with a shared cache's hit.
+            if cached && report.status == .success {
+                report.status = .cached
+                report.cacheSource = "remote"
+            }
+        case .local?: report.executed = "local"
+        case nil: break
+        }
         if report.status == .error && report.errors.isEmpty, let message = result.message {
             report.reason = message
         }

@@ -31,6 +31,11 @@ public struct BuildReport: Equatable, Sendable {
     public var cacheMiss: CacheMiss?
     /// A cache hit: `local` (this machine's cache) or `remote` (the shared cache, just downloaded).
     public var cacheSource: String?
+    /// With remote execution: `remote` (the cluster ran it, or had its result) or `local` (run
+    /// here after the cluster could not be used); nil without remote execution.
+    public var executed: String?
+    /// The cluster's worker that ran it (ExecutedActionMetadata.worker), when it said.
+    public var worker: String?
     /// The limit the build ran with, in seconds (a timeout's line says it).
     public var timeoutUsedSeconds: Int?
 

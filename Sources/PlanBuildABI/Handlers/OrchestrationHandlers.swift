@@ -114,6 +114,8 @@ enum OrchestrationHandlers {
                                                forced: Set(try request.stringList("force") ?? []),
                                                remoteURL: try request.optionalString("remote_cache"),
                                                remoteWrite: try request.optionalBool("remote_cache_write") ?? false)
+        options.remoteExecutionURL = try request.optionalString("remote_execution")
+        options.remoteInstance = try request.optionalString("remote_instance")
         options.affected = try AffectedRequest.from(affected: try request.optionalBool("affected") ?? false,
                                                     base: try request.optionalString("base"), head: try request.optionalString("head"))
         return options

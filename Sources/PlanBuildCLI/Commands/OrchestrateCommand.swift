@@ -32,6 +32,10 @@ struct OrchestrateCommand: ParsableCommand {
     var remoteCache: String?
     @Flag(name: .customLong("remote-cache-write"), help: "Upload successful builds to the remote cache (the usual set-up: CI writes, laptops read).")
     var remoteCacheWrite = false
+    @Option(name: .customLong("remote-execution"), help: "Run each build on a Remote Execution API cluster (grpc://HOST:PORT: BuildGrid, Buildbarn, …); overrides incremental.remote_execution.url. A build the cluster cannot take runs here.")
+    var remoteExecution: String?
+    @Option(name: .customLong("instance"), help: "The remote execution server's instance name (default: its default instance).")
+    var instance: String?
     @Option(help: "Write every progress event as JSON Lines to this file (- for standard error), as it happens.")
     var events: String?
     @Option(help: "Write the run as Chrome trace-event JSON (Perfetto, chrome://tracing) to this file.") var trace: String?
@@ -45,7 +49,10 @@ struct OrchestrateCommand: ParsableCommand {
 
     func validate() throws {
         // The core decides which option combinations are valid; here they become usage errors.
-        do { try OrchestrationOptions.validate(jobs: jobs, sequential: sequential) } catch { throw ValidationError(error.message) }
+        do {
+            try OrchestrationOptions.validate(jobs: jobs, sequential: sequential)
+            try RemoteExecutionSettings.validate(url: remoteExecution, instance: instance)
+        } catch { throw ValidationError(error.message) }
         _ = try timeout?.checked()
         do { _ = try ExecutionMode.chosen(executionMode) } catch { throw ValidationError(error.message) }
         _ = try affected.request()
@@ -63,6 +70,8 @@ struct OrchestrateCommand: ParsableCommand {
         options.cache = IncrementalRun.Request(disabled: noCache, forced: Set(forced), remoteURL: remoteCache,
                                                remoteWrite: remoteCacheWrite)
         options.affected = try affected.request()
+        options.remoteExecutionURL = remoteExecution
+        options.remoteInstance = instance
         // Progress goes to standard error, so `orchestrate … > report.txt` still shows it live.
         // `--events -` makes standard error the event stream: nothing else is written there.
         let display = events == "-" ? nil : chosenDisplay()
@@ -115,6 +124,8 @@ struct OrchestrateCommand: ParsableCommand {
         served.forced = forced
         served.remoteCache = remoteCache
         served.remoteCacheWrite = remoteCacheWrite
+        served.remoteExecution = remoteExecution
+        served.remoteInstance = instance
         served.exports = RunExportPaths(events: events, trace: trace, junit: junit, sarif: sarif)
         served.affectedMembers = affected.members
         served.dryRun = dryRun

@@ -2,6 +2,7 @@ import ArgumentParser
 import PlanBuildSupport
 import PlanBuildConfiguration
 import PlanBuildExecution
+import PlanBuildCache
 import PlanBuildOrchestration
 import PlanBuildPresentation
 import PlanBuildServer
@@ -23,7 +24,7 @@ enum QuickOrchestrate {
     // them from the parser would cost the start this saves); Tests/e2e/test_server_clients.py
     // checks that every option `orchestrate --help` lists is here or left to the parser on purpose.
     /// Options that take one value.
-    static let options = ["project-dir", "command", "jobs", "timeout", "format", "mode", "remote-cache", "events",
+    static let options = ["project-dir", "command", "jobs", "timeout", "format", "mode", "remote-cache", "remote-execution", "instance", "events",
                                        "trace", "junit", "sarif", "execution-mode"]
     /// Options that may be given again, each time one more value.
     static let repeatable = ["module", "force"]
@@ -107,9 +108,12 @@ enum QuickOrchestrate {
             served.mode = mode
         }
         served.remoteCache = single["remote-cache"]
+        served.remoteExecution = single["remote-execution"]
+        served.remoteInstance = single["instance"]
         served.exports = RunExportPaths(events: single["events"], trace: single["trace"], junit: single["junit"], sarif: single["sarif"])
         // OrchestrateCommand.validate's checks.
         guard (try? OrchestrationOptions.validate(jobs: served.jobs, sequential: served.sequential)) != nil,
+              (try? RemoteExecutionSettings.validate(url: served.remoteExecution, instance: served.remoteInstance)) != nil,
               (try? ExecutionMode.chosen(single["execution-mode"])) != nil else { return nil }
         return (served, single["execution-mode"])
     }

@@ -24,6 +24,8 @@ struct ServedOrchestration {
     var forced: [String] = []
     var remoteCache: String?
     var remoteCacheWrite = false
+    var remoteExecution: String?
+    var remoteInstance: String?
     var exports = RunExportPaths()
     /// `--affected` and its refs as pb_run members (AffectedOptions.members).
     var affectedMembers: [(String, JSONValue)] = []
@@ -52,7 +54,8 @@ struct ServedOrchestration {
         if !forced.isEmpty { members.append(("force", .array(forced.map(JSONValue.string)))) }
         members += affectedMembers
         if dryRun { members.append(("dry_run", .bool(true))) }
-        for (key, value) in [("remote_cache", remoteCache), ("events", exports.events), ("trace", exports.trace),
+        for (key, value) in [("remote_cache", remoteCache), ("remote_execution", remoteExecution), ("remote_instance", remoteInstance),
+                             ("events", exports.events), ("trace", exports.trace),
                              ("junit", exports.junit), ("sarif", exports.sarif)] {
             if let value { members.append((key, .string(value))) }
         }

@@ -137,6 +137,8 @@ extension BuildReport {
         if let reason { object["reason"] = .string(reason) }
         if let timeSavedSeconds { object["time_saved_seconds"] = .int(timeSavedSeconds) }
         if status == .cached { object["cache"] = .string(cacheSource ?? "local") }
+        if let executed { object["executed"] = .string(executed) }
+        if let worker { object["worker"] = .string(worker) }
         if ran, status != .cached, let cacheMiss { object["cache_miss"] = .object(cacheMiss.json) }
         if !errors.isEmpty { object["first_errors"] = .array(errors.prefix(5).map { $0.rowJSON(includeAccepted: false) }) }
         object["duration_ms"] = .int(durationMilliseconds)

@@ -55,6 +55,8 @@ enum ToolScripts {
             ScriptOption(["--sarif"], dest: "sarif", metavar: "FILE", help: "SARIF 2.1.0 of the run."),
             ScriptOption(["--remote-cache"], dest: "remote_cache", metavar: "URL", help: "A remote build cache."),
             ScriptOption(["--remote-cache-write"], dest: "remote_cache_write", .flag, help: "Also upload to the remote cache."),
+            ScriptOption(["--remote-execution"], dest: "remote_execution", metavar: "URL", help: "Run the builds on a REAPI cluster (grpc://HOST:PORT)."),
+            ScriptOption(["--instance"], dest: "remote_instance", metavar: "NAME", help: "The remote execution instance name."),
             CommonOptions.executionMode,
         ]
         let group = ScriptCommandGroup(description: "Build many modules in dependency order (PlanBuild)",
