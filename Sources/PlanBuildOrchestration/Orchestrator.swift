@@ -138,7 +138,7 @@ public enum Orchestrator {
         var remoteExecution: RemoteExecutionRun?
         if let remoteSettings {
             // Like the cache, the cluster is an optimisation: without it every build runs here.
-            do {
+            do throws(PlanBuildError) {
                 guard incremental != nil else { throw PlanBuildError(.cacheUnavailable, "the build's inputs could not be listed") }
                 remoteExecution = try RemoteExecutionRun(settings: remoteSettings, layout: layout, hasher: try ContentHasher.shared())
             } catch {
