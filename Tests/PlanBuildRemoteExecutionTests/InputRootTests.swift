@@ -121,7 +121,8 @@ import Testing
         #expect(action.command.outputDirectories == ["service/target"])
         #expect(action.command.workingDirectory == "")
         #expect(action.command.platform?.properties == [Platform.Property(name: "OSFamily", value: "Linux"),
-                                                        Platform.Property(name: "tools", value: "jdk,maven")])
+                                                        Platform.Property(name: "tools", value: "jdk"),
+                                                        Platform.Property(name: "tools", value: "maven")])
         #expect(action.action.timeout == ProtoDuration(seconds: 91))
         // The tree: the wrapper executable, the jar below core/target, sources and descriptors.
         let top = try Self.directory(action.inputRoot, action.action.inputRootDigest)

@@ -25,7 +25,7 @@ package struct RemoteAction: Sendable {
         package let description: String
     }
 
-    /// `tools`: what a worker must have (`maven,jdk`), `OSFamily` is this machine's.
+    /// `tools`: what a worker must have (`jdk`, `maven`); `OSFamily` is this machine's.
     package init(launch: ProcessLaunch, inputs: ActionInputs, projectDirectory: String, tools: [String],
                  hasher: ContentHasher) throws(Problem) {
         let project = FileSystem.absolute(projectDirectory)
@@ -53,8 +53,10 @@ package struct RemoteAction: Sendable {
         } catch {
             throw Problem(description: error.description)
         }
-        let platform = Platform(properties: [Platform.Property(name: "OSFamily", value: Self.osFamily),
-                                             Platform.Property(name: "tools", value: tools.sorted().joined(separator: ","))])
+        // One `tools` property per tool (sorted by name, then value, as REAPI asks): a scheduler
+        // matches each against a worker's, so a worker with more tools still takes the action.
+        let platform = Platform(properties: [Platform.Property(name: "OSFamily", value: Self.osFamily)]
+                                + Set(tools).sorted().map { Platform.Property(name: "tools", value: $0) })
         // The outputs' folders as seen from the working folder; one outside it cannot be named.
         var outputs: [String] = []
         for pattern in inputs.outputs.patterns where pattern.restorable {
