@@ -74,6 +74,9 @@ extension Orchestrator {
         if options.cache.remoteURL != nil || options.cache.remoteWrite {
             problems.append("dry run: the remote cache is not asked (a hit there would download artifacts)")
         }
+        if options.remoteExecutionURL != nil {
+            problems.append("dry run: the remote execution cluster is not asked (the builds marked run would run there)")
+        }
         return DryRunReport(command: command, entries: entries, cacheProblems: problems,
                             affectedBase: prepared.affected?.changes.base, affectedHead: prepared.affected.map { $0.changes.head ?? "working tree" },
                             changedFiles: prepared.affected?.changes.files)

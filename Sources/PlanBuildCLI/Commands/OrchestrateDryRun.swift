@@ -36,6 +36,7 @@ extension OrchestrateCommand {
                                            modules: modules, mode: mode)
         options.cache = IncrementalRun.Request(disabled: noCache, forced: Set(forced), remoteURL: remoteCache,
                                                remoteWrite: remoteCacheWrite)
+        options.remoteExecutionURL = remoteExecution
         options.affected = try affected.request()
         let text: String
         do throws(PlanBuildError) {

@@ -90,7 +90,7 @@ package final class RemoteBuildLauncher: ProcessLaunching, @unchecked Sendable {
                     if cancellation?.isCancelled == true {
                         return (ProcessOutcome(ending: .cancelled, durationMilliseconds: elapsed), .remote(worker: worker, cached: false))
                     }
-                    run.note("the server did not run \(module) (status \(status.code): \(Self.shown(status.message)))")
+                    run.note("the server did not run \(module) (\(GrpcStatusCode.name(of: Int(status.code))): \(Self.shown(status.message)))")
                     return nil
                 }
                 guard let answered = response.result else {
