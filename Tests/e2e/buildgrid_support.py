@@ -6,6 +6,10 @@ free port. Everything it starts is stopped at the end, the test passed or not.
     with buildgrid(tmp_path) as server:        # server.target == "grpc://127.0.0.1:PORT"
         ...                                    # server.stop() takes it down in the middle of a test
 
+For tests of the client side before PlanBuild's own worker is there, `reference_bots(server, work)`
+starts bots made of BuildGrid's own client library (buildgrid_bot.py), and `bgd_execute` submits
+a shell command with BuildGrid's own client.
+
 BuildGrid is pip-installed once per checkout into .build-test/buildgrid-venv (pinned by
 buildgrid-requirements.txt; about 20 s), under a file lock so that the test processes of a
 pytest-xdist session do not install it side by side. Its scheduler refuses SQLite, so each server
@@ -40,6 +44,7 @@ REPO = Path(__file__).resolve().parents[2]
 VENV = REPO / ".build-test" / "buildgrid-venv"
 REQUIREMENTS = Path(__file__).with_name("buildgrid-requirements.txt")
 BGD = VENV / "bin" / "bgd"
+BOT = Path(__file__).with_name("buildgrid_bot.py")
 # The platform properties a job may carry and a bot must match (OSFamily and ISA BuildGrid always adds).
 MATCH_PROPERTY_KEYS = ("OSFamily", "tools")
 
@@ -67,7 +72,8 @@ def buildgrid_venv() -> Path:
         if install.returncode != 0:
             raise RuntimeError(f"pip could not install BuildGrid: {install.stderr[-4000:]}")
         stamp.write_text(wanted)
-        print(f"buildgrid_support: made {VENV.relative_to(REPO)} in {time.monotonic() - started:.1f} s", file=sys.stderr)
+        print(f"buildgrid_support: made {VENV.relative_to(REPO)} in {time.monotonic() - started:.1f} s",
+              file=sys.stderr)
     return VENV
 
 
@@ -295,3 +301,53 @@ def buildgrid(tmp_path: Path, instance: str = "", keepalive: int = 5):
         yield server
     finally:
         server.close()
+
+
+@contextlib.contextmanager
+def reference_bots(server: BuildGrid, work: Path):
+    """Bots of BuildGrid's own client library (buildgrid_bot.py), started on demand by
+    `start(name, *"KEY=VALUE")` (each logs to work/NAME.log: `running ID` / `completed ID` lines);
+    all are killed at the end. A stand-in worker for tests about the client side."""
+    started = []
+
+    def start(name: str, *properties: str) -> subprocess.Popen:
+        (work / name).mkdir(parents=True)
+        with open(work / f"{name}.log", "wb") as log:
+            bot = subprocess.Popen([str(VENV / "bin" / "python"), str(BOT), "--remote", server.target,
+                                    "--instance", server.instance, "--name", name, "--work", str(work / name),
+                                    *[f"--property={p}" for p in properties]],
+                                   stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        started.append(bot)
+        return bot
+
+    try:
+        yield start
+    finally:
+        for bot in started:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(bot.pid, signal.SIGKILL)
+            bot.wait()
+
+
+def bot_log(work: Path, name: str) -> str:
+    path = work / f"{name}.log"
+    return path.read_text() if path.exists() else ""
+
+
+def bgd_execute(server: BuildGrid, folder: Path, shell: str, *properties: str, timeout: float = 120,
+                background: bool = False):
+    """`bgd execute command` of `sh -c SHELL` with the files of folder/input as its input root and
+    out.txt as its output, downloaded into folder/testing."""
+    (folder / "input").mkdir(parents=True, exist_ok=True)
+    (folder / "input" / "in.txt").write_text("input\n")
+    args = [str(BGD), "execute", "--remote", server.target.replace("grpc://", "http://"),
+            "--instance-name", server.instance, "command", "--output-file", "out.txt"]
+    for pair in properties:
+        key, _, value = pair.partition("=")
+        args += ["-p", key, value]
+    # After "--": click would take sh's -c for the command's own -c (--enable-action-cache).
+    args += ["--", str(folder / "input"), "sh", "-c", shell]
+    if background:
+        return subprocess.Popen(args, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.run(args, cwd=folder, capture_output=True, text=True, timeout=timeout)

@@ -3,50 +3,14 @@ command`) and a bot made of BuildGrid's own client library (buildgrid_bot.py), n
 an action is routed by its platform properties to the bot that has its tools, runs there, and its
 output comes back; a bot killed with SIGKILL in the middle of an action loses its lease to another
 bot within seconds; the server can be stopped in the middle of a test; nothing is left running."""
-import contextlib
 import os
 import signal
 import socket
-import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
-from buildgrid_support import BGD, VENV, buildgrid
-
-BOT = Path(__file__).with_name("buildgrid_bot.py")
-
-
-@contextlib.contextmanager
-def bots(server, work: Path):
-    """Starts bots on demand (`start(name, *properties)`), each logging to work/NAME.log; all are
-    killed at the end."""
-    started = []
-
-    def start(name: str, *properties: str) -> subprocess.Popen:
-        (work / name).mkdir(parents=True)
-        with open(work / f"{name}.log", "wb") as log:
-            bot = subprocess.Popen([str(VENV / "bin" / "python"), str(BOT), "--remote", server.target,
-                                    "--instance", server.instance, "--name", name, "--work", str(work / name),
-                                    *[f"--property={p}" for p in properties]],
-                                   stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-        started.append(bot)
-        return bot
-
-    try:
-        yield start
-    finally:
-        for bot in started:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(bot.pid, signal.SIGKILL)
-            bot.wait()
-
-
-def bot_log(work: Path, name: str) -> str:
-    path = work / f"{name}.log"
-    return path.read_text() if path.exists() else ""
+from buildgrid_support import bgd_execute, bot_log, buildgrid, reference_bots
 
 
 def wait_for(condition, seconds: float, what: str):
@@ -56,28 +20,11 @@ def wait_for(condition, seconds: float, what: str):
         time.sleep(0.05)
 
 
-def execute(server, folder: Path, shell: str, *properties, timeout: float = 120, background: bool = False):
-    """`bgd execute command` of `sh -c SHELL` with the files of folder/input as its input root and
-    out.txt as its output, downloaded into folder/testing."""
-    (folder / "input").mkdir(parents=True, exist_ok=True)
-    (folder / "input" / "in.txt").write_text("input\n")
-    args = [str(BGD), "execute", "--remote", server.target.replace("grpc://", "http://"),
-            "--instance-name", server.instance, "command", "--output-file", "out.txt"]
-    for pair in properties:
-        key, _, value = pair.partition("=")
-        args += ["-p", key, value]
-    # After "--": click would take sh's -c for the command's own -c (--enable-action-cache).
-    args += ["--", str(folder / "input"), "sh", "-c", shell]
-    if background:
-        return subprocess.Popen(args, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    return subprocess.run(args, cwd=folder, capture_output=True, text=True, timeout=timeout)
-
-
 def test_an_action_runs_on_the_bot_with_its_tools_and_its_output_comes_back(tmp_path):
-    with buildgrid(tmp_path) as server, bots(server, tmp_path / "bots") as start:
+    with buildgrid(tmp_path) as server, reference_bots(server, tmp_path / "bots") as start:
         start("bot-npm", "OSFamily=Linux", "tools=node", "tools=npm")
         start("bot-maven", "OSFamily=Linux", "tools=jdk", "tools=maven", "tools=python")
-        ran = execute(server, tmp_path / "client", "cat in.txt > out.txt; echo hi >> out.txt",
+        ran = bgd_execute(server, tmp_path / "client", "cat in.txt > out.txt; echo hi >> out.txt",
                       "OSFamily=Linux", "tools=jdk", "tools=maven")
         assert ran.returncode == 0, ran.stdout + ran.stderr
         assert (tmp_path / "client" / "testing" / "out.txt").read_text() == "input\nhi\n"
@@ -86,7 +33,7 @@ def test_an_action_runs_on_the_bot_with_its_tools_and_its_output_comes_back(tmp_
         assert "running" not in bot_log(tmp_path / "bots", "bot-npm")
 
         # A property key the server was not configured with is refused at once, not queued forever.
-        refused = execute(server, tmp_path / "refused", "true", "OSFamily=Linux", "gpu=yes")
+        refused = bgd_execute(server, tmp_path / "refused", "true", "OSFamily=Linux", "gpu=yes")
         assert refused.returncode != 0
         assert "Unregistered platform property" in refused.stdout + refused.stderr
     assert server.leftovers() == []
@@ -94,10 +41,10 @@ def test_an_action_runs_on_the_bot_with_its_tools_and_its_output_comes_back(tmp_
 
 def test_a_killed_bot_loses_its_lease_to_another_bot(tmp_path):
     work = tmp_path / "bots"
-    with buildgrid(tmp_path) as server, bots(server, work) as start:
+    with buildgrid(tmp_path) as server, reference_bots(server, work) as start:
         first = start("bot-a", "OSFamily=Linux", "tools=maven")
-        client = execute(server, tmp_path / "client", "sleep 2; echo done > out.txt", "OSFamily=Linux", "tools=maven",
-                         background=True)
+        client = bgd_execute(server, tmp_path / "client", "sleep 2; echo done > out.txt",
+                             "OSFamily=Linux", "tools=maven", background=True)
         wait_for(lambda: "running" in bot_log(work, "bot-a"), 60, "bot-a to take the lease")
         os.killpg(first.pid, signal.SIGKILL)
         killed = time.monotonic()
