@@ -306,16 +306,16 @@ def buildgrid(tmp_path: Path, instance: str = "", keepalive: int = 5):
 @contextlib.contextmanager
 def reference_bots(server: BuildGrid, work: Path):
     """Bots of BuildGrid's own client library (buildgrid_bot.py), started on demand by
-    `start(name, *"KEY=VALUE")` (each logs to work/NAME.log: `running ID` / `completed ID` lines);
+    `start(name, *"KEY=VALUE", capacity=1)` (each logs to work/NAME.log: `running ID` / `completed ID` lines);
     all are killed at the end. A stand-in worker for tests about the client side."""
     started = []
 
-    def start(name: str, *properties: str) -> subprocess.Popen:
+    def start(name: str, *properties: str, capacity: int = 1) -> subprocess.Popen:
         (work / name).mkdir(parents=True)
         with open(work / f"{name}.log", "wb") as log:
             bot = subprocess.Popen([str(VENV / "bin" / "python"), str(BOT), "--remote", server.target,
                                     "--instance", server.instance, "--name", name, "--work", str(work / name),
-                                    *[f"--property={p}" for p in properties]],
+                                    f"--capacity={capacity}", *[f"--property={p}" for p in properties]],
                                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)
         started.append(bot)

@@ -62,6 +62,33 @@ def test_a_killed_bot_loses_its_lease_to_another_bot(tmp_path):
     assert server.leftovers() == []
 
 
+def test_a_cancelled_operation_takes_the_lease_away_from_its_bot(tmp_path):
+    work = tmp_path / "bots"
+    with buildgrid(tmp_path) as server, reference_bots(server, work) as start:
+        start("bot", "OSFamily=Linux")
+        client = bgd_execute(server, tmp_path / "client", "sleep 60", "OSFamily=Linux", background=True)
+        wait_for(lambda: "running" in bot_log(work, "bot"), 60, "the bot to take the lease")
+        client.send_signal(signal.SIGINT)  # bgd execute's own handler: CancelOperation
+        client.communicate(timeout=30)
+        # The lease is not sent back CANCELLED: it is missing from the bot's next answer.
+        wait_for(lambda: "cancelled" in bot_log(work, "bot"), 30, "the lease to be taken away")
+    assert server.leftovers() == []
+
+
+def test_a_bot_with_capacity_two_runs_two_actions_at_once(tmp_path):
+    work = tmp_path / "bots"
+    with buildgrid(tmp_path) as server, reference_bots(server, work) as start:
+        start("bot", "OSFamily=Linux", capacity=2)
+        clients = [bgd_execute(server, tmp_path / f"client-{n}", "sleep 3; echo done > out.txt", "OSFamily=Linux",
+                               background=True) for n in (1, 2)]
+        wait_for(lambda: bot_log(work, "bot").count("running") == 2, 60, "two leases at once")
+        assert "completed" not in bot_log(work, "bot")
+        for client in clients:
+            output, _ = client.communicate(timeout=60)
+            assert client.returncode == 0, output
+    assert server.leftovers() == []
+
+
 def test_the_server_can_be_stopped_in_the_middle_of_a_test(tmp_path):
     with buildgrid(tmp_path, instance="main") as server:
         port = int(server.target.rsplit(":", 1)[1])
