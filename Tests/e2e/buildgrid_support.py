@@ -56,7 +56,9 @@ def free_port() -> int:
 
 
 def buildgrid_venv() -> Path:
-    """The venv holding BuildGrid, made when missing or when the pinned requirements changed."""
+    """The venv holding BuildGrid, made when missing, brought up to date when the pinned requirements
+    changed. Every test that runs BuildGrid must get it from here: the lock is what keeps two
+    pytest-xdist workers from installing into it at once."""
     VENV.parent.mkdir(parents=True, exist_ok=True)
     wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
     stamp = VENV / "requirements.sha256"
@@ -65,14 +67,17 @@ def buildgrid_venv() -> Path:
         if stamp.exists() and stamp.read_text() == wanted and BGD.exists():
             return VENV
         started = time.monotonic()
-        shutil.rmtree(VENV, ignore_errors=True)
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True, capture_output=True)
+        # A venv made by an older list is brought up to this one in place (a test elsewhere may be
+        # running its BuildGrid); one without a working pip is made again.
+        if not (VENV / "bin" / "pip").exists():
+            shutil.rmtree(VENV, ignore_errors=True)
+            subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True, capture_output=True)
         install = subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", "--disable-pip-version-check",
                                   "-r", str(REQUIREMENTS)], capture_output=True, text=True, timeout=900)
         if install.returncode != 0:
             raise RuntimeError(f"pip could not install BuildGrid: {install.stderr[-4000:]}")
         stamp.write_text(wanted)
-        print(f"buildgrid_support: made {VENV.relative_to(REPO)} in {time.monotonic() - started:.1f} s",
+        print(f"buildgrid_support: installed BuildGrid into {VENV.relative_to(REPO)} in {time.monotonic() - started:.1f} s",
               file=sys.stderr)
     return VENV
 
