@@ -72,14 +72,22 @@ package final class RemoteBuildLauncher: ProcessLaunching, @unchecked Sendable {
         let result: ActionResult
         let cached: Bool
         let log: [UInt8]
+        // An execution past its deadline says the build took long, not that the server is gone.
+        var executing = false
         do throws(RemoteExecutionError) {
             try upload(action, client: client)
             if let hit = try client.getActionResult(action.actionDigest) {
                 result = hit
                 cached = true
             } else {
+                // The build's own timeout, as long again for its time in the server's queue, and
+                // the time of a call: past that the build is run here.
+                let timeout = Double(launch.timeoutMilliseconds) / 1000
+                executing = true
                 let response = try client.execute(actionDigest: action.actionDigest, skipCacheLookup: false,
-                                                  cancellation: cancellation, stage: { _ in })
+                                                  deadlineSeconds: 2 * timeout + run.settings.timeoutSeconds,
+                                                  cancellation: cancellation)
+                executing = false
                 if let status = response.status, status.code != 0 {
                     let elapsed = MonotonicClock.milliseconds() - started
                     let worker = response.result?.executionMetadata.worker ?? ""
@@ -106,7 +114,7 @@ package final class RemoteBuildLauncher: ProcessLaunching, @unchecked Sendable {
                 return (ProcessOutcome(ending: .cancelled, durationMilliseconds: MonotonicClock.milliseconds() - started),
                         .remote(worker: "", cached: false))
             }
-            run.note("\(module): \(error)", serverGone: error.meansServerGone)
+            run.note("\(module): \(error)", serverGone: error.meansServerGone && !(executing && error.code == .deadline))
             return nil
         }
         guard restoreOutputs(of: result, action: action, client: client) else { return nil }

@@ -28,7 +28,7 @@ package final class RemoteExecutionRun: @unchecked Sendable {
         }
         do {
             self.client = REAPIClient(channel: try GrpcChannel(target: settings.url), instanceName: settings.instance,
-                                      deadlineSeconds: settings.timeoutSeconds)
+                                      callDeadlineSeconds: settings.timeoutSeconds)
         } catch {
             throw PlanBuildError(.cacheUnavailable, "\(error)")
         }
