@@ -256,7 +256,8 @@ public enum BuildExecutor {
         let projectDir = FileSystem.absolute(request.layout.projectDir)
         let module = (try? CommandArguments(system: request.system, commandArgs: request.commandArgs))?.module
         let folders = SourcePaths.buildFolders(projectDir: projectDir, workingDirectory: request.workingDirectory, module: module)
-        var paths = SourcePaths(projectDir: projectDir, buildFolders: folders)
+        var paths = SourcePaths(projectDir: projectDir, buildFolders: folders,
+                                foreignRoots: request.processLauncher?.ranElsewhere == true)
         func relocated(_ issues: [Issue]) -> [Issue] {
             issues.map { issue in
                 var moved = issue

@@ -49,4 +49,7 @@ public protocol ProcessLaunching: Sendable {
     /// The last `run` gave a result recorded earlier (a remote ActionCache hit) instead of running
     /// the process: its duration teaches nothing about the build's timeout.
     var reusedResult: Bool { get }
+    /// The last `run`'s process ran on another machine, in a folder of its own: the absolute
+    /// paths its log prints name that folder, not the project (SourcePaths maps them back).
+    var ranElsewhere: Bool { get }
 }

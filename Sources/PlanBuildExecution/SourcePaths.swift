@@ -12,10 +12,16 @@ struct SourcePaths {
     private let buildFolders: [String]
     private var moduleDirectories: [String]?
     private var cache: [String: String?] = [:]
+    /// The build ran on another machine (remote execution): an absolute path outside the
+    /// project is that machine's copy of it, found by the longest tail that names a file here.
+    private let foreignRoots: Bool
+    /// The other machine's folder, once a path showed it; its other paths map at once.
+    private var foreignPrefix: String?
 
     static let sourceRoots = ["src/test/java", "src/test/kotlin", "src/main/java", "src/main/kotlin"]
 
-    init(projectDir: String, buildFolders: [String] = []) {
+    init(projectDir: String, buildFolders: [String] = [], foreignRoots: Bool = false) {
+        self.foreignRoots = foreignRoots
         self.projectDir = projectDir
         self.prefix = projectDir.hasSuffix("/") ? projectDir : projectDir + "/"
         self.buildFolders = buildFolders.filter { !$0.isEmpty && $0 != "." }
@@ -43,7 +49,7 @@ struct SourcePaths {
     mutating func display(_ file: String?) -> String? {
         guard let file, !file.isEmpty else { return file }
         if file.hasPrefix(prefix) { return String(file.dropFirst(prefix.count)) }
-        if file.hasPrefix("/") { return file }
+        if file.hasPrefix("/") { return foreignRoots ? foreign(file) ?? file : file }
         for folder in buildFolders where FileSystem.isRegularFile(FileSystem.join(projectDir, "\(folder)/\(file)")) {
             return "\(folder)/\(file)"
         }
@@ -52,6 +58,22 @@ struct SourcePaths {
         let found = locate(file)
         if cache.count < 1000 { cache[file] = found }
         return found ?? file
+    }
+
+    /// `file` (absolute, from another machine) as a project-relative path, or nil.
+    private mutating func foreign(_ file: String) -> String? {
+        if let foreignPrefix, file.hasPrefix(foreignPrefix) { return String(file.dropFirst(foreignPrefix.count)) }
+        let parts = file.split(separator: "/")
+        guard foreignPrefix == nil, parts.count > 1 else { return nil }
+        // The other machine's folder is a few levels deep: its first components are not tried as a tail.
+        for start in 1..<min(parts.count, 64) {
+            let tail = parts[start...].joined(separator: "/")
+            if FileSystem.isRegularFile(FileSystem.join(projectDir, tail)) {
+                foreignPrefix = "/" + parts[..<start].joined(separator: "/") + "/"
+                return tail
+            }
+        }
+        return nil
     }
 
     private mutating func locate(_ relative: String) -> String? {

@@ -47,6 +47,11 @@ package final class RemoteBuildLauncher: ProcessLaunching, @unchecked Sendable {
         return false
     }
 
+    package var ranElsewhere: Bool {
+        if case .remote? = placement { return true }
+        return false
+    }
+
     package func run(_ launch: ProcessLaunch, cancellation: CancellationToken?) -> Result<ProcessOutcome, SpawnError> {
         if !run.isDown, let (outcome, placement) = remotely(launch, cancellation: cancellation) {
             monitor.withLock { placed = placement }
