@@ -126,6 +126,10 @@ let package = Package(
         .target(name: "PlanBuildRemote", linkerSettings: [.linkedLibrary("curl")]),
         // The tests reach every layer (not the CLI and its argument parser: scripts/test builds them alone).
         .testTarget(name: "PlanBuildCoreTests", dependencies: coreLayers.map { .target(name: $0) }, exclude: ["Resources"]),
+        // The remote execution layer's protocol, transport and client; its BuildGrid tests start the server themselves.
+        .testTarget(name: "PlanBuildRemoteExecutionTests",
+                    dependencies: ["PlanBuildSupport", "PlanBuildExecution", "PlanBuildCache", "PlanBuildRemoteExecution"],
+                    exclude: ["Resources"]),
         .testTarget(name: "PlanBuildServerTests", dependencies: ["PlanBuildServer"] + serverLayers.map { .target(name: $0) }),
     ] + coreTargets
 )

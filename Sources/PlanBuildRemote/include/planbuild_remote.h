@@ -31,4 +31,21 @@ int32_t pbr_request(const char *method, const char *url, const char *token, doub
                     const char *upload_path, pbr_sink sink, void *context, int64_t *bytes,
                     char *error, size_t capacity);
 
+/* One unary gRPC call over cleartext HTTP/2 (prior knowledge; the Remote Execution API's
+ * `grpc://HOST:PORT` is `http://HOST:PORT` here): `method` is "/package.Service/Method", `request`
+ * the serialized message. The answer must be `application/grpc` with a grpc-status trailer and,
+ * on success, exactly one uncompressed message of at most `max_response` bytes (0: gRPC's default
+ * 4 MiB, also the most allowed).
+ * - deadline_seconds: the whole call ends by then (also sent as grpc-timeout).
+ * Returns 0 with the message in *response (malloc'ed: give it back with pbr_free; may be empty),
+ * the grpc-status 1-16 (its grpc-message in `error`), -1 when no answer came, -2 when the deadline
+ * passed, -4 when the answer broke the protocol (too large, not gRPC, not one message).
+ * Thread-safe; each call blocks its thread only and uses a connection of its own. */
+int32_t pbr_grpc_unary(const char *base_url, const char *method, const uint8_t *request, size_t request_length,
+                       double deadline_seconds, size_t max_response, uint8_t **response, size_t *response_length,
+                       char *error, size_t capacity);
+
+/* Gives back what pbr_grpc_unary allocated. */
+void pbr_free(void *pointer);
+
 #endif
