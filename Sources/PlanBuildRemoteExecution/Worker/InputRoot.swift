@@ -91,7 +91,7 @@ package struct InputRoot {
                 do {
                     opened = try next.folder.folder(child.name)
                 } catch {
-                    throw .local("input root: \(path): \(error)")
+                    throw .local("input root: \(error)")
                 }
                 pending.append(Pending(digest: child.digest, folder: opened, path: path, depth: next.depth + 1))
             }
@@ -123,7 +123,7 @@ package struct InputRoot {
         let path = Self.joined(parent, file.name)
         let mode: mode_t = file.isExecutable ? 0o755 : 0o644
         let descriptor = SystemCall.retrying {
-            openat(folder.descriptor, file.name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+            openat(folder.descriptor, file.name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         }
         guard descriptor >= 0 else { throw Self.refusal(errno, path: path) }
         defer { close(descriptor) }
@@ -134,7 +134,7 @@ package struct InputRoot {
         do {
             written = try digests.digest(ofFile: descriptor, path: path)
         } catch {
-            throw .local("input root: \(path): \(error)")
+            throw .local("input root: \(error)")
         }
         guard written == file.digest else {
             throw .invalid("input root: \(path): the content does not match its digest \(file.digest.hash)/\(file.digest.sizeBytes)")

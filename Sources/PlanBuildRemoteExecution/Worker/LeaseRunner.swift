@@ -113,15 +113,19 @@ package struct LeaseRunner: Sendable {
     /// The lease's Action: the payload itself (BuildGrid sends the Action), or its digest.
     private func action(of lease: Lease) throws(LeaseFailure) -> Action {
         guard let payload = lease.payload else { throw .invalid("the lease has no payload") }
+        let digest: Digest
         do {
             if let action = try payload.unpack(Action.self) { return action }
-            if let digest = try payload.unpack(Digest.self) {
-                return try message(Action.self, digest, limit: Self.maximumActionBytes, what: "the Action")
+            guard let named = try payload.unpack(Digest.self) else {
+                throw LeaseFailure.invalid("the lease's payload is a \(OneLine.escape(String(payload.typeName))), not an Action or its Digest")
             }
-        } catch let error as ProtoError {
-            throw .invalid("the lease's payload is not a valid \(payload.typeName): \(error)")
+            digest = named
+        } catch let error as LeaseFailure {
+            throw error
+        } catch {
+            throw .invalid("the lease's payload is not a valid \(OneLine.escape(String(payload.typeName))): \(error)")
         }
-        throw .invalid("the lease's payload is a \(OneLine.escape(String(payload.typeName))), not an Action or its Digest")
+        return try message(Action.self, digest, limit: Self.maximumActionBytes, what: "the Action")
     }
 
     /// A message read from the CAS: its bytes checked against the digest, then decoded.
@@ -198,15 +202,13 @@ package struct LeaseRunner: Sendable {
 /// PlanBuild's for a local build: -signal for a command killed by a signal PlanBuild did not
 /// send, -1 when there is none (a timeout, a lost status, a command that could not start).
 struct ActionEnding {
-    let exitCode: Int32
-    let status: RpcStatus
-    let summary: String
-    let isCancelled: Bool
+    var exitCode: Int32 = -1
+    var status = RpcStatus()
+    var summary = ""
+    var isCancelled = false
 
     init(_ run: ActionProcess.Run, timeoutSeconds: Int) {
-        isCancelled = false
         guard let outcome = run.outcome else {
-            exitCode = -1
             status = RpcStatus(code: LeaseFailure.missing("").code, message: run.spawnFailure ?? "the command could not start")
             summary = "could not start: \(run.spawnFailure ?? "")"
             return
@@ -215,30 +217,20 @@ struct ActionEnding {
         switch outcome.ending {
         case .exited(let code):
             exitCode = Int32(code)
-            status = RpcStatus()
             summary = "exit \(code) after \(seconds) s"
         case .killed(let signal):
             exitCode = -Int32(signal)
-            status = RpcStatus()
             summary = "killed by signal \(signal) after \(seconds) s"
         case .timedOut:
-            exitCode = -1
             status = RpcStatus(code: 4, message: "the command did not finish within its timeout of \(timeoutSeconds) s")
             summary = "timed out after \(timeoutSeconds) s"
         case .unknown:
-            exitCode = -1
             status = RpcStatus(code: LeaseFailure.local("").code, message: "the command ended but its exit status was lost")
             summary = "ended, exit status lost"
         case .cancelled:
-            self.init(cancelled: ())
-            return
+            status = RpcStatus(code: 1, message: "cancelled")
+            summary = "cancelled"
+            isCancelled = true
         }
-    }
-
-    private init(cancelled: Void) {
-        exitCode = -1
-        status = RpcStatus(code: 1, message: "cancelled")
-        summary = "cancelled"
-        isCancelled = true
     }
 }

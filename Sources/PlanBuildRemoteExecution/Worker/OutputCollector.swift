@@ -38,12 +38,14 @@ package struct OutputCollector {
     package func collect(_ paths: [String], in workingFolder: DirectoryHandle) -> CollectedOutputs {
         var collected = CollectedOutputs()
         var entries = 0
+        var seen: Set<String> = []
         for path in paths {
             guard let parts = DirectoryHandle.components(path) else {
                 collected.notes.append("output '\(OneLine.escape(path))' is not a relative path below the working directory; left out")
                 continue
             }
             let normal = parts.joined(separator: "/")
+            guard seen.insert(normal).inserted else { continue }
             let parent: DirectoryHandle
             do {
                 parent = parts.count == 1 ? workingFolder : try workingFolder.folder(parts.dropLast().joined(separator: "/"))
