@@ -40,8 +40,12 @@ protocol RemoteTransporting: Sendable {
 /// Why a plugin: libcurl and its TLS library would slow every shim start that loads
 /// libplanbuild.so; only a run with a remote cache configured loads it, once per process.
 /// `PLANBUILD_REMOTE_LIBRARY` names another location (tests, unusual installs).
-struct RemoteTransport: RemoteTransporting {
-    static let libraryName = "libplanbuild-remote.so"
+package struct RemoteTransport: RemoteTransporting {
+    package static let libraryName = "libplanbuild-remote.so"
+
+    /// The plugin, opened once per process by whichever part needs it first: the remote cache's
+    /// HTTP here, remote execution's gRPC (PlanBuildRemoteExecution's GrpcChannel).
+    package static let plugin = PluginLibrary.open(libraryName, variable: "PLANBUILD_REMOTE_LIBRARY")
 
     /// `pbr_request`, documented in Sources/PlanBuildRemote/include/planbuild_remote.h.
     private typealias RequestFunction = @convention(c) (
@@ -62,7 +66,7 @@ struct RemoteTransport: RemoteTransporting {
 
     private static func load() -> Result<RemoteTransport, PlanBuildError> {
         let library: PluginLibrary
-        switch PluginLibrary.open(libraryName, variable: "PLANBUILD_REMOTE_LIBRARY") {
+        switch plugin {
         case .success(let opened): library = opened
         case .failure(let error):
             return .failure(PlanBuildError(.cacheUnavailable,

@@ -1,58 +1,145 @@
-/* pbr_grpc_unary (planbuild_remote.h): one unary gRPC call on libcurl.
+/* gRPC calls on libcurl (planbuild_remote.h): pbr_grpc_call for every kind of call the Remote
+ * Execution API uses, pbr_grpc_unary for one message each way.
  *
  * Why libcurl and not grpc-swift: the remote plugin links libcurl already, Debian's is built with
  * nghttp2, and gRPC is HTTP/2 with a small framing (a flag byte and a big-endian length before
  * each message, the status in the trailers). grpc-swift-2 with its NIO transport took 348 s of
  * wall time to build here, more than the test run's whole margin. */
 #include "planbuild_remote.h"
+#include "handles.h"
 
 #include <curl/curl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-/* gRPC's own bound on a message unless both sides agree otherwise (4 MiB); a caller may ask less. */
-#define DEFAULT_MAX_RESPONSE (4u << 20)
-
-static pthread_once_t initialised = PTHREAD_ONCE_INIT;
-static CURLcode initialisation = CURLE_FAILED_INIT;
-
-static void initialise(void) { initialisation = curl_global_init(CURL_GLOBAL_DEFAULT); }
+/* The largest message either side may take: gRPC's own default is 4 MiB; a caller may ask up to this. */
+#define MAX_MESSAGE_LIMIT (64u << 20)
+#define DEFAULT_MAX_MESSAGE (4u << 20)
+#define FRAME_HEADER 5
 
 struct call {
-    uint8_t *body;
+    /* The answer's bytes not yet handed over: at most one frame header and one message. */
+    uint8_t *pending;
     size_t length;
-    size_t limit; /* frame header + the largest message taken */
-    int cut;
-    int is_grpc;  /* content-type application/grpc (or application/grpc+proto) */
+    size_t capacity;
+    size_t max_message;
+    pbr_grpc_sink sink;
+    pbr_grpc_cancelled cancelled;
+    void *context;
+    /* The request body, when it comes from the caller's source rather than from memory. */
+    pbr_grpc_source source;
+    /* Why the transfer was cut, if it was. */
+    int too_large;
+    int compressed;
+    int stopped;
+    int was_cancelled;
+    int out_of_memory;
+    int source_failed;
+    int is_grpc; /* content-type application/grpc (or application/grpc+proto) */
+    size_t dropped; /* body bytes of an answer that is not gRPC (an error page), read and dropped */
     int has_status;
     int status;
     char message[256];
 };
 
+/* Hands every complete frame in `pending` to the sink; what remains is the start of the next. */
+static int deliver(struct call *call) {
+    size_t offset = 0;
+    while (call->length - offset >= FRAME_HEADER) {
+        const uint8_t *frame = call->pending + offset;
+        if (frame[0] != 0) {
+            call->compressed = 1;
+            return 0;
+        }
+        size_t size = ((size_t)frame[1] << 24) | ((size_t)frame[2] << 16) | ((size_t)frame[3] << 8) | frame[4];
+        if (size > call->max_message) {
+            call->too_large = 1;
+            return 0;
+        }
+        if (call->length - offset - FRAME_HEADER < size) break;
+        if (call->sink(call->context, frame + FRAME_HEADER, size) != 0) {
+            call->stopped = 1;
+            return 0;
+        }
+        offset += FRAME_HEADER + size;
+    }
+    memmove(call->pending, call->pending + offset, call->length - offset);
+    call->length -= offset;
+    return 1;
+}
+
 static size_t on_body(char *data, size_t size, size_t count, void *user) {
     struct call *call = user;
     size_t length = size * count;
-    if (length > call->limit - call->length) {
-        call->cut = 1;
-        return 0; /* any count other than `length` stops the transfer */
+    size_t taken = 0;
+    if (!call->is_grpc) {
+        /* Not gRPC (a proxy's error page): read a little of it and drop it; the status says the rest. */
+        call->dropped += length;
+        return call->dropped > (64u << 10) ? 0 : length;
     }
-    if (call->body == NULL) {
-        call->body = malloc(call->limit);
-        if (call->body == NULL) return 0;
+    /* Piece by piece: the buffer never holds more than one header and one message. */
+    while (taken < length) {
+        size_t room = call->capacity - call->length;
+        size_t piece = length - taken < room ? length - taken : room;
+        memcpy(call->pending + call->length, data + taken, piece);
+        call->length += piece;
+        taken += piece;
+        if (!deliver(call)) return 0; /* any count other than `length` stops the transfer */
+        if (piece == 0 && call->length == call->capacity) {
+            call->too_large = 1; /* cannot happen: a full buffer holds a complete frame */
+            return 0;
+        }
     }
-    memcpy(call->body + call->length, data, length);
-    call->length += length;
     return length;
+}
+
+static size_t on_upload(char *buffer, size_t size, size_t count, void *user) {
+    struct call *call = user;
+    intptr_t got = call->source(call->context, (uint8_t *)buffer, size * count);
+    if (got < 0 || (size_t)got > size * count) {
+        call->source_failed = 1;
+        return CURL_READFUNC_ABORT;
+    }
+    return (size_t)got;
+}
+
+/* Called by libcurl during the transfer, at least about once a second even when nothing moves. */
+static int on_progress(void *user, curl_off_t down_total, curl_off_t down_now, curl_off_t up_total, curl_off_t up_now) {
+    (void)down_total; (void)down_now; (void)up_total; (void)up_now;
+    struct call *call = user;
+    if (call->cancelled != NULL && call->cancelled(call->context) != 0) {
+        call->was_cancelled = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* grpc-message is percent-encoded (RFC 3986 style); control characters are dropped. */
+static void decode_message(const char *value, char *out, size_t capacity) {
+    size_t written = 0;
+    for (size_t index = 0; value[index] != 0 && written + 1 < capacity; index++) {
+        unsigned char byte = (unsigned char)value[index];
+        if (byte == '%' && value[index + 1] != 0 && value[index + 2] != 0) {
+            char hex[3] = {value[index + 1], value[index + 2], 0};
+            char *end = NULL;
+            long decoded = strtol(hex, &end, 16);
+            if (end == hex + 2) {
+                byte = (unsigned char)decoded;
+                index += 2;
+            }
+        }
+        if (byte >= 0x20 && byte != 0x7f) out[written++] = (char)byte;
+    }
+    out[written] = 0;
 }
 
 /* Header lines and, after the body, the trailers: both come through here with HTTP/2. */
 static size_t on_header(char *line, size_t size, size_t count, void *user) {
     struct call *call = user;
     size_t length = size * count;
-    char text[320];
+    char text[512];
     size_t kept = length < sizeof text - 1 ? length : sizeof text - 1;
     memcpy(text, line, kept);
     text[kept] = 0;
@@ -71,7 +158,7 @@ static size_t on_header(char *line, size_t size, size_t count, void *user) {
         call->has_status = 1;
         call->status = (end != value && *end == 0 && status >= 0 && status <= 16) ? (int)status : 2;
     } else if (strcasecmp(text, "grpc-message") == 0) {
-        snprintf(call->message, sizeof call->message, "%s", value);
+        decode_message(value, call->message, sizeof call->message);
     }
     return length;
 }
@@ -81,41 +168,44 @@ static int32_t fail(int32_t code, char *error, size_t capacity, const char *mess
     return code;
 }
 
-int32_t pbr_grpc_unary(const char *base_url, const char *method, const uint8_t *request, size_t request_length,
-                       double deadline_seconds, size_t max_response, uint8_t **response, size_t *response_length,
-                       char *error, size_t capacity) {
-    *response = NULL;
-    *response_length = 0;
+int32_t pbr_grpc_call(const char *base_url, const char *method, const uint8_t *body, size_t body_length,
+                      pbr_grpc_source source, double deadline_seconds, size_t max_message, pbr_grpc_sink sink,
+                      pbr_grpc_cancelled cancelled, void *context, char *error, size_t capacity) {
     if (capacity > 0) error[0] = 0;
     if (strncmp(base_url, "http://", 7) != 0) return fail(-1, error, capacity, "not an http:// address");
     if (method[0] != '/' || strchr(method + 1, '/') == NULL) return fail(-1, error, capacity, "not a /package.Service/Method path");
-    if (request_length > 0xffffffffu) return fail(-1, error, capacity, "request too large");
-    if (max_response == 0 || max_response > DEFAULT_MAX_RESPONSE) max_response = DEFAULT_MAX_RESPONSE;
-    pthread_once(&initialised, initialise);
-    if (initialisation != CURLE_OK) return fail(-1, error, capacity, curl_easy_strerror(initialisation));
+    if (sink == NULL || (body == NULL && source == NULL)) return fail(-1, error, capacity, "no request or no receiver");
+    if (max_message == 0) max_message = DEFAULT_MAX_MESSAGE;
+    if (max_message > MAX_MESSAGE_LIMIT) max_message = MAX_MESSAGE_LIMIT;
+    CURLcode ready = pbr_curl_ready();
+    if (ready != CURLE_OK) return fail(-1, error, capacity, curl_easy_strerror(ready));
 
     size_t url_length = strlen(base_url) + strlen(method) + 1;
     char *url = malloc(url_length);
-    uint8_t *frame = malloc(request_length + 5);
+    struct call call = {0};
+    call.capacity = max_message + FRAME_HEADER;
+    call.pending = malloc(call.capacity);
+    /* A handle and a connection of its own: a pooled handle reusing an HTTP/2 prior-knowledge
+     * connection failed with "Error in the HTTP2 framing layer" against BuildGrid (libcurl
+     * 7.88.1); a new connection on loopback costs well under a millisecond. */
     CURL *handle = curl_easy_init();
-    if (url == NULL || frame == NULL || handle == NULL) {
+    if (url == NULL || call.pending == NULL || handle == NULL) {
         free(url);
-        free(frame);
+        free(call.pending);
         if (handle) curl_easy_cleanup(handle);
         return fail(-1, error, capacity, "out of memory");
     }
+    call.max_message = max_message;
+    call.sink = sink;
+    call.cancelled = cancelled;
+    call.context = context;
+    call.source = source;
     /* A base ending in '/' would make "//": the method path starts with its own slash. */
     size_t base = strlen(base_url);
     if (base > 0 && base_url[base - 1] == '/') base--;
     snprintf(url, url_length, "%.*s%s", (int)base, base_url, method);
-    frame[0] = 0; /* not compressed */
-    frame[1] = (uint8_t)(request_length >> 24);
-    frame[2] = (uint8_t)(request_length >> 16);
-    frame[3] = (uint8_t)(request_length >> 8);
-    frame[4] = (uint8_t)request_length;
-    if (request_length > 0) memcpy(frame + 5, request, request_length);
 
-    long deadline = deadline_seconds > 0 && deadline_seconds < 86400 ? (long)(deadline_seconds * 1000) : 5000;
+    long deadline = deadline_seconds > 0 && deadline_seconds < 86400 * 7 ? (long)(deadline_seconds * 1000) : 5000;
     if (deadline < 1) deadline = 1;
     char timeout_header[48];
     /* The server learns the deadline too (grpc-timeout, in milliseconds) and stops working past it. */
@@ -126,8 +216,6 @@ int32_t pbr_grpc_unary(const char *base_url, const char *method, const uint8_t *
     headers = curl_slist_append(headers, timeout_header);
     headers = curl_slist_append(headers, "Expect:");
 
-    struct call call = {0};
-    call.limit = max_response + 5;
     char reason[CURL_ERROR_SIZE] = {0};
     curl_easy_setopt(handle, CURLOPT_URL, url);
 #if LIBCURL_VERSION_NUM >= 0x075500
@@ -141,52 +229,98 @@ int32_t pbr_grpc_unary(const char *base_url, const char *method, const uint8_t *
     curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, deadline);
     curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, deadline);
     curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(handle, CURLOPT_POSTFIELDS, frame);
-    curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(request_length + 5));
+    curl_easy_setopt(handle, CURLOPT_POST, 1L);
+    if (body != NULL) {
+        curl_easy_setopt(handle, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_length);
+    } else {
+        /* Length unknown: HTTP/2 sends DATA frames until the source says it is done. */
+        curl_easy_setopt(handle, CURLOPT_READFUNCTION, on_upload);
+        curl_easy_setopt(handle, CURLOPT_READDATA, &call);
+    }
     curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, reason);
     curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(handle, CURLOPT_WRITEDATA, &call);
     curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(handle, CURLOPT_HEADERDATA, &call);
+    curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(handle, CURLOPT_XFERINFODATA, &call);
+    curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
 
     CURLcode code = curl_easy_perform(handle);
     long status = 0;
     curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_cleanup(handle);
     curl_slist_free_all(headers);
-    free(frame);
     free(url);
+    free(call.pending);
 
-    int32_t result;
-    if (code == CURLE_OPERATION_TIMEDOUT) {
-        result = fail(-2, error, capacity, "no complete answer before the deadline");
-    } else if (call.cut) {
-        result = fail(-4, error, capacity, "the answer is larger than allowed");
-    } else if (code != CURLE_OK) {
-        result = fail(-1, error, capacity, reason[0] ? reason : curl_easy_strerror(code));
-    } else if (status != 200 || !call.is_grpc || !call.has_status) {
+    if (!call.is_grpc && status > 0) {
         char message[96];
-        snprintf(message, sizeof message, "not a gRPC answer (HTTP %ld%s)", status,
-                 call.has_status ? "" : ", no grpc-status");
-        result = fail(-4, error, capacity, message);
-    } else if (call.status != 0) {
-        result = fail(call.status, error, capacity, call.message[0] ? call.message : "the call failed");
-    } else if (call.length < 5 || call.body[0] != 0) {
-        result = fail(-4, error, capacity, call.length < 5 ? "no message in the answer" : "a compressed message (none was offered)");
-    } else {
-        size_t length = ((size_t)call.body[1] << 24) | ((size_t)call.body[2] << 16) | ((size_t)call.body[3] << 8) | call.body[4];
-        if (length != call.length - 5) {
-            result = fail(-4, error, capacity, "the answer is not exactly one message");
-        } else {
-            /* The message moves to the front; the caller frees it with pbr_free. */
-            memmove(call.body, call.body + 5, length);
-            *response = call.body;
-            *response_length = length;
-            call.body = NULL;
-            result = 0;
-        }
+        snprintf(message, sizeof message, "not a gRPC answer (HTTP %ld)", status);
+        return fail(-4, error, capacity, message);
     }
-    free(call.body);
+    if (call.was_cancelled) return fail(-5, error, capacity, "cancelled");
+    if (call.stopped) return fail(-3, error, capacity, "stopped by the receiver");
+    if (call.too_large) return fail(-6, error, capacity, "a message in the answer is larger than allowed");
+    if (call.compressed) return fail(-4, error, capacity, "a compressed message (none was offered)");
+    if (call.source_failed) return fail(-1, error, capacity, "the request body could not be read");
+    if (code == CURLE_OPERATION_TIMEDOUT) return fail(-2, error, capacity, "no complete answer before the deadline");
+    if (code != CURLE_OK) return fail(-1, error, capacity, reason[0] ? reason : curl_easy_strerror(code));
+    if (status != 200 || !call.is_grpc || !call.has_status) {
+        char message[96];
+        snprintf(message, sizeof message, "not a gRPC answer (HTTP %ld%s)", status, call.has_status ? "" : ", no grpc-status");
+        return fail(-4, error, capacity, message);
+    }
+    if (call.status != 0) return fail(call.status, error, capacity, call.message[0] ? call.message : "the call failed");
+    if (call.length != 0) return fail(-4, error, capacity, "the answer ends inside a message");
+    return 0;
+}
+
+/* pbr_grpc_unary's receiver: keeps the first message, refuses a second. */
+struct single {
+    uint8_t *message;
+    size_t length;
+    int count;
+};
+
+static int32_t keep_one(void *context, const uint8_t *message, size_t length) {
+    struct single *single = context;
+    if (++single->count > 1) return 1;
+    single->message = malloc(length > 0 ? length : 1);
+    if (single->message == NULL) return 1;
+    memcpy(single->message, message, length);
+    single->length = length;
+    return 0;
+}
+
+int32_t pbr_grpc_unary(const char *base_url, const char *method, const uint8_t *request, size_t request_length,
+                       double deadline_seconds, size_t max_response, uint8_t **response, size_t *response_length,
+                       char *error, size_t capacity) {
+    *response = NULL;
+    *response_length = 0;
+    if (request_length > 0xffffffffu) return fail(-1, error, capacity, "request too large");
+    uint8_t *frame = malloc(request_length + FRAME_HEADER);
+    if (frame == NULL) return fail(-1, error, capacity, "out of memory");
+    frame[0] = 0; /* not compressed */
+    frame[1] = (uint8_t)(request_length >> 24);
+    frame[2] = (uint8_t)(request_length >> 16);
+    frame[3] = (uint8_t)(request_length >> 8);
+    frame[4] = (uint8_t)request_length;
+    if (request_length > 0) memcpy(frame + FRAME_HEADER, request, request_length);
+    struct single single = {0};
+    int32_t result = pbr_grpc_call(base_url, method, frame, request_length + FRAME_HEADER, NULL, deadline_seconds,
+                                   max_response, keep_one, NULL, &single, error, capacity);
+    free(frame);
+    if (result == -3 || (result == 0 && single.count != 1)) {
+        result = fail(-4, error, capacity, single.count == 0 ? "no message in the answer" : "the answer is not exactly one message");
+    }
+    if (result == 0) {
+        *response = single.message;
+        *response_length = single.length;
+    } else {
+        free(single.message);
+    }
     return result;
 }
 

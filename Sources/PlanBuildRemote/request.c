@@ -7,11 +7,11 @@
  * whole body of a redirect in memory. libcurl also has the one deadline per transfer
  * (CURLOPT_TIMEOUT_MS), follows no redirect unless told to, and streams the upload from its file. */
 #include "planbuild_remote.h"
+#include "handles.h"
 
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,40 +20,6 @@
 
 /* A body nobody asked for is read this far (keeping the connection for the next request), then cut. */
 #define DROPPED_BODY_LIMIT (64 << 10)
-/* Idle handles kept for the next request: each keeps its connections open. */
-#define POOL_SIZE 8
-
-static pthread_once_t initialised = PTHREAD_ONCE_INIT;
-static CURLcode initialisation = CURLE_FAILED_INIT;
-
-static void initialise(void) { initialisation = curl_global_init(CURL_GLOBAL_DEFAULT); }
-
-static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
-static CURL *pool[POOL_SIZE];
-static int pooled = 0;
-
-static CURL *take_handle(void) {
-    CURL *handle = NULL;
-    pthread_mutex_lock(&pool_lock);
-    if (pooled > 0) handle = pool[--pooled];
-    pthread_mutex_unlock(&pool_lock);
-    if (handle) {
-        curl_easy_reset(handle); /* options cleared, connections kept */
-        return handle;
-    }
-    return curl_easy_init();
-}
-
-static void give_back(CURL *handle) {
-    pthread_mutex_lock(&pool_lock);
-    if (pooled < POOL_SIZE) {
-        pool[pooled++] = handle;
-        handle = NULL;
-    }
-    pthread_mutex_unlock(&pool_lock);
-    if (handle) curl_easy_cleanup(handle);
-}
-
 struct exchange {
     CURL *handle;
     pbr_sink sink;
@@ -109,8 +75,8 @@ int32_t pbr_request(const char *method, const char *url, const char *token, doub
     if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
         return fail(-1, error, capacity, "not an http(s) URL");
     }
-    pthread_once(&initialised, initialise);
-    if (initialisation != CURLE_OK) return fail(-1, error, capacity, curl_easy_strerror(initialisation));
+    CURLcode ready = pbr_curl_ready();
+    if (ready != CURLE_OK) return fail(-1, error, capacity, curl_easy_strerror(ready));
 
     int descriptor = -1;
     struct stat info = {0};
@@ -121,7 +87,7 @@ int32_t pbr_request(const char *method, const char *url, const char *token, doub
             return fail(-1, error, capacity, "cannot read the file to upload");
         }
     }
-    CURL *handle = take_handle();
+    CURL *handle = pbr_take_handle();
     if (!handle) {
         if (descriptor >= 0) close(descriptor);
         return fail(-1, error, capacity, "cannot start a transfer");
@@ -180,7 +146,7 @@ int32_t pbr_request(const char *method, const char *url, const char *token, doub
         free(authorization);
     }
     if (descriptor >= 0) close(descriptor);
-    give_back(handle);
+    pbr_give_back(handle);
 
     if (exchange.stopped) return fail(-3, error, capacity, "stopped by the receiver");
     if (code == CURLE_OPERATION_TIMEDOUT) {

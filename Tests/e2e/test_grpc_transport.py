@@ -175,7 +175,7 @@ def test_an_answer_larger_than_allowed_is_cut_and_refused(buildgrid):
     blob = os.urandom(100_000)
     assert plugin.call(buildgrid, CAS + "BatchUpdateBlobs", field(2, field(1, digest(blob)) + field(2, blob)))[0] == 0
     code, body, message = plugin.call(buildgrid, CAS + "BatchReadBlobs", field(2, digest(blob)), limit=10_000)
-    assert (code, body) == (-4, None) and "larger" in message
+    assert (code, body) == (-6, None) and "larger" in message
 
 
 def test_a_silent_server_ends_at_the_deadline_and_a_wrong_one_is_refused():
