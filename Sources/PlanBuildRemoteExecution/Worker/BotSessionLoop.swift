@@ -166,8 +166,7 @@ package final class BotSessionLoop: @unchecked Sendable {
                 board.finish(id, report: outcome.lease(id: id))
             }
             if !launched {
-                board.finish(id, report: Lease(id: id, state: .completed,
-                                               status: RpcStatus(code: LeaseFailure.local("").code, message: "the worker could not start a thread")))
+                board.finish(id, report: Lease(id: id, state: .completed, status: LeaseFailure.local("the worker could not start a thread").status))
             }
             started += 1
         }

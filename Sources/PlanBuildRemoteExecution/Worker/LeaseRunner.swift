@@ -188,13 +188,12 @@ package struct LeaseRunner: Sendable {
     }
 
     private func cancelled(stopping: Bool) -> Outcome {
-        Outcome(status: RpcStatus(code: LeaseFailure.unavailable("").code,
-                                  message: "the worker \(workerName) stopped before the action finished; it may run elsewhere"),
+        Outcome(status: LeaseFailure.unavailable("the worker \(workerName) stopped before the action finished; it may run elsewhere").status,
                 result: nil, summary: stopping ? "cancelled: this worker stops" : "cancelled by the server")
     }
 
     private static func failed(_ error: LeaseFailure, metadata: ExecutedActionMetadata) -> Outcome {
-        Outcome(status: RpcStatus(code: error.code, message: error.message), result: nil, summary: "failed: \(error.message)")
+        Outcome(status: error.status, result: nil, summary: "failed: \(error.message)")
     }
 }
 
@@ -209,7 +208,7 @@ struct ActionEnding {
 
     init(_ run: ActionProcess.Run, timeoutSeconds: Int) {
         guard let outcome = run.outcome else {
-            status = RpcStatus(code: LeaseFailure.missing("").code, message: run.spawnFailure ?? "the command could not start")
+            status = LeaseFailure.missing(run.spawnFailure ?? "the command could not start").status
             summary = "could not start: \(run.spawnFailure ?? "")"
             return
         }
@@ -222,13 +221,13 @@ struct ActionEnding {
             exitCode = -Int32(signal)
             summary = "killed by signal \(signal) after \(seconds) s"
         case .timedOut:
-            status = RpcStatus(code: 4, message: "the command did not finish within its timeout of \(timeoutSeconds) s")
+            status = LeaseFailure(.deadlineExceeded, "the command did not finish within its timeout of \(timeoutSeconds) s").status
             summary = "timed out after \(timeoutSeconds) s"
         case .unknown:
-            status = RpcStatus(code: LeaseFailure.local("").code, message: "the command ended but its exit status was lost")
+            status = LeaseFailure.local("the command ended but its exit status was lost").status
             summary = "ended, exit status lost"
         case .cancelled:
-            status = RpcStatus(code: 1, message: "cancelled")
+            status = LeaseFailure(.cancelled, "cancelled").status
             summary = "cancelled"
             isCancelled = true
         }

@@ -19,6 +19,9 @@ package enum WorkerBot {
         } catch let error as PlanBuildError {
             say("error: \(error.message)")
             return 1
+        } catch let error as RemoteExecutionError {
+            say("error: \(error.message)")
+            return 1
         } catch {
             say("error: \(error)")
             return 1
