@@ -5,7 +5,7 @@ import PlanBuildCache
 /// A CAS in memory for the worker's file tests: what the tests are about is the worker's own
 /// handling of the trees, so the blobs may be anything a hostile server could send, a blob that
 /// does not match its digest included.
-final class MemoryCAS: InputBlobs, @unchecked Sendable {
+final class MemoryCAS: ActionStore, @unchecked Sendable {
     var blobs: [Digest: [UInt8]] = [:]
     let digests = BlobDigests(hasher: try! ContentHasher.shared())
 
@@ -41,6 +41,29 @@ final class MemoryCAS: InputBlobs, @unchecked Sendable {
             throw .local("\(error)")
         }
     }
+}
+
+extension MemoryCAS {
+    func missing(_ digests: [Digest]) throws(LeaseFailure) -> Set<Digest> { Set(digests.filter { blobs[$0] == nil }) }
+
+    func upload(_ blobs: [(Digest, [UInt8])]) throws(LeaseFailure) {
+        for (digest, bytes) in blobs { self.blobs[digest] = bytes }
+    }
+
+    func uploadFile(_ descriptor: Int32, digest: Digest) throws(LeaseFailure) {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var offset: off_t = 0
+        while true {
+            let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, offset) }
+            guard count > 0 else { break }
+            bytes += buffer[0..<count]
+            offset += off_t(count)
+        }
+        blobs[digest] = bytes
+    }
+
+    func text(_ digest: Digest?) -> String? { digest.flatMap { blobs[$0] }.map { String(decoding: $0, as: UTF8.self) } }
 }
 
 /// A temporary folder for one test, removed at the end.

@@ -205,3 +205,53 @@ def test_a_stopped_worker_hands_its_action_back_and_says_it_terminates(tmp_path)
         finally:
             workers.close()
     assert server.leftovers() == []
+
+
+def test_a_worker_with_two_slots_runs_two_actions_at_once(tmp_path):
+    work = tmp_path / "workers"
+    with buildgrid(tmp_path) as server:
+        workers = Workers(server, work)
+        try:
+            workers.start("w-two", "tools=maven", slots=2)
+            clients = [bgd_execute(server, tmp_path / f"client-{n}", f"sleep 2; echo {n} > out.txt", "OSFamily=Linux",
+                                   "tools=maven", background=True) for n in range(2)]
+            # Both run at the same time: two process trees in the work folder at once.
+            wait_for(lambda: len({os.readlink(f"/proc/{pid}/cwd") for pid in processes_in(work / "w-two")}) == 2, 60,
+                     "two actions to run at once")
+            for n, client in enumerate(clients):
+                output, _ = client.communicate(timeout=60)
+                assert client.returncode == 0, output
+                assert (tmp_path / f"client-{n}" / "testing" / "out.txt").read_text() == f"{n}\n"
+        finally:
+            workers.close()
+    assert server.leftovers() == []
+
+
+def test_an_action_the_client_cancels_is_ended_on_the_worker(tmp_path):
+    work = tmp_path / "workers"
+    with buildgrid(tmp_path) as server:
+        workers = Workers(server, work)
+        try:
+            workers.start("w-cancel", "tools=maven")
+            client = bgd_execute(server, tmp_path / "client", "sleep 60; echo late > out.txt", "OSFamily=Linux",
+                                 "tools=maven", background=True)
+            name = None
+            while name is None:
+                line = client.stdout.readline()
+                assert line, "bgd execute ended before naming its operation"
+                found = re.match(r'^name: "([^"]+)"', line)
+                name = found.group(1) if found else None
+            wait_for(lambda: processes_in(work / "w-cancel"), 60, "the action to run")
+            cancelled = bgd(server, "operation", "cancel", name)
+            assert cancelled.returncode == 0, cancelled.stdout + cancelled.stderr
+            wait_for(lambda: not processes_in(work / "w-cancel"), 20, "the cancelled action's processes to end")
+            wait_for(lambda: "cancelled by the server" in workers.log("w-cancel"), 10, "the worker to say so")
+            client.kill()
+            client.wait()
+            # The worker goes on serving.
+            ran = bgd_execute(server, tmp_path / "after", "echo after > out.txt", "OSFamily=Linux", "tools=maven")
+            assert ran.returncode == 0, ran.stdout + ran.stderr
+            assert (tmp_path / "after" / "testing" / "out.txt").read_text() == "after\n"
+        finally:
+            workers.close()
+    assert server.leftovers() == []
