@@ -15,7 +15,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from buildgrid_support import BGD, bgd_execute, buildgrid
+from buildgrid_support import BGD, bgd_execute, buildgrid, free_port
 from process_support import process_alive
 
 REPO = Path(__file__).resolve().parents[2]
@@ -235,3 +235,31 @@ def test_an_action_the_client_cancels_is_ended_on_the_worker(tmp_path):
         ran = bgd_execute(server, tmp_path / "after", "echo after > out.txt", "OSFamily=Linux", "tools=maven")
         assert ran.returncode == 0, ran.stdout + ran.stderr
         assert (tmp_path / "after" / "testing" / "out.txt").read_text() == "after\n"
+
+
+def test_a_worker_outlives_its_server_going_away_and_still_stops_at_once(tmp_path):
+    with cluster(tmp_path) as (server, workers):
+        worker = workers.start("w-alone", "tools=maven")
+        server.stop()
+        wait_for(lambda: "trying again" in workers.log("w-alone"), 60, "the worker to notice")
+        time.sleep(2)
+        assert worker.poll() is None, workers.log("w-alone")
+        # One line for the outage, not one per attempt.
+        assert workers.log("w-alone").count("trying again") == 1
+        worker.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        assert worker.wait(timeout=10) == 128 + signal.SIGTERM
+        assert time.monotonic() - started < 4
+
+    # A server that is not there at the start: the worker waits for it, and stops when told.
+    args = [str(PLANBUILD), "worker", "--server", f"grpc://127.0.0.1:{free_port()}", "--name", "w-early",
+            "--work-dir", str(tmp_path / "early")]
+    with open(tmp_path / "early.log", "wb") as log:
+        early = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_for(lambda: "trying again" in (tmp_path / "early.log").read_text(), 30, "the worker to say it waits")
+        early.send_signal(signal.SIGTERM)
+        assert early.wait(timeout=10) == 128 + signal.SIGTERM
+    finally:
+        early.kill()
+        early.wait()

@@ -76,7 +76,7 @@ package final class BotSessionLoop: @unchecked Sendable {
                 continue
             case .failure(.unreachable(let message)), .failure(.sessionGone(let message)):
                 if backoff.first { say("cannot open a session with \(settings.server) (\(message)); trying again") }
-                board.wait(milliseconds: backoff.next())
+                board.wait(milliseconds: backoff.next(), untilFinished: false)
                 continue
             }
             backoff = Backoff()
@@ -103,6 +103,7 @@ package final class BotSessionLoop: @unchecked Sendable {
             switch connection.update(UpdateBotSessionRequest(name: session.name, botSession: request),
                                      deadlineSeconds: Self.pollSeconds, cancellation: update.token) {
             case .success(let reply):
+                if !backoff.first { say("the server answers again") }
                 backoff = Backoff()
                 board.reported(update.completed)
                 session.version = reply.version
@@ -112,7 +113,7 @@ package final class BotSessionLoop: @unchecked Sendable {
                 // At capacity the server answers at once: wait for a lease to finish, or until the
                 // session needs its keep-alive.
                 if startedLeases == 0 && update.completed.isEmpty && MonotonicClock.milliseconds() - started < 500 {
-                    board.wait(milliseconds: Self.keepAliveMilliseconds(session.expireTime))
+                    board.wait(milliseconds: Self.keepAliveMilliseconds(session.expireTime), untilFinished: true)
                 }
             case .failure(.cancelled):
                 continue
@@ -122,7 +123,7 @@ package final class BotSessionLoop: @unchecked Sendable {
                 return
             case .failure(.unreachable(let message)), .failure(.refused(let message)):
                 if backoff.first { say("UpdateBotSession failed (\(message)); trying again") }
-                board.wait(milliseconds: backoff.next())
+                board.wait(milliseconds: backoff.next(), untilFinished: false)
             }
         }
         final(session)

@@ -107,11 +107,13 @@ final class LeaseBoard: @unchecked Sendable {
         monitor.signal()
     }
 
-    /// Sleeps up to `milliseconds`, less when a lease finishes or the worker stops.
-    func wait(milliseconds: Int) {
+    /// Sleeps up to `milliseconds`, less when the worker stops, and with `untilFinished` also
+    /// when a lease's report waits to go out (not between failed calls: a report that cannot be
+    /// sent must not make the loop call without pause).
+    func wait(milliseconds: Int, untilFinished: Bool) {
         let deadline = MonotonicClock.milliseconds() + milliseconds
         monitor.withLock {
-            while !stopping && finished.isEmpty {
+            while !stopping && !(untilFinished && !finished.isEmpty) {
                 let left = deadline - MonotonicClock.milliseconds()
                 if left <= 0 { return }
                 monitor.wait(milliseconds: left)
