@@ -27,8 +27,10 @@ package struct WorkerSettings: Sendable {
 
     package init(server: String, instance: String = "", platform: [String] = [], slots: Int = 1,
                  workDirectory: String? = nil, name: String? = nil, defaultTimeoutSeconds: Int = BuildRequest.defaultTimeout) throws(PlanBuildError) {
-        guard server.hasPrefix("grpc://") || server.hasPrefix("grpcs://") else {
-            throw PlanBuildError(.invalidRequest, "--server must be grpc://HOST:PORT, not '\(server)'")
+        do {
+            _ = try GrpcChannel.baseURL(of: server)
+        } catch {
+            throw PlanBuildError(.invalidRequest, "--server: \(error.message)")
         }
         guard (1...Self.maximumSlots).contains(slots) else {
             throw PlanBuildError(.invalidRequest, "--slots must be 1 to \(Self.maximumSlots), not \(slots)")
