@@ -10,7 +10,7 @@ struct PlanBuildCommand: ParsableCommand {
         version: PlanBuildVersion.text,
         subcommands: [ResolveCommand.self, RunCommand.self, ParseCommand.self, TimeoutCommand.self,
                       InstallExecutorCommand.self, InstallDevCommand.self, OrchestrateCommand.self,
-                      GraphCommand.self, CacheCommand.self, ServerCommand.self, WatchCommand.self]
+                      GraphCommand.self, CacheCommand.self, ServerCommand.self, WatchCommand.self, WorkerCommand.self]
     )
 
     @Flag(name: .customLong("print-prefix"),

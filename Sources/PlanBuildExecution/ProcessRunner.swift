@@ -49,6 +49,16 @@ public final class CancellationToken: @unchecked Sendable {
         }
     }
 
+    /// Blocks the calling thread until the token is cancelled (a thread that turns a stop into
+    /// other work, as the remote worker's).
+    package func waitUntilCancelled() {
+        while !isCancelled {
+            var watched = pollfd(fd: waitDescriptor, events: Int16(POLLIN), revents: 0)
+            // Without a pipe only the flag tells: it is looked at every 100 ms.
+            if watched.fd < 0 { usleep(100_000) } else { _ = poll(&watched, 1, -1) }
+        }
+    }
+
     /// Gives the pipe back once nothing waits on this token any more (its work has ended); the
     /// token still answers `isCancelled`. The holder guarantees no wait is in progress.
     public func release() {

@@ -1,138 +1,142 @@
-import Foundation
 import Testing
-@testable import PlanBuildSupport
-@testable import PlanBuildModel
-@testable import PlanBuildExecution
-@testable import PlanBuildCache
+import PlanBuildSupport
 @testable import PlanBuildRemoteExecution
 
-/// A module build as a REAPI action's input root: the Merkle tree (sorted entries, executable
-/// bits, digests that depend on content only) and what ActionInputs puts in it on a real project
-/// (the module's inputs, the project-wide ones, every descriptor, the dependencies' artifacts).
+/// The worker lays each input root out from a tree a server sent: whatever the tree says, nothing
+/// is written outside the lease's folder, nothing already there is written through, and every
+/// byte matches its digest.
 @Suite struct InputRootTests {
-    static let hasher = try! ContentHasher.shared()
+    let cas = MemoryCAS()
+    let scratch = ScratchFolder()
 
-    static func digest(_ text: String) -> Digest {
-        Digest(hash: hasher.hexDigest(of: text), sizeBytes: Int64(text.utf8.count))
+    func materialise(_ root: Digest, limits: InputRootLimits = InputRootLimits()) throws(LeaseFailure) -> DirectoryHandle {
+        let target = scratch.handle("lease/root")
+        try InputRoot(blobs: cas, digests: cas.digests, limits: limits).materialise(root, into: target)
+        return target
     }
 
-    static func directory(_ root: InputRoot, _ digest: Digest) throws -> Directory {
-        try Directory(decoding: try #require(root.directories[digest]))
-    }
-
-    @Test func foldersAndFilesAreSortedByTheirBytesAndNamedByTheirEncoding() throws {
-        let root = try InputRoot(files: [
-            InputRoot.File(path: "b.txt", digest: Self.digest("b")),
-            InputRoot.File(path: "a/x", digest: Self.digest("x")),
-            InputRoot.File(path: "Z", digest: Self.digest("z")),
-            InputRoot.File(path: "a/B", digest: Self.digest("B")),
-            InputRoot.File(path: "a/sub/deep.sh", digest: Self.digest("deep"), isExecutable: true),
-        ], hasher: Self.hasher)
-        let top = try Self.directory(root, root.digest)
-        #expect(top.files.map(\.name) == ["Z", "b.txt"])
-        #expect(top.directories.map(\.name) == ["a"])
-        let a = try Self.directory(root, top.directories[0].digest)
-        #expect(a.files.map(\.name) == ["B", "x"])
-        #expect(a.files.allSatisfy { !$0.isExecutable })
-        let sub = try Self.directory(root, try #require(a.directories.first).digest)
-        #expect(sub.files == [FileNode(name: "deep.sh", digest: Self.digest("deep"), isExecutable: true)])
-        // Every folder is named by the SHA-256 and size of its encoding.
-        for (digest, bytes) in root.directories {
-            #expect(digest == Digest(hash: Self.hasher.hexDigest(ofBytes: bytes), sizeBytes: Int64(bytes.count)))
-        }
-        #expect(root.directories.count == 3)
-        #expect(root.files[Self.digest("x")] == "a/x")
-    }
-
-    @Test func theDigestDependsOnContentAndBitsNotOnOrder() throws {
-        let files = [InputRoot.File(path: "a/x", digest: Self.digest("x")), InputRoot.File(path: "b", digest: Self.digest("b"))]
-        let one = try InputRoot(files: files, hasher: Self.hasher)
-        let other = try InputRoot(files: files.reversed(), hasher: Self.hasher)
-        #expect(one.digest == other.digest)
-        let changed = try InputRoot(files: [files[0], InputRoot.File(path: "b", digest: Self.digest("c"))], hasher: Self.hasher)
-        #expect(changed.digest != one.digest)
-        let executable = try InputRoot(files: [files[0], InputRoot.File(path: "b", digest: Self.digest("b"), isExecutable: true)],
-                                       hasher: Self.hasher)
-        #expect(executable.digest != one.digest)
-    }
-
-    @Test func pathsThatLeaveTheRootOrClashAreRefused() {
-        for path in ["../x", "/etc/passwd", "a/../b", "a//b", "./a", ""] {
-            #expect(throws: InputRoot.Problem.self) {
-                try InputRoot(files: [InputRoot.File(path: path, digest: Self.digest("x"))], hasher: Self.hasher)
-            }
-        }
-        #expect(throws: InputRoot.Problem.self) {
-            try InputRoot(files: [InputRoot.File(path: "a", digest: Self.digest("x")),
-                                  InputRoot.File(path: "a/b", digest: Self.digest("y"))], hasher: Self.hasher)
+    func refusal(_ root: Digest, limits: InputRootLimits = InputRootLimits()) -> LeaseFailure? {
+        do {
+            _ = try materialise(root, limits: limits)
+            return nil
+        } catch {
+            return error
         }
     }
 
-    /// core ← service on disk: service's action reads its own sources, the project-wide pom.xml,
-    /// every module's descriptor and core's jar, and names service/target as its output folder.
-    @Test func aModulesActionHoldsItsInputsTheDescriptorsAndItsDependenciesArtifacts() throws {
-        let project = FileManager.default.temporaryDirectory.appendingPathComponent("pbinputroot-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
-        defer { try? FileManager.default.removeItem(atPath: project) }
-        func write(_ path: String, _ text: String, executable: Bool = false) throws {
-            let url = URL(fileURLWithPath: project + "/" + path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-            if executable { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path) }
-        }
-        let modules = """
-        {"modules": {
-          "root": {"build_systems": ["maven"], "paths": {"module": ".", "descriptor": "pom.xml", "sources": []},
-                   "commands": {"package": "mvn package -N"}},
-          "core": {"build_systems": ["maven"], "paths": {"module": "core", "descriptor": "core/pom.xml", "sources": ["core/src"]},
-                   "commands": {"package": "mvn package -pl core"}},
-          "service": {"build_systems": ["maven"], "paths": {"module": "service", "descriptor": "service/pom.xml",
-                      "sources": ["service/src"]}, "dependencies": ["core"], "commands": {"package": "mvn package -pl service"}}
-        }}
-        """
-        try write(".plan/project-architecture/derived-data.json", modules)
-        try write("pom.xml", "<project/>")
-        try write("mvnw", "#!/bin/sh\n", executable: true)
-        try write("core/pom.xml", "<project>core</project>")
-        try write("core/src/Core.java", "class Core {}")
-        try write("core/target/core-1.0.jar", "jar of core")
-        try write("core/target/classes/Core.class", "not an artifact")
-        try write("service/pom.xml", "<project>service</project>")
-        try write("service/src/Service.java", "class Service {}")
-        let layout = ProjectLayout(projectDir: project)
-        let architecture = try ProjectArchitecture.load(layout)
-        let plan = try OrchestrationPlan.make(command: "package", modules: ["service"], architecture: architecture)
-        var request = IncrementalRun.Request(disabled: true)
-        request.listInputs = true
-        let run = try IncrementalRun(plan: plan, architecture: architecture, layout: layout, settings: .init(), request: request)
-        let inputs = try #require(run.actionInputs(at: 0))
-        #expect(inputs.module == "service")
-        #expect(inputs.files.map(\.path) == ["core/pom.xml", "core/target/core-1.0.jar", "mvnw", "pom.xml", "service/pom.xml",
-                                             "service/src/Service.java"])
-        #expect(inputs.buildSystems == [.maven])
+    @Test func aTreeIsLaidOutWithItsContentModesAndLinks() throws {
+        let source = Directory(files: [cas.file("Main.java", "class Main {}\n")])
+        let root = cas.put(Directory(files: [cas.file("mvnw", "#!/bin/sh\n", executable: true), cas.file("pom.xml", "<project/>\n")],
+                                     directories: [cas.folder("src", source), cas.folder("empty", Directory())],
+                                     symlinks: [SymlinkNode(name: "main", target: "src/Main.java")]))
+        _ = try materialise(root)
+        #expect(scratch.text("lease/root/pom.xml") == "<project/>\n")
+        #expect(scratch.text("lease/root/src/Main.java") == "class Main {}\n")
+        #expect(scratch.mode("lease/root/mvnw") == 0o755)
+        #expect(scratch.mode("lease/root/pom.xml") == 0o644)
+        #expect(scratch.exists("lease/root/empty"))
+        #expect(FileSystem.symbolicLinkTarget(FileSystem.join(scratch.path, "lease/root/main")) == "src/Main.java")
+    }
 
-        let launch = ProcessLaunch(arguments: [project + "/mvnw", "package", "-pl", "service"], workingDirectory: project,
-                                   environment: nil, overrides: [("MAVEN_OPTS", "-Xmx1g"), ("A", "1")], outputDescriptor: -1,
-                                   timeoutMilliseconds: 90_500)
-        let action = try RemoteAction(launch: launch, inputs: inputs, projectDirectory: project,
-                                      tools: RemoteAction.tools(for: inputs.buildSystems), hasher: Self.hasher)
-        #expect(action.command.arguments == ["./mvnw", "package", "-pl", "service"])
-        #expect(action.command.environmentVariables.map(\.name) == ["A", "MAVEN_OPTS"])
-        #expect(action.command.outputPaths == ["service/target"])
-        #expect(action.command.outputDirectories == ["service/target"])
-        #expect(action.command.workingDirectory == "")
-        #expect(action.command.platform?.properties == [Platform.Property(name: "OSFamily", value: "Linux"),
-                                                        Platform.Property(name: "tools", value: "jdk"),
-                                                        Platform.Property(name: "tools", value: "maven")])
-        #expect(action.action.timeout == ProtoDuration(seconds: 91))
-        // The tree: the wrapper executable, the jar below core/target, sources and descriptors.
-        let top = try Self.directory(action.inputRoot, action.action.inputRootDigest)
-        #expect(top.files.map(\.name) == ["mvnw", "pom.xml"])
-        #expect(top.files.first?.isExecutable == true && top.files.last?.isExecutable == false)
-        #expect(top.directories.map(\.name) == ["core", "service"])
-        let jar = Self.digest("jar of core")
-        #expect(action.files[jar] == project + "/core/target/core-1.0.jar")
-        // Every blob the action names is there to upload: the messages and each file.
-        #expect(action.blobs[action.actionDigest] != nil && action.blobs[action.action.commandDigest] != nil)
-        #expect(action.files.count == 6)
+    @Test func aSubtreeUsedTwiceIsLaidOutTwice() throws {
+        let module = cas.folder("core", Directory(files: [cas.file("a.txt", "a")]))
+        var other = module
+        other.name = "api"
+        _ = try materialise(cas.put(Directory(directories: [other, module])))
+        #expect(scratch.text("lease/root/core/a.txt") == "a")
+        #expect(scratch.text("lease/root/api/a.txt") == "a")
+    }
+
+    @Test(arguments: ["..", ".", "", "a/b", "/etc", "a\u{0}b"])
+    func aNameThatIsNotOnePlainComponentIsRefused(_ name: String) {
+        let escaping = Directory(files: [cas.file("passwd", "owned")])
+        let asFolder = cas.put(Directory(directories: [DirectoryNode(name: name, digest: cas.put(escaping))]))
+        #expect(refusal(asFolder)?.code == Int32(GrpcStatusCode.invalidArgument.rawValue))
+        let asFile = cas.put(Directory(files: [cas.file(name, "owned")]))
+        #expect(refusal(asFile)?.code == Int32(GrpcStatusCode.invalidArgument.rawValue))
+        let asLink = cas.put(Directory(symlinks: [SymlinkNode(name: name, target: "x")]))
+        #expect(refusal(asLink)?.code == Int32(GrpcStatusCode.invalidArgument.rawValue))
+        // Nothing landed beside the root, in the scratch folder or below it.
+        #expect(!scratch.exists("lease/passwd") && !scratch.exists("passwd") && !scratch.exists("lease/root/passwd"))
+    }
+
+    @Test func aNameTwiceInOneFolderIsRefused() {
+        let twiceAsFile = cas.put(Directory(files: [cas.file("a", "1"), cas.file("a", "2")]))
+        #expect(refusal(twiceAsFile)?.message.contains("occurs twice") == true)
+        let fileAndFolder = cas.put(Directory(files: [cas.file("a", "1")], directories: [cas.folder("a", Directory())]))
+        #expect(refusal(fileAndFolder)?.message.contains("occurs twice") == true)
+        let fileAndLink = cas.put(Directory(files: [cas.file("a", "1")], symlinks: [SymlinkNode(name: "a", target: "b")]))
+        #expect(refusal(fileAndLink)?.message.contains("occurs twice") == true)
+    }
+
+    @Test func aLinkPlantedInTheFolderIsNeverWrittenThrough() {
+        let outside = scratch.make("outside")
+        let target = scratch.make("lease/root")
+        symlink(outside, FileSystem.join(target, "out"))
+        symlink(FileSystem.join(outside, "pom.xml"), FileSystem.join(target, "pom.xml"))
+
+        let throughFolder = cas.put(Directory(directories: [cas.folder("out", Directory(files: [cas.file("x", "owned")]))]))
+        #expect(refusal(throughFolder)?.code == Int32(GrpcStatusCode.invalidArgument.rawValue))
+        let throughFile = cas.put(Directory(files: [cas.file("pom.xml", "owned")]))
+        #expect(refusal(throughFile)?.code == Int32(GrpcStatusCode.invalidArgument.rawValue))
+        #expect(FileSystem.listDirectory(outside).isEmpty)
+    }
+
+    @Test func aLinkThatLeavesTheRootIsRefused() {
+        for target in ["/etc/passwd", "../x", "a/../../x", "sub/../../../x"] {
+            let root = cas.put(Directory(symlinks: [SymlinkNode(name: "l", target: target)]))
+            #expect(refusal(root)?.message.contains("target") == true, "\(target)")
+        }
+        let deep = cas.put(Directory(directories: [cas.folder("a", Directory(symlinks: [SymlinkNode(name: "l", target: "../b")]))]))
+        #expect(refusal(deep) == nil)
+    }
+
+    @Test func contentThatDoesNotMatchItsDigestIsRefused() {
+        let file = cas.file("a.txt", "the real content")
+        cas.blobs[file.digest] = Array("something else!!".utf8)  // same size, other bytes
+        #expect(refusal(cas.put(Directory(files: [file])))?.message.contains("does not match") == true)
+
+        var longer = cas.file("b.txt", "short")
+        longer.digest.sizeBytes = 3  // the right hash, a size the bytes do not have
+        cas.blobs[longer.digest] = Array("short".utf8)
+        #expect(refusal(cas.put(Directory(files: [longer])))?.message.contains("does not match") == true)
+    }
+
+    @Test func aDirectoryThatDoesNotMatchItsDigestIsRefused() {
+        let child = Directory(files: [cas.file("a", "1")])
+        let node = cas.folder("sub", child)
+        cas.blobs[node.digest] = Directory(files: [cas.file("b", "2")]).encoded()
+        #expect(refusal(cas.put(Directory(directories: [node])))?.message.contains("do not match") == true)
+    }
+
+    @Test func aDigestThatIsNotOneIsRefused() {
+        let bad = FileNode(name: "a", digest: Digest(hash: "../../etc/passwd", sizeBytes: 1), isExecutable: false)
+        #expect(refusal(cas.put(Directory(files: [bad])))?.message.contains("not a SHA-256") == true)
+        var negative = cas.file("b", "x")
+        negative.digest.sizeBytes = -1
+        #expect(refusal(cas.put(Directory(files: [negative])))?.message.contains("outside") == true)
+    }
+
+    @Test func aMissingBlobIsAFailedPrecondition() {
+        let absent = FileNode(name: "a", digest: Digest(hash: String(repeating: "ab", count: 32), sizeBytes: 4), isExecutable: false)
+        #expect(refusal(cas.put(Directory(files: [absent])))?.code == Int32(GrpcStatusCode.failedPrecondition.rawValue))
+    }
+
+    @Test func treesPastTheLimitsAreRefused() {
+        var few = InputRootLimits()
+        few.maximumEntries = 2
+        #expect(refusal(cas.put(Directory(files: [cas.file("a", "1"), cas.file("b", "2"), cas.file("c", "3")])), limits: few)?
+            .message.contains("entries") == true)
+
+        var shallow = InputRootLimits()
+        shallow.maximumDepth = 2
+        var tree = Directory()
+        for level in 0..<4 { tree = Directory(directories: [cas.folder("d\(level)", tree)]) }
+        #expect(refusal(cas.put(tree), limits: shallow)?.message.contains("deeper") == true)
+
+        var small = InputRootLimits()
+        small.maximumTotalBytes = 10
+        #expect(refusal(cas.put(Directory(files: [cas.file("a", "123456"), cas.file("b", "123456")])), limits: small)?
+            .message.contains("larger") == true)
     }
 }

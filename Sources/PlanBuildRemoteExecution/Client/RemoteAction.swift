@@ -12,7 +12,7 @@ package struct RemoteAction: Sendable {
     package let action: Action
     package let command: Command
     package let actionDigest: Digest
-    package let inputRoot: InputRoot
+    package let inputRoot: ActionInputTree
     /// The encoded Action, Command and Directory messages, by digest.
     package let blobs: [Digest: [UInt8]]
     /// Each input file's absolute path, by its digest.
@@ -32,10 +32,10 @@ package struct RemoteAction: Sendable {
         guard let working = Self.relative(launch.workingDirectory, to: project) else {
             throw Problem(description: "the working folder \(launch.workingDirectory) is not inside the project")
         }
-        let root: InputRoot
+        let root: ActionInputTree
         var paths: [Digest: String] = [:]
         do {
-            var files: [InputRoot.File] = []
+            var files: [ActionInputTree.File] = []
             for input in inputs.files {
                 let absolute = FileSystem.join(project, input.path)
                 var info = stat()
@@ -46,10 +46,10 @@ package struct RemoteAction: Sendable {
                 if hash == nil || input.size != size { hash = try? hasher.hexDigest(ofFile: absolute) }
                 guard let hash else { continue }
                 let digest = Digest(hash: hash, sizeBytes: size)
-                files.append(InputRoot.File(path: input.path, digest: digest, isExecutable: info.st_mode & S_IXUSR != 0))
+                files.append(ActionInputTree.File(path: input.path, digest: digest, isExecutable: info.st_mode & S_IXUSR != 0))
                 paths[digest] = absolute
             }
-            root = try InputRoot(files: files, hasher: hasher)
+            root = try ActionInputTree(files: files, hasher: hasher)
         } catch {
             throw Problem(description: error.description)
         }

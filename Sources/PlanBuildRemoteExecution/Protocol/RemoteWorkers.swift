@@ -123,16 +123,21 @@ package struct Worker: ProtoMessage {
 
     /// A property of the whole worker (`Worker.Property`).
     package typealias Property = KeyValue
+    /// A setting of the worker (`Worker.Config`, the same fields); BuildGrid reads `capacity`,
+    /// the leases the bot takes at once.
+    package typealias Config = KeyValue
 
     /// The first is the primary device, the one that runs the bot.
     package var devices: [Device] = []
     package var properties: [Property] = []
+    package var configs: [Config] = []
 
     package init() {}
 
-    package init(devices: [Device] = [], properties: [Property] = []) {
+    package init(devices: [Device] = [], properties: [Property] = [], configs: [Config] = []) {
         self.devices = devices
         self.properties = properties
+        self.configs = configs
     }
 
     package init(from reader: inout ProtoReader) throws(ProtoError) {
@@ -141,6 +146,7 @@ package struct Worker: ProtoMessage {
             switch field {
             case 1: devices.append(try reader.message())
             case 2: properties.append(try reader.message())
+            case 3: configs.append(try reader.message())
             default: break
             }
         }
@@ -149,6 +155,7 @@ package struct Worker: ProtoMessage {
     package func encode(to writer: inout ProtoWriter) {
         writer.messages(1, devices)
         writer.messages(2, properties)
+        writer.messages(3, configs)
     }
 }
 

@@ -5,7 +5,7 @@ import PlanBuildCache
 /// files, subfolders and symlinks sorted by name (UTF-8 bytes), every folder named by the SHA-256
 /// of its encoding, the root's digest naming the whole tree. The same files give the same digest
 /// on any machine, so an action already run is found in the ActionCache.
-package struct InputRoot: Sendable {
+package struct ActionInputTree: Sendable {
     /// One file of the tree: its path relative to the root, its content's digest, its executable bit.
     package struct File: Equatable, Sendable {
         package let path: String
