@@ -1,5 +1,5 @@
 """Orchestration on a remote execution cluster with real Maven: BuildGrid (a real REAPI server, on
-127.0.0.1) and two workers in separate work folders standing for two machines. A copy of
+127.0.0.1) and two `planbuild worker`s in separate work folders standing for two machines. A copy of
 examples/maven-multi built with `--remote-execution` gives the same statuses, errors and classes as
 the same copy built here; a clean checkout elsewhere then gets every module from the ActionCache
 without any worker running Maven; with the example's faults the errors are the same, at the same
@@ -11,12 +11,9 @@ import time
 import zipfile
 from pathlib import Path
 
-from buildgrid_support import buildgrid, reference_bots
+from buildgrid_support import buildgrid
 from conftest import chain, copy_example, fix_faults
 from orchestration_support import PLANBUILD
-
-TOOLS = ("OSFamily=Linux", "tools=jdk", "tools=maven")
-
 
 def checkout(root: Path, fixed: bool = True) -> Path:
     project = copy_example("maven-multi", root / "maven-multi")
@@ -63,12 +60,41 @@ def remote_warnings(report) -> list:
     return [w for w in report.get("cache_warnings", []) if w.startswith("remote execution")]
 
 
-def workers(server, work: Path):
-    bots = reference_bots(server, work)
-    start = bots.__enter__()
-    start("worker-a", *TOOLS)
-    start("worker-b", *TOOLS)
-    return bots
+class Workers:
+    """Two `planbuild worker` processes of one slot each, in work folders of their own (two
+    machines); both killed at the end."""
+
+    NAMES = ("worker-a", "worker-b")
+
+    def __init__(self, server, work: Path):
+        self.work = work
+        self.started = []
+        for name in self.NAMES:
+            (work / name).mkdir(parents=True)
+            with open(work / f"{name}.log", "wb") as log:
+                self.started.append(subprocess.Popen(
+                    [str(PLANBUILD), "worker", "--server", server.target, "--instance", server.instance, "--name", name,
+                     "--work-dir", str(work / name), "--slots", "1", "--platform", "tools=maven,jdk"],
+                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+        deadline = time.monotonic() + 60
+        while not all(" open: " in self.log(name) for name in self.NAMES):
+            assert time.monotonic() < deadline and all(w.poll() is None for w in self.started), \
+                [self.log(name) for name in self.NAMES]
+            time.sleep(0.05)
+
+    def log(self, name: str) -> str:
+        path = self.work / f"{name}.log"
+        return path.read_text() if path.exists() else ""
+
+    def __exit__(self, *_):
+        for worker in self.started:
+            if worker.poll() is None:
+                worker.kill()
+            worker.wait()
+
+
+def workers(server, work: Path) -> Workers:
+    return Workers(server, work)
 
 
 def test_the_maven_example_builds_on_the_cluster_as_here_and_then_comes_from_its_action_cache(tmp_path: Path):
@@ -97,12 +123,12 @@ def test_the_maven_example_builds_on_the_cluster_as_here_and_then_comes_from_its
 
             # A clean checkout elsewhere: every build is an ActionCache hit, nothing runs.
             elsewhere = checkout(tmp_path / "elsewhere" / "deeper")
-            ran_before = sum((tmp_path / "workers" / f"{w}.log").read_text().count("running ") for w in ("worker-a", "worker-b"))
+            ran_before = sum((tmp_path / "workers" / f"{w}.log").read_text().count(": started") for w in ("worker-a", "worker-b"))
             run, second = package(elsewhere, "--remote-execution", server.target)
             assert run.returncode == 0, (run.stdout, run.stderr)
             hits = {m: (r["status"], r.get("cache"), r.get("executed")) for m, r in rows(second).items() if r["status"] != "skipped"}
             assert hits and all(value == ("cached", "remote", "remote") for value in hits.values()), hits
-            ran_after = sum((tmp_path / "workers" / f"{w}.log").read_text().count("running ") for w in ("worker-a", "worker-b"))
+            ran_after = sum((tmp_path / "workers" / f"{w}.log").read_text().count(": started") for w in ("worker-a", "worker-b"))
             assert ran_after == ran_before
             assert classes(elsewhere) == classes(here)
         finally:
