@@ -474,7 +474,8 @@ char *pb_cache(const char *request_json);
  *                                           for run_started / run_finished — docs/events.md),
  *            "cache": true?                (false: ignore the build cache, as --no-cache),
  *            "force": ["core"]?            (modules rebuilt even when cached; dependents follow),
- *            "remote_cache": "http://…"?   (a shared cache, as --remote-cache; overrides
+ *            "remote_cache": "http://…"?   (a shared cache, as --remote-cache: an HTTP cache, or
+ *                                           grpc://HOST:PORT, a REAPI server's ActionCache and CAS; overrides
  *                                           incremental.remote.url and PLANBUILD_REMOTE_CACHE),
  *            "remote_cache_write": false?  (true: upload successful builds, as --remote-cache-write),
  *            "remote_execution": "grpc://…"? (each build runs on this Remote Execution API server, as

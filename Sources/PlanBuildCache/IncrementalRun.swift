@@ -31,6 +31,8 @@ public final class IncrementalRun: Sendable {
         /// List and hash every build's inputs even with `disabled`: remote execution sends them
         /// (nothing is taken from or added to the cache all the same).
         public var listInputs = false
+        /// The transport of a `grpc://` remote cache (orchestration's remote execution layer).
+        package var grpcTransport: RemoteCacheSettings.GrpcTransport?
         public init(disabled: Bool = false, forced: Set<String> = [], remoteURL: String? = nil, remoteWrite: Bool = false,
                     useRemote: Bool = false) {
             self.disabled = disabled
@@ -278,7 +280,7 @@ public final class IncrementalRun: Sendable {
            let remoteSettings = RemoteCacheSettings.resolve(file: settings.remote, url: request.remoteURL, write: request.remoteWrite,
                                                             environment: request.environment) {
             do {
-                remote = try RemoteCache(settings: remoteSettings, layout: layout, hasher: hasher)
+                remote = try RemoteCache(settings: remoteSettings, layout: layout, hasher: hasher, grpc: request.grpcTransport)
             } catch {
                 problems.append("remote cache not used: \(error.message)")
             }

@@ -52,9 +52,20 @@ public final class RemoteCache: @unchecked Sendable {
     public var canRead: Bool { settings.read }
     public var canWrite: Bool { settings.write }
 
-    /// Loads the HTTP plugin; throws when it cannot be loaded or the URL is not http(s).
-    convenience init(settings: RemoteCacheSettings, layout: ProjectLayout, hasher: ContentHasher) throws(PlanBuildError) {
-        try self.init(settings: settings, layout: layout, hasher: hasher, transport: try RemoteTransport.shared())
+    /// Loads the HTTP plugin for an http(s) URL; a `grpc://` URL (a REAPI server's ActionCache and
+    /// CAS) takes the transport `grpc` makes. Throws when neither serves the URL.
+    convenience init(settings: RemoteCacheSettings, layout: ProjectLayout, hasher: ContentHasher,
+                     grpc: RemoteCacheSettings.GrpcTransport? = nil) throws(PlanBuildError) {
+        let transport: any RemoteTransporting
+        if settings.isGrpc {
+            guard let grpc else {
+                throw PlanBuildError(.invalidValue, "a grpc:// remote cache is used by orchestration only")
+            }
+            transport = try grpc(settings)
+        } else {
+            transport = try RemoteTransport.shared()
+        }
+        try self.init(settings: settings, layout: layout, hasher: hasher, transport: transport)
     }
 
     /// With any transport (a test's, which answers what the test wants without a server).
@@ -116,7 +127,8 @@ public final class RemoteCache: @unchecked Sendable {
         settings.timeoutSeconds + Double(max(bytes, 0) / Self.bytesPerExtraSecond)
     }
 
-    private func ask(_ method: String, _ path: String, bytes: Int64 = 0, upload: String? = nil,
+    /// `size`: the declared size of the blob a `cas/` request names.
+    private func ask(_ method: String, _ path: String, bytes: Int64 = 0, size: Int64? = nil, upload: String? = nil,
                      receive: (UnsafeRawBufferPointer) -> Bool = { _ in true }) -> Answer {
         guard !stopped else { return .givenUp }
         let wanted = deadline(forBytes: bytes)
@@ -125,7 +137,8 @@ public final class RemoteCache: @unchecked Sendable {
             return .givenUp
         }
         let outcome = transport.perform(RemoteRequest(method: method, url: "\(base)/\(path)", token: token,
-                                                      deadlineSeconds: granted, uploadPath: upload), receive: receive)
+                                                      deadlineSeconds: granted, uploadPath: upload, blobSize: size),
+                                        receive: receive)
         budget.finish()
         switch outcome {
         case .answered(let status, _) where (300...399).contains(status):
@@ -223,7 +236,7 @@ public final class RemoteCache: @unchecked Sendable {
     private func restore(_ remote: RemoteRecord, module: String) -> OutputRestore.Placed? {
         let restore = OutputRestore(layout: layout, hasher: hasher) { [self] problem in note(problem) }
         return restore.restore(artifacts: remote.artifacts, log: remote.log, module: module) { [self] file, receive in
-            switch ask("GET", "cas/\(file.sha256)", bytes: file.size, receive: receive) {
+            switch ask("GET", "cas/\(file.sha256)", bytes: file.size, size: file.size, receive: receive) {
             case .status(200, let bytes):
                 monitor.withLock { counts.bytesDown += bytes }
                 return .complete
@@ -283,13 +296,13 @@ public final class RemoteCache: @unchecked Sendable {
 
     /// A blob the server already has (HEAD answers 200) is not sent again.
     private func upload(_ path: String, digest: String, size: Int64) -> Bool {
-        guard case .status(let status, _) = ask("HEAD", "cas/\(digest)") else { return false }
+        guard case .status(let status, _) = ask("HEAD", "cas/\(digest)", size: size) else { return false }
         if status == 200 { return true }
         return put(path, to: "cas/\(digest)", size: size)
     }
 
     private func put(_ path: String, to remote: String, size: Int64) -> Bool {
-        guard case .status(let status, let bytes) = ask("PUT", remote, bytes: size, upload: path) else { return false }
+        guard case .status(let status, let bytes) = ask("PUT", remote, bytes: size, size: size, upload: path) else { return false }
         guard (200...299).contains(status) else {
             note("the server answered HTTP \(status) to the upload of \(remote)", stop: status == 401 || status == 403)
             return false

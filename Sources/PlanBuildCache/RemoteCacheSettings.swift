@@ -23,6 +23,16 @@ public struct RemoteCacheSettings: Equatable, Sendable {
 
     public init(url: String) { self.url = url }
 
+    /// Makes the transport of a `grpc://` remote cache (a REAPI server's ActionCache and CAS): a
+    /// layer above the cache's provides it.
+    package typealias GrpcTransport = @Sendable (RemoteCacheSettings) throws(PlanBuildError) -> any RemoteTransporting
+
+    /// A REAPI server (`grpc://`, `grpcs://`) rather than an HTTP cache.
+    package var isGrpc: Bool {
+        let lower = url.lowercased()
+        return lower.hasPrefix("grpc://") || lower.hasPrefix("grpcs://")
+    }
+
     /// From the `remote` object; nil when it has no URL.
     static func parse(_ object: JSONObject?) -> RemoteCacheSettings? {
         guard let object, let url = object["url"]?.stringValue, !url.isEmpty else { return nil }
@@ -57,8 +67,8 @@ public struct RemoteCacheSettings: Equatable, Sendable {
         var base = url
         while base.hasSuffix("/") { base.removeLast() }
         let lower = base.lowercased()
-        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
-            return .failure(PlanBuildError(.invalidValue, "the remote cache URL must start with http:// or https://"))
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") || isGrpc else {
+            return .failure(PlanBuildError(.invalidValue, "the remote cache URL must start with http://, https:// or grpc://"))
         }
         return .success(base)
     }

@@ -15,7 +15,7 @@ import PlanBuildModel
 /// A build that leaves no declared output (Maven's `compile`, a pom-packaging module) has nothing
 /// the remote cache could put in place, so it is never shared (`RemoteCache.share`) and a record
 /// without artifacts is refused: such builds are cached on their own machine only.
-struct RemoteRecord {
+package struct RemoteRecord {
     /// One file to restore: `name` inside `folder` (relative to the project, or the log folder).
     typealias File = OutputRestore.File
 
@@ -24,7 +24,7 @@ struct RemoteRecord {
     }
 
     /// A record is a few kilobytes; more is not a record.
-    static let maximumBytes = 1 << 20
+    package static let maximumBytes = 1 << 20
     /// The largest artifact or log a record may declare (the blob's GET is cut at its declared size).
     static let maximumFileSize = OutputRestore.maximumFileSize
 

@@ -1,19 +1,22 @@
 import PlanBuildSupport
 
 /// One HTTP exchange as the remote cache asks for it.
-struct RemoteRequest: Sendable {
-    var method: String
-    var url: String
+package struct RemoteRequest: Sendable {
+    package var method: String
+    package var url: String
     /// Sent only as `Authorization: Bearer …` to `url` itself; never to another address.
-    var token: String?
+    package var token: String?
     /// The one deadline of the whole exchange (connecting, sending, every byte of the answer).
-    var deadlineSeconds: Double
+    package var deadlineSeconds: Double
     /// For PUT: the file sent as the body.
-    var uploadPath: String?
+    package var uploadPath: String?
+    /// A blob's size as its record declares it (`cas/…` requests): a content-addressed store
+    /// that names blobs by digest and size (REAPI's CAS) needs it.
+    package var blobSize: Int64?
 }
 
 /// What an exchange gave.
-enum RemoteOutcome: Equatable, Sendable {
+package enum RemoteOutcome: Equatable, Sendable {
     /// An HTTP answer. A redirect (3xx) is an answer too: it is never followed. `bytes`: the body
     /// bytes handed to the receiver (a 200 to a GET) or sent (PUT).
     case answered(status: Int, bytes: Int64)
@@ -27,7 +30,7 @@ enum RemoteOutcome: Equatable, Sendable {
 
 /// HTTP for the remote cache. The cache decides what is asked and what an answer means; a
 /// transport only moves bytes, within the request's deadline, following no redirect.
-protocol RemoteTransporting: Sendable {
+package protocol RemoteTransporting: Sendable {
     /// Performs `request`. The body of a 200 answer to a GET goes to `receive`, piece by piece,
     /// before this returns and never after; `receive` returning false cuts the transfer
     /// (`.stopped`). Other bodies are read and dropped (a little of them) or cut.
@@ -85,7 +88,7 @@ package struct RemoteTransport: RemoteTransporting {
         init(_ receive: @escaping (UnsafeRawBufferPointer) -> Bool) { self.receive = receive }
     }
 
-    func perform(_ request: RemoteRequest, receive: (UnsafeRawBufferPointer) -> Bool) -> RemoteOutcome {
+    package func perform(_ request: RemoteRequest, receive: (UnsafeRawBufferPointer) -> Bool) -> RemoteOutcome {
         var bytes: Int64 = 0
         var error = [CChar](repeating: 0, count: 512)
         let sink: @convention(c) (UnsafeMutableRawPointer?, UnsafeRawPointer?, Int) -> Int32 = { context, pointer, count in

@@ -127,6 +127,9 @@ public enum Orchestrator {
             request.useRemote = useRemote
             // An action names its input files, also when the cache is off.
             request.listInputs = remoteSettings != nil
+            // `--remote-cache grpc://…`: the shared cache on a REAPI server's ActionCache and CAS.
+            let instance = options.remoteInstance ?? remoteSettings?.instance ?? ""
+            request.grpcTransport = { settings throws(PlanBuildError) in try REAPICacheTransport(settings: settings, instance: instance) }
             if request.environment == nil { request.environment = options.environment }
             incremental = try IncrementalRun(plan: plan, architecture: architecture, layout: layout,
                                              settings: settings, request: request)

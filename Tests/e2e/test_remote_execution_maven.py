@@ -177,3 +177,26 @@ def test_a_server_stopped_during_the_run_leaves_the_rest_to_this_machine_with_on
     placed = [b.get("executed") for b in report["builds"]]
     assert "remote" in placed and "local" in placed, placed
     assert len(remote_warnings(report)) == 1, report.get("cache_warnings")
+
+
+def test_the_remote_cache_works_over_reapi_as_over_http(tmp_path: Path):
+    """`--remote-cache grpc://…`: the shared cache on BuildGrid's ActionCache and CAS, no worker:
+    A builds here and uploads, B (a clean checkout elsewhere) takes every module from the server
+    with A's very jars, and its next run is a local hit."""
+    a = checkout(tmp_path / "a")
+    b = checkout(tmp_path / "b" / "elsewhere")
+    with buildgrid(tmp_path / "grid") as server:
+        run, first = package(a, "--remote-cache", server.target, "--remote-cache-write")
+        assert run.returncode == 0, (run.stdout, run.stderr)
+        assert set(statuses(first).values()) == {"success"}
+        assert [w for w in first.get("cache_warnings", []) if w.startswith("remote cache")] == []
+        run, second = package(b, "--remote-cache", server.target)
+        assert run.returncode == 0, (run.stdout, run.stderr)
+        assert {m: (r["status"], r.get("cache")) for m, r in rows(second).items()} == {m: ("cached", "remote") for m in rows(first)}
+        assert not list(b.glob("*/target/classes"))
+        jars = lambda project: {str(p.relative_to(project)): p.read_bytes() for p in project.glob("*/target/*.jar")}
+        assert jars(b) == jars(a) and len(jars(b)) == 3
+        for module, row in rows(second).items():
+            assert Path(row["log_file"]).read_bytes() == Path(rows(first)[module]["log_file"]).read_bytes()
+    run, third = package(b)
+    assert {r["cache"] for r in third["builds"]} == {"local"}

@@ -28,7 +28,7 @@ struct OrchestrateCommand: ParsableCommand {
     var noCache = false
     @Option(name: .customLong("force"), help: "Rebuild this module even when cached (repeatable); its dependents follow.")
     var forced: [String] = []
-    @Option(name: .customLong("remote-cache"), help: "A shared build cache (bazel-remote or nginx WebDAV URL) to read from; overrides incremental.remote.url and PLANBUILD_REMOTE_CACHE.")
+    @Option(name: .customLong("remote-cache"), help: "A shared build cache to read from (bazel-remote or nginx WebDAV URL, or grpc://HOST:PORT of a REAPI server); overrides incremental.remote.url and PLANBUILD_REMOTE_CACHE.")
     var remoteCache: String?
     @Flag(name: .customLong("remote-cache-write"), help: "Upload successful builds to the remote cache (the usual set-up: CI writes, laptops read).")
     var remoteCacheWrite = false
