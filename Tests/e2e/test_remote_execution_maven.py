@@ -56,6 +56,10 @@ def classes(project: Path) -> dict:
     return found
 
 
+def jars(project: Path) -> dict:
+    return {str(p.relative_to(project)): p.read_bytes() for p in project.glob("*/target/*.jar")}
+
+
 def remote_warnings(report) -> list:
     return [w for w in report.get("cache_warnings", []) if w.startswith("remote execution")]
 
@@ -194,7 +198,6 @@ def test_the_remote_cache_works_over_reapi_as_over_http(tmp_path: Path):
         assert run.returncode == 0, (run.stdout, run.stderr)
         assert {m: (r["status"], r.get("cache")) for m, r in rows(second).items()} == {m: ("cached", "remote") for m in rows(first)}
         assert not list(b.glob("*/target/classes"))
-        jars = lambda project: {str(p.relative_to(project)): p.read_bytes() for p in project.glob("*/target/*.jar")}
         assert jars(b) == jars(a) and len(jars(b)) == 3
         for module, row in rows(second).items():
             assert Path(row["log_file"]).read_bytes() == Path(rows(first)[module]["log_file"]).read_bytes()
