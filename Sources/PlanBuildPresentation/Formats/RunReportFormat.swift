@@ -86,6 +86,15 @@ extension RunReport {
                           build.tests.map { "\($0.passed)/\($0.total)" } ?? "-", build.logFile ?? "-"]
                 .map(line).joined(separator: "\t"))
         }
+        // Where each build ran, when a remote execution cluster was configured.
+        let placed = builds.filter { $0.executed != nil }
+        if !placed.isEmpty {
+            lines.append("")
+            lines.append("executed[\(placed.count)]{module,executed,worker}:")
+            for build in placed {
+                lines.append([build.module, build.executed ?? "-", build.worker ?? "-"].map(line).joined(separator: "\t"))
+            }
+        }
         // Why each build that ran was not taken from the cache; counts here,
         // the paths in the JSON form and `planbuild cache explain`.
         let misses = builds.filter { $0.ran && $0.status != .cached && $0.cacheMiss != nil }

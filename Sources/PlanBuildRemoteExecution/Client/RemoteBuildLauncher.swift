@@ -134,19 +134,41 @@ package final class RemoteBuildLauncher: ProcessLaunching, @unchecked Sendable {
                 .remote(worker: result.executionMetadata.worker, cached: cached))
     }
 
-    /// Every blob of the action the server lacks: the messages in batches, the files each as
-    /// its size asks (REAPIClient.uploadFile).
+    /// A file up to this size travels in a batch with others; a larger one on its own (ByteStream).
+    static let batchedFileBytes: Int64 = 1 << 20
+    /// What one round of batched uploads holds in memory at most.
+    static let batchBytes = 16 << 20
+
+    /// Every blob of the action the server lacks: the messages and the small files in batches
+    /// (few calls for a first upload of many sources), each large file streamed on its own.
     private func upload(_ action: RemoteAction, client: REAPIClient) throws(RemoteExecutionError) {
         let missing = try client.findMissing(Array(action.blobs.keys) + Array(action.files.keys))
-        var messages: [(Digest, [UInt8])] = []
+        var batch: [(Digest, [UInt8])] = []
+        var batched = 0
         for digest in missing {
             if let bytes = action.blobs[digest] {
-                messages.append((digest, bytes))
+                batch.append((digest, bytes))
+                batched += bytes.count
             } else if let path = action.files[digest] {
-                try client.uploadFile(path: path, digest: digest)
+                guard digest.sizeBytes <= Self.batchedFileBytes else {
+                    try client.uploadFile(path: path, digest: digest)
+                    continue
+                }
+                // A file that cannot be read now is sent as the client reads it (which reports why).
+                guard let bytes = try? FileSystem.readFile(path) else {
+                    try client.uploadFile(path: path, digest: digest)
+                    continue
+                }
+                batch.append((digest, bytes))
+                batched += bytes.count
+            }
+            if batched >= Self.batchBytes {
+                try client.upload(blobs: batch)
+                batch.removeAll()
+                batched = 0
             }
         }
-        if !messages.isEmpty { try client.upload(blobs: messages) }
+        if !batch.isEmpty { try client.upload(blobs: batch) }
     }
 
     /// The build's output as one log: standard output, then standard error (a worker of
