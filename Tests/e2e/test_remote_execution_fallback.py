@@ -76,6 +76,8 @@ def test_a_cancelled_run_cancels_its_action_on_the_cluster(tmp_path: Path):
     the worker, which ends the command ("cancelled by the server")."""
     project = stand_in_project(tmp_path / "project")
     (project / "package.sh").write_text("#!/bin/sh\necho started\nsleep 60\n")
+    # The script the command runs is an input of every build (so it is in every action's input root).
+    (project / ".plan" / "run-configuration.json").write_text(json.dumps({"incremental": {"global_inputs": ["package.sh"]}}))
     with buildgrid(tmp_path / "grid") as server:
         work = tmp_path / "worker"
         work.mkdir()
