@@ -2,7 +2,7 @@ import Foundation
 
 /// A real BuildGrid 0.4.4 (CAS on disk, ByteStream, ActionCache, Capabilities; no scheduler, so no
 /// PostgreSQL) on 127.0.0.1 with a free port, started once for this test process. The venv
-/// `.build-test/buildgrid-venv` is made with pip when it is missing.
+/// `.build-test/buildgrid-venv` is made when it is missing (`venv()`).
 ///
 /// The server runs under a shell that watches this process: when this process ends, however it
 /// ends, the shell stops the server within a second.
@@ -22,12 +22,7 @@ final class BuildGridServer: @unchecked Sendable {
     }
 
     private init() throws {
-        let venv = Self.repository.appendingPathComponent(".build-test/buildgrid-venv")
-        let bgd = venv.appendingPathComponent("bin/bgd").path
-        if !FileManager.default.isExecutableFile(atPath: bgd) {
-            try Self.run(["/usr/bin/python3", "-m", "venv", venv.path])
-            try Self.run([venv.appendingPathComponent("bin/pip").path, "install", "-q", "buildgrid==0.4.4"])
-        }
+        let bgd = try Self.venv().appendingPathComponent("bin/bgd").path
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pb-buildgrid-\(getpid())-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("cas"), withIntermediateDirectories: true)
         storage = folder.appendingPathComponent("cas").path
@@ -80,6 +75,22 @@ final class BuildGridServer: @unchecked Sendable {
             }
             usleep(100_000)
         }
+    }
+
+    /// BuildGrid's venv, made when missing. The end-to-end tests' helper makes it when it is there
+    /// (Tests/e2e/buildgrid_support.py run as a script: pinned requirements, under the file lock
+    /// that keeps the test processes running beside this one from installing into it at once);
+    /// else pip here, as Tests/e2e/test_grpc_transport.py does.
+    static func venv() throws -> URL {
+        let venv = repository.appendingPathComponent(".build-test/buildgrid-venv")
+        let support = repository.appendingPathComponent("Tests/e2e/buildgrid_support.py").path
+        if FileManager.default.fileExists(atPath: support) {
+            try run(["/usr/bin/python3", support])
+        } else if !FileManager.default.isExecutableFile(atPath: venv.appendingPathComponent("bin/bgd").path) {
+            try run(["/usr/bin/python3", "-m", "venv", venv.path])
+            try run([venv.appendingPathComponent("bin/pip").path, "install", "-q", "buildgrid==0.4.4"])
+        }
+        return venv
     }
 
     struct StartFailure: Error, CustomStringConvertible {
@@ -153,4 +164,48 @@ final class SilentServer: @unchecked Sendable {
     }
 
     deinit { close(socket) }
+}
+
+/// Resources/scripted_execution_server.py on BuildGrid's venv (grpcio and the generated REAPI
+/// messages): an Execution service whose scenario is the action digest's size. One per test
+/// process; it ends when this process ends.
+final class ScriptedExecutionServer: @unchecked Sendable {
+    let target: String
+    let log: String
+
+    static let shared: Result<ScriptedExecutionServer, Error> = Result { try ScriptedExecutionServer() }
+
+    static func start() throws -> ScriptedExecutionServer { try shared.get() }
+
+    private init() throws {
+        _ = try BuildGridServer.venv()
+        let venv = BuildGridServer.repository.appendingPathComponent(".build-test/buildgrid-venv")
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Resources/scripted_execution_server.py")
+        log = FileManager.default.temporaryDirectory.appendingPathComponent("pb-scripted-\(getpid())-\(UUID().uuidString).log").path
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let process = Process()
+        process.executableURL = venv.appendingPathComponent("bin/python")
+        process.arguments = [script.path, log]
+        let output = Pipe()
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line: [UInt8] = []
+        while true {
+            let byte = output.fileHandleForReading.readData(ofLength: 1)
+            guard let first = byte.first else { throw BuildGridServer.StartFailure(message: "the scripted server did not start") }
+            if first == UInt8(ascii: "\n") { break }
+            line.append(first)
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
+            throw BuildGridServer.StartFailure(message: "the scripted server said \(String(decoding: line, as: UTF8.self))")
+        }
+        target = "grpc://127.0.0.1:\(port)"
+    }
+
+    /// The lines logged so far.
+    var calls: [String] {
+        ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
 }

@@ -8,6 +8,7 @@ import Testing
 /// Capabilities), and the transport's failures against servers that are not there or hang.
 @Suite struct REAPIClientTests {
     static func client() throws -> REAPIClient {
+        RemotePlugin.located
         let server = try BuildGridServer.start()
         return REAPIClient(channel: try GrpcChannel(target: server.target), instanceName: "", callDeadlineSeconds: 30)
     }
@@ -152,6 +153,7 @@ import Testing
     // MARK: The transport's failures
 
     @Test func addressesAreCheckedBeforeAnyCall() {
+        RemotePlugin.located
         for target in ["http://127.0.0.1:80", "grpcs://127.0.0.1:80", "grpc://127.0.0.1", "grpc://:80", "grpc://host:0",
                        "grpc://host:99999", "grpc://host:80/path", "grpc://user@host:80"] {
             #expect(throws: RemoteExecutionError.self, "\(target)") { _ = try GrpcChannel(target: target) }
@@ -160,12 +162,14 @@ import Testing
     }
 
     @Test func aServerThatIsNotThereIsUnreachable() throws {
+        RemotePlugin.located
         let port = try BuildGridServer.freePort()
         let client = REAPIClient(channel: try GrpcChannel(target: "grpc://127.0.0.1:\(port)"), instanceName: "")
         #expect(Self.code { _ = try client.capabilities() } == .unreachable)
     }
 
     @Test func aServerThatHangsEndsAtTheDeadline() throws {
+        RemotePlugin.located
         let silent = try SilentServer()
         let client = REAPIClient(channel: try GrpcChannel(target: "grpc://127.0.0.1:\(silent.port)"), instanceName: "",
                                  callDeadlineSeconds: 0.5)
@@ -176,6 +180,7 @@ import Testing
     }
 
     @Test func aCancelledCallEndsSoon() throws {
+        RemotePlugin.located
         let silent = try SilentServer()
         let client = REAPIClient(channel: try GrpcChannel(target: "grpc://127.0.0.1:\(silent.port)"), instanceName: "")
         let token = CancellationToken()
