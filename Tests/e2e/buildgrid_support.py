@@ -250,7 +250,7 @@ instances:
             config = self.root / "buildgrid.yml"
             config.write_text(self.config(database_url))
             with open(self.log, "ab") as log:
-                self.process = subprocess.Popen([str(BGD), "server", "start", "-v", str(config)], env=env,
+                self.process = subprocess.Popen([str(BGD), "server", "start", "-vv", str(config)], env=env,
                                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                                 start_new_session=True)
             if self.wait_until_listening(60):
@@ -270,6 +270,18 @@ instances:
                 return True
             time.sleep(0.1)
         raise RuntimeError(f"BuildGrid did not listen within {seconds} s: {self.log.read_text()[-4000:]}")
+
+    def bot_sessions(self) -> int:
+        """How many bot sessions the server has opened so far (from its log: -vv logs each at INFO)."""
+        return self.log.read_text(errors="replace").count("Created new BotSession")
+
+    def wait_for_bot_sessions(self, count: int, seconds: float = 60) -> None:
+        """Waits until COUNT bot sessions were opened: the workers of a test are connected."""
+        deadline = time.monotonic() + seconds
+        while self.bot_sessions() < count:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.bot_sessions()} of {count} bots connected within {seconds} s")
+            time.sleep(0.1)
 
     def stop_server(self) -> None:
         """Stops BuildGrid (its whole process group); PostgreSQL keeps running until close()."""
@@ -297,7 +309,8 @@ instances:
 
 @contextlib.contextmanager
 def buildgrid(tmp_path: Path, instance: str = "", keepalive: int = 5):
-    """A running BuildGrid for the block: `.target`, `.instance`, `.log`, `.stop()`."""
+    """A running BuildGrid for the block: `.target`, `.instance`, `.log`, `.stop()`,
+    `.wait_for_bot_sessions(n)`."""
     root = tmp_path / "buildgrid"
     root.mkdir(parents=True, exist_ok=True)
     server = BuildGrid(root, instance, keepalive)

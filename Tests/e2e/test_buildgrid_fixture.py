@@ -24,6 +24,7 @@ def test_an_action_runs_on_the_bot_with_its_tools_and_its_output_comes_back(tmp_
     with buildgrid(tmp_path) as server, reference_bots(server, tmp_path / "bots") as start:
         start("bot-npm", "OSFamily=Linux", "tools=node", "tools=npm")
         start("bot-maven", "OSFamily=Linux", "tools=jdk", "tools=maven", "tools=python")
+        server.wait_for_bot_sessions(2)
         ran = bgd_execute(server, tmp_path / "client", "cat in.txt > out.txt; echo hi >> out.txt",
                       "OSFamily=Linux", "tools=jdk", "tools=maven")
         assert ran.returncode == 0, ran.stdout + ran.stderr
