@@ -354,9 +354,10 @@ def bot_log(work: Path, name: str) -> str:
 
 
 def bgd_execute(server: BuildGrid, folder: Path, shell: str, *properties: str, timeout: float = 120,
-                background: bool = False):
+                background: bool = False, cache: bool = False):
     """`bgd execute command` of `sh -c SHELL` with the files of folder/input as its input root and
-    out.txt as its output, downloaded into folder/testing."""
+    out.txt as its output, downloaded into folder/testing. `cache`: the ActionCache is looked up
+    and the result stored (bgd's default is neither)."""
     (folder / "input").mkdir(parents=True, exist_ok=True)
     (folder / "input" / "in.txt").write_text("input\n")
     args = [str(BGD), "execute", "--remote", server.target.replace("grpc://", "http://"),
@@ -364,6 +365,8 @@ def bgd_execute(server: BuildGrid, folder: Path, shell: str, *properties: str, t
     for pair in properties:
         key, _, value = pair.partition("=")
         args += ["-p", key, value]
+    if cache:
+        args.append("--enable-action-cache")
     # After "--": click would take sh's -c for the command's own -c (--enable-action-cache).
     args += ["--", str(folder / "input"), "sh", "-c", shell]
     if background:
