@@ -45,6 +45,14 @@ VENV = REPO / ".build-test" / "buildgrid-venv"
 REQUIREMENTS = Path(__file__).with_name("buildgrid-requirements.txt")
 BGD = VENV / "bin" / "bgd"
 BOT = Path(__file__).with_name("buildgrid_bot.py")
+# Prefixed to the servers' commands: when the test process dies without stopping them (killed by a
+# timeout, say), the kernel signals them (SIGINT: PostgreSQL's fast shutdown; SIGKILL: BuildGrid),
+# so no server outlives its test. The signal follows the death of the thread that started them: a
+# test starts its servers on the thread that lives through it (pytest's).
+def die_with_test(signal_name: str) -> list:
+    return ["setpriv", f"--pdeathsig={signal_name}", "--"]
+
+
 # The platform properties a job may carry and a bot must match (OSFamily and ISA BuildGrid always adds).
 MATCH_PROPERTY_KEYS = ("OSFamily", "tools")
 
@@ -136,7 +144,7 @@ class Postgres:
             raise RuntimeError(f"initdb failed: {made.stderr}")
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
-                [str(self.bin / "postgres"), "-D", str(self.data), "-k", str(self.folder), "-c", "listen_addresses=",
+                [*die_with_test("INT"), str(self.bin / "postgres"), "-D", str(self.data), "-k", str(self.folder), "-c", "listen_addresses=",
                  "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
                  "-c", "shared_buffers=16MB", "-c", "max_connections=200"],
                 cwd=self.folder, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
@@ -250,7 +258,7 @@ instances:
             config = self.root / "buildgrid.yml"
             config.write_text(self.config(database_url))
             with open(self.log, "ab") as log:
-                self.process = subprocess.Popen([str(BGD), "server", "start", "-vv", str(config)], env=env,
+                self.process = subprocess.Popen([*die_with_test("KILL"), str(BGD), "server", "start", "-vv", str(config)], env=env,
                                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                                 start_new_session=True)
             if self.wait_until_listening(60):
