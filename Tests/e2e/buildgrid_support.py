@@ -339,7 +339,7 @@ def reference_bots(server: BuildGrid, work: Path):
     def start(name: str, *properties: str, capacity: int = 1) -> subprocess.Popen:
         (work / name).mkdir(parents=True)
         with open(work / f"{name}.log", "wb") as log:
-            bot = subprocess.Popen([str(VENV / "bin" / "python"), str(BOT), "--remote", server.target,
+            bot = subprocess.Popen([*die_with_test("KILL"), str(VENV / "bin" / "python"), str(BOT), "--remote", server.target,
                                     "--instance", server.instance, "--name", name, "--work", str(work / name),
                                     f"--capacity={capacity}", *[f"--property={p}" for p in properties]],
                                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
