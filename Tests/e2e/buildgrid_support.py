@@ -380,3 +380,8 @@ def bgd_execute(server: BuildGrid, folder: Path, shell: str, *properties: str, t
     if background:
         return subprocess.Popen(args, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     return subprocess.run(args, cwd=folder, capture_output=True, text=True, timeout=timeout)
+
+
+if __name__ == "__main__":
+    # scripts/test makes the venv beside set-up's build, before the end-to-end tests need it.
+    print(f"BuildGrid venv ready: {buildgrid_venv()}")
