@@ -24,6 +24,7 @@ def test_an_action_runs_on_the_bot_with_its_tools_and_its_output_comes_back(tmp_
     with buildgrid(tmp_path) as server, reference_bots(server, tmp_path / "bots") as start:
         start("bot-npm", "OSFamily=Linux", "tools=node", "tools=npm")
         start("bot-maven", "OSFamily=Linux", "tools=jdk", "tools=maven", "tools=python")
+        server.wait_for_bot_sessions(2)
         ran = bgd_execute(server, tmp_path / "client", "cat in.txt > out.txt; echo hi >> out.txt",
                       "OSFamily=Linux", "tools=jdk", "tools=maven")
         assert ran.returncode == 0, ran.stdout + ran.stderr
@@ -31,6 +32,15 @@ def test_an_action_runs_on_the_bot_with_its_tools_and_its_output_comes_back(tmp_
         # Routed by its properties: a subset of bot-maven's tools, none of bot-npm's.
         assert "completed" in bot_log(tmp_path / "bots", "bot-maven")
         assert "running" not in bot_log(tmp_path / "bots", "bot-npm")
+
+        # The server itself stores a successful result in the ActionCache (the bot only completes its
+        # lease): the same action again is answered from the cache, no bot runs it.
+        for attempt in ("first", "again"):
+            cached = bgd_execute(server, tmp_path / attempt, "echo cached > out.txt", "OSFamily=Linux", cache=True)
+            assert cached.returncode == 0, cached.stdout + cached.stderr
+            assert (tmp_path / attempt / "testing" / "out.txt").read_text() == "cached\n"
+        assert bot_log(tmp_path / "bots", "bot-maven").count("completed") + \
+            bot_log(tmp_path / "bots", "bot-npm").count("completed") == 2
 
         # A property key the server was not configured with is refused at once, not queued forever.
         refused = bgd_execute(server, tmp_path / "refused", "true", "OSFamily=Linux", "gpu=yes")
