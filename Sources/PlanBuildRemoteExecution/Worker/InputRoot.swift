@@ -52,14 +52,16 @@ package struct InputRoot {
     }
 
     /// Creates the tree `root` in `folder`, which must be empty. On an error, what was created so
-    /// far stays for the caller to remove with the folder.
-    package func materialise(_ root: Digest, into folder: DirectoryHandle) throws(LeaseFailure) {
+    /// far stays for the caller to remove with the folder. `cancelled` is asked before each
+    /// folder: a cancelled lease stops fetching.
+    package func materialise(_ root: Digest, into folder: DirectoryHandle, cancelled: () -> Bool = { false }) throws(LeaseFailure) {
         var entries = 0
         var totalBytes: Int64 = 0
         var pending = [Pending(digest: root, folder: folder, path: "", depth: 0)]
         // A subtree that occurs in several places (identical modules) is read once.
         var known: [Digest: Directory] = [:]
         while let next = pending.popLast() {
+            if cancelled() { throw .unavailable("cancelled while the input root was fetched") }
             let directory = try self.directory(next.digest, at: next.path, known: &known)
             try Self.checkNames(directory, at: next.path)
             entries += directory.files.count + directory.directories.count + directory.symlinks.count

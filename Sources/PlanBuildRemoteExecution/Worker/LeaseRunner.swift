@@ -50,13 +50,14 @@ package struct LeaseRunner: Sendable {
         do {
             folder = try LeaseFolder.create(in: workFolder, lease: lease.id)
         } catch {
-            return Self.failed(error, metadata: metadata)
+            return Self.failed(error)
         }
         defer { folder.remove() }
         do {
             return try run(lease, in: folder, metadata: metadata, cancellation: cancellation, stopping: stopping)
         } catch {
-            return Self.failed(error, metadata: metadata)
+            // Fetching the inputs stops at a cancellation, with an error that is not the lease's fault.
+            return cancellation.isCancelled ? cancelled(stopping: stopping()) : Self.failed(error)
         }
     }
 
@@ -67,7 +68,8 @@ package struct LeaseRunner: Sendable {
         metadata.inputFetchStartTimestamp = WallClock.now()
         let command = try message(Command.self, action.commandDigest, limit: Self.maximumCommandBytes, what: "the Command")
         guard let program = command.arguments.first, !program.isEmpty else { throw .invalid("the Command has no arguments") }
-        try InputRoot(blobs: store, digests: digests).materialise(action.inputRootDigest, into: folder.root)
+        try InputRoot(blobs: store, digests: digests).materialise(action.inputRootDigest, into: folder.root,
+                                                                  cancelled: { cancellation.isCancelled })
         metadata.inputFetchCompletedTimestamp = WallClock.now()
 
         let workingFolder: DirectoryHandle
@@ -192,7 +194,7 @@ package struct LeaseRunner: Sendable {
                 result: nil, summary: stopping ? "cancelled: this worker stops" : "cancelled by the server")
     }
 
-    private static func failed(_ error: LeaseFailure, metadata: ExecutedActionMetadata) -> Outcome {
+    private static func failed(_ error: LeaseFailure) -> Outcome {
         Outcome(status: error.status, result: nil, summary: "failed: \(error.message)")
     }
 }
