@@ -13,6 +13,7 @@ and stdout/stderr uploaded), heartbeats go on while it runs, and the lease goes 
 with the ActionResult packed in `result`. It prints `running LEASE_ID` and `completed LEASE_ID`
 lines, flushed, for the test to follow."""
 import argparse
+import contextlib
 import io
 import os
 import shutil
@@ -35,6 +36,7 @@ def arguments():
     parser.add_argument("--name", required=True)
     parser.add_argument("--work", required=True)
     parser.add_argument("--property", action="append", default=[])
+    parser.add_argument("--capacity", type=int, default=1)
     return parser.parse_args()
 
 
@@ -46,6 +48,16 @@ class Execution(threading.Thread):
         self.channel, self.instance, self.lease, self.work, self.name = channel, instance, lease, work, name
         self.result = None
         self.status = None
+        self.process = None
+        self.cancelled = threading.Event()
+
+    def cancel(self):
+        """The server took the lease away: the command ends. (It stays in the bot's process group,
+        so that a test that kills the bot's group kills its commands too, as a machine that dies.)"""
+        self.cancelled.set()
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                self.process.kill()
 
     def run(self):
         try:
@@ -67,15 +79,19 @@ class Execution(threading.Thread):
             downloader.download_directory(action.input_root_digest, root)
         environment = dict(os.environ)
         environment.update({variable.name: variable.value for variable in command.environment_variables})
-        done = subprocess.run(list(command.arguments), cwd=os.path.join(root, command.working_directory),
-                              env=environment, capture_output=True,
-                              timeout=action.timeout.seconds or None)
-        print(f"exit {done.returncode}: {done.stderr[-500:]!r}", flush=True)
-        result = re_pb2.ActionResult(exit_code=done.returncode)
+        if self.cancelled.is_set():
+            raise RuntimeError("cancelled")
+        self.process = subprocess.Popen(list(command.arguments), cwd=os.path.join(root, command.working_directory),
+                                        env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if self.cancelled.is_set():
+            self.cancel()
+        stdout, stderr = self.process.communicate(timeout=action.timeout.seconds or None)
+        print(f"exit {self.process.returncode}: {stderr[-500:]!r}", flush=True)
+        result = re_pb2.ActionResult(exit_code=self.process.returncode)
         result.execution_metadata.worker = self.name
         with upload(self.channel, instance=self.instance) as uploader:
-            result.stdout_digest.CopyFrom(uploader.put_blob(io.BytesIO(done.stdout)))
-            result.stderr_digest.CopyFrom(uploader.put_blob(io.BytesIO(done.stderr)))
+            result.stdout_digest.CopyFrom(uploader.put_blob(io.BytesIO(stdout)))
+            result.stderr_digest.CopyFrom(uploader.put_blob(io.BytesIO(stderr)))
             for path in list(command.output_paths) or list(command.output_files) + list(command.output_directories):
                 local = os.path.join(root, command.working_directory, path)
                 if os.path.isfile(local):
@@ -96,11 +112,17 @@ def main():
     for pair in options.property:
         key, _, value = pair.partition("=")
         device.properties.add(key=key, value=value)
+    session.worker.configs.add(key="capacity", value=str(options.capacity))
     session = bots.CreateBotSession(bots_pb2.CreateBotSessionRequest(parent=options.instance, bot_session=session),
                                     timeout=30)
     print(f"session {session.name}", flush=True)
     running = {}
     while True:
+        # A lease that is no longer in the server's answer was cancelled (BuildGrid drops it rather
+        # than sending it back CANCELLED).
+        for lease_id in set(running) - {lease.id for lease in session.leases}:
+            print(f"cancelled {lease_id}", flush=True)
+            running.pop(lease_id).cancel()
         for lease in session.leases:
             if lease.state == bots_pb2.ACTIVE and lease.id not in running:
                 print(f"running {lease.id}", flush=True)

@@ -45,6 +45,14 @@ VENV = REPO / ".build-test" / "buildgrid-venv"
 REQUIREMENTS = Path(__file__).with_name("buildgrid-requirements.txt")
 BGD = VENV / "bin" / "bgd"
 BOT = Path(__file__).with_name("buildgrid_bot.py")
+# Prefixed to the servers' commands: when the test process dies without stopping them (killed by a
+# timeout, say), the kernel signals them (SIGINT: PostgreSQL's fast shutdown; SIGKILL: BuildGrid),
+# so no server outlives its test. The signal follows the death of the thread that started them: a
+# test starts its servers on the thread that lives through it (pytest's).
+def die_with_test(signal_name: str) -> list:
+    return ["setpriv", f"--pdeathsig={signal_name}", "--"]
+
+
 # The platform properties a job may carry and a bot must match (OSFamily and ISA BuildGrid always adds).
 MATCH_PROPERTY_KEYS = ("OSFamily", "tools")
 
@@ -56,7 +64,9 @@ def free_port() -> int:
 
 
 def buildgrid_venv() -> Path:
-    """The venv holding BuildGrid, made when missing or when the pinned requirements changed."""
+    """The venv holding BuildGrid, made when missing, brought up to date when the pinned requirements
+    changed. Every test that runs BuildGrid must get it from here: the lock is what keeps two
+    pytest-xdist workers from installing into it at once."""
     VENV.parent.mkdir(parents=True, exist_ok=True)
     wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
     stamp = VENV / "requirements.sha256"
@@ -65,14 +75,17 @@ def buildgrid_venv() -> Path:
         if stamp.exists() and stamp.read_text() == wanted and BGD.exists():
             return VENV
         started = time.monotonic()
-        shutil.rmtree(VENV, ignore_errors=True)
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True, capture_output=True)
+        # A venv made by an older list is brought up to this one in place (a test elsewhere may be
+        # running its BuildGrid); one without a working pip is made again.
+        if not (VENV / "bin" / "pip").exists():
+            shutil.rmtree(VENV, ignore_errors=True)
+            subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True, capture_output=True)
         install = subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", "--disable-pip-version-check",
                                   "-r", str(REQUIREMENTS)], capture_output=True, text=True, timeout=900)
         if install.returncode != 0:
             raise RuntimeError(f"pip could not install BuildGrid: {install.stderr[-4000:]}")
         stamp.write_text(wanted)
-        print(f"buildgrid_support: made {VENV.relative_to(REPO)} in {time.monotonic() - started:.1f} s",
+        print(f"buildgrid_support: installed BuildGrid into {VENV.relative_to(REPO)} in {time.monotonic() - started:.1f} s",
               file=sys.stderr)
     return VENV
 
@@ -131,7 +144,7 @@ class Postgres:
             raise RuntimeError(f"initdb failed: {made.stderr}")
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
-                [str(self.bin / "postgres"), "-D", str(self.data), "-k", str(self.folder), "-c", "listen_addresses=",
+                [*die_with_test("INT"), str(self.bin / "postgres"), "-D", str(self.data), "-k", str(self.folder), "-c", "listen_addresses=",
                  "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
                  "-c", "shared_buffers=16MB", "-c", "max_connections=200"],
                 cwd=self.folder, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
@@ -245,7 +258,7 @@ instances:
             config = self.root / "buildgrid.yml"
             config.write_text(self.config(database_url))
             with open(self.log, "ab") as log:
-                self.process = subprocess.Popen([str(BGD), "server", "start", "-v", str(config)], env=env,
+                self.process = subprocess.Popen([*die_with_test("KILL"), str(BGD), "server", "start", "-vv", str(config)], env=env,
                                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                                 start_new_session=True)
             if self.wait_until_listening(60):
@@ -265,6 +278,18 @@ instances:
                 return True
             time.sleep(0.1)
         raise RuntimeError(f"BuildGrid did not listen within {seconds} s: {self.log.read_text()[-4000:]}")
+
+    def bot_sessions(self) -> int:
+        """How many bot sessions the server has opened so far (from its log: -vv logs each at INFO)."""
+        return self.log.read_text(errors="replace").count("Created new BotSession")
+
+    def wait_for_bot_sessions(self, count: int, seconds: float = 60) -> None:
+        """Waits until COUNT bot sessions were opened: the workers of a test are connected."""
+        deadline = time.monotonic() + seconds
+        while self.bot_sessions() < count:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.bot_sessions()} of {count} bots connected within {seconds} s")
+            time.sleep(0.1)
 
     def stop_server(self) -> None:
         """Stops BuildGrid (its whole process group); PostgreSQL keeps running until close()."""
@@ -292,7 +317,8 @@ instances:
 
 @contextlib.contextmanager
 def buildgrid(tmp_path: Path, instance: str = "", keepalive: int = 5):
-    """A running BuildGrid for the block: `.target`, `.instance`, `.log`, `.stop()`."""
+    """A running BuildGrid for the block: `.target`, `.instance`, `.log`, `.stop()`,
+    `.wait_for_bot_sessions(n)`."""
     root = tmp_path / "buildgrid"
     root.mkdir(parents=True, exist_ok=True)
     server = BuildGrid(root, instance, keepalive)
@@ -306,16 +332,16 @@ def buildgrid(tmp_path: Path, instance: str = "", keepalive: int = 5):
 @contextlib.contextmanager
 def reference_bots(server: BuildGrid, work: Path):
     """Bots of BuildGrid's own client library (buildgrid_bot.py), started on demand by
-    `start(name, *"KEY=VALUE")` (each logs to work/NAME.log: `running ID` / `completed ID` lines);
+    `start(name, *"KEY=VALUE", capacity=1)` (each logs to work/NAME.log: `running ID` / `completed ID` lines);
     all are killed at the end. A stand-in worker for tests about the client side."""
     started = []
 
-    def start(name: str, *properties: str) -> subprocess.Popen:
+    def start(name: str, *properties: str, capacity: int = 1) -> subprocess.Popen:
         (work / name).mkdir(parents=True)
         with open(work / f"{name}.log", "wb") as log:
-            bot = subprocess.Popen([str(VENV / "bin" / "python"), str(BOT), "--remote", server.target,
+            bot = subprocess.Popen([*die_with_test("KILL"), str(VENV / "bin" / "python"), str(BOT), "--remote", server.target,
                                     "--instance", server.instance, "--name", name, "--work", str(work / name),
-                                    *[f"--property={p}" for p in properties]],
+                                    f"--capacity={capacity}", *[f"--property={p}" for p in properties]],
                                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)
         started.append(bot)
@@ -336,9 +362,10 @@ def bot_log(work: Path, name: str) -> str:
 
 
 def bgd_execute(server: BuildGrid, folder: Path, shell: str, *properties: str, timeout: float = 120,
-                background: bool = False):
+                background: bool = False, cache: bool = False):
     """`bgd execute command` of `sh -c SHELL` with the files of folder/input as its input root and
-    out.txt as its output, downloaded into folder/testing."""
+    out.txt as its output, downloaded into folder/testing. `cache`: the ActionCache is looked up
+    and the result stored (bgd's default is neither)."""
     (folder / "input").mkdir(parents=True, exist_ok=True)
     (folder / "input" / "in.txt").write_text("input\n")
     args = [str(BGD), "execute", "--remote", server.target.replace("grpc://", "http://"),
@@ -346,8 +373,15 @@ def bgd_execute(server: BuildGrid, folder: Path, shell: str, *properties: str, t
     for pair in properties:
         key, _, value = pair.partition("=")
         args += ["-p", key, value]
+    if cache:
+        args.append("--enable-action-cache")
     # After "--": click would take sh's -c for the command's own -c (--enable-action-cache).
     args += ["--", str(folder / "input"), "sh", "-c", shell]
     if background:
         return subprocess.Popen(args, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     return subprocess.run(args, cwd=folder, capture_output=True, text=True, timeout=timeout)
+
+
+if __name__ == "__main__":
+    # scripts/test makes the venv beside set-up's build, before the end-to-end tests need it.
+    print(f"BuildGrid venv ready: {buildgrid_venv()}")
