@@ -133,8 +133,10 @@ package struct LeaseRunner: Sendable {
     /// A message read from the CAS: its bytes checked against the digest, then decoded.
     private func message<M: ProtoMessage>(_ type: M.Type, _ digest: Digest, limit: Int, what: String) throws(LeaseFailure) -> M {
         if let problem = BlobDigests.problem(digest, limit: Int64(limit)) { throw .invalid("\(what): \(problem)") }
-        let bytes = try store.bytes(of: digest, maximumBytes: Int(digest.sizeBytes))
-        guard digests.digest(of: bytes) == digest else { throw .invalid("\(what): the bytes do not match the digest \(digest.hash)") }
+        let bytes = digest.sizeBytes == 0 ? [] : try store.contents(of: [digest])[digest]
+        guard let bytes, digests.digest(of: bytes) == digest else {
+            throw .invalid("\(what): the bytes do not match the digest \(digest.hash)")
+        }
         do {
             return try M(decoding: bytes)
         } catch {
