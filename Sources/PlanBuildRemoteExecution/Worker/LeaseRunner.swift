@@ -157,7 +157,9 @@ package struct LeaseRunner: Sendable {
         }
     }
 
-    /// The outputs the CAS lacks and the log go up; the log's digest is returned.
+    /// The outputs the CAS lacks and the log go up; the log's digest is returned. Small blobs
+    /// (Trees, class files) go together in batches, up to 8 MiB held at once; a large file is
+    /// streamed on its own.
     private func upload(_ outputs: CollectedOutputs, from workingFolder: DirectoryHandle, log folder: LeaseFolder) throws(LeaseFailure) -> Digest {
         let logDigest: Digest
         do {
@@ -167,10 +169,29 @@ package struct LeaseRunner: Sendable {
         }
         let missing = try store.missing(Array(outputs.blobs.keys) + [logDigest])
         var small: [(Digest, [UInt8])] = []
+        var smallBytes: Int64 = 0
         for (digest, content) in outputs.blobs where missing.contains(digest) {
             switch content {
-            case .bytes(let bytes): small.append((digest, bytes))
-            case .file(let path): try uploadFile(path, digest: digest, from: workingFolder)
+            case .bytes(let bytes):
+                small.append((digest, bytes))
+            case .file(let path) where digest.sizeBytes <= InputRoot.smallFileBytes:
+                small.append((digest, try contents(of: path, from: workingFolder, digest: digest)))
+            case .file(let path):
+                let (parent, name) = try outputFolder(path, from: workingFolder)
+                let descriptor: Int32
+                do {
+                    descriptor = try parent.openFile(name, flags: O_RDONLY)
+                } catch {
+                    throw .local("output \(path): \(error)")
+                }
+                defer { close(descriptor) }
+                try store.uploadFile(descriptor, digest: digest)
+            }
+            smallBytes += small.last.map { Int64($0.1.count) } ?? 0
+            if smallBytes >= InputRoot.smallFilesAtOnce {
+                try store.upload(small)
+                small = []
+                smallBytes = 0
             }
         }
         if !small.isEmpty { try store.upload(small) }
@@ -178,17 +199,28 @@ package struct LeaseRunner: Sendable {
         return logDigest
     }
 
-    private func uploadFile(_ path: String, digest: Digest, from workingFolder: DirectoryHandle) throws(LeaseFailure) {
+    /// The folder of the output file `path` (relative to the working directory), reached without
+    /// following a link, and the file's name.
+    private func outputFolder(_ path: String, from workingFolder: DirectoryHandle) throws(LeaseFailure) -> (DirectoryHandle, String) {
         let parts = path.split(separator: "/").map(String.init)
-        let descriptor: Int32
         do {
-            let parent = parts.count == 1 ? workingFolder : try workingFolder.folder(parts.dropLast().joined(separator: "/"))
-            descriptor = try parent.openFile(parts[parts.count - 1], flags: O_RDONLY)
+            return (parts.count == 1 ? workingFolder : try workingFolder.folder(parts.dropLast().joined(separator: "/")), parts[parts.count - 1])
         } catch {
             throw .local("output \(path): \(error)")
         }
-        defer { close(descriptor) }
-        try store.uploadFile(descriptor, digest: digest)
+    }
+
+    /// A small output file's bytes, still those its digest was taken of.
+    private func contents(of path: String, from workingFolder: DirectoryHandle, digest: Digest) throws(LeaseFailure) -> [UInt8] {
+        let (parent, name) = try outputFolder(path, from: workingFolder)
+        let bytes: [UInt8]
+        do {
+            bytes = try parent.readFile(name, limit: Int(digest.sizeBytes))
+        } catch {
+            throw .local("output \(path): \(error)")
+        }
+        guard digests.digest(of: bytes) == digest else { throw .local("output \(path) changed after it was collected") }
+        return bytes
     }
 
     private func cancelled(stopping: Bool) -> Outcome {
