@@ -61,6 +61,14 @@ import PlanBuildExecution
         #expect(tree.root.files.map { cas.text($0.digest) } == ["1\n", "2\n", "3\n"])
     }
 
+    @Test func aProgramOfTheInputRootRunsByItsRelativePath() throws {
+        let module = Directory(files: [cas.file("mvnw", "#!/bin/sh\necho wrapper \"$@\"\n", executable: true)])
+        let outcome = run(lease(["./mvnw", "-B", "package"], root: Directory(directories: [cas.folder("app", module)]),
+                                workingDirectory: "app"))
+        #expect(outcome.status.isOK, "\(outcome.status.message)")
+        #expect(cas.text(outcome.result?.stdoutDigest) == "wrapper -B package\n")
+    }
+
     @Test func anExitCodeIsAResultNotAFailure() throws {
         let outcome = run(lease(["sh", "-c", "echo broken; exit 3"]))
         #expect(outcome.status.isOK)
