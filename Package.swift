@@ -34,9 +34,10 @@ let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
 // Beside them:
 //   PlanBuildSupervisor – a tiny C program between a runner and each build: reaps it, ends its
 //                       whole process tree, dies with the runner (product `planbuild-supervisor`).
-//   PlanBuildRemote   – HTTP GET/HEAD/PUT for the remote cache through libcurl, in C, as a plugin
-//                       (libplanbuild-remote.so), loaded only when a remote cache is configured:
-//                       libcurl and its TLS library must not cost every shim start either.
+//   PlanBuildRemote   – HTTP GET/HEAD/PUT for the remote cache and gRPC calls for remote execution
+//                       through libcurl, in C, as a plugin (libplanbuild-remote.so), loaded only
+//                       when a remote cache or remote execution is configured: libcurl and its TLS
+//                       library must not cost every shim start either.
 
 /// The core's layers, bottom up. scripts/fuzz compiles them in this order, read from this line.
 let coreLayers = ["PlanBuildSupport", "PlanBuildModel", "PlanBuildParsing", "PlanBuildConfiguration", "PlanBuildExecution", "PlanBuildCache", "PlanBuildRemoteExecution", "PlanBuildOrchestration", "PlanBuildPresentation", "PlanBuildScripts"]

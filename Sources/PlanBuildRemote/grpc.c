@@ -205,8 +205,8 @@ int32_t pbr_grpc_call(const char *base_url, const char *method, const uint8_t *b
     if (base > 0 && base_url[base - 1] == '/') base--;
     snprintf(url, url_length, "%.*s%s", (int)base, base_url, method);
 
-    long deadline = deadline_seconds > 0 && deadline_seconds < 86400 * 7 ? (long)(deadline_seconds * 1000) : 5000;
-    if (deadline < 1) deadline = 1;
+    /* A deadline already past (or not a number) ends the call at once; past a week it is a week. */
+    long deadline = deadline_seconds >= 1e-3 ? (deadline_seconds < 86400.0 * 7 ? (long)(deadline_seconds * 1000) : 86400L * 7 * 1000) : 1;
     char timeout_header[48];
     /* The server learns the deadline too (grpc-timeout, in milliseconds) and stops working past it. */
     snprintf(timeout_header, sizeof timeout_header, "grpc-timeout: %ldm", deadline);

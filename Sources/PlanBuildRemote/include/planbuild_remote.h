@@ -49,7 +49,8 @@ typedef int32_t (*pbr_grpc_cancelled)(void *context);
  * - method: "/package.Service/Method".
  * - body/body_length: the whole request body, already framed (one frame per request message);
  *   or body NULL and `source` gives it piece by piece (a large upload never held in memory).
- * - deadline_seconds: the whole call ends by then (also sent as grpc-timeout); at most a week.
+ * - deadline_seconds: the whole call ends by then (also sent as grpc-timeout); at most a week (a
+ *   longer one is a week), and one already past (0, negative, NaN) ends the call at once.
  * - max_message: the largest message of the answer taken (0: gRPC's default 4 MiB; at most 64 MiB);
  *   at most one message is held in memory at a time.
  * - sink, cancelled, source: called on the calling thread with `context`, never after this returns.

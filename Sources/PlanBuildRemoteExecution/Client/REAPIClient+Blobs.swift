@@ -45,10 +45,13 @@ extension REAPIClient {
                 throw RemoteExecutionError(.local, "blob \(digest.hash): \(data.count) bytes, its digest says \(digest.sizeBytes)")
             }
             if data.count > limit {
-                var sent = false
+                // In pieces: one message must stay within the server's bound too.
+                var sent = 0
                 try write(digest) { () throws(GrpcFailure) -> [UInt8]? in
-                    defer { sent = true }
-                    return sent ? nil : data
+                    guard sent < data.count else { return nil }
+                    let piece = Array(data[sent..<min(sent + Self.writeChunk, data.count)])
+                    sent += piece.count
+                    return piece
                 }
                 continue
             }
