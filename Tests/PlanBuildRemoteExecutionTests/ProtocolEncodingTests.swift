@@ -117,6 +117,19 @@ import Testing
         #expect(try BotSession(decoding: expected) == session)
     }
 
+    @Test func executeRequestWithANegativePriorityMatchesProtoc() throws {
+        let request = ExecuteRequest(instanceName: "main", skipCacheLookup: true, actionDigest: Self.digestA,
+                                     executionPolicy: ExecutionPolicy(priority: -5))
+        let expected = try Protoc.encode("ExecuteRequest", """
+            instance_name: "main" skip_cache_lookup: true action_digest \(Self.digestText(Self.digestA))
+            execution_policy { priority: -5 }
+            """)
+        #expect(request.encoded() == expected)
+        #expect(try ExecuteRequest(decoding: expected) == request)
+        // Priority 0 is the default: a present policy is written empty.
+        #expect(ExecuteRequest(instanceName: "", actionDigest: Digest(), executionPolicy: ExecutionPolicy()).encoded() == [0x3A, 0x00])
+    }
+
     @Test func byteStreamWriteMatchesProtoc() throws {
         let data: [UInt8] = [0, 1, 2, 255, 10]
         let request = WriteRequest(resourceName: "uploads/u/blobs/\(Self.digestA.hash)/5", writeOffset: 1 << 40,

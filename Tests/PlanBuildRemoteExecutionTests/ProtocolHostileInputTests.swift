@@ -139,15 +139,20 @@ import Testing
     }
 
     @Test func randomBytesNeverTrap() {
-        var generator = SplitMix(seed: 28)
+        // A linear congruential generator (Knuth's MMIX constants): the same bytes on every run.
+        var state: UInt64 = 28
+        let generator = { () -> UInt64 in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
         var failures = 0
         for round in 0..<3000 {
-            let length = Int(generator.next() % 64)
-            var bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            let length = Int(generator() % 64)
+            var bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: generator()) }
             // Half the rounds mutate a valid message, which reaches deeper than noise.
             if round % 2 == 0 {
                 bytes = Self.sample
-                for _ in 0..<3 { bytes[Int(generator.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: generator.next()) }
+                for _ in 0..<3 { bytes[Int(generator() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: generator()) }
             }
             for decode in [{ _ = try ActionResult(decoding: $0) }, { _ = try Operation(decoding: $0) },
                            { _ = try BotSession(decoding: $0) }, { _ = try ServerCapabilities(decoding: $0) }] as [([UInt8]) throws -> Void] {
@@ -161,19 +166,6 @@ import Testing
         var writer = ProtoWriter()
         writer.varint(value)
         return writer.bytes
-    }
-
-    /// A small deterministic generator: the same bytes on every run.
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }
 

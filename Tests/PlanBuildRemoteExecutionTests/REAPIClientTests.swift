@@ -103,6 +103,22 @@ import Testing
         }
     }
 
+    @Test func aFileThatChangedAfterHashingIsRefusedNotSent() throws {
+        let client = try Self.client()
+        for size in [1000, 5 << 20] {
+            let data = Self.randomBytes(size)
+            let digest = try REAPIClient.digest(of: data)
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("pb-changed-\(UUID().uuidString)").path
+            defer { unlink(path) }
+            // Shorter than its digest says, then longer: both a local error, and the blob is not stored.
+            try Data(data.dropLast(10)).write(to: URL(fileURLWithPath: path))
+            #expect(Self.code { try client.uploadFile(path: path, digest: digest) } == .local, "\(size) bytes, shorter")
+            try Data(data + [1, 2, 3]).write(to: URL(fileURLWithPath: path))
+            #expect(Self.code { try client.uploadFile(path: path, digest: digest) } == .local, "\(size) bytes, longer")
+            #expect(try client.findMissing([digest]) == [digest])
+        }
+    }
+
     @Test func aDigestFromTheServerMustLookLikeOne() throws {
         let client = try Self.client()
         #expect(Self.code { _ = try client.read(Digest(hash: "../../etc/passwd", sizeBytes: 3), maximumBytes: 10) } == .malformed)

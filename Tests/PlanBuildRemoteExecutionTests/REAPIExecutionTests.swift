@@ -35,6 +35,12 @@ import Testing
         #expect(server.calls.contains("WaitExecution operations/1"))
     }
 
+    @Test func thePriorityReachesTheServer() throws {
+        let (client, server) = try Self.client()
+        _ = try client.execute(actionDigest: Self.scenario(9), priority: -3, deadlineSeconds: 30)
+        #expect(server.calls.contains("Execute priority -3"))
+    }
+
     @Test func anOperationThatFailedAsAWholeIsTheServersError() throws {
         let (client, _) = try Self.client()
         #expect(REAPIClientTests.code { _ = try client.execute(actionDigest: Self.scenario(2), deadlineSeconds: 30) } == .server(13))
@@ -46,7 +52,8 @@ import Testing
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { token.cancel() }
         let started = Date()
         #expect(REAPIClientTests.code { _ = try client.execute(actionDigest: Self.scenario(3), deadlineSeconds: 60, cancellation: token) } == .cancelled)
-        #expect(Date().timeIntervalSince(started) < 10)
+        // libcurl asks about once a second (measured here: 0.7 s after the cancel); room for a loaded machine.
+        #expect(Date().timeIntervalSince(started) < 5)
         #expect(Self.logged("CancelOperation operations/3", by: server))
     }
 

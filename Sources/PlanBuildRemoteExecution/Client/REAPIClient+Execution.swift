@@ -13,15 +13,17 @@ extension REAPIClient {
     /// Executes the action (uploaded with its command and inputs beforehand) and waits for its
     /// end, within `deadlineSeconds` in all (the action's own timeout plus time in the queue).
     /// `stage` hears every stage the server reports. The response may carry an error status
-    /// (the action did not finish) and then perhaps no result: the caller decides.
-    package func execute(actionDigest: Digest, skipCacheLookup: Bool = false, deadlineSeconds: Double,
+    /// (the action did not finish) and then perhaps no result: the caller decides. `priority`,
+    /// when not nil, is the ExecutionPolicy's: lower runs sooner, in the server's own range.
+    package func execute(actionDigest: Digest, skipCacheLookup: Bool = false, priority: Int32? = nil, deadlineSeconds: Double,
                          cancellation: CancellationToken? = nil,
                          stage: (ExecutionStage) -> Void = { _ in }) throws(RemoteExecutionError) -> ExecuteResponse {
         let started = MonotonicClock.milliseconds()
         var operationName: String?
         var silentStreams = 0
         var method = "Execute"
-        var request = ExecuteRequest(instanceName: instanceName, skipCacheLookup: skipCacheLookup, actionDigest: actionDigest).encoded()
+        var request = ExecuteRequest(instanceName: instanceName, skipCacheLookup: skipCacheLookup, actionDigest: actionDigest,
+                                     executionPolicy: priority.map(ExecutionPolicy.init(priority:))).encoded()
         while true {
             let remaining = deadlineSeconds - Double(MonotonicClock.milliseconds() - started) / 1000
             guard remaining > 0 else {

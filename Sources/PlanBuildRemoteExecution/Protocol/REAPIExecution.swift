@@ -1,5 +1,5 @@
 // Messages of the protobuf package `build.bazel.remote.execution.v2` (REAPI): the Execution
-// service — ExecuteRequest, ExecuteResponse, ExecutionStage, ExecuteOperationMetadata,
+// service — ExecuteRequest, ExecutionPolicy, ExecuteResponse, ExecutionStage, ExecuteOperationMetadata,
 // WaitExecutionRequest.
 
 package struct ExecuteRequest: ProtoMessage {
@@ -7,13 +7,15 @@ package struct ExecuteRequest: ProtoMessage {
     package var instanceName = ""
     package var skipCacheLookup = false
     package var actionDigest = Digest()
+    package var executionPolicy: ExecutionPolicy?
 
     package init() {}
 
-    package init(instanceName: String, skipCacheLookup: Bool = false, actionDigest: Digest) {
+    package init(instanceName: String, skipCacheLookup: Bool = false, actionDigest: Digest, executionPolicy: ExecutionPolicy? = nil) {
         self.instanceName = instanceName
         self.skipCacheLookup = skipCacheLookup
         self.actionDigest = actionDigest
+        self.executionPolicy = executionPolicy
     }
 
     package init(from reader: inout ProtoReader) throws(ProtoError) {
@@ -23,6 +25,7 @@ package struct ExecuteRequest: ProtoMessage {
             case 1: instanceName = try reader.string()
             case 3: skipCacheLookup = try reader.bool()
             case 6: actionDigest = try reader.message()
+            case 7: executionPolicy = try reader.message()
             default: break
             }
         }
@@ -32,6 +35,28 @@ package struct ExecuteRequest: ProtoMessage {
         writer.string(1, instanceName)
         writer.bool(3, skipCacheLookup)
         writer.messageUnlessEmpty(6, actionDigest)
+        writer.message(7, executionPolicy)
+    }
+}
+
+/// How the server should schedule an execution: its priority, where lower runs sooner and 0 is
+/// the server's default (the range is the server's; negative is allowed).
+package struct ExecutionPolicy: ProtoMessage {
+    package static let protoName = "build.bazel.remote.execution.v2.ExecutionPolicy"
+    package var priority: Int32 = 0
+
+    package init() {}
+    package init(priority: Int32) { self.priority = priority }
+
+    package init(from reader: inout ProtoReader) throws(ProtoError) {
+        self.init()
+        while let field = try reader.next() {
+            if field == 1 { priority = try reader.int32() }
+        }
+    }
+
+    package func encode(to writer: inout ProtoWriter) {
+        writer.int32(1, priority)
     }
 }
 

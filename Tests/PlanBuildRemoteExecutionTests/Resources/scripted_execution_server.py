@@ -1,7 +1,7 @@
 """A scripted REAPI Execution service for the client's tests of what a real server does only now and
 then: a stream that ends before its operation is done, an operation that fails as a whole, one that
 never ends until cancelled, a response of the wrong type, thousands of updates, an update larger
-than allowed. It runs on grpcio and BuildGrid's generated messages from BuildGrid's venv.
+than allowed; and it says the priority an execution asked for. It runs on grpcio and BuildGrid's generated messages from BuildGrid's venv.
 
 The scenario is the action digest's size_bytes (the numbers below). Calls that matter to a test
 (WaitExecution, CancelOperation) are appended to the log file, one line each. The port it listens
@@ -73,6 +73,9 @@ def execute(request, context):
         yield finished(name, 0)
     elif scenario == 6:  # streams that end without news, again and again
         yield operation(name)
+    elif scenario == 9:  # says the priority it was asked for
+        note(f"Execute priority {request.execution_policy.priority}")
+        yield finished(name, 0)
     elif scenario == 7:  # an update larger than the client takes
         op = operation(name, reapi.ExecutionStage.EXECUTING)
         op.metadata.value = b"\x00" * (5 << 20)
