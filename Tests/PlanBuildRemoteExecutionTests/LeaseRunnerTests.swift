@@ -52,6 +52,23 @@ import PlanBuildExecution
         #expect(FileSystem.listDirectory(FileSystem.join(scratch.path, "work")).isEmpty)
     }
 
+    @Test func aLargeOutputIsStreamedAndSmallOnesGoTogether() throws {
+        let outcome = run(lease(["sh", "-c", "head -c 3000000 /dev/zero > big.bin; mkdir out; for n in 1 2 3; do echo $n > out/$n.txt; done"],
+                                outputs: ["big.bin", "out"]))
+        let result = try #require(outcome.result)
+        #expect(cas.blobs[result.outputFiles[0].digest]?.count == 3_000_000)
+        let tree = try Tree(decoding: try #require(cas.blobs[result.outputDirectories[0].treeDigest]))
+        #expect(tree.root.files.map { cas.text($0.digest) } == ["1\n", "2\n", "3\n"])
+    }
+
+    @Test func aProgramOfTheInputRootRunsByItsRelativePath() throws {
+        let module = Directory(files: [cas.file("mvnw", "#!/bin/sh\necho wrapper \"$@\"\n", executable: true)])
+        let outcome = run(lease(["./mvnw", "-B", "package"], root: Directory(directories: [cas.folder("app", module)]),
+                                workingDirectory: "app"))
+        #expect(outcome.status.isOK, "\(outcome.status.message)")
+        #expect(cas.text(outcome.result?.stdoutDigest) == "wrapper -B package\n")
+    }
+
     @Test func anExitCodeIsAResultNotAFailure() throws {
         let outcome = run(lease(["sh", "-c", "echo broken; exit 3"]))
         #expect(outcome.status.isOK)

@@ -7,6 +7,8 @@ import PlanBuildCache
 /// does not match its digest included.
 final class MemoryCAS: ActionStore, @unchecked Sendable {
     var blobs: [Digest: [UInt8]] = [:]
+    /// Calls to `contents(of:)`: how many round trips a server would have had.
+    var calls = 0
     let digests = BlobDigests(hasher: try! ContentHasher.shared())
 
     /// Stores `bytes` under their true digest.
@@ -28,9 +30,14 @@ final class MemoryCAS: ActionStore, @unchecked Sendable {
         DirectoryNode(name: name, digest: put(directory))
     }
 
-    func bytes(of digest: Digest, maximumBytes: Int) throws(LeaseFailure) -> [UInt8] {
-        guard let bytes = blobs[digest] else { throw .missing("\(digest.hash) is not in the CAS") }
-        return Array(bytes.prefix(maximumBytes))
+    func contents(of digests: [Digest]) throws(LeaseFailure) -> [Digest: [UInt8]] {
+        calls += 1
+        var found: [Digest: [UInt8]] = [:]
+        for digest in digests {
+            guard let bytes = blobs[digest] else { throw .missing("\(digest.hash) is not in the CAS") }
+            found[digest] = bytes
+        }
+        return found
     }
 
     func write(_ digest: Digest, to descriptor: Int32) throws(LeaseFailure) {

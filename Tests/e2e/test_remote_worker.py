@@ -263,3 +263,26 @@ def test_a_worker_outlives_its_server_going_away_and_still_stops_at_once(tmp_pat
     finally:
         early.kill()
         early.wait()
+
+
+def test_an_input_root_with_folders_large_and_executable_files_arrives_whole(tmp_path):
+    client = tmp_path / "client"
+    tree = client / "input"
+    (tree / "src" / "main" / "deep").mkdir(parents=True)
+    for n in range(30):
+        (tree / "src" / "main" / f"File{n}.java").write_text(f"class File{n} {{}}\n")
+    (tree / "src" / "main" / "deep" / "big.bin").write_bytes(os.urandom(6 << 20))  # past the batch limit: ByteStream
+    (tree / "tool.sh").write_text("#!/bin/sh\necho tool ran\n")
+    (tree / "tool.sh").chmod(0o755)
+    expected = subprocess.run("find . -type f ! -name out.txt | sort | xargs sha256sum", shell=True, cwd=tree,
+                              capture_output=True, text=True, check=True).stdout
+    with cluster(tmp_path) as (server, workers):
+        workers.start("w-tree", "tools=maven")
+        ran = bgd_execute(server, client, "./tool.sh; find . -type f ! -name out.txt | sort | xargs sha256sum > out.txt",
+                          "OSFamily=Linux", "tools=maven")
+        assert ran.returncode == 0, ran.stdout + ran.stderr
+        result = execute_response(server, ran.stdout)["result"]
+        assert blob(server, result["stdoutDigest"], tmp_path) == "tool ran\n"
+        # bgd_execute wrote in.txt into the tree after the listing above.
+        listed = (client / "testing" / "out.txt").read_text()
+        assert [line for line in listed.splitlines() if not line.endswith("./in.txt")] == expected.splitlines()

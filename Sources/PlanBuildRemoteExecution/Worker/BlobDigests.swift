@@ -37,16 +37,15 @@ package struct BlobDigests: Sendable {
         return Digest(hash: stream.finish(), sizeBytes: offset)
     }
 
-    /// Why `digest` cannot name a blob of at most `limit` bytes: a hash that is not 64 lowercase
-    /// hex digits (it goes into resource names), a negative size or one past the limit; nil when it can.
+    /// Why `digest` cannot name a blob of at most `limit` bytes: not a digest by the client's rule
+    /// (64 lowercase hex digits, since the hash goes into resource names, and a size not below
+    /// zero), or a size past the limit; nil when it can.
     package static func problem(_ digest: Digest, limit: Int64) -> String? {
-        let hex = digest.hash.utf8
-        guard hex.count == 64, hex.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
-            return "'\(OneLine.escape(String(digest.hash.prefix(80))))' is not a SHA-256 digest"
+        do {
+            try REAPIClient.checkShape(digest)
+        } catch {
+            return OneLine.escape(error.message)
         }
-        guard digest.sizeBytes >= 0, digest.sizeBytes <= limit else {
-            return "size \(digest.sizeBytes) of \(digest.hash) is outside 0 to \(limit) bytes"
-        }
-        return nil
+        return digest.sizeBytes <= limit ? nil : "blob \(digest.hash) has \(digest.sizeBytes) bytes, more than the \(limit) allowed"
     }
 }

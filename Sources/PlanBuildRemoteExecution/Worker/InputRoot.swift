@@ -1,10 +1,10 @@
 import PlanBuildSupport
 
 /// Where the worker reads an input tree's blobs (the CAS through REAPIClient). Neither call is
-/// trusted: InputRoot checks what comes back against the digest itself.
+/// trusted: InputRoot checks what comes back against the digests itself.
 package protocol InputBlobs: Sendable {
-    /// The bytes of the blob `digest` (a Directory), at most `maximumBytes`.
-    func bytes(of digest: Digest, maximumBytes: Int) throws(LeaseFailure) -> [UInt8]
+    /// The blobs `digests` (each small enough to hold in memory), in as few calls as the store can.
+    func contents(of digests: [Digest]) throws(LeaseFailure) -> [Digest: [UInt8]]
     /// Writes the blob `digest` into the empty file open for writing as `descriptor`.
     func write(_ digest: Digest, to descriptor: Int32) throws(LeaseFailure)
 }
@@ -43,84 +43,175 @@ package struct InputRoot {
         self.limits = limits
     }
 
+    /// A folder of the tree still to lay out, by its path (opened when its turn comes, so that a
+    /// wide tree does not hold a descriptor per folder).
     private struct Pending {
         let digest: Digest
-        let folder: DirectoryHandle
-        /// Relative to the input root, for messages and for a link's reach ("" is the root).
+        /// Relative to the input root ("" is the root), for opening, messages and a link's reach.
         let path: String
         let depth: Int
     }
 
-    /// Creates the tree `root` in `folder`, which must be empty. On an error, what was created so
-    /// far stays for the caller to remove with the folder.
-    package func materialise(_ root: Digest, into folder: DirectoryHandle) throws(LeaseFailure) {
-        var entries = 0
-        var totalBytes: Int64 = 0
-        var pending = [Pending(digest: root, folder: folder, path: "", depth: 0)]
+    /// Folders laid out together: their Directory messages are read in one call, and so are their
+    /// small files.
+    static let foldersAtOnce = 256
+    /// A file up to this size is read with others in one call and checked in memory; a larger
+    /// one is streamed into its file and checked there.
+    static let smallFileBytes: Int64 = 1 << 20
+    /// The small files' bytes held at once.
+    static let smallFilesAtOnce: Int64 = 8 << 20
+
+    /// Creates the tree `root` in `folder`, which must be empty, level by level. On an error, what
+    /// was created so far stays for the caller to remove with the folder. `cancelled` is asked
+    /// before each group of folders: a cancelled lease stops fetching.
+    package func materialise(_ root: Digest, into folder: DirectoryHandle, cancelled: () -> Bool = { false }) throws(LeaseFailure) {
+        var budget = Budget()
         // A subtree that occurs in several places (identical modules) is read once.
         var known: [Digest: Directory] = [:]
-        while let next = pending.popLast() {
-            let directory = try self.directory(next.digest, at: next.path, known: &known)
-            try Self.checkNames(directory, at: next.path)
+        var level = [Pending(digest: root, path: "", depth: 0)]
+        while !level.isEmpty {
+            var next: [Pending] = []
+            for start in stride(from: 0, to: level.count, by: Self.foldersAtOnce) {
+                if cancelled() { throw .unavailable("cancelled while the input root was fetched") }
+                let group = level[start..<min(level.count, start + Self.foldersAtOnce)]
+                try fetch(group, known: &known)
+                var files: [(file: FileNode, folder: DirectoryHandle, path: String)] = []
+                for pending in group {
+                    let target = try open(pending.path, in: folder)
+                    let directory = known[pending.digest] ?? Directory()
+                    try Self.checkNames(directory, at: pending.path)
+                    try budget.count(directory, at: pending.path, limits: limits)
+                    for file in directory.files { files.append((file, target, Self.joined(pending.path, file.name))) }
+                    for link in directory.symlinks {
+                        try Self.makeLink(link, in: target, at: pending.path, depth: pending.depth)
+                    }
+                    for child in directory.directories {
+                        let path = Self.joined(pending.path, child.name)
+                        guard pending.depth < limits.maximumDepth else {
+                            throw .invalid("input root: \(path): folders nested deeper than \(limits.maximumDepth)")
+                        }
+                        guard mkdirat(target.descriptor, child.name, 0o755) == 0 else { throw Self.refusal(errno, path: path) }
+                        next.append(Pending(digest: child.digest, path: path, depth: pending.depth + 1))
+                    }
+                }
+                try write(files)
+            }
+            level = next
+        }
+    }
+
+    /// What a tree may hold, counted as it is laid out.
+    private struct Budget {
+        var entries = 0
+        var totalBytes: Int64 = 0
+
+        mutating func count(_ directory: Directory, at path: String, limits: InputRootLimits) throws(LeaseFailure) {
             entries += directory.files.count + directory.directories.count + directory.symlinks.count
             guard entries <= limits.maximumEntries else {
                 throw .invalid("the input root has more than \(limits.maximumEntries) entries")
             }
             for file in directory.files {
                 if let problem = BlobDigests.problem(file.digest, limit: limits.maximumTotalBytes) {
-                    throw .invalid("input root: \(Self.joined(next.path, file.name)): \(problem)")
+                    throw .invalid("input root: \(InputRoot.joined(path, file.name)): \(problem)")
                 }
                 totalBytes += file.digest.sizeBytes
                 guard totalBytes <= limits.maximumTotalBytes else {
                     throw .invalid("the input root's files are larger than \(limits.maximumTotalBytes) bytes")
                 }
-                try write(file, in: next.folder, at: next.path)
-            }
-            for link in directory.symlinks {
-                try Self.makeLink(link, in: next.folder, at: next.path, depth: next.depth)
-            }
-            for child in directory.directories {
-                let path = Self.joined(next.path, child.name)
-                guard next.depth < limits.maximumDepth else {
-                    throw .invalid("input root: \(path): folders nested deeper than \(limits.maximumDepth)")
-                }
-                guard mkdirat(next.folder.descriptor, child.name, 0o755) == 0 else {
-                    throw Self.refusal(errno, path: path)
-                }
-                let opened: DirectoryHandle
-                do {
-                    opened = try next.folder.folder(child.name)
-                } catch {
-                    throw .local("input root: \(error)")
-                }
-                pending.append(Pending(digest: child.digest, folder: opened, path: path, depth: next.depth + 1))
             }
         }
     }
 
-    private func directory(_ digest: Digest, at path: String, known: inout [Digest: Directory]) throws(LeaseFailure) -> Directory {
-        if let directory = known[digest] { return directory }
-        let shown = path.isEmpty ? "the input root" : "input root: \(path)"
-        if let problem = BlobDigests.problem(digest, limit: Int64(limits.maximumDirectoryBytes)) {
-            throw .invalid("\(shown): \(problem)")
-        }
-        let bytes = try blobs.bytes(of: digest, maximumBytes: Int(digest.sizeBytes))
-        guard digests.digest(of: bytes) == digest else {
-            throw .invalid("\(shown): the Directory's bytes do not match its digest \(digest.hash)/\(digest.sizeBytes)")
-        }
-        let directory: Directory
+    /// The folder `path` below the root, opened without following a link.
+    private func open(_ path: String, in root: DirectoryHandle) throws(LeaseFailure) -> DirectoryHandle {
+        guard !path.isEmpty else { return root }
         do {
-            directory = try Directory(decoding: bytes)
+            return try root.folder(path)
         } catch {
-            throw .invalid("\(shown): not a Directory message: \(error)")
+            throw .local("input root: \(error)")
         }
-        known[digest] = directory
-        return directory
     }
 
-    /// A new file (never an existing one or a link), its content checked against its digest.
-    private func write(_ file: FileNode, in folder: DirectoryHandle, at parent: String) throws(LeaseFailure) {
-        let path = Self.joined(parent, file.name)
+    /// Reads the Directory messages of `group` not read yet, in one call, each checked against its
+    /// digest before it is decoded.
+    private func fetch(_ group: ArraySlice<Pending>, known: inout [Digest: Directory]) throws(LeaseFailure) {
+        var wanted: [Digest: String] = [:]
+        for pending in group where known[pending.digest] == nil {
+            let shown = pending.path.isEmpty ? "the input root" : "input root: \(pending.path)"
+            if let problem = BlobDigests.problem(pending.digest, limit: Int64(limits.maximumDirectoryBytes)) {
+                throw .invalid("\(shown): \(problem)")
+            }
+            wanted[pending.digest] = shown
+        }
+        guard !wanted.isEmpty else { return }
+        let fetched = try blobs.contents(of: Array(wanted.keys))
+        for (digest, shown) in wanted {
+            guard let bytes = fetched[digest], digests.digest(of: bytes) == digest else {
+                throw .invalid("\(shown): the Directory's bytes do not match its digest \(digest.hash)/\(digest.sizeBytes)")
+            }
+            do {
+                known[digest] = try Directory(decoding: bytes)
+            } catch {
+                throw .invalid("\(shown): not a Directory message: \(error)")
+            }
+        }
+    }
+
+    /// The files of a group: the small ones read together (checked in memory, then written), the
+    /// large ones streamed into their files one by one (checked there).
+    private func write(_ files: [(file: FileNode, folder: DirectoryHandle, path: String)]) throws(LeaseFailure) {
+        var chunk: [(file: FileNode, folder: DirectoryHandle, path: String)] = []
+        var chunkBytes: Int64 = 0
+        func flush() throws(LeaseFailure) {
+            let wanted = Array(Set(chunk.map(\.file.digest).filter { $0.sizeBytes > 0 }))
+            let fetched = wanted.isEmpty ? [:] : try blobs.contents(of: wanted)
+            for entry in chunk {
+                let bytes = entry.file.digest.sizeBytes == 0 ? [] : fetched[entry.file.digest]
+                guard let bytes, digests.digest(of: bytes) == entry.file.digest else {
+                    throw .invalid("input root: \(entry.path): the content does not match its digest \(entry.file.digest.hash)/\(entry.file.digest.sizeBytes)")
+                }
+                try create(entry.file, in: entry.folder, path: entry.path) { descriptor, path throws(LeaseFailure) in
+                    do {
+                        try SystemCall.writeAll(descriptor, bytes, path: path)
+                    } catch {
+                        throw .local("input root: \(error)")
+                    }
+                }
+            }
+            chunk = []
+            chunkBytes = 0
+        }
+        for entry in files {
+            guard entry.file.digest.sizeBytes <= Self.smallFileBytes else {
+                try writeLarge(entry.file, in: entry.folder, path: entry.path)
+                continue
+            }
+            if chunkBytes + entry.file.digest.sizeBytes > Self.smallFilesAtOnce { try flush() }
+            chunk.append(entry)
+            chunkBytes += entry.file.digest.sizeBytes
+        }
+        try flush()
+    }
+
+    /// A file streamed from the store, then read back and checked against its digest.
+    private func writeLarge(_ file: FileNode, in folder: DirectoryHandle, path: String) throws(LeaseFailure) {
+        try create(file, in: folder, path: path) { descriptor, path throws(LeaseFailure) in
+            try blobs.write(file.digest, to: descriptor)
+            let written: Digest
+            do {
+                written = try digests.digest(ofFile: descriptor, path: path)
+            } catch {
+                throw .local("input root: \(error)")
+            }
+            guard written == file.digest else {
+                throw .invalid("input root: \(path): the content does not match its digest \(file.digest.hash)/\(file.digest.sizeBytes)")
+            }
+        }
+    }
+
+    /// A new file (never an existing one or a link) with the tree's mode, filled by `fill`.
+    private func create(_ file: FileNode, in folder: DirectoryHandle, path: String,
+                        fill: (Int32, String) throws(LeaseFailure) -> Void) throws(LeaseFailure) {
         let mode: mode_t = file.isExecutable ? 0o755 : 0o644
         let descriptor = SystemCall.retrying {
             openat(folder.descriptor, file.name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
@@ -129,16 +220,7 @@ package struct InputRoot {
         defer { close(descriptor) }
         // The mode exactly as the tree says, whatever this process's umask.
         fchmod(descriptor, mode)
-        if file.digest.sizeBytes > 0 { try blobs.write(file.digest, to: descriptor) }
-        let written: Digest
-        do {
-            written = try digests.digest(ofFile: descriptor, path: path)
-        } catch {
-            throw .local("input root: \(error)")
-        }
-        guard written == file.digest else {
-            throw .invalid("input root: \(path): the content does not match its digest \(file.digest.hash)/\(file.digest.sizeBytes)")
-        }
+        try fill(descriptor, FileSystem.join(folder.path, file.name))
     }
 
     /// A link whose target is relative and, read from the link's folder, never climbs above the

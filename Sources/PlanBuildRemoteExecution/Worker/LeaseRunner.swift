@@ -50,13 +50,14 @@ package struct LeaseRunner: Sendable {
         do {
             folder = try LeaseFolder.create(in: workFolder, lease: lease.id)
         } catch {
-            return Self.failed(error, metadata: metadata)
+            return Self.failed(error)
         }
         defer { folder.remove() }
         do {
             return try run(lease, in: folder, metadata: metadata, cancellation: cancellation, stopping: stopping)
         } catch {
-            return Self.failed(error, metadata: metadata)
+            // Fetching the inputs stops at a cancellation, with an error that is not the lease's fault.
+            return cancellation.isCancelled ? cancelled(stopping: stopping()) : Self.failed(error)
         }
     }
 
@@ -67,7 +68,8 @@ package struct LeaseRunner: Sendable {
         metadata.inputFetchStartTimestamp = WallClock.now()
         let command = try message(Command.self, action.commandDigest, limit: Self.maximumCommandBytes, what: "the Command")
         guard let program = command.arguments.first, !program.isEmpty else { throw .invalid("the Command has no arguments") }
-        try InputRoot(blobs: store, digests: digests).materialise(action.inputRootDigest, into: folder.root)
+        try InputRoot(blobs: store, digests: digests).materialise(action.inputRootDigest, into: folder.root,
+                                                                  cancelled: { cancellation.isCancelled })
         metadata.inputFetchCompletedTimestamp = WallClock.now()
 
         let workingFolder: DirectoryHandle
@@ -131,8 +133,10 @@ package struct LeaseRunner: Sendable {
     /// A message read from the CAS: its bytes checked against the digest, then decoded.
     private func message<M: ProtoMessage>(_ type: M.Type, _ digest: Digest, limit: Int, what: String) throws(LeaseFailure) -> M {
         if let problem = BlobDigests.problem(digest, limit: Int64(limit)) { throw .invalid("\(what): \(problem)") }
-        let bytes = try store.bytes(of: digest, maximumBytes: Int(digest.sizeBytes))
-        guard digests.digest(of: bytes) == digest else { throw .invalid("\(what): the bytes do not match the digest \(digest.hash)") }
+        let bytes = digest.sizeBytes == 0 ? [] : try store.contents(of: [digest])[digest]
+        guard let bytes, digests.digest(of: bytes) == digest else {
+            throw .invalid("\(what): the bytes do not match the digest \(digest.hash)")
+        }
         do {
             return try M(decoding: bytes)
         } catch {
@@ -153,7 +157,9 @@ package struct LeaseRunner: Sendable {
         }
     }
 
-    /// The outputs the CAS lacks and the log go up; the log's digest is returned.
+    /// The outputs the CAS lacks and the log go up; the log's digest is returned. Small blobs
+    /// (Trees, class files) go together in batches, up to 8 MiB held at once; a large file is
+    /// streamed on its own.
     private func upload(_ outputs: CollectedOutputs, from workingFolder: DirectoryHandle, log folder: LeaseFolder) throws(LeaseFailure) -> Digest {
         let logDigest: Digest
         do {
@@ -163,10 +169,29 @@ package struct LeaseRunner: Sendable {
         }
         let missing = try store.missing(Array(outputs.blobs.keys) + [logDigest])
         var small: [(Digest, [UInt8])] = []
+        var smallBytes: Int64 = 0
         for (digest, content) in outputs.blobs where missing.contains(digest) {
             switch content {
-            case .bytes(let bytes): small.append((digest, bytes))
-            case .file(let path): try uploadFile(path, digest: digest, from: workingFolder)
+            case .bytes(let bytes):
+                small.append((digest, bytes))
+            case .file(let path) where digest.sizeBytes <= InputRoot.smallFileBytes:
+                small.append((digest, try contents(of: path, from: workingFolder, digest: digest)))
+            case .file(let path):
+                let (parent, name) = try outputFolder(path, from: workingFolder)
+                let descriptor: Int32
+                do {
+                    descriptor = try parent.openFile(name, flags: O_RDONLY)
+                } catch {
+                    throw .local("output \(path): \(error)")
+                }
+                defer { close(descriptor) }
+                try store.uploadFile(descriptor, digest: digest)
+            }
+            smallBytes += small.last.map { Int64($0.1.count) } ?? 0
+            if smallBytes >= InputRoot.smallFilesAtOnce {
+                try store.upload(small)
+                small = []
+                smallBytes = 0
             }
         }
         if !small.isEmpty { try store.upload(small) }
@@ -174,17 +199,28 @@ package struct LeaseRunner: Sendable {
         return logDigest
     }
 
-    private func uploadFile(_ path: String, digest: Digest, from workingFolder: DirectoryHandle) throws(LeaseFailure) {
+    /// The folder of the output file `path` (relative to the working directory), reached without
+    /// following a link, and the file's name.
+    private func outputFolder(_ path: String, from workingFolder: DirectoryHandle) throws(LeaseFailure) -> (DirectoryHandle, String) {
         let parts = path.split(separator: "/").map(String.init)
-        let descriptor: Int32
         do {
-            let parent = parts.count == 1 ? workingFolder : try workingFolder.folder(parts.dropLast().joined(separator: "/"))
-            descriptor = try parent.openFile(parts[parts.count - 1], flags: O_RDONLY)
+            return (parts.count == 1 ? workingFolder : try workingFolder.folder(parts.dropLast().joined(separator: "/")), parts[parts.count - 1])
         } catch {
             throw .local("output \(path): \(error)")
         }
-        defer { close(descriptor) }
-        try store.uploadFile(descriptor, digest: digest)
+    }
+
+    /// A small output file's bytes, still those its digest was taken of.
+    private func contents(of path: String, from workingFolder: DirectoryHandle, digest: Digest) throws(LeaseFailure) -> [UInt8] {
+        let (parent, name) = try outputFolder(path, from: workingFolder)
+        let bytes: [UInt8]
+        do {
+            bytes = try parent.readFile(name, limit: Int(digest.sizeBytes))
+        } catch {
+            throw .local("output \(path): \(error)")
+        }
+        guard digests.digest(of: bytes) == digest else { throw .local("output \(path) changed after it was collected") }
+        return bytes
     }
 
     private func cancelled(stopping: Bool) -> Outcome {
@@ -192,7 +228,7 @@ package struct LeaseRunner: Sendable {
                 result: nil, summary: stopping ? "cancelled: this worker stops" : "cancelled by the server")
     }
 
-    private static func failed(_ error: LeaseFailure, metadata: ExecutedActionMetadata) -> Outcome {
+    private static func failed(_ error: LeaseFailure) -> Outcome {
         Outcome(status: error.status, result: nil, summary: "failed: \(error.message)")
     }
 }

@@ -59,9 +59,9 @@ package struct WorkerConnection: BotsConnection, ActionStore {
 
     // MARK: CAS
 
-    package func bytes(of digest: Digest, maximumBytes: Int) throws(LeaseFailure) -> [UInt8] {
+    package func contents(of digests: [Digest]) throws(LeaseFailure) -> [Digest: [UInt8]] {
         do throws(RemoteExecutionError) {
-            return try client.read(digest, maximumBytes: maximumBytes)
+            return try client.read(many: digests)
         } catch {
             throw Self.failure(error)
         }
