@@ -449,7 +449,8 @@ final class OrchestratedRun: @unchecked Sendable {
     /// (nil). `system`: the build's tool; nil: the module's build systems.
     private func remoteLauncher(_ index: Int, system: BuildSystem?) -> RemoteBuildLauncher? {
         guard let remoteExecution, let inputs = incremental?.actionInputs(at: index) else { return nil }
-        let launcher = remoteExecution.launcher(inputs: inputs, systems: system.map { [$0] } ?? inputs.buildSystems)
+        let launcher = remoteExecution.launcher(inputs: inputs, systems: system.map { [$0] } ?? inputs.buildSystems,
+                                                remainingPathMilliseconds: priority[index])
         monitor.withLock { launchers[index] = launcher }
         return launcher
     }

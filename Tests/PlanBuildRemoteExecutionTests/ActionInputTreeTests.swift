@@ -135,4 +135,12 @@ import Testing
         #expect(action.blobs[action.actionDigest] != nil && action.blobs[action.action.commandDigest] != nil)
         #expect(action.files.count == 6)
     }
+
+    /// The cluster starts the longest remaining chain first, as a local run does: lower runs sooner.
+    @Test func theCriticalPathBecomesTheServersPriority() {
+        #expect(RemoteExecutionRun.priority(remainingPathMilliseconds: 90_500) == -90)
+        #expect(RemoteExecutionRun.priority(remainingPathMilliseconds: 999) == 0)
+        #expect(RemoteExecutionRun.priority(remainingPathMilliseconds: -5) == 0)
+        #expect(RemoteExecutionRun.priority(remainingPathMilliseconds: Int.max) == -Int32.max)
+    }
 }

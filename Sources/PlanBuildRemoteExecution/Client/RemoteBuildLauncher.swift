@@ -29,11 +29,13 @@ package final class RemoteBuildLauncher: ProcessLaunching, @unchecked Sendable {
     private let run: RemoteExecutionRun
     private let inputs: ActionInputs
     private let tools: [String]
+    private let priority: Int32
     private let monitor = Monitor()
     // Guarded by `monitor`.
     private var placed: Placement?
 
-    init(run: RemoteExecutionRun, inputs: ActionInputs, tools: [String]) {
+    init(run: RemoteExecutionRun, inputs: ActionInputs, tools: [String], priority: Int32) {
+        self.priority = priority
         self.run = run
         self.inputs = inputs
         self.tools = tools
@@ -90,7 +92,7 @@ package final class RemoteBuildLauncher: ProcessLaunching, @unchecked Sendable {
                 let timeout = Double(launch.timeoutMilliseconds) / 1000
                 executing = true
                 let response = try client.execute(actionDigest: action.actionDigest, skipCacheLookup: false,
-                                                  deadlineSeconds: 2 * timeout + run.settings.timeoutSeconds,
+                                                  priority: priority == 0 ? nil : priority, deadlineSeconds: 2 * timeout + run.settings.timeoutSeconds,
                                                   cancellation: cancellation)
                 executing = false
                 if let status = response.status, status.code != 0 {

@@ -61,9 +61,18 @@ package final class RemoteExecutionRun: @unchecked Sendable {
         }
     }
 
-    /// Where one build's process runs: `inputs` what it reads, `systems` its build tools.
-    package func launcher(inputs: ActionInputs, systems: [BuildSystem]) -> RemoteBuildLauncher {
-        RemoteBuildLauncher(run: self, inputs: inputs, tools: RemoteAction.tools(for: systems))
+    /// Where one build's process runs: `inputs` what it reads, `systems` its build tools,
+    /// `remainingPathMilliseconds` the longest chain of learned durations it starts (the
+    /// critical-path order local builds start in).
+    package func launcher(inputs: ActionInputs, systems: [BuildSystem], remainingPathMilliseconds: Int) -> RemoteBuildLauncher {
+        RemoteBuildLauncher(run: self, inputs: inputs, tools: RemoteAction.tools(for: systems),
+                            priority: Self.priority(remainingPathMilliseconds: remainingPathMilliseconds))
+    }
+
+    /// REAPI's priority, where lower runs sooner and 0 is the default: minus the remaining path
+    /// in whole seconds, so the server starts the longest chain first too.
+    static func priority(remainingPathMilliseconds: Int) -> Int32 {
+        -Int32(clamping: max(0, remainingPathMilliseconds) / 1000)
     }
 }
 
