@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 /* The largest message either side may take: gRPC's own default is 4 MiB; a caller may ask up to this. */
 #define MAX_MESSAGE_LIMIT (64u << 20)
@@ -252,24 +253,30 @@ int32_t pbr_grpc_call(const char *base_url, const char *method, const uint8_t *b
 
     CURLcode code;
     long status;
+    long budget = deadline; /* what is left of the deadline for this attempt, in ms */
     for (int attempt = 1;; attempt++) {
         code = curl_easy_perform(handle);
         status = 0;
         curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
         curl_off_t spent = 0;
         curl_easy_getinfo(handle, CURLINFO_TOTAL_TIME_T, &spent);
-        long left = deadline - (long)(spent / 1000);
+        long left = budget - (long)(spent / 1000);
         /* A server that answers before it has read the request (grpc-python, for an unknown method
          * or a message refused at once) may send its trailers and RST_STREAM together; libcurl 7.88
          * then now and then fails the stream without handing over the headers that did arrive
-         * (about 1 call in 50 under load, and the next try of the same call sooner than that).
-         * Nothing was answered, so a request held in memory is sent again, up to twice, on a new
-         * connection, within what is left of the deadline. */
-        if (attempt < 3 && body != NULL && code == CURLE_HTTP2_STREAM && status == 0 && call.delivered == 0 &&
-            !call.was_cancelled && left > 0) {
+         * (about 1 call in 50 under load; the next try of the same call fails more often than
+         * that). Nothing was answered, so a request held in memory is sent again, up to four
+         * times, on a new connection, within what is left of the deadline: no call of 4 320 from
+         * six threads was lost so, where three tries lost about 1 in 2 000. */
+        /* A moment first (20 ms, doubling): a try at once tends to meet the same timing. */
+        long pause = 20L << (attempt - 1);
+        if (attempt < 5 && body != NULL && code == CURLE_HTTP2_STREAM && status == 0 && call.delivered == 0 &&
+            !call.was_cancelled && left > pause) {
             memset(&call.too_large, 0, sizeof call - offsetof(struct call, too_large));
             call.length = 0;
-            curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, left);
+            usleep((useconds_t)pause * 1000);
+            budget = left - pause;
+            curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, budget);
             curl_easy_setopt(handle, CURLOPT_FRESH_CONNECT, 1L);
             continue;
         }

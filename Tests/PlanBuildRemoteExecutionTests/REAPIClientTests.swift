@@ -210,4 +210,20 @@ import Testing
         #expect(Self.code { _ = try client.execute(actionDigest: digest, deadlineSeconds: 60, cancellation: token) } == .cancelled)
         withExtendedLifetime(silent) {}
     }
+
+    @Test func theClientsTokenCutsEveryCall() throws {
+        RemotePlugin.located
+        let silent = try SilentServer()
+        let token = CancellationToken()
+        let client = REAPIClient(channel: try GrpcChannel(target: "grpc://127.0.0.1:\(silent.port)"), instanceName: "",
+                                 cancellation: token)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { token.cancel() }
+        let started = Date()
+        #expect(Self.code { _ = try client.capabilities() } == .cancelled)
+        #expect(Date().timeIntervalSince(started) < 5)
+        let digest = Digest(hash: String(repeating: "a", count: 64), sizeBytes: 1)
+        #expect(Self.code { _ = try client.findMissing([digest]) } == .cancelled)
+        #expect(Self.code { _ = try client.execute(actionDigest: digest, deadlineSeconds: 60) } == .cancelled)
+        withExtendedLifetime(silent) {}
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PlanBuildSupport
 
 /// Where the tests find the remote plugin: beside the test binary when `swift build` built it
 /// there (a whole-package build), else set-up's release build (scripts/test builds only what the
@@ -6,10 +7,11 @@ import Foundation
 enum RemotePlugin {
     static let located: Void = {
         guard ProcessInfo.processInfo.environment["PLANBUILD_REMOTE_LIBRARY"] == nil else { return }
-        let beside = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("libplanbuild-remote.so")
-        let release = BuildGridServer.repository.appendingPathComponent(".build/release/libplanbuild-remote.so")
-        for candidate in [beside, release] where FileManager.default.fileExists(atPath: candidate.path) {
-            setenv("PLANBUILD_REMOTE_LIBRARY", candidate.path, 1)
+        let beside = Beside.directory.map { "\($0)/libplanbuild-remote.so" }
+        let release = BuildGridServer.repository.appendingPathComponent(".build/release/libplanbuild-remote.so").path
+        for candidate in [beside, release].compactMap({ $0 }) where FileManager.default.fileExists(atPath: candidate) {
+            setenv("PLANBUILD_REMOTE_LIBRARY", candidate, 1)
+            print("remote execution tests: the plugin is \(candidate)")
             return
         }
     }()

@@ -155,7 +155,7 @@ extension REAPIClient {
         var offset: Int64 = 0
         var finished = false
         let reply = channel.clientStreaming("/google.bytestream.ByteStream/Write", deadlineSeconds: transferDeadline(digest.sizeBytes),
-                                            maximumReplyBytes: 1 << 10, cancellation: nil) { () throws(GrpcFailure) -> [UInt8]? in
+                                            maximumReplyBytes: 1 << 10, cancellation: cancellation) { () throws(GrpcFailure) -> [UInt8]? in
             guard !finished else { return nil }
             let data = try next() ?? []
             // The last request says so; the resource name goes in the first only.
@@ -255,7 +255,7 @@ extension REAPIClient {
         var received: Int64 = 0
         let outcome = channel.serverStreaming("/google.bytestream.ByteStream/Read", ReadRequest(resourceName: resource).encoded(),
                                               deadlineSeconds: transferDeadline(digest.sizeBytes), maximumMessageBytes: Self.messageLimit,
-                                              cancellation: nil) { message in
+                                              cancellation: cancellation) { message in
             do throws(ProtoError) {
                 let piece = try ReadResponse(decoding: message).data
                 received += Int64(piece.count)

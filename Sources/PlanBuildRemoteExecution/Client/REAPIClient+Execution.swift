@@ -18,6 +18,7 @@ extension REAPIClient {
     package func execute(actionDigest: Digest, skipCacheLookup: Bool = false, priority: Int32? = nil, deadlineSeconds: Double,
                          cancellation: CancellationToken? = nil,
                          stage: (ExecutionStage) -> Void = { _ in }) throws(RemoteExecutionError) -> ExecuteResponse {
+        let cancellation = cancellation ?? self.cancellation
         let started = MonotonicClock.milliseconds()
         var operationName: String?
         var silentStreams = 0

@@ -13,16 +13,20 @@ package struct REAPIClient: Sendable {
     /// The deadline of one call that moves little data; a blob transfer gets this plus a second
     /// per MiB (`transferDeadline`).
     package var callDeadlineSeconds: Double
+    /// Cuts every call of this client (blob transfers included) when cancelled, as a call's own
+    /// token does: a run's cancellation reaches what it has in flight on the cluster.
+    package var cancellation: CancellationToken?
     /// The server's capabilities, asked once when a batch limit is first needed.
     private let capabilitiesCache = CapabilitiesCache()
 
     /// gRPC's default bound on a message, which servers keep unless told otherwise.
     package static let messageLimit = 4 << 20
 
-    package init(channel: GrpcChannel, instanceName: String, callDeadlineSeconds: Double = 60) {
+    package init(channel: GrpcChannel, instanceName: String, callDeadlineSeconds: Double = 60, cancellation: CancellationToken? = nil) {
         self.channel = channel
         self.instanceName = instanceName
         self.callDeadlineSeconds = callDeadlineSeconds
+        self.cancellation = cancellation
     }
 
     // MARK: Capabilities
@@ -90,7 +94,7 @@ package struct REAPIClient: Sendable {
     ) throws(RemoteExecutionError) -> Reply {
         let name = Self.methodName(method)
         switch channel.unary(method, request.encoded(), deadlineSeconds: deadlineSeconds ?? callDeadlineSeconds,
-                             maximumReplyBytes: maximumReplyBytes, cancellation: cancellation) {
+                             maximumReplyBytes: maximumReplyBytes, cancellation: cancellation ?? self.cancellation) {
         case .failure(let failure):
             throw RemoteExecutionError(failure, during: name)
         case .success(let bytes):
