@@ -117,7 +117,7 @@ package struct OutputCollector {
                 children[encoded.digest] = sub
                 directory.directories.append(DirectoryNode(name: name, digest: encoded.digest))
             case S_IFLNK:
-                directory.symlinks.append(SymlinkNode(name: name, target: try Self.linkTarget(name, in: folder, path: child)))
+                directory.symlinks.append(SymlinkNode(name: name, target: try folder.linkTarget(name)))
             default:
                 collected.notes.append("output \(child) is a FIFO, socket or device; left out")
             }
@@ -128,13 +128,5 @@ package struct OutputCollector {
         directory.directories.sort { before($0.name, $1.name) }
         directory.symlinks.sort { before($0.name, $1.name) }
         return directory
-    }
-
-    private static func linkTarget(_ name: String, in folder: DirectoryHandle, path: String) throws -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let count = readlinkat(folder.descriptor, name, &buffer, buffer.count - 1)
-        guard count >= 0 else { throw FileError(errno: errno, path: path) }
-        buffer[count] = 0
-        return String(cString: buffer)
     }
 }

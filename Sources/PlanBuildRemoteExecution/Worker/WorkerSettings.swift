@@ -63,8 +63,9 @@ package struct WorkerSettings: Sendable {
 
     /// `HOSTNAME-PID`: unique among the workers of one machine.
     static func defaultName() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        let host = gethostname(&buffer, buffer.count - 1) == 0 ? String(cString: buffer) : "worker"
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let named = buffer.withUnsafeMutableBytes { gethostname($0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count - 1) } == 0
+        let host = named ? String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self) : "worker"
         return "\(host.isEmpty ? "worker" : host)-\(getpid())"
     }
 

@@ -166,6 +166,14 @@ public final class DirectoryHandle: @unchecked Sendable {
     /// Removes the entry `name` (one component): a file or a link is unlinked (the link itself,
     /// never its target); a folder is emptied the same way, depth first, and removed. Entries that
     /// vanish meanwhile are no error.
+    /// What the symbolic link `name` in this folder points to, as written in the link.
+    public func linkTarget(_ name: String) throws(FileError) -> String {
+        var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX))
+        let count = buffer.withUnsafeMutableBytes { readlinkat(descriptor, name, $0.baseAddress!, $0.count) }
+        guard count >= 0 else { throw FileError(errno: errno, path: FileSystem.join(path, name)) }
+        return String(decoding: buffer[0..<count], as: UTF8.self)
+    }
+
     public func remove(_ name: String) throws(FileError) {
         if unlinkat(descriptor, name, 0) == 0 || errno == ENOENT { return }
         guard errno == EISDIR || errno == EPERM else { throw FileError(errno: errno, path: subject(name)) }
