@@ -6,9 +6,7 @@ free port. Everything it starts is stopped at the end, the test passed or not.
     with buildgrid(tmp_path) as server:        # server.target == "grpc://127.0.0.1:PORT"
         ...                                    # server.stop() takes it down in the middle of a test
 
-For tests of the client side before PlanBuild's own worker is there, `reference_bots(server, work)`
-starts bots made of BuildGrid's own client library (buildgrid_bot.py), and `bgd_execute` submits
-a shell command with BuildGrid's own client.
+For tests of the worker alone, `bgd_execute` submits a shell command with BuildGrid's own client.
 
 BuildGrid is pip-installed once per checkout into .build-test/buildgrid-venv (pinned by
 buildgrid-requirements.txt; about 20 s), under a file lock so that the test processes of a
@@ -44,7 +42,6 @@ REPO = Path(__file__).resolve().parents[2]
 VENV = REPO / ".build-test" / "buildgrid-venv"
 REQUIREMENTS = Path(__file__).with_name("buildgrid-requirements.txt")
 BGD = VENV / "bin" / "bgd"
-BOT = Path(__file__).with_name("buildgrid_bot.py")
 # Prefixed to the servers' commands: when the test process dies without stopping them (killed by a
 # timeout, say), the kernel signals them (SIGINT: PostgreSQL's fast shutdown; SIGKILL: BuildGrid),
 # so no server outlives its test. The signal follows the death of the thread that started them: a
@@ -332,38 +329,6 @@ def buildgrid(tmp_path: Path, instance: str = "", keepalive: int = 5):
         yield server
     finally:
         server.close()
-
-
-@contextlib.contextmanager
-def reference_bots(server: BuildGrid, work: Path):
-    """Bots of BuildGrid's own client library (buildgrid_bot.py), started on demand by
-    `start(name, *"KEY=VALUE", capacity=1)` (each logs to work/NAME.log: `running ID` / `completed ID` lines);
-    all are killed at the end. A stand-in worker for tests about the client side."""
-    started = []
-
-    def start(name: str, *properties: str, capacity: int = 1) -> subprocess.Popen:
-        (work / name).mkdir(parents=True)
-        with open(work / f"{name}.log", "wb") as log:
-            bot = subprocess.Popen([*die_with_test("KILL"), str(VENV / "bin" / "python"), str(BOT), "--remote", server.target,
-                                    "--instance", server.instance, "--name", name, "--work", str(work / name),
-                                    f"--capacity={capacity}", *[f"--property={p}" for p in properties]],
-                                   stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-        started.append(bot)
-        return bot
-
-    try:
-        yield start
-    finally:
-        for bot in started:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(bot.pid, signal.SIGKILL)
-            bot.wait()
-
-
-def bot_log(work: Path, name: str) -> str:
-    path = work / f"{name}.log"
-    return path.read_text() if path.exists() else ""
 
 
 def bgd_execute(server: BuildGrid, folder: Path, shell: str, *properties: str, timeout: float = 120,

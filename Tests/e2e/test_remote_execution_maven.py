@@ -3,8 +3,8 @@
 examples/maven-multi built with `--remote-execution` gives the same statuses, errors and classes as
 the same copy built here; a clean checkout elsewhere then gets every module from the ActionCache
 without any worker running Maven; with the example's faults the errors are the same, at the same
-files and lines; a server stopped in the middle of a run leaves the rest to be built here, with one
-warning."""
+files and lines. What the client, worker and server do when a worker dies or the server goes away,
+and the remote cache over REAPI, are not about Maven: test_remote_execution_machinery.py."""
 import json
 import subprocess
 import time
@@ -154,52 +154,3 @@ def test_the_faults_give_the_same_errors_at_the_same_lines_as_here(tmp_path: Pat
     assert errors(remote, there) == errors(local, here)
     assert any(errors(remote, there).values())
     assert all(b.get("executed") == "remote" for b in remote["builds"] if b["status"] in ("success", "error"))
-
-
-def test_a_server_stopped_during_the_run_leaves_the_rest_to_this_machine_with_one_warning(tmp_path: Path):
-    project = checkout(tmp_path / "project")
-    events = tmp_path / "events.jsonl"
-    with buildgrid(tmp_path / "grid") as server:
-        bots = workers(server, tmp_path / "workers")
-        try:
-            # One build at a time: the server goes away after the first one finished.
-            run = subprocess.Popen([str(PLANBUILD), "orchestrate", "--project-dir", str(project), "--command", "package",
-                                    "--format", "json", "--jobs", "1", "--events", str(events),
-                                    "--remote-execution", server.target],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            deadline = time.monotonic() + 600
-            while '"build_finished"' not in (events.read_text() if events.exists() else ""):
-                assert run.poll() is None and time.monotonic() < deadline, run.communicate()
-                time.sleep(0.1)
-            server.stop()
-            out, err = run.communicate(timeout=900)
-        finally:
-            bots.__exit__(None, None, None)
-    report = json.loads(out)
-    assert run.returncode == 0, (out, err)
-    assert set(statuses(report).values()) == {"success"}
-    placed = [b.get("executed") for b in report["builds"]]
-    assert "remote" in placed and "local" in placed, placed
-    assert len(remote_warnings(report)) == 1, report.get("cache_warnings")
-
-
-def test_the_remote_cache_works_over_reapi_as_over_http(tmp_path: Path):
-    """`--remote-cache grpc://…`: the shared cache on BuildGrid's ActionCache and CAS, no worker:
-    A builds here and uploads, B (a clean checkout elsewhere) takes every module from the server
-    with A's very jars, and its next run is a local hit."""
-    a = checkout(tmp_path / "a")
-    b = checkout(tmp_path / "b" / "elsewhere")
-    with buildgrid(tmp_path / "grid") as server:
-        run, first = package(a, "--remote-cache", server.target, "--remote-cache-write")
-        assert run.returncode == 0, (run.stdout, run.stderr)
-        assert set(statuses(first).values()) == {"success"}
-        assert [w for w in first.get("cache_warnings", []) if w.startswith("remote cache")] == []
-        run, second = package(b, "--remote-cache", server.target)
-        assert run.returncode == 0, (run.stdout, run.stderr)
-        assert {m: (r["status"], r.get("cache")) for m, r in rows(second).items()} == {m: ("cached", "remote") for m in rows(first)}
-        assert not list(b.glob("*/target/classes"))
-        assert jars(b) == jars(a) and len(jars(b)) == 3
-        for module, row in rows(second).items():
-            assert Path(row["log_file"]).read_bytes() == Path(rows(first)[module]["log_file"]).read_bytes()
-    run, third = package(b)
-    assert {r["cache"] for r in third["builds"]} == {"local"}
