@@ -4,7 +4,6 @@ and tabs in a Maven error line, through `planbuild orchestrate`, `orchestrate.py
 `planbuild resolve` and `architecture.py` — real processes; a tiny mvnw stands in for Maven (what
 it prints is the point here, not Maven)."""
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path

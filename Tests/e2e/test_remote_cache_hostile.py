@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from hostile_http import hostile_server
-from nginx_support import CacheServer, cache_server
+from nginx_support import cache_server
 from orchestration_support import PLANBUILD
 
 BUILD_SCRIPT = """#!/bin/sh

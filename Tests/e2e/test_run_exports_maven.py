@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import jsonschema
-from junitparser import Failure, JUnitXml, Skipped
+from junitparser import Failure, JUnitXml
 
 from conftest import run_script
 from orchestration_support import orchestrate

@@ -2,7 +2,6 @@
 id), from the CLI and from Python's execute_direct; the build adopts the client's environment,
 working directory and umask."""
 import json
-import os
 from pathlib import Path
 
 from server_support import Server, fake_project, python_client, starts

@@ -4,7 +4,6 @@ The server runs under strace (every system call that names a file, with its time
 sees exactly which input files each decision touched."""
 import datetime
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration_support import PLANBUILD, REPO, make_project
+from orchestration_support import REPO, make_project
 from server_support import Server, wait_for
 
 CLI = REPO / ".build" / "release" / "planbuild-cli"

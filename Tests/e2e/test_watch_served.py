@@ -2,7 +2,6 @@
 way to the server): each round is a job of the server, a change during a round cancels that job,
 and SIGINT ends the command with nothing of the project running."""
 import json
-import os
 import signal
 import subprocess
 import time
