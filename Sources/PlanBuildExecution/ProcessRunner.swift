@@ -154,7 +154,14 @@ public enum ProcessRunner {
             pbs_supervise(supervisor, argv, envp, workingDirectory, outputDescriptor,
                           Int32(clamping: graceMilliseconds), mask, &build)
         }
-        guard spawnCode == 0 else { return .failure(SpawnError(program: arguments[0], code: spawnCode)) }
+        guard spawnCode == 0 else {
+            // A start cut short by the run's cancellation (the supervisor ended before it could say
+            // "started", EIO) is a cancelled build, not a program that cannot start.
+            if cancellation?.isCancelled == true {
+                return .success(ProcessOutcome(ending: .cancelled, durationMilliseconds: MonotonicClock.milliseconds() - started))
+            }
+            return .failure(SpawnError(program: arguments[0], code: spawnCode))
+        }
         defer { pbs_supervised_close(&build) }
         var code: Int32 = -1
         let waited = cancellation?.isCancelled == true ? Int32(PBS_WAIT_CANCELLED)
